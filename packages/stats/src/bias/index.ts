@@ -1,0 +1,2 @@
+// Public exports of bias/ (filled as the modules land).
+export {};

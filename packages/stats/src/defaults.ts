@@ -1,0 +1,32 @@
+/**
+ * All fitting defaults in one commented object (shared/STYLE.md §2), matching metafor 3.8's rma.uni
+ * unless a comment says otherwise.
+ */
+export const fitDefaults = {
+  /** tau² estimator; metafor's default. */
+  method: "REML",
+  /** Test for coefficients: "z" (metafor's default) or "knha" (Knapp & Hartung 2003). */
+  test: "z",
+  /** Confidence level in percent for CIs and prediction intervals. */
+  level: 95,
+  control: {
+    /**
+     * Convergence on |change in tau²| between Fisher scoring iterations. metafor uses 1e-5; we iterate
+     * to 1e-10 so iterative estimates are reproducible to ~1e-8 and agree with metafor's to well
+     * within their own convergence error.
+     */
+    threshold: 1e-10,
+    /** Maximum number of iterations before NOT_CONVERGED (metafor: 100). */
+    maxIter: 100,
+    /** Step length multiplier for Fisher scoring (metafor: 1). Values < 1 damp the steps. */
+    stepAdj: 1,
+  },
+} as const;
+
+export type FitControl = {
+  threshold: number;
+  maxIter: number;
+  stepAdj: number;
+  /** Starting value for tau² (default: max(0, HE estimate), as metafor). */
+  tau2Init?: number;
+};

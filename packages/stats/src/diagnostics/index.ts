@@ -1,0 +1,2 @@
+// Public exports of diagnostics/ (filled as the modules land).
+export {};

@@ -1,0 +1,2 @@
+// Public exports of distributions/ (filled as the modules land).
+export {};

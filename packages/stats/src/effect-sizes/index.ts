@@ -1,0 +1,2 @@
+// Public exports of effect-sizes/ (filled as the modules land).
+export {};

@@ -1,0 +1,2 @@
+// Public exports of inference/ (filled as the modules land).
+export {};

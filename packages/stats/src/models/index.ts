@@ -1,0 +1,2 @@
+// Public exports of models/ (filled as the modules land).
+export {};
