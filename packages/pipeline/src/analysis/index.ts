@@ -1,0 +1,2 @@
+// Public exports of analysis/ (filled as the modules land).
+export {};

@@ -1,0 +1,2 @@
+// Public exports of input/ (filled as the modules land).
+export {};

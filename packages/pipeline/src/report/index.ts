@@ -1,0 +1,2 @@
+// Public exports of report/ (filled as the modules land).
+export {};
