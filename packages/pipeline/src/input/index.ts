@@ -1,2 +1,2 @@
 // Public exports of input/ (filled as the modules land).
-export {};
+export * from "./types.js";
