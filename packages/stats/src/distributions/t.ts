@@ -68,8 +68,8 @@ export function qt(p: number, df: number, lowerTail = true): number {
   if (Number.isNaN(p) || Number.isNaN(df) || p < 0 || p > 1 || df <= 0) return Number.NaN;
   if (df === Number.POSITIVE_INFINITY) return qnorm(p, lowerTail);
   const lower = lowerTail ? p : 1 - p;
-  // Tail probability on the side of the smaller tail, taken from the given p when it is that side.
-  const tail = lowerTail ? (p <= 0.5 ? p : 1 - p) : p <= 0.5 ? p : 1 - p;
+  // Probability of the smaller tail (symmetry lets either tail's p be used as given).
+  const tail = p <= 0.5 ? p : 1 - p;
   if (tail === 0) return lower < 0.5 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (tail === 0.5) return 0;
   // Two-sided probability 2·tail = I_x(ν/2, 1/2) with x = ν/(ν+t²); the kernel returns x and 1-x.

@@ -1,0 +1,271 @@
+/**
+ * escalc: per-study effect sizes and sampling variances from per-arm summaries, as metafor's
+ * escalc() (Viechtbauer 2010, J Stat Softw 36(3)). One verb: it computes yi and vi and nothing else.
+ */
+import type { Measure } from "../types.js";
+import type { EffectEstimate } from "./mean-difference.js";
+import { meanDifference } from "./mean-difference.js";
+import { normalisedMeanDifference } from "./normalised-mean-difference.js";
+import { ratioOfMeans } from "./ratio-of-means.js";
+import {
+  standardizedMeanDifference,
+  standardizedMeanDifferenceHetero,
+} from "./standardized-mean-difference.js";
+import type { EscalcData, EscalcOptions, EscalcResult, VarianceType } from "./types.js";
+import { checkValue, InputProblems, readColumn, resolveLabels, studyCount } from "./validate.js";
+
+const MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
+const VTYPES: readonly VarianceType[] = ["LS", "UB", "RevMan"];
+
+/** Which variance estimators each measure offers (metafor's, plus RevMan's for SMD). */
+const allowedVtypes: Record<Measure, readonly VarianceType[]> = {
+  MD: ["LS", "UB"], // identical formulas for MD, as in metafor
+  SMD: ["LS", "UB", "RevMan"],
+  SMDH: ["LS"],
+  ROM: ["LS"],
+  NMD: ["LS"],
+  GEN: ["LS"],
+};
+
+const ARM_FIELDS = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"] as const;
+
+/**
+ * Computes effect sizes yi and sampling variances vi for k studies.
+ *
+ * Measures (group 1 = treatment, group 2 = control; formulas and references in the per-measure
+ * functions):
+ * - "MD": m1 − m2, unpooled variance ({@link meanDifference}),
+ * - "SMD": Hedges' g with the exact correction; vtype "LS" (default, metafor), "UB" or "RevMan"
+ *   ({@link standardizedMeanDifference}),
+ * - "SMDH": Bonett's heteroscedastic SMD ({@link standardizedMeanDifferenceHetero}),
+ * - "ROM": log ratio of means, means > 0; `correctBias` applies Lajeunesse (2015) ({@link ratioOfMeans}),
+ * - "NMD": normalised mean difference with the sham mean msi ({@link normalisedMeanDifference}),
+ * - "GEN": effect sizes given as yi with vi or sei (vi = sei²).
+ *
+ * Validation reports every problem at once: a missing column, a missing or non-finite value,
+ * n < 2, SD <= 0, a mean <= 0 for ROM, msi equal to m2i for NMD, vi (or sei) <= 0 for GEN, and an
+ * option the measure does not offer. Nothing is silently dropped: a study that cannot be computed
+ * is an error, never a NaN in the output.
+ *
+ * @param measure - effect-size measure
+ * @param data - columns of per-study values (metafor's names: m1i, sd1i, n1i, m2i, sd2i, n2i, msi, yi, vi, sei, labels)
+ * @param options - { vtype, correctBias }
+ * @returns { measure, yi, vi, labels, options, notes }
+ * @throws PooledInputErrors listing every bad value by study and field
+ * @example
+ * escalc("SMD", { m1i: [55], sd1i: [47], n1i: [155], m2i: [75], sd2i: [64], n2i: [156] })
+ * // { measure: "SMD", yi: [-0.355169...], vi: [0.0130646...], labels: ["Study 1"], ... }
+ */
+export function escalc(
+  measure: Measure,
+  data: EscalcData,
+  options: EscalcOptions = {},
+): EscalcResult {
+  const optionProblems = new InputProblems([]);
+  if (!MEASURES.includes(measure)) {
+    optionProblems.add(undefined, "measure", `one of ${MEASURES.join(", ")}`, measure);
+    optionProblems.throwIfAny();
+  }
+  const vtype = options.vtype ?? "LS";
+  const correctBias = options.correctBias ?? (measure === "SMD" || measure === "SMDH");
+  if (!VTYPES.includes(vtype)) {
+    optionProblems.add(undefined, "options.vtype", `one of ${VTYPES.join(", ")}`, vtype);
+  } else if (!allowedVtypes[measure].includes(vtype)) {
+    optionProblems.add(
+      undefined,
+      "options.vtype",
+      `for ${measure}: ${allowedVtypes[measure].join(" or ")}`,
+      vtype,
+    );
+  }
+  if ((measure === "SMD" || measure === "SMDH") && !correctBias) {
+    optionProblems.add(
+      undefined,
+      "options.correctBias",
+      `true for ${measure} (Hedges' correction is always applied, as in metafor)`,
+      false,
+    );
+  }
+  if (correctBias && !(measure === "ROM" || measure === "SMD" || measure === "SMDH")) {
+    optionProblems.add(
+      undefined,
+      "options.correctBias",
+      `false or absent for ${measure} (a bias correction exists for SMD, SMDH and ROM only)`,
+      true,
+    );
+  }
+  optionProblems.throwIfAny();
+
+  if (measure === "GEN") return generic(data);
+
+  const k = studyCount(data, ARM_FIELDS);
+  const labels = resolveLabels(data.labels, k);
+  const problems = new InputProblems(labels);
+  const why = `needed for ${measure}`;
+  // ROM needs means on a ratio scale; the other measures take any finite mean.
+  const meanRule = measure === "ROM" ? "positive" : "finite";
+  const m1 = readColumn(data, "m1i", k, meanRule, problems, why);
+  const sd1 = readColumn(data, "sd1i", k, "positive", problems, why);
+  const n1 = readColumn(data, "n1i", k, "n", problems, why);
+  const m2 = readColumn(data, "m2i", k, meanRule, problems, why);
+  const sd2 = readColumn(data, "sd2i", k, "positive", problems, why);
+  const n2 = readColumn(data, "n2i", k, "n", problems, why);
+  const ms = measure === "NMD" ? readColumn(data, "msi", k, "finite", problems, why) : [];
+  if (measure === "NMD") {
+    for (let i = 0; i < k; i++) {
+      if (Number.isFinite(ms[i]) && Number.isFinite(m2[i]) && ms[i] === m2[i]) {
+        problems.add(
+          i,
+          "msi",
+          "a sham mean different from the control mean m2i (NMD divides by m2i − msi)",
+          ms[i],
+        );
+      }
+    }
+  }
+  problems.throwIfAny();
+
+  const yi = new Array<number>(k);
+  const vi = new Array<number>(k);
+  for (let i = 0; i < k; i++) {
+    let est: EffectEstimate;
+    switch (measure) {
+      case "MD":
+        est = meanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
+        break;
+      case "SMD":
+        est = standardizedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], vtype);
+        break;
+      case "SMDH":
+        est = standardizedMeanDifferenceHetero(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
+        break;
+      case "ROM":
+        est = ratioOfMeans(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], correctBias);
+        break;
+      default:
+        est = normalisedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], ms[i]);
+    }
+    yi[i] = est.yi;
+    vi[i] = est.vi;
+  }
+  checkOutputs(yi, vi, problems);
+
+  return {
+    measure,
+    yi,
+    vi,
+    labels,
+    options: { vtype, correctBias },
+    notes: notesFor(measure, vtype, correctBias),
+  };
+}
+
+/** GEN: yi given with vi or sei per study. */
+function generic(data: EscalcData): EscalcResult {
+  const k = studyCount(data, ["yi", "vi", "sei"]);
+  const labels = resolveLabels(data.labels, k);
+  const problems = new InputProblems(labels);
+  const yi = readColumn(data, "yi", k, "finite", problems, "needed for GEN");
+  if (data.vi == null && data.sei == null) {
+    problems.add(undefined, "vi", `a column of ${k} sampling variances vi, or standard errors sei`);
+    problems.throwIfAny();
+  }
+  for (const field of ["vi", "sei"] as const) {
+    const column = data[field];
+    if (column != null && column.length !== k) {
+      problems.add(undefined, field, `${k} values, one per study`, `${column.length} values`);
+    }
+  }
+  const vi = new Array<number>(k);
+  let fromSe = 0;
+  for (let i = 0; i < k; i++) {
+    const v = data.vi?.[i];
+    const se = data.sei?.[i];
+    const hasV = v !== null && v !== undefined;
+    const hasSe = se !== null && se !== undefined;
+    if (!hasV && !hasSe) {
+      problems.add(i, "vi", "a sampling variance vi or a standard error sei (both are missing)");
+      vi[i] = Number.NaN;
+      continue;
+    }
+    const vProblem = hasV ? checkValue(v, "positive") : null;
+    const seProblem = hasSe ? checkValue(se, "positive") : null;
+    if (vProblem) problems.add(i, "vi", vProblem, v);
+    if (seProblem) problems.add(i, "sei", seProblem, se);
+    if (vProblem || seProblem) {
+      vi[i] = Number.NaN;
+      continue;
+    }
+    const fromSei = hasSe ? (se as number) * (se as number) : Number.NaN;
+    if (hasV && hasSe && Math.abs((v as number) - fromSei) > 1e-8 * (v as number)) {
+      problems.add(i, "sei", `sei² equal to vi = ${v} when both are given`, se);
+    }
+    vi[i] = hasV ? (v as number) : fromSei;
+    if (!hasV) fromSe++;
+  }
+  problems.throwIfAny();
+  const notes = ["GEN: effect sizes and sampling variances as given."];
+  if (fromSe > 0) notes.push(`GEN: vi = sei² for ${fromSe} of ${k} studies.`);
+  return {
+    measure: "GEN",
+    yi,
+    vi,
+    labels,
+    options: { vtype: "LS", correctBias: false },
+    notes,
+  };
+}
+
+/** Guard against overflow or underflow on extreme inputs: results never hide NaN, vi is > 0. */
+function checkOutputs(yi: number[], vi: number[], problems: InputProblems): void {
+  for (let i = 0; i < yi.length; i++) {
+    if (!Number.isFinite(yi[i])) {
+      problems.add(i, "yi", "a finite effect size (the inputs overflow)", yi[i]);
+    }
+    if (!(Number.isFinite(vi[i]) && vi[i] > 0)) {
+      problems.add(
+        i,
+        "vi",
+        "a finite sampling variance > 0 (the inputs overflow or underflow)",
+        vi[i],
+      );
+    }
+  }
+  problems.throwIfAny();
+}
+
+function notesFor(measure: Measure, vtype: VarianceType, correctBias: boolean): string[] {
+  switch (measure) {
+    case "MD":
+      return [
+        "MD: mean difference (treatment − control) with unpooled variance sd1²/n1 + sd2²/n2, as metafor.",
+      ];
+    case "SMD":
+      if (vtype === "RevMan") {
+        return [
+          "SMD: Hedges' g with RevMan 5's approximate correction 1 − 3/(4N − 9) and variance N/(n1·n2) + g²/(2(N − 3.94)) (Deeks & Higgins 2010).",
+        ];
+      }
+      return [
+        `SMD: Hedges' g with the exact correction c(m), m = n1 + n2 − 2 (Hedges 1981); ${
+          vtype === "LS"
+            ? "large-sample variance (metafor's default, vtype LS)"
+            : "unbiased variance (vtype UB)"
+        }.`,
+      ];
+    case "SMDH":
+      return [
+        "SMDH: Bonett's SMD standardised by √((sd1² + sd2²)/2), without assuming equal variances (Bonett 2008, 2009).",
+      ];
+    case "ROM":
+      return [
+        correctBias
+          ? "ROM: log ratio of means with the Lajeunesse (2015) small-sample bias correction of yi and vi."
+          : "ROM: log ratio of means ln(m1/m2), not bias-corrected (metafor 3.8's and meta's default).",
+      ];
+    default:
+      return [
+        "NMD: 100·(mC − mT)/(mC − mS), the treatment effect as a percentage of the injury (Vesterinen et al. 2014); positive values are improvements, whichever way the injury moved the outcome.",
+      ];
+  }
+}
