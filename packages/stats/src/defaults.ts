@@ -29,4 +29,6 @@ export type FitControl = {
   stepAdj: number;
   /** Starting value for tau² (default: max(0, HE estimate), as metafor). */
   tau2Init?: number;
+  /** Fix tau² at this value instead of estimating it (metafor's rma(..., tau2 = value)). */
+  tau2Fixed?: number;
 };

@@ -58,3 +58,38 @@ export interface FitInput {
   k: number;
   p: number;
 }
+
+/**
+ * Layout of the fit kernel's out block (Float64Array of FitOutSlot.beta + p + p·p doubles):
+ * tau2, iterations, then β (p values), then vb = (X'WX)⁻¹ row-major (p×p).
+ */
+export const FitOutSlot = {
+  tau2: 0,
+  iterations: 1,
+  beta: 2,
+} as const;
+
+/**
+ * Packs a control object into the control block (ControlSlot layout); absent options become NaN.
+ * `into` is reused when given, so repeated fits allocate nothing.
+ */
+export function packControl(
+  control: {
+    threshold: number;
+    maxIter: number;
+    stepAdj: number;
+    tau2Init?: number | undefined;
+    tau2Fixed?: number | undefined;
+    seed?: number | undefined;
+  },
+  into: Float64Array = new Float64Array(ControlSlot.size),
+): Float64Array {
+  into.fill(Number.NaN);
+  into[ControlSlot.threshold] = control.threshold;
+  into[ControlSlot.maxIter] = control.maxIter;
+  into[ControlSlot.stepAdj] = control.stepAdj;
+  if (control.tau2Init !== undefined) into[ControlSlot.tau2Init] = control.tau2Init;
+  if (control.tau2Fixed !== undefined) into[ControlSlot.tau2Fixed] = control.tau2Fixed;
+  if (control.seed !== undefined) into[ControlSlot.seed] = control.seed;
+  return into;
+}

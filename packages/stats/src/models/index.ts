@@ -1,2 +1,6 @@
-// Public exports of models/ (filled as the modules land).
-export {};
+// Public exports of models/: rma (fixed/random effects, meta-regression) and subgroups.
+export { buildDesign, type DesignMatrix, sortedLevels } from "./design.js";
+export { type QProfileInput, qProfileIntervals } from "./qprofile.js";
+export { rma } from "./rma.js";
+export { subgroups } from "./subgroups.js";
+export type * from "./types.js";

@@ -1,0 +1,380 @@
+/**
+ * rma: fixed- and random-effects meta-analysis and meta-regression, as metafor 3.8's rma.uni.
+ *
+ * This file is the readable inference layer: it validates the input, builds the design matrix,
+ * calls the fit kernel through a backend (kernels/backend.ts) and derives every reported statistic
+ * from the kernel's τ², β and (X'WX)⁻¹.
+ */
+import { type FitControl, fitDefaults } from "../defaults.js";
+import {
+  chisqUpperP,
+  fUpperP,
+  normalTwoSidedP,
+  qnorm,
+  qt,
+  tTwoSidedP,
+} from "../distributions/index.js";
+import {
+  errorFromStatus,
+  KernelStatus,
+  PooledInputError,
+  PooledInputErrors,
+  TooFewStudiesError,
+} from "../errors.js";
+import { getBackend, type StatsBackend } from "../kernels/backend.js";
+import type { FitInput } from "../kernels/contract.js";
+import { createFitWorkspace, generalizedQ } from "../kernels/js/fit.js";
+import type { BackendName, Coefficient, Method, TestType } from "../types.js";
+import { buildDesign } from "./design.js";
+import { qProfileIntervals } from "./qprofile.js";
+import type { ChisqTest, FTest, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
+
+const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
+/** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
+const FEW_STUDIES = 10;
+/** metafor sets s² = 0 when the Knapp-Hartung residual sum of squares is below machine epsilon. */
+const DOUBLE_EPS = 2.220446049250313e-16;
+
+/**
+ * Fits a fixed-effect (method "FE") or random-effects model, with optional moderators.
+ *
+ * Model: yᵢ = xᵢ'β + uᵢ + εᵢ, uᵢ ~ N(0, τ²), εᵢ ~ N(0, vᵢ); β̂ = (X'WX)⁻¹X'Wy with
+ * W = diag(1/(vᵢ + τ̂²)) (Viechtbauer 2010, J Stat Softw 36(3)). Tests: z, or Knapp & Hartung (2003)
+ * with s² = Σwᵢ(yᵢ - xᵢ'β̂)²/(k - p), t(k - p) and F(m, k - p). Heterogeneity: QE with 1/vᵢ weights,
+ * I² = 100·τ²/(τ² + ṽ), H² = τ²/ṽ + 1, ṽ = (k - p)/tr(P) (Higgins & Thompson 2002); Q-profile CIs
+ * (Viechtbauer 2007); prediction interval μ̂ ± crit·√(SE² + τ²) (Riley et al. 2011).
+ *
+ * @throws PooledInputError(s) for non-finite yi, vi <= 0 or sei <= 0, wrong lengths
+ * @throws TooFewStudiesError when k < p, or k = p for random effects with moderators or Knapp-Hartung
+ * @throws SingularMatrixError when the moderators are collinear
+ * @throws NotConvergedError when an iterative estimator does not converge (with remedies)
+ * @example
+ * const res = rma({ yi: [0.1, 0.3, 0.35, 0.6], vi: [0.01, 0.02, 0.015, 0.03] }, { method: "REML" });
+ * res.coefficients[0].estimate; res.tau2; res.I2; res.prediction?.piLower
+ */
+export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
+  const method: Method = options.method ?? fitDefaults.method;
+  const test: TestType = options.test ?? fitDefaults.test;
+  const level = options.level ?? fitDefaults.level;
+  const control: FitControl = { ...fitDefaults.control, ...options.control };
+  const backend = getBackend(options.backend);
+  const { yi, vi, labels } = validateData(data, options.labels);
+  const k = yi.length;
+  if (!METHODS.includes(method)) {
+    throw new PooledInputError({ field: "method", value: method }, `one of ${METHODS.join(", ")}`);
+  }
+  if (test !== "z" && test !== "knha") {
+    throw new PooledInputError({ field: "test", value: test }, '"z" or "knha"');
+  }
+  if (!(level > 0 && level < 100)) {
+    throw new PooledInputError(
+      { field: "level", value: level },
+      "a confidence level in percent, in (0, 100)",
+    );
+  }
+  if (k === 0) throw new TooFewStudiesError(0, 1, "a meta-analysis");
+  const design = buildDesign(k, options.mods, options.labels ? labels : undefined);
+  const { X, p, termNames } = design;
+  if (k < p) throw new TooFewStudiesError(k, p, `a model with ${p} coefficients`);
+  const tau2Fixed = control.tau2Fixed !== undefined && method !== "FE";
+  if (k === p && p > 1 && method !== "FE" && !tau2Fixed) {
+    throw new TooFewStudiesError(k, p + 1, `estimating tau² in a model with ${p} coefficients`);
+  }
+  if (k === p && test === "knha") {
+    throw new TooFewStudiesError(k, p + 1, "the Knapp-Hartung test (k - p degrees of freedom)");
+  }
+
+  const input: FitInput = { yi, vi, X, k, p };
+  const fit = backend.fit(input, method, control);
+  if (fit.status !== KernelStatus.OK) {
+    throw errorFromStatus(fit.status, { method, iterations: fit.iterations, k, p });
+  }
+  const tau2 = fit.tau2;
+  const dfResid = k - p;
+  const ws = createFitWorkspace(k, p);
+  const qOut = new Float64Array(4);
+
+  // Knapp-Hartung scale factor, from the weighted residuals at τ̂² (Knapp & Hartung 2003, eq. 7).
+  let s2w = 1;
+  if (test === "knha") {
+    checked(generalizedQ(ws, yi, vi, X, k, p, tau2, qOut), method, k, p);
+    const rss = qOut[0]!;
+    s2w = rss <= DOUBLE_EPS ? 0 : rss / dfResid;
+  }
+  const vb: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < p; j++) row.push(s2w * fit.vb[i * p + j]!);
+    vb.push(row);
+  }
+  const beta = Array.from(fit.beta);
+  const df = test === "knha" ? dfResid : null;
+  const crit =
+    df === null ? qnorm((1 - level / 100) / 2, false) : qt((1 - level / 100) / 2, df, false);
+  const coefficients: Coefficient[] = beta.map((estimate, j) => {
+    const se = Math.sqrt(vb[j]![j]!);
+    const statistic = estimate / se;
+    return {
+      name: termNames[j]!,
+      estimate,
+      se,
+      statistic,
+      p: df === null ? normalTwoSidedP(statistic) : tTwoSidedP(statistic, df),
+      ciLower: estimate - crit * se,
+      ciUpper: estimate + crit * se,
+    };
+  });
+
+  // Omnibus test: all coefficients but the intercept, or the intercept alone.
+  const QMCoefficients = p > 1 ? range(1, p) : [0];
+  const QM = omnibusTest(beta, vb, QMCoefficients, df);
+
+  // Heterogeneity with fixed-effect weights 1/vᵢ.
+  let QEstat = 0;
+  let QEp = 1;
+  let typicalVariance = 0;
+  let I2 = 0;
+  let H2 = 1;
+  if (k > p) {
+    checked(generalizedQ(ws, yi, vi, X, k, p, 0, qOut), method, k, p);
+    QEstat = Math.max(0, qOut[0]!);
+    QEp = chisqUpperP(QEstat, dfResid);
+    typicalVariance = dfResid / qOut[2]!;
+    if (method === "FE") {
+      I2 = Math.max(0, (100 * (QEstat - dfResid)) / QEstat);
+      H2 = QEstat / dfResid;
+    } else {
+      I2 = (100 * tau2) / (typicalVariance + tau2);
+      H2 = tau2 / typicalVariance + 1;
+    }
+  }
+  const QE: ChisqTest = { distribution: "chisq", statistic: QEstat, df: dfResid, p: QEp };
+
+  const weightsRaw = vi.map((v) => 1 / (v + tau2));
+  const sumW = weightsRaw.reduce((a, b) => a + b, 0);
+  const weights = Array.from(weightsRaw, (w) => (100 * w) / sumW);
+  const fitted: number[] = [];
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += X[i * p + j]! * beta[j]!;
+    fitted.push(s);
+  }
+
+  let prediction: Prediction | null = null;
+  if (p === 1) {
+    const se = coefficients[0]!.se;
+    const critOk = Number.isFinite(crit);
+    // metafor's predict() gives no prediction interval for fixed-effect models
+    const piOk = critOk && method !== "FE";
+    const halfPi = crit * Math.sqrt(se * se + tau2);
+    prediction = {
+      estimate: beta[0]!,
+      se,
+      ciLower: critOk ? beta[0]! - crit * se : null,
+      ciUpper: critOk ? beta[0]! + crit * se : null,
+      piLower: piOk ? beta[0]! - halfPi : null,
+      piUpper: piOk ? beta[0]! + halfPi : null,
+    };
+  }
+
+  const R2 = p > 1 ? pseudoR2(backend, yi, vi, k, method, control, tau2, QEstat, dfResid) : null;
+
+  const heterogeneityIntervals =
+    method !== "FE" && !tau2Fixed && k > 1 && dfResid > 0
+      ? qProfileIntervals({ yi, vi, X, k, p, tau2, typicalVariance, I2, H2, level })
+      : null;
+
+  const notes: string[] = [];
+  if (test === "z" && method !== "FE" && k < FEW_STUDIES) {
+    notes.push(
+      `Only ${k} studies: the z test understates uncertainty; consider test "knha" (Knapp-Hartung).`,
+    );
+  }
+  if (test === "knha" && s2w === 0) {
+    notes.push(
+      "The Knapp-Hartung s² is 0 (the model fits the data exactly): SEs are 0 and tests undefined (NaN), as in metafor.",
+    );
+  }
+  if (test === "knha" && method === "FE") {
+    notes.push("The Knapp-Hartung method is not meant for fixed-effect models.");
+  }
+
+  const Xrows: number[][] = [];
+  for (let i = 0; i < k; i++) Xrows.push(Array.from(X.subarray(i * p, (i + 1) * p)));
+
+  return {
+    kind: "rma",
+    method,
+    test,
+    level,
+    backend: backend.name as BackendName,
+    k,
+    p,
+    labels,
+    yi: Array.from(yi),
+    vi: Array.from(vi),
+    termNames,
+    X: Xrows,
+    coefficients,
+    beta,
+    vb,
+    tau2,
+    tau: Math.sqrt(tau2),
+    s2w,
+    df,
+    QE,
+    QM,
+    QMCoefficients,
+    I2,
+    H2,
+    typicalVariance,
+    R2,
+    prediction,
+    heterogeneityIntervals,
+    weights,
+    fitted,
+    converged: true,
+    iterations: fit.iterations,
+    notes,
+  };
+}
+
+/** Checks lengths and values of yi and vi (or sei); collects every problem before throwing. */
+function validateData(
+  data: RmaData,
+  labelsIn: ArrayLike<string> | undefined,
+): { yi: Float64Array; vi: Float64Array; labels: string[] } {
+  const k = data.yi.length;
+  const errors: PooledInputError[] = [];
+  const labels: string[] = [];
+  if (labelsIn !== undefined && labelsIn.length !== k) {
+    throw new PooledInputError(
+      { field: "labels", value: `${labelsIn.length} labels` },
+      `${k} labels, one per study`,
+    );
+  }
+  for (let i = 0; i < k; i++) labels.push(labelsIn ? String(labelsIn[i]) : String(i + 1));
+  const where = (i: number) => (labelsIn ? { study: labels[i]!, index: i } : { index: i });
+  const useSe = data.vi === undefined;
+  const spread = useSe ? data.sei : data.vi;
+  const field = useSe ? "sei" : "vi";
+  if (spread === undefined) {
+    throw new PooledInputError({ field: "vi" }, "sampling variances vi or standard errors sei");
+  }
+  if (spread.length !== k) {
+    throw new PooledInputError(
+      { field, value: `${spread.length} values` },
+      `${k} values, one per study (as yi)`,
+    );
+  }
+  const yi = new Float64Array(k);
+  const vi = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const y = data.yi[i];
+    if (typeof y !== "number" || !Number.isFinite(y)) {
+      errors.push(new PooledInputError({ ...where(i), field: "yi", value: y }, "a finite number"));
+    }
+    const s = spread[i];
+    if (typeof s !== "number" || !Number.isFinite(s) || !(s > 0)) {
+      errors.push(
+        new PooledInputError(
+          { ...where(i), field, value: s },
+          useSe ? "a positive, finite standard error" : "a positive, finite sampling variance",
+        ),
+      );
+    }
+    yi[i] = y as number;
+    vi[i] = useSe ? (s as number) * (s as number) : (s as number);
+  }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new PooledInputErrors(errors);
+  return { yi, vi, labels };
+}
+
+/**
+ * Wald-type omnibus test of the coefficients `idx`: QM = b'V⁻¹b, χ²(m) under z; under Knapp-Hartung
+ * QM/m against F(m, k - p) (metafor's rma.uni).
+ */
+function omnibusTest(
+  beta: number[],
+  vb: number[][],
+  idx: number[],
+  df: number | null,
+): ChisqTest | FTest {
+  const m = idx.length;
+  // Cholesky of the m×m block, then QM = ‖L⁻¹b‖².
+  const L = new Float64Array(m * m);
+  let ok = true;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = vb[idx[i]!]![idx[j]!]!;
+      for (let l = 0; l < j; l++) s -= L[i * m + l]! * L[j * m + l]!;
+      if (i === j) {
+        if (!(s > 0)) ok = false;
+        L[i * m + i] = Math.sqrt(s);
+      } else {
+        L[i * m + j] = s / L[j * m + j]!;
+      }
+    }
+  }
+  let QM = Number.NaN;
+  if (ok) {
+    const u = new Float64Array(m);
+    QM = 0;
+    for (let i = 0; i < m; i++) {
+      let s = beta[idx[i]!]!;
+      for (let l = 0; l < i; l++) s -= L[i * m + l]! * u[l]!;
+      u[i] = s / L[i * m + i]!;
+      QM += u[i]! * u[i]!;
+    }
+  }
+  if (df === null) {
+    return { distribution: "chisq", statistic: QM, df: m, p: chisqUpperP(QM, m) };
+  }
+  const F = QM / m;
+  return { distribution: "F", statistic: F, df: m, df2: df, p: df > 0 ? fUpperP(F, m, df) : null };
+}
+
+/**
+ * Pseudo-R² in percent (metafor's default definition): for random-effects models
+ * max(0, 100·(τ²₀ - τ²)/τ²₀) with τ²₀ from the model without moderators fitted by the same method
+ * (Raudenbush 2009); 0 when τ²₀ = 0; null when that model cannot be fitted. For FE models metafor
+ * reports the adjusted R² of the weighted least-squares regression: 1 - (QE/Q₀)·(k - 1)/(k - p).
+ */
+function pseudoR2(
+  backend: StatsBackend,
+  yi: Float64Array,
+  vi: Float64Array,
+  k: number,
+  method: Method,
+  control: FitControl,
+  tau2: number,
+  QE: number,
+  dfResid: number,
+): number | null {
+  const ones = new Float64Array(k).fill(1);
+  if (method === "FE") {
+    let allEqual = true;
+    for (let i = 1; i < k; i++) if (yi[i] !== yi[0]) allEqual = false;
+    if (allEqual) return 0;
+    const ws = createFitWorkspace(k, 1);
+    const q = new Float64Array(4);
+    if (generalizedQ(ws, yi, vi, ones, k, 1, 0, q) !== KernelStatus.OK) return null;
+    return Math.max(0, 100 * (1 - ((QE / q[0]!) * (k - 1)) / dfResid));
+  }
+  const { tau2Fixed: _ignored, ...nullControl } = control;
+  const fit0 = backend.fit({ yi, vi, X: ones, k, p: 1 }, method, nullControl);
+  if (fit0.status !== KernelStatus.OK) return null;
+  if (fit0.tau2 === 0) return 0;
+  return Math.max(0, (100 * (fit0.tau2 - tau2)) / fit0.tau2);
+}
+
+function checked(status: number, method: string, k: number, p: number): void {
+  if (status !== KernelStatus.OK) throw errorFromStatus(status, { method, k, p });
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}

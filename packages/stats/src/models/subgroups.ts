@@ -1,0 +1,155 @@
+/**
+ * Subgroup analysis: a model per level of a grouping variable, and the test for differences
+ * between levels done two ways (shared/METHODS.md, "Subgroups and meta-regression"):
+ * - "separate-tau2": each subgroup keeps its own tau²; the subgroup estimates are pooled by a
+ *   fixed-effect (inverse-variance) meta-analysis with their SEs and its Q is the between-levels
+ *   test, df = G - 1 (Borenstein et al. 2009, ch. 19; meta's and RevMan's test for subgroup
+ *   differences);
+ * - "common-tau2": one tau² for all studies, the omnibus QM of the meta-regression on the group
+ *   dummies (metafor's rma(yi, vi, mods = ~ factor(group))).
+ */
+import { chisqUpperP } from "../distributions/index.js";
+import { EmptySubgroupError, PooledInputError, PooledInputErrors } from "../errors.js";
+import { sortedLevels } from "./design.js";
+import { rma } from "./rma.js";
+import type {
+  RmaData,
+  RmaResult,
+  SubgroupModel,
+  SubgroupOptions,
+  SubgroupsResult,
+  SubgroupTest,
+} from "./types.js";
+
+/**
+ * Fits one model per subgroup and tests the differences between subgroups with a separate and with
+ * a common tau².
+ *
+ * Separate tau²: Q_between = Σ_g w_g (μ̂_g - μ̄)², w_g = 1/SE_g², μ̄ = Σ w_g μ̂_g / Σ w_g, on G - 1 df.
+ * Common tau²: QM of yᵢ = β₀ + Σ_g β_g·[groupᵢ = g] + uᵢ + εᵢ (χ²(G - 1), or F(G - 1, k - G) under
+ * Knapp-Hartung).
+ *
+ * A level with a single study gets metafor's k = 1 fit: estimate yᵢ, SE √vᵢ, tau² = 0. Under
+ * Knapp-Hartung such a level has no degrees of freedom, so it is fitted with the z test instead
+ * (and a note says so); metafor would report a zero SE there.
+ *
+ * @param data - yi with vi or sei
+ * @param groups - the level of each study
+ * @param options - rma options (method, test, level, control, backend); `levels` lists the levels
+ *   expected, so that one without studies is reported instead of silently missing
+ * @throws EmptySubgroupError when a level in options.levels has no studies
+ * @throws PooledInputError when groups has a missing label, the wrong length, or fewer than 2 levels
+ * @example
+ * subgroups({ yi, vi }, ["rat", "rat", "mouse", "mouse"], { method: "REML" }).tests[0].p
+ */
+export function subgroups(
+  data: RmaData,
+  groups: ArrayLike<string>,
+  options: SubgroupOptions & { levels?: string[] } = {},
+): SubgroupsResult {
+  const k = data.yi.length;
+  const labels = options.labels ? Array.from(options.labels, String) : undefined;
+  if (groups.length !== k) {
+    throw new PooledInputError(
+      { field: "groups", value: `${groups.length} values` },
+      `${k} values, one per study`,
+    );
+  }
+  const problems: PooledInputError[] = [];
+  for (let i = 0; i < k; i++) {
+    if (typeof groups[i] !== "string" || groups[i] === "") {
+      problems.push(
+        new PooledInputError(
+          { ...(labels ? { study: labels[i]! } : {}), index: i, field: "groups", value: groups[i] },
+          "a subgroup label",
+        ),
+      );
+    }
+  }
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new PooledInputErrors(problems);
+  const present = sortedLevels(groups);
+  let levels = present;
+  if (options.levels !== undefined) {
+    levels = [...options.levels];
+    for (const level of levels) if (!present.includes(level)) throw new EmptySubgroupError(level);
+    for (let i = 0; i < k; i++) {
+      if (!levels.includes(groups[i]!)) {
+        throw new PooledInputError(
+          { ...(labels ? { study: labels[i]! } : {}), index: i, field: "groups", value: groups[i] },
+          `one of the levels ${levels.map((l) => `"${l}"`).join(", ")}`,
+        );
+      }
+    }
+  }
+  if (levels.length < 2) {
+    throw new PooledInputError(
+      { field: "groups", value: levels[0] },
+      "at least two subgroups to compare",
+    );
+  }
+
+  const spread = data.vi !== undefined ? data.vi : data.sei;
+  const useSe = data.vi === undefined;
+  const { levels: _levels, ...rmaOptions } = options;
+  const groupModels: SubgroupModel[] = levels.map((level) => {
+    const indices: number[] = [];
+    for (let i = 0; i < k; i++) if (groups[i] === level) indices.push(i);
+    const yi = indices.map((i) => data.yi[i]!);
+    const s = indices.map((i) => spread![i]!);
+    const sub: RmaData = useSe ? { yi, sei: s } : { yi, vi: s };
+    const singleKnha = indices.length === 1 && (options.test ?? "z") === "knha";
+    const model: RmaResult = rma(sub, {
+      ...rmaOptions,
+      ...(singleKnha ? { test: "z" as const } : {}),
+      labels: labels ? indices.map((i) => labels[i]!) : indices.map((i) => String(i + 1)),
+    });
+    if (singleKnha) {
+      model.notes.push(
+        `Subgroup "${level}" has one study: fitted with the z test (Knapp-Hartung needs k > 1).`,
+      );
+    }
+    return { level, k: indices.length, indices, model };
+  });
+
+  // Separate tau²: fixed-effect meta-analysis of the subgroup estimates.
+  let sumW = 0;
+  let sumWY = 0;
+  for (const g of groupModels) {
+    const c = g.model.coefficients[0]!;
+    const w = 1 / (c.se * c.se);
+    sumW += w;
+    sumWY += w * c.estimate;
+  }
+  const pooled = sumWY / sumW;
+  let qBetween = 0;
+  for (const g of groupModels) {
+    const c = g.model.coefficients[0]!;
+    qBetween += (c.estimate - pooled) ** 2 / (c.se * c.se);
+  }
+  const separate: SubgroupTest = {
+    type: "separate-tau2",
+    distribution: "chisq",
+    statistic: qBetween,
+    df: levels.length - 1,
+    p: chisqUpperP(qBetween, levels.length - 1),
+  };
+
+  // Common tau²: meta-regression on the group dummies.
+  const common = rma(data, {
+    ...rmaOptions,
+    mods: [{ name: "group", type: "categorical", values: Array.from(groups) }],
+  });
+  const qm = common.QM;
+  const commonTest: SubgroupTest = {
+    type: "common-tau2",
+    distribution: qm.distribution,
+    statistic: qm.statistic,
+    df: qm.df,
+    df2: qm.distribution === "F" ? qm.df2 : null,
+    p: qm.p,
+    tau2: common.tau2,
+  };
+
+  return { kind: "subgroups", levels, groups: groupModels, tests: [separate, commonTest] };
+}

@@ -1,0 +1,254 @@
+/**
+ * Bad input to rma gets typed errors naming the study and the field (issue 2, "Validation"), and
+ * the kernel contract holds: statuses instead of exceptions, no allocation per call, O(k·p²) cost.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  KernelStatus,
+  NotConvergedError,
+  PooledInputError,
+  PooledInputErrors,
+  SingularMatrixError,
+  TooFewStudiesError,
+} from "../src/errors.js";
+import { getBackend } from "../src/kernels/backend.js";
+import { ControlSlot, FitOutSlot, MethodCode, packControl } from "../src/kernels/contract.js";
+import { createFitWorkspace, fitKernel, fitOutSize } from "../src/kernels/js/fit.js";
+import { rma } from "../src/models/index.js";
+import { testBackends } from "./backends.js";
+
+const yi = [0.1, 0.4, -0.2, 0.35, 0.8];
+const vi = [0.02, 0.05, 0.03, 0.04, 0.06];
+
+for (const backend of testBackends) {
+  describe(`rma input validation [${backend}]`, () => {
+    it("names the study and the field of a non-positive variance", () => {
+      const labels = ["Smith 2001", "Jones 2003", "Lee 2010", "Kim 2012", "Ng 2015"];
+      try {
+        rma({ yi, vi: [0.02, 0.05, 0, 0.04, 0.06] }, { labels, backend });
+        expect.fail("should throw");
+      } catch (e) {
+        expect(e).toBeInstanceOf(PooledInputError);
+        const err = e as PooledInputError;
+        expect(err.location).toMatchObject({ study: "Lee 2010", index: 2, field: "vi", value: 0 });
+        expect(err.message).toMatch(/Lee 2010.*vi.*positive/);
+      }
+    });
+
+    it("reports every problem at once: non-finite yi, negative sei", () => {
+      try {
+        rma({ yi: [0.1, Number.NaN, 0.3], sei: [0.1, 0.2, -0.1] }, { backend });
+        expect.fail("should throw");
+      } catch (e) {
+        expect(e).toBeInstanceOf(PooledInputErrors);
+        const fields = (e as PooledInputErrors).errors.map(
+          (x) => `${x.location.index}:${x.location.field}`,
+        );
+        expect(fields).toEqual(["1:yi", "2:sei"]);
+      }
+    });
+
+    it("rejects an unknown method, test or level", () => {
+      expect(() => rma({ yi, vi }, { method: "XYZ" as never, backend })).toThrow(/field "method"/);
+      expect(() => rma({ yi, vi }, { test: "t" as never, backend })).toThrow(/field "test"/);
+      expect(() => rma({ yi, vi }, { level: 0.95 * 0, backend })).toThrow(/field "level"/);
+    });
+
+    it("rejects wrong lengths and bad moderator values", () => {
+      expect(() => rma({ yi, vi: vi.slice(1) }, { backend })).toThrow(PooledInputError);
+      expect(() =>
+        rma(
+          { yi, vi },
+          { mods: [{ name: "dose", values: [1, 2, Number.POSITIVE_INFINITY, 4, 5] }], backend },
+        ),
+      ).toThrow(/study #3, field "dose"/);
+    });
+
+    it("throws TooFewStudiesError when k < p, k = p with tau², or knha with k = 1", () => {
+      const mods = [
+        { name: "a", values: [1, 2] },
+        { name: "b", values: [3, 1] },
+      ];
+      expect(() => rma({ yi: [0.1, 0.2], vi: [0.1, 0.1] }, { mods, backend })).toThrow(
+        TooFewStudiesError,
+      );
+      expect(() =>
+        rma(
+          { yi: [0.1, 0.2], vi: [0.1, 0.1] },
+          { mods: [{ name: "a", values: [1, 2] }], method: "REML", backend },
+        ),
+      ).toThrow(TooFewStudiesError);
+      expect(() => rma({ yi: [0.1], vi: [0.1] }, { test: "knha", backend })).toThrow(
+        TooFewStudiesError,
+      );
+      expect(() => rma({ yi: [], vi: [] }, { backend })).toThrow(TooFewStudiesError);
+    });
+
+    it("throws SingularMatrixError for a constant or duplicated moderator, or a one-level factor", () => {
+      expect(() =>
+        rma({ yi, vi }, { mods: [{ name: "c", values: [2, 2, 2, 2, 2] }], backend }),
+      ).toThrow(SingularMatrixError);
+      const x = [1, 2, 3, 4, 5];
+      expect(() =>
+        rma(
+          { yi, vi },
+          {
+            mods: [
+              { name: "x", values: x },
+              { name: "twice", values: x.map((v) => 2 * v) },
+            ],
+            backend,
+          },
+        ),
+      ).toThrow(SingularMatrixError);
+      expect(() =>
+        rma(
+          { yi, vi },
+          {
+            mods: [{ name: "g", type: "categorical", values: ["a", "a", "a", "a", "a"] }],
+            backend,
+          },
+        ),
+      ).toThrow(SingularMatrixError);
+    });
+
+    it("throws NotConvergedError naming remedies when REML stops at maxIter", () => {
+      try {
+        rma({ yi, vi }, { method: "REML", control: { maxIter: 1 }, backend });
+        expect.fail("should throw");
+      } catch (e) {
+        expect(e).toBeInstanceOf(NotConvergedError);
+        expect((e as Error).message).toMatch(/REML.*did not converge.*maxIter.*stepAdj/s);
+      }
+    });
+
+    it("dummy-codes a categorical moderator against its first sorted level", () => {
+      const res = rma(
+        { yi, vi },
+        {
+          mods: [
+            {
+              name: "species",
+              type: "categorical",
+              values: ["rat", "mouse", "rat", "pig", "mouse"],
+            },
+          ],
+          backend,
+        },
+      );
+      expect(res.termNames).toEqual(["intrcpt", "species:pig", "species:rat"]);
+      expect(res.X[0]).toEqual([1, 0, 1]);
+      expect(res.X[1]).toEqual([1, 0, 0]);
+    });
+
+    it("recommends Knapp-Hartung with fewer than 10 studies under z", () => {
+      expect(rma({ yi, vi }, { backend }).notes.join(" ")).toMatch(/knha/);
+      expect(rma({ yi, vi }, { test: "knha", backend }).notes.join(" ")).not.toMatch(/consider/);
+    });
+
+    it("fixes tau² when asked, and reports no Q-profile interval then", () => {
+      const res = rma({ yi, vi }, { method: "REML", control: { tau2Fixed: 0.07 }, backend });
+      expect(res.tau2).toBe(0.07);
+      expect(res.heterogeneityIntervals).toBeNull();
+    });
+
+    it("fits k = 1000 quickly (no k×k matrices)", () => {
+      const k = 1000;
+      const big = { yi: [] as number[], vi: [] as number[] };
+      const dose: number[] = [];
+      for (let i = 0; i < k; i++) {
+        big.yi.push(Math.sin(i) * 0.5 + 0.2);
+        big.vi.push(0.01 + ((i * 7) % 13) / 100);
+        dose.push(i % 10);
+      }
+      const t0 = performance.now();
+      const res = rma(big, { method: "REML", mods: [{ name: "dose", values: dose }], backend });
+      const elapsed = performance.now() - t0;
+      expect(res.k).toBe(k);
+      expect(elapsed).toBeLessThan(2000);
+    });
+  });
+}
+
+describe("fit kernel contract (js)", () => {
+  it("never throws: bad input and too few studies come back as statuses", () => {
+    const ws = createFitWorkspace(4, 2);
+    const out = new Float64Array(fitOutSize(2));
+    const control = packControl({ threshold: 1e-10, maxIter: 100, stepAdj: 1 });
+    const X = new Float64Array([1, 0, 1, 1, 1, 2]);
+    const y = new Float64Array([0.1, 0.2, 0.4]);
+    expect(
+      fitKernel(ws, y, new Float64Array([0.1, -1, 0.1]), X, 3, 2, MethodCode.REML, control, out),
+    ).toBe(KernelStatus.BAD_INPUT);
+    expect(fitKernel(ws, y, new Float64Array([0.1, 0.1, 0.1]), X, 3, 2, 42, control, out)).toBe(
+      KernelStatus.BAD_INPUT,
+    );
+    expect(
+      fitKernel(
+        ws,
+        y.subarray(0, 2),
+        new Float64Array([0.1, 0.1]),
+        X.subarray(0, 4),
+        2,
+        2,
+        MethodCode.DL,
+        control,
+        out,
+      ),
+    ).toBe(KernelStatus.TOO_FEW_STUDIES);
+    const singular = new Float64Array([1, 2, 1, 2, 1, 2]);
+    expect(
+      fitKernel(
+        ws,
+        y,
+        new Float64Array([0.1, 0.1, 0.1]),
+        singular,
+        3,
+        2,
+        MethodCode.FE,
+        control,
+        out,
+      ),
+    ).toBe(KernelStatus.SINGULAR);
+    const tight = packControl({ threshold: 1e-10, maxIter: 1, stepAdj: 1 });
+    const yv = new Float64Array([0.1, 0.9, -0.5]);
+    const status = fitKernel(
+      ws,
+      yv,
+      new Float64Array([0.01, 0.02, 0.03]),
+      X,
+      3,
+      2,
+      MethodCode.REML,
+      tight,
+      out,
+    );
+    expect(status === KernelStatus.NOT_CONVERGED || status === KernelStatus.OK).toBe(true);
+  });
+
+  it("writes tau², iterations, β and vb into the out block; fixed tau² is honoured", () => {
+    const ws = createFitWorkspace(3, 1);
+    const out = new Float64Array(fitOutSize(1));
+    const control = packControl({ threshold: 1e-10, maxIter: 100, stepAdj: 1, tau2Fixed: 0.5 });
+    expect(control[ControlSlot.tau2Fixed]).toBe(0.5);
+    const status = fitKernel(
+      ws,
+      new Float64Array([1, 2, 3]),
+      new Float64Array([0.5, 0.5, 0.5]),
+      new Float64Array([1, 1, 1]),
+      3,
+      1,
+      MethodCode.REML,
+      control,
+      out,
+    );
+    expect(status).toBe(KernelStatus.OK);
+    expect(out[FitOutSlot.tau2]).toBe(0.5);
+    expect(out[FitOutSlot.beta]).toBeCloseTo(2, 14);
+    expect(out[FitOutSlot.beta + 1]).toBeCloseTo(1 / 3, 14); // (Σ 1/(0.5 + 0.5))⁻¹
+  });
+
+  it("the backend registry returns the js backend by name", () => {
+    expect(getBackend("js").name).toBe("js");
+  });
+});

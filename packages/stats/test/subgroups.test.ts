@@ -1,0 +1,134 @@
+/**
+ * subgroups against metafor 3.8 (fixtures/models.json, "subgroups"): per-level models, the
+ * separate-tau² between-levels test (FE meta-analysis of the subgroup estimates: rma(est, sei = se,
+ * method = "FE")$QE) and the common-tau² test (QM of rma(yi, vi, mods = ~ factor(group))).
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { EmptySubgroupError, PooledInputError } from "../src/errors.js";
+import { subgroups } from "../src/models/index.js";
+import type { Method, TestType } from "../src/types.js";
+import { testBackends } from "./backends.js";
+import { expectClose, type QuantityKind, reportWorstErrors } from "./tolerance.js";
+
+type Num = number | null;
+const arr = (x: Num | Num[]): Num[] => (Array.isArray(x) ? x : [x]);
+
+interface GroupExpected {
+  level: string;
+  k: number;
+  expected: {
+    tau2: number;
+    beta: Num | Num[];
+    se: Num | Num[];
+    pval: Num | Num[];
+    "ci.lb": Num | Num[];
+    "ci.ub": Num | Num[];
+    QE: number;
+    I2: number;
+  };
+}
+
+interface SubgroupCase {
+  id: string;
+  call: string;
+  input: { yi: number[]; vi: number[]; groups: string[] };
+  options: { method: Method; test: TestType; control: { threshold: number; maxIter: number } };
+  iterative: boolean;
+  expected: {
+    levels: string | string[];
+    groups: GroupExpected[];
+    separate: { Q: number; df: number; p: number };
+    common: { QM: number; QMdf: Num[]; QMp: number; tau2: number };
+  };
+}
+
+const fixture = JSON.parse(
+  readFileSync(new URL("../../../fixtures/models.json", import.meta.url), "utf8"),
+) as { subgroups: SubgroupCase[] };
+
+for (const backend of testBackends) {
+  describe(`subgroups vs metafor [${backend}]`, () => {
+    it.each(fixture.subgroups.map((c) => [c.id, c] as const))("%s", (id, c) => {
+      const res = subgroups({ yi: c.input.yi, vi: c.input.vi }, c.input.groups, {
+        method: c.options.method,
+        test: c.options.test,
+        control: c.options.control,
+        backend,
+      });
+      const est: QuantityKind = c.iterative ? "iterative" : "closed";
+      const pk: QuantityKind = c.iterative ? "iterative" : "pvalue";
+      const e = c.expected;
+      expect(res.levels).toEqual(Array.isArray(e.levels) ? e.levels : [e.levels]);
+      for (const [g, ref] of e.groups.entries()) {
+        const got = res.groups[g]!;
+        const single = ref.k === 1;
+        const kind: QuantityKind = single ? "closed" : est;
+        expect(got.level).toBe(ref.level);
+        expect(got.k).toBe(ref.k);
+        const coef = got.model.coefficients[0]!;
+        expectClose(got.model.tau2, ref.expected.tau2, kind, `${id} ${ref.level} tau2`);
+        expectClose(coef.estimate, arr(ref.expected.beta)[0], kind, `${id} ${ref.level} estimate`);
+        expectClose(coef.se, arr(ref.expected.se)[0], kind, `${id} ${ref.level} se`);
+        expectClose(
+          coef.p,
+          arr(ref.expected.pval)[0],
+          single ? "pvalue" : pk,
+          `${id} ${ref.level} p`,
+        );
+        expectClose(coef.ciLower, arr(ref.expected["ci.lb"])[0], kind, `${id} ${ref.level} ci.lb`);
+        expectClose(coef.ciUpper, arr(ref.expected["ci.ub"])[0], kind, `${id} ${ref.level} ci.ub`);
+        expectClose(got.model.QE.statistic, ref.expected.QE, "closed", `${id} ${ref.level} QE`);
+        expectClose(got.model.I2, ref.expected.I2, kind, `${id} ${ref.level} I2`);
+      }
+      const [separate, common] = res.tests;
+      expect(separate!.type).toBe("separate-tau2");
+      expectClose(separate!.statistic, e.separate.Q, est, `${id} separate Q`);
+      expect(separate!.df).toBe(e.separate.df);
+      expectClose(separate!.p, e.separate.p, pk, `${id} separate p`);
+      expect(common!.type).toBe("common-tau2");
+      expectClose(common!.statistic, e.common.QM, est, `${id} common QM`);
+      expect(common!.df).toBe(e.common.QMdf[0]);
+      if (common!.type === "common-tau2") {
+        expect(common!.df2).toBe(e.common.QMdf[1]);
+        expectClose(common!.tau2, e.common.tau2, est, `${id} common tau2`);
+      }
+      expectClose(common!.p, e.common.QMp, pk, `${id} common p`);
+    });
+
+    it("reports a listed level without studies", () => {
+      expect(() =>
+        subgroups({ yi: [0.1, 0.2, 0.3], vi: [0.1, 0.1, 0.1] }, ["a", "a", "b"], {
+          levels: ["a", "b", "c"],
+          backend,
+        }),
+      ).toThrow(EmptySubgroupError);
+    });
+
+    it("rejects a missing label and a single level", () => {
+      expect(() => subgroups({ yi: [0.1, 0.2], vi: [0.1, 0.1] }, ["a", ""], { backend })).toThrow(
+        PooledInputError,
+      );
+      expect(() => subgroups({ yi: [0.1, 0.2], vi: [0.1, 0.1] }, ["a", "a"], { backend })).toThrow(
+        PooledInputError,
+      );
+    });
+
+    it("fits a one-study level under Knapp-Hartung with the z test, and says so", () => {
+      const res = subgroups(
+        { yi: [0.1, 0.5, 0.3, 0.8], vi: [0.02, 0.03, 0.05, 0.04] },
+        ["a", "a", "a", "b"],
+        { method: "REML", test: "knha", backend },
+      );
+      const single = res.groups[1]!.model;
+      expect(single.test).toBe("z");
+      expect(single.coefficients[0]!.estimate).toBe(0.8);
+      expect(single.coefficients[0]!.se).toBeCloseTo(Math.sqrt(0.04), 15);
+      expect(single.notes.join(" ")).toMatch(/one study/);
+    });
+  });
+}
+
+afterAll(() => {
+  console.log(reportWorstErrors("subgroups"));
+});
