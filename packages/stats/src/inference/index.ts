@@ -1,2 +1,25 @@
-// Public exports of inference/ (filled as the modules land).
-export {};
+// Public exports of inference/: permutation tests and the bootstrap (issue 3), run in-process or on
+// workers (Node worker_threads; Web Workers via comlink with inference/browser-worker.js).
+
+export type { ResampleTask } from "./blocks.js";
+export {
+  type BootstrapOptions,
+  type BootstrapResult,
+  type BootstrapStatistic,
+  bootstrap,
+} from "./bootstrap.js";
+export {
+  type BcaInterval,
+  type BootstrapInterval,
+  bcaInterval,
+  normInter,
+  percentileInterval,
+} from "./intervals.js";
+export type { ResampleProgress, RunOptions, ShardWorker, ShardWorkerFactory } from "./parallel.js";
+export {
+  MAX_EXACT_ARRANGEMENTS,
+  type PermutationCoefficient,
+  type PermutationOptions,
+  type PermutationResult,
+  permutationTest,
+} from "./permutation.js";

@@ -1,13 +1,152 @@
 /**
  * The two implementations of the kernels behind one interface (shared/STYLE.md §6):
  * "wasm" (default once the WASM core lands) and "js" (the plain-TS reference).
+ *
+ * A small registry: each backend registers itself under its name, {@link getBackend} looks it up.
  */
 import type { FitControl } from "../defaults.js";
+import { PooledError } from "../errors.js";
 import type { BackendName, Method } from "../types.js";
-import type { FitInput, KernelFit } from "./contract.js";
+import { type FitInput, FitOutSlot, type KernelFit, MethodCode, packControl } from "./contract.js";
+import { createFitWorkspace, type FitWorkspace, fitKernel, fitOutSize } from "./js/fit.js";
+import {
+  bootstrapKernel,
+  createResampleWorkspace,
+  permutationKernel,
+  type ResampleWorkspace,
+} from "./js/resample.js";
+import type { BootstrapBlockInput, PermutationBlockInput } from "./resample-contract.js";
+import { createWasmBackend } from "./wasm/backend.js";
 
 export interface StatsBackend {
   readonly name: BackendName;
   /** Fit FE or a random-effects model; never throws, reports a status. */
   fit(input: FitInput, method: Method, control: FitControl): KernelFit;
+  /**
+   * One block of a permutation test (kernels/js/resample.ts, permutationKernel): refits every
+   * arrangement inside the kernel; out has permutationOutSize(p) doubles. Returns a status.
+   */
+  permutationBlock(input: PermutationBlockInput, out: Float64Array): number;
+  /**
+   * One block of bootstrap replicates (kernels/js/resample.ts, bootstrapKernel); out has
+   * count × bootstrapRowSize(p) doubles. Returns a status.
+   */
+  bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number;
+}
+
+/** The resampling half of the TS backend: one workspace, grown when a bigger problem comes. */
+function createJsResampling(): Pick<StatsBackend, "permutationBlock" | "bootstrapBlock"> {
+  let ws: ResampleWorkspace = createResampleWorkspace(16, 4);
+  const ensure = (k: number, p: number): ResampleWorkspace => {
+    if (k > ws.kMax || p > ws.pMax) {
+      ws = createResampleWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
+    }
+    return ws;
+  };
+  return {
+    permutationBlock(input: PermutationBlockInput, out: Float64Array): number {
+      const { yi, vi, X, k, p } = input;
+      return permutationKernel(
+        ensure(k, p),
+        yi,
+        vi,
+        X,
+        k,
+        p,
+        input.method,
+        input.control,
+        input.rctl,
+        input.labels,
+        input.classRows,
+        out,
+      );
+    },
+    bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number {
+      const { yi, vi, X, k, p } = input;
+      return bootstrapKernel(
+        ensure(Math.max(k, input.kMax), p),
+        yi,
+        vi,
+        X,
+        k,
+        p,
+        input.method,
+        input.control,
+        input.rctl,
+        input.from,
+        input.members,
+        input.fitted,
+        input.sdev,
+        out,
+      );
+    },
+  };
+}
+
+/** The plain-TypeScript reference backend; keeps one workspace and grows it when needed. */
+function createJsBackend(): StatsBackend {
+  let workspace: FitWorkspace = createFitWorkspace(16, 4);
+  const controlBlock = new Float64Array(8);
+  return {
+    name: "js",
+    ...createJsResampling(),
+    fit(input: FitInput, method: Method, control: FitControl): KernelFit {
+      const { yi, vi, X, k, p } = input;
+      if (k > workspace.kMax || p > workspace.pMax) {
+        workspace = createFitWorkspace(Math.max(k, workspace.kMax), Math.max(p, workspace.pMax));
+      }
+      const out = new Float64Array(fitOutSize(p));
+      const status = fitKernel(
+        workspace,
+        yi,
+        vi,
+        X,
+        k,
+        p,
+        MethodCode[method],
+        packControl(control, controlBlock),
+        out,
+      );
+      return {
+        status,
+        tau2: out[FitOutSlot.tau2]!,
+        iterations: out[FitOutSlot.iterations]!,
+        beta: out.slice(FitOutSlot.beta, FitOutSlot.beta + p),
+        vb: out.slice(FitOutSlot.beta + p, FitOutSlot.beta + p + p * p),
+      };
+    },
+  };
+}
+
+/** The plain-TypeScript reference backend. */
+export const jsBackend: StatsBackend = createJsBackend();
+
+/** The WebAssembly backend (packages/core-wasm), instantiated on first use. */
+export const wasmBackend: StatsBackend = createWasmBackend();
+
+const registry = new Map<BackendName, StatsBackend>([
+  ["js", jsBackend],
+  ["wasm", wasmBackend],
+]);
+
+/** Makes a backend available under its name (the WASM backend registers itself here). */
+export function registerBackend(backend: StatsBackend): void {
+  registry.set(backend.name, backend);
+}
+
+/**
+ * The backend registered under `name`; without a name, "wasm" when registered, else "js".
+ *
+ * @example getBackend("js").fit({ yi, vi, X, k, p }, "REML", fitDefaults.control)
+ */
+export function getBackend(name?: BackendName): StatsBackend {
+  if (name === undefined) return registry.get("wasm") ?? jsBackend;
+  const backend = registry.get(name);
+  if (backend === undefined) {
+    throw new PooledError(
+      "BACKEND",
+      `backend "${name}" is not available (registered: ${[...registry.keys()].join(", ")})`,
+    );
+  }
+  return backend;
 }

@@ -1,0 +1,76 @@
+/**
+ * Resampling runs are cut into fixed blocks (shared/ARCHITECTURE.md, "Parallelism"): block b of a
+ * random run draws from stream b of the user's seed, and a block's size never depends on the
+ * number of workers, so a result depends on the seed only. A block is the unit of a kernel call,
+ * of progress reports and of cancellation checks, and what a worker is given.
+ *
+ * Everything here is plain data (typed arrays, numbers) so a task crosses to a worker thread or a
+ * Web Worker by structured clone.
+ */
+
+import { getBackend } from "../kernels/backend.js";
+import {
+  type BootstrapBlockInput,
+  bootstrapRowSize,
+  type PermutationBlockInput,
+  permutationOutSize,
+  ResampleSlot,
+} from "../kernels/resample-contract.js";
+import type { BackendName } from "../types.js";
+
+/** Replicates (or arrangements) per block: large enough to amortise a kernel call. */
+export const BLOCK_SIZE = 1024;
+
+/** One block: first rank / stream index, and how many replicates. */
+export interface Block {
+  /** Exact enumeration: rank of the first arrangement; random: the stream index. */
+  start: number;
+  count: number;
+}
+
+/** A permutation or bootstrap run, ready to be executed block by block anywhere. */
+export type ResampleTask =
+  | { kind: "permutation"; backend: BackendName; input: PermutationBlockInput; blocks: Block[] }
+  | { kind: "bootstrap"; backend: BackendName; input: BootstrapBlockInput; blocks: Block[] };
+
+/**
+ * Cuts `total` replicates into blocks. Random runs: block b is stream b. Exact enumeration (and the
+ * jackknife): block b covers ranks [b·BLOCK_SIZE, ...).
+ */
+export function makeBlocks(total: number, blockSize = BLOCK_SIZE): Block[] {
+  const blocks: Block[] = [];
+  for (let b = 0, done = 0; done < total; b++, done += blockSize) {
+    blocks.push({ start: b, count: Math.min(blockSize, total - done) });
+  }
+  return blocks;
+}
+
+/** The same blocks with `start` turned into the rank of their first arrangement (exact runs). */
+export function rankBlocks(blocks: Block[], blockSize = BLOCK_SIZE): Block[] {
+  return blocks.map((b) => ({ start: b.start * blockSize, count: b.count }));
+}
+
+/** Size of the out block of one block of a task. */
+export function blockOutSize(task: ResampleTask, block: Block): number {
+  return task.kind === "permutation"
+    ? permutationOutSize(task.input.p)
+    : block.count * bootstrapRowSize(task.input.p);
+}
+
+/**
+ * Runs block `index` of a task on its backend (in this thread): a single kernel call.
+ * Returns the kernel status and its out block.
+ */
+export function runBlock(task: ResampleTask, index: number): { status: number; out: Float64Array } {
+  const block = task.blocks[index]!;
+  const backend = getBackend(task.backend);
+  const rctl = Float64Array.from(task.input.rctl);
+  rctl[ResampleSlot.start] = block.start;
+  rctl[ResampleSlot.count] = block.count;
+  const out = new Float64Array(blockOutSize(task, block));
+  const status =
+    task.kind === "permutation"
+      ? backend.permutationBlock({ ...task.input, rctl }, out)
+      : backend.bootstrapBlock({ ...task.input, rctl }, out);
+  return { status, out };
+}

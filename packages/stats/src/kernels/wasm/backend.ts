@@ -1,0 +1,28 @@
+/**
+ * The WebAssembly backend: the same kernels as the TS reference (kernels/js/), compiled from
+ * packages/core-wasm. Instantiated lazily on first use.
+ */
+import type { FitControl } from "../../defaults.js";
+import type { Method } from "../../types.js";
+import type { StatsBackend } from "../backend.js";
+import { type FitInput, type KernelFit, MethodCode, packControl } from "../contract.js";
+import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
+import { type WasmCore, wasmCore } from "./core.js";
+
+/** Creates the "wasm" backend over a core (default: the shared release instance). */
+export function createWasmBackend(core?: () => WasmCore): StatsBackend {
+  const getCore = core ?? (() => wasmCore());
+  const controlBlock = new Float64Array(8);
+  return {
+    name: "wasm",
+    fit(input: FitInput, method: Method, control: FitControl): KernelFit {
+      return getCore().fitResult(input, MethodCode[method], packControl(control, controlBlock));
+    },
+    permutationBlock(input: PermutationBlockInput, out: Float64Array): number {
+      return getCore().permutationBlock(input, out);
+    },
+    bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number {
+      return getCore().bootstrapBlock(input, out);
+    },
+  };
+}
