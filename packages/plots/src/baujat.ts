@@ -1,0 +1,109 @@
+/** Baujat plot (Baujat et al. 2002): contribution to heterogeneity against influence. */
+import {
+  clipPath,
+  type Frame,
+  frameBorder,
+  type LabelledPoint,
+  placeLabels,
+  xAxis,
+  xScale,
+  yAxis,
+  yAxisWidth,
+  yScale,
+} from "./chart.js";
+import { fmt } from "./format.js";
+import { el, group, PALETTE, svgDocument, text, tooltip } from "./svg.js";
+import type { BaujatInput, ScatterOptions } from "./types.js";
+
+const MARGIN = 14;
+
+/**
+ * Baujat plot: each study's contribution to the Q statistic (x) against its influence on the
+ * pooled estimate (y). Studies in the top right drive both heterogeneity and the result; the
+ * most extreme are labelled (all of them when there are at most 30).
+ */
+export function baujatPlot(input: BaujatInput, options: ScatterOptions = {}): string {
+  if (input.studies.length === 0) throw new Error("baujatPlot: no studies to draw");
+  const f = options.fontSize ?? 12;
+  const width = options.width ?? 600;
+  const height = options.height ?? 460;
+  const idPrefix = options.idPrefix ?? "pooled-baujat";
+  const top = MARGIN + (input.title ? f * 1.25 + 12 : 0);
+  const bottomSpace = 6 + f + f * 1.6 + MARGIN;
+  const frameHeight = height - top - bottomSpace;
+  const yv = input.studies.map((s) => s.y);
+  const yProbe = yScale(yv, { left: 0, top, width: 1, height: frameHeight }, f, { include: [0] });
+  const left = MARGIN + yAxisWidth(yProbe, f);
+  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
+  const ys = yScale(yv, frame, f, { include: [0], inset: 8 });
+  const xs = xScale(
+    input.studies.map((s) => s.x),
+    frame,
+    f,
+    { include: [0], inset: 8 },
+  );
+  const body: string[] = [clipPath(`${idPrefix}-clip`, frame)];
+  if (input.title)
+    body.push(
+      text(MARGIN, MARGIN + f * 1.2, input.title, {
+        "font-size": f * 1.25,
+        "font-weight": "bold",
+        class: "plot-title",
+      }),
+    );
+  body.push(frameBorder(frame));
+  const pts: LabelledPoint[] = input.studies.map((s) => ({
+    x: xs.map(s.x),
+    y: ys.map(s.y),
+    r: 4,
+    label: s.label,
+  }));
+  body.push(
+    group(
+      input.studies.map((s, i) =>
+        el(
+          "circle",
+          {
+            cx: pts[i].x,
+            cy: pts[i].y,
+            r: 4,
+            fill: PALETTE.blue,
+            stroke: "#FFFFFF",
+            "stroke-width": 0.6,
+            class: "study",
+          },
+          [tooltip(`${s.label}: contribution to Q ${fmt(s.x, 2)}, influence ${fmt(s.y, 2)}`)],
+        ),
+      ),
+      { class: "points" },
+    ),
+  );
+  // Most extreme first: distance from the origin in axis-relative units.
+  const [xd, yd] = [xs.domain[1] - xs.domain[0] || 1, ys.domain[1] - ys.domain[0] || 1];
+  const order = input.studies
+    .map((s, i) => ({ i, d: Math.hypot(s.x / xd, s.y / yd) }))
+    .sort((a, b) => b.d - a.d)
+    .slice(0, options.maxLabels ?? (input.studies.length <= 30 ? input.studies.length : 10));
+  body.push(
+    group(
+      placeLabels(
+        order.map((o) => pts[o.i]),
+        pts,
+        { x: frame.left + 2, y: frame.top + 2, width: frame.width - 4, height: frame.height - 4 },
+        f * 0.9,
+      ),
+      { class: "labels", "font-size": f * 0.9 },
+    ),
+  );
+  body.push(xAxis(xs, frame, f, input.xLabel ?? "Contribution to overall heterogeneity (Q)"));
+  body.push(yAxis(ys, frame, f, input.yLabel ?? "Influence on the pooled result"));
+  return svgDocument({
+    width,
+    height,
+    title: input.title ?? `Baujat plot (${input.studies.length} studies)`,
+    desc: `Baujat plot of ${input.studies.length} studies: contribution of each study to the heterogeneity statistic Q against its influence on the pooled estimate.`,
+    idPrefix,
+    fontSize: f,
+    body,
+  });
+}

@@ -1,0 +1,296 @@
+/**
+ * Shared pieces of the x-y charts (funnel, Galbraith, bubble, Baujat): the plotting frame, axes
+ * with nice ticks, a clip path, legends and point labels placed without collisions.
+ */
+import { makeScale, type Scale } from "./scale.js";
+import { el, group, line, PALETTE, rect, text } from "./svg.js";
+import { textWidth, truncate } from "./text.js";
+
+export interface Frame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Scale for a horizontal axis spanning the frame; `inset` keeps points off the frame's edges
+ * (ticks and points share the inset range, the axis line spans the whole frame).
+ */
+export function xScale(
+  values: number[],
+  frame: Frame,
+  f: number,
+  opts: {
+    scale?: "linear" | "log";
+    include?: number[];
+    xlim?: [number, number];
+    inset?: number;
+  } = {},
+): Scale {
+  const inset = opts.inset ?? 0;
+  return makeScale(values, [frame.left + inset, frame.left + frame.width - inset], {
+    ...opts,
+    labelWidth: (s) => textWidth(s, f),
+  });
+}
+
+/** Scale for a vertical axis: larger values up, unless `inverted` (funnel: SE 0 at the top). */
+export function yScale(
+  values: number[],
+  frame: Frame,
+  f: number,
+  opts: { scale?: "linear" | "log"; include?: number[]; inverted?: boolean; inset?: number } = {},
+): Scale {
+  const inset = opts.inset ?? 0;
+  const bottom = frame.top + frame.height - inset;
+  const top = frame.top + inset;
+  const range: [number, number] = opts.inverted ? [top, bottom] : [bottom, top];
+  return makeScale(values, range, {
+    scale: opts.scale,
+    include: opts.include,
+    labelWidth: () => f * 1.6,
+  });
+}
+
+/** Width needed left of the frame for the y tick labels and the rotated title. */
+export function yAxisWidth(scale: Scale, f: number): number {
+  const widest = Math.max(0, ...scale.ticks.map((t) => textWidth(t.label, f)));
+  return widest + 8 + f * 1.8;
+}
+
+export function xAxis(scale: Scale, frame: Frame, f: number, title: string): string {
+  const y = frame.top + frame.height;
+  const parts = [
+    line(frame.left, y, frame.left + frame.width, y, { stroke: PALETTE.text, class: "axis-line" }),
+  ];
+  for (const t of scale.ticks) {
+    const x = scale.map(t.value);
+    parts.push(
+      group(
+        [
+          line(x, y, x, y + 5, { stroke: PALETTE.text }),
+          text(x, y + 6 + f, t.label, { "text-anchor": "middle" }),
+        ],
+        {
+          class: "axis-tick",
+          "data-value": t.value,
+        },
+      ),
+    );
+  }
+  parts.push(
+    text(frame.left + frame.width / 2, y + 6 + f + f * 1.6, title, {
+      "text-anchor": "middle",
+      class: "axis-title",
+    }),
+  );
+  return group(parts, { class: "axis x-axis" });
+}
+
+export function yAxis(scale: Scale, frame: Frame, f: number, title: string): string {
+  const x = frame.left;
+  const parts = [
+    line(x, frame.top, x, frame.top + frame.height, { stroke: PALETTE.text, class: "axis-line" }),
+  ];
+  let widest = 0;
+  for (const t of scale.ticks) {
+    const y = scale.map(t.value);
+    widest = Math.max(widest, textWidth(t.label, f));
+    parts.push(
+      group(
+        [
+          line(x - 5, y, x, y, { stroke: PALETTE.text }),
+          text(x - 8, y + f * 0.35, t.label, { "text-anchor": "end" }),
+        ],
+        {
+          class: "axis-tick",
+          "data-value": t.value,
+        },
+      ),
+    );
+  }
+  const tx = x - 8 - widest - f * 0.8;
+  const ty = frame.top + frame.height / 2;
+  const shown = truncate(title, frame.height, f);
+  parts.push(
+    text(
+      tx,
+      ty,
+      shown.text,
+      {
+        "text-anchor": "middle",
+        transform: `rotate(-90 ${tx.toFixed(2)} ${ty.toFixed(2)})`,
+        class: "axis-title",
+      },
+      shown.truncated ? title : undefined,
+    ),
+  );
+  return group(parts, { class: "axis y-axis" });
+}
+
+/** A <clipPath> for the frame; use `clip-path="url(#id)"` on the data layer. */
+export function clipPath(id: string, frame: Frame): string {
+  return el("defs", {}, [
+    el("clipPath", { id }, [rect(frame.left, frame.top, frame.width, frame.height)]),
+  ]);
+}
+
+export function frameBorder(frame: Frame): string {
+  return rect(frame.left, frame.top, frame.width, frame.height, {
+    fill: "none",
+    stroke: PALETTE.lightGrey,
+    class: "frame",
+  });
+}
+
+export interface LegendItem {
+  label: string;
+  /** Markup of the symbol, drawn in a 14×14 box whose top-left corner is (0, 0). */
+  symbol: (x: number, y: number) => string;
+}
+
+/**
+ * A legend starting at (x, y) (baseline of the first line), wrapping to new lines at `maxWidth`.
+ * Returns the markup, the width used and the number of lines.
+ */
+export function legend(
+  items: LegendItem[],
+  x: number,
+  y: number,
+  f: number,
+  maxWidth = Number.POSITIVE_INFINITY,
+): { markup: string; width: number; lines: number } {
+  const parts: string[] = [];
+  let cx = x;
+  let cy = y;
+  let lines = 1;
+  let widest = 0;
+  for (const item of items) {
+    const w = 18 + textWidth(item.label, f);
+    if (cx > x && cx + w > x + maxWidth) {
+      cx = x;
+      cy += f * 1.6;
+      lines += 1;
+    }
+    parts.push(item.symbol(cx, cy - f * 0.85));
+    parts.push(text(cx + 18, cy, item.label, { class: "legend-label" }));
+    widest = Math.max(widest, cx + w - x);
+    cx += w + 16;
+  }
+  return { markup: group(parts, { class: "legend" }), width: widest, lines };
+}
+
+/** Number of lines {@link legend} needs for `items` within `maxWidth`. */
+export function legendLines(items: LegendItem[], f: number, maxWidth: number): number {
+  return legend(items, 0, 0, f, maxWidth).lines;
+}
+
+export interface LabelledPoint {
+  x: number;
+  y: number;
+  r: number;
+  label: string;
+}
+
+function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * Places labels next to points (right, left, above, below) so that no label covers another label
+ * or any point, inside `bounds`. Points are tried in the order given; a label with no free place
+ * is left out (its point keeps its tooltip).
+ */
+export function placeLabels(
+  points: LabelledPoint[],
+  allPoints: LabelledPoint[],
+  bounds: Box,
+  f: number,
+  maxWidth = 140,
+): string[] {
+  const placed: Box[] = [];
+  const pointBoxes: Box[] = allPoints.map((p) => ({
+    x: p.x - p.r,
+    y: p.y - p.r,
+    width: 2 * p.r,
+    height: 2 * p.r,
+  }));
+  const out: string[] = [];
+  for (const p of points) {
+    const t = truncate(p.label, maxWidth, f);
+    const w = textWidth(t.text, f);
+    const h = f * 1.15;
+    const candidates: { box: Box; anchor: "start" | "end" | "middle" }[] = [
+      { box: { x: p.x + p.r + 3, y: p.y - h / 2, width: w, height: h }, anchor: "start" },
+      { box: { x: p.x - p.r - 3 - w, y: p.y - h / 2, width: w, height: h }, anchor: "end" },
+      { box: { x: p.x - w / 2, y: p.y - p.r - 2 - h, width: w, height: h }, anchor: "middle" },
+      { box: { x: p.x - w / 2, y: p.y + p.r + 2, width: w, height: h }, anchor: "middle" },
+    ];
+    for (const c of candidates) {
+      const b = c.box;
+      const inside =
+        b.x >= bounds.x &&
+        b.y >= bounds.y &&
+        b.x + b.width <= bounds.x + bounds.width &&
+        b.y + b.height <= bounds.y + bounds.height;
+      if (!inside) continue;
+      if (placed.some((o) => intersects(o, b))) continue;
+      if (pointBoxes.some((o) => intersects(o, b))) continue;
+      placed.push(b);
+      const tx =
+        c.anchor === "start" ? b.x : c.anchor === "end" ? b.x + b.width : b.x + b.width / 2;
+      out.push(
+        text(
+          tx,
+          b.y + h * 0.78,
+          t.text,
+          { "text-anchor": c.anchor, class: "point-label", fill: PALETTE.text },
+          t.truncated ? p.label : undefined,
+        ),
+      );
+      break;
+    }
+  }
+  return out;
+}
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0 || p >= 1) throw new Error("normalQuantile: p must be in (0, 1)");
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lowTail = 0.02425;
+  if (p < lowTail) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
+  }
+  if (p > 1 - lowTail) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
+}

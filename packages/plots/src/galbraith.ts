@@ -1,0 +1,169 @@
+/** Galbraith (radial) plot (Galbraith 1988): standardised effect against precision. */
+import {
+  clipPath,
+  type Frame,
+  frameBorder,
+  type LabelledPoint,
+  legend,
+  placeLabels,
+  xAxis,
+  xScale,
+  yAxis,
+  yAxisWidth,
+  yScale,
+} from "./chart.js";
+import { fmt } from "./format.js";
+import { el, group, line, PALETTE, polygon, svgDocument, text, tooltip } from "./svg.js";
+import type { GalbraithInput, ScatterOptions } from "./types.js";
+
+const MARGIN = 14;
+
+/**
+ * Galbraith plot: xᵢ = 1/√(vᵢ + τ²) against zᵢ = yᵢ/√(vᵢ + τ²). The line through the origin has
+ * slope μ (the pooled estimate); studies outside the band μ·x ± 2 are highlighted and labelled.
+ */
+export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {}): string {
+  if (input.studies.length === 0) throw new Error("galbraithPlot: no studies to draw");
+  const f = options.fontSize ?? 12;
+  const width = options.width ?? 600;
+  const height = options.height ?? 460;
+  const idPrefix = options.idPrefix ?? "pooled-galbraith";
+  const tau2 = input.tau2 ?? 0;
+  const pts = input.studies.map((s) => {
+    const sd = Math.sqrt(s.vi + tau2);
+    return { label: s.label, x: 1 / sd, z: s.yi / sd };
+  });
+  const mu = input.estimate;
+  const outside = (p: { x: number; z: number }) => Math.abs(p.z - mu * p.x) > 2;
+
+  const top = MARGIN + (input.title ? f * 1.25 + 12 : 0);
+  const bottomSpace = 6 + f + f * 1.6 + 10 + f * 1.8 + MARGIN;
+  const frameHeight = height - top - bottomSpace;
+  const xMax = Math.max(...pts.map((p) => p.x));
+  const zValues = [...pts.map((p) => p.z), 2, -2, mu * xMax * 1.05 + 2, mu * xMax * 1.05 - 2];
+  const yProbe = yScale(zValues, { left: 0, top, width: 1, height: frameHeight }, f, {
+    include: [0],
+  });
+  const left = MARGIN + yAxisWidth(yProbe, f);
+  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
+  const ys = yScale(zValues, frame, f, { include: [0], inset: 6 });
+  const xs = xScale(
+    pts.map((p) => p.x),
+    frame,
+    f,
+    { include: [0] },
+  );
+  const [x0, x1] = xs.domain;
+
+  const clipId = `${idPrefix}-clip`;
+  const body: string[] = [clipPath(clipId, frame)];
+  if (input.title)
+    body.push(
+      text(MARGIN, MARGIN + f * 1.2, input.title, {
+        "font-size": f * 1.25,
+        "font-weight": "bold",
+        class: "plot-title",
+      }),
+    );
+  const P = (x: number, z: number): [number, number] => [xs.map(x), ys.map(z)];
+  const lines = [
+    polygon([P(x0, mu * x0 + 2), P(x1, mu * x1 + 2), P(x1, mu * x1 - 2), P(x0, mu * x0 - 2)], {
+      fill: PALETTE.paleGrey,
+      class: "band",
+    }),
+    line(...P(x0, mu * x0 + 2), ...P(x1, mu * x1 + 2), {
+      stroke: PALETTE.grey,
+      "stroke-dasharray": "4 3",
+      class: "band-edge",
+    }),
+    line(...P(x0, mu * x0 - 2), ...P(x1, mu * x1 - 2), {
+      stroke: PALETTE.grey,
+      "stroke-dasharray": "4 3",
+      class: "band-edge",
+    }),
+    line(...P(x0, 0), ...P(x1, 0), { stroke: PALETTE.lightGrey, class: "zero-line" }),
+    line(...P(0, 0), ...P(x1, mu * x1), {
+      stroke: PALETTE.text,
+      "stroke-width": 1.3,
+      class: "estimate-line",
+    }),
+  ];
+  body.push(group(lines, { "clip-path": `url(#${clipId})`, class: "lines" }));
+  body.push(frameBorder(frame));
+  const circles = pts.map((p) => {
+    const out = outside(p);
+    return el(
+      "circle",
+      {
+        cx: xs.map(p.x),
+        cy: ys.map(p.z),
+        r: 4,
+        fill: out ? PALETTE.vermillion : PALETTE.blue,
+        stroke: "#FFFFFF",
+        "stroke-width": 0.6,
+        class: out ? "study outlier" : "study",
+      },
+      [tooltip(`${p.label}: precision ${fmt(p.x, 2)}, standardised effect ${fmt(p.z, 2)}`)],
+    );
+  });
+  body.push(group(circles, { class: "points" }));
+
+  // Label the studies outside the band, most extreme first.
+  const all: LabelledPoint[] = pts.map((p) => ({
+    x: xs.map(p.x),
+    y: ys.map(p.z),
+    r: 4,
+    label: p.label,
+  }));
+  const order = pts
+    .map((p, i) => ({ i, d: Math.abs(p.z - mu * p.x) }))
+    .filter((o) => o.d > 2)
+    .sort((a, b) => b.d - a.d)
+    .slice(0, options.maxLabels ?? 10);
+  body.push(
+    group(
+      placeLabels(
+        order.map((o) => all[o.i]),
+        all,
+        { x: frame.left + 2, y: frame.top + 2, width: frame.width - 4, height: frame.height - 4 },
+        f * 0.9,
+      ),
+      { class: "labels", "font-size": f * 0.9 },
+    ),
+  );
+
+  body.push(xAxis(xs, frame, f, "Precision, 1/√(vᵢ + τ²)"));
+  body.push(yAxis(ys, frame, f, "Standardised effect, yᵢ/√(vᵢ + τ²)"));
+  const lg = legend(
+    [
+      {
+        label: `Pooled ${input.effectLabel ?? "estimate"} ${fmt(mu, 2)} (slope)`,
+        symbol: (x, y) =>
+          line(x, y + 7, x + 14, y + 7, { stroke: PALETTE.text, "stroke-width": 1.3 }),
+      },
+      {
+        label: "±2 band",
+        symbol: (x, y) =>
+          line(x, y + 7, x + 14, y + 7, { stroke: PALETTE.grey, "stroke-dasharray": "4 3" }),
+      },
+      {
+        label: "Outside the band",
+        symbol: (x, y) => el("circle", { cx: x + 7, cy: y + 7, r: 4, fill: PALETTE.vermillion }),
+      },
+    ],
+    MARGIN,
+    frame.top + frame.height + 6 + f + f * 1.6 + 10 + f * 1.4,
+    f,
+  );
+  body.push(lg.markup);
+  const nOut = pts.filter(outside).length;
+  return svgDocument({
+    width: Math.max(width, MARGIN * 2 + lg.width),
+    height,
+    title: input.title ?? `Galbraith plot (${pts.length} studies)`,
+    desc: `Galbraith (radial) plot of ${pts.length} studies: standardised effect against precision with τ² = ${fmt(tau2, 3)}; the line through the origin has slope ${fmt(mu, 3)} (pooled estimate); ${nOut} ${nOut === 1 ? "study lies" : "studies lie"} outside the ±2 band.`,
+    idPrefix,
+    fontSize: f,
+    body,
+  });
+}

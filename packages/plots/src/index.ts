@@ -1,0 +1,19 @@
+/**
+ * @pooled/plots: pure functions from analysis results (plain data, see types.ts) to standalone
+ * SVG documents. Shared by the CLI report and the web app.
+ */
+
+export { baujatPlot } from "./baujat.js";
+export { bubblePlot } from "./bubble.js";
+export { normalQuantile } from "./chart.js";
+export { forestPlot, sortStudies } from "./forest.js";
+export { fmt, fmtHeterogeneity, fmtP, percentagesToTotal } from "./format.js";
+export { funnelPlot } from "./funnel.js";
+export { galbraithPlot } from "./galbraith.js";
+export { leaveOneOutPlot } from "./leave-one-out.js";
+export { prismaPlot } from "./prisma.js";
+export { type Judgement, parseJudgement, riskOfBiasPlot } from "./risk-of-bias.js";
+export { logTicks, makeScale, niceTicks, type Scale, type Tick } from "./scale.js";
+export { escapeXml, FONT_FAMILY, PALETTE } from "./svg.js";
+export { textWidth, truncate, wrapText } from "./text.js";
+export * from "./types.js";

@@ -1,0 +1,329 @@
+/**
+ * Plot inputs as plain data.
+ *
+ * The plots package does not depend on the statistics engine: any caller (CLI report, web app,
+ * a test) adapts its results to these shapes. Effects are always given on the analysis scale:
+ * for ratio measures (ROM) that is the log scale, and `scale: "log"` makes the axis and the
+ * printed numbers show the back-transformed ratio.
+ */
+
+/** How the effect axis is drawn. */
+export interface EffectScale {
+  /**
+   * "linear" (MD, SMD, NMD...) or "log": values are natural logs (ROM) and the axis is labelled
+   * with exp(value), ticks at nice ratios.
+   */
+  scale?: "linear" | "log";
+  /** Axis title, e.g. "Mean difference (BBB points)" or "Ratio of means". */
+  effectLabel?: string;
+  /** Fixed axis limits on the analysis scale (log scale: natural logs); data outside get arrows. */
+  xlim?: [number, number];
+  /** Value of no effect on the analysis scale; default 0 (0 is a ratio of 1 on the log scale). */
+  nullValue?: number;
+}
+
+/** Text under each side of the axis, e.g. { left: "Favours control", right: "Favours exosomes" }. */
+export interface FavoursLabels {
+  left: string;
+  right: string;
+}
+
+/** Heterogeneity of one model: printed as "τ² = …; I² = …%; Q = … (df = …), p = …". */
+export interface Heterogeneity {
+  /** Between-study variance; null or absent for a fixed-effect model. */
+  tau2?: number | null;
+  /** Percent (0-100). */
+  I2?: number | null;
+  Q?: number | null;
+  df?: number | null;
+  p?: number | null;
+}
+
+/** Test of the average effect: "z = 4.10, p < 0.001" or "t(29) = 4.10, p < 0.001". */
+export interface EffectTest {
+  statistic: number;
+  /** "z" or "t". */
+  distribution: "z" | "t";
+  df?: number | null;
+  p: number;
+}
+
+/** A test for differences between subgroups (one line under the plot). */
+export interface SubgroupDifferenceTest {
+  /** Printed before the statistic, e.g. "Test for subgroup differences (separate τ²)". */
+  label: string;
+  /** Chi-square statistic, or F (then give `df2`). */
+  Q: number;
+  df: number;
+  /** Denominator df of an F statistic. */
+  df2?: number | null;
+  p: number;
+}
+
+/** One study (comparison) row of a forest plot. */
+export interface ForestStudy {
+  label: string;
+  /** Effect on the analysis scale (log scale for ROM). */
+  yi: number;
+  ciLower: number;
+  ciUpper: number;
+  /**
+   * Weight in the model (any non-negative scale; printed as a percent of the total of the plotted
+   * studies, rounded so that the printed numbers add to exactly 100.0). Omit to draw equal squares
+   * and no weight column.
+   */
+  weight?: number;
+  /** Publication year, for `sort: "year"`. */
+  year?: number;
+  /** Extra columns by key (see {@link ForestColumn}), e.g. { dose: "200 µg", n1: 10, n2: 8 }. */
+  columns?: Record<string, string | number | null | undefined>;
+}
+
+/** An extra text column of a forest plot, drawn between the study label and the plot. */
+export interface ForestColumn {
+  key: string;
+  /** Column header, e.g. "Dose" or "n (T)". */
+  header: string;
+  /** Alignment; numbers default to right, text to left. */
+  align?: "left" | "right" | "center";
+}
+
+/** A pooled estimate: drawn as a diamond, with an optional prediction interval row. */
+export interface PooledEstimate {
+  /** e.g. "Random-effects model (REML)". */
+  label: string;
+  estimate: number;
+  ciLower: number;
+  ciUpper: number;
+  /** Prediction interval (random-effects models). */
+  piLower?: number | null;
+  piUpper?: number | null;
+  heterogeneity?: Heterogeneity;
+  test?: EffectTest;
+}
+
+/** One subgroup: its studies, its own pooled estimate and heterogeneity. */
+export interface ForestSubgroup {
+  /** Printed as the block header, e.g. "200 µg". */
+  label: string;
+  studies: ForestStudy[];
+  pooled?: PooledEstimate;
+}
+
+export type ForestSort = "input" | "effect" | "year" | "weight";
+
+export interface ForestInput extends EffectScale {
+  /** Plain list of studies; or give `subgroups` (then `studies` is ignored). */
+  studies?: ForestStudy[];
+  subgroups?: ForestSubgroup[];
+  /** The overall pooled estimate(s): e.g. random-effects and common-effect. */
+  pooled?: PooledEstimate[];
+  /** Tests for differences between subgroups (under the overall estimate). */
+  subgroupTests?: SubgroupDifferenceTest[];
+  columns?: ForestColumn[];
+  favours?: FavoursLabels;
+  /** Header of the label column; default "Study". */
+  studyHeader?: string;
+  /** Short name of the measure for the effect column header, e.g. "MD" or "ROM". */
+  measure?: string;
+  /** Plot title drawn at the top (also the SVG <title>). */
+  title?: string;
+  /** Confidence level in percent for the column header; default 95. */
+  level?: number;
+  /** Text lines printed under the plot (notes). */
+  notes?: string[];
+}
+
+export interface ForestOptions {
+  /** Row order within each block; default "input". */
+  sort?: ForestSort;
+  /** Default: ascending for effect and year, descending for weight. */
+  descending?: boolean;
+  /** Decimals of the printed effects; default 2. */
+  digits?: number;
+  /** Width of the plotting region in px; default 300. */
+  plotWidth?: number;
+  /** Longest study label before truncation with an ellipsis, in px; default 220. */
+  maxLabelWidth?: number;
+  /** Prefix of the SVG ids (several plots inline in one page need different ones). */
+  idPrefix?: string;
+  fontSize?: number;
+}
+
+/** Funnel plot: effect against its standard error (or a sample-size precision). */
+export interface FunnelStudy {
+  label: string;
+  yi: number;
+  /** Standard error, or the precision quantity named by `yAxis`. */
+  se: number;
+  /** True for studies imputed by trim-and-fill (drawn hollow). */
+  filled?: boolean;
+}
+
+export interface FunnelInput extends EffectScale {
+  studies: FunnelStudy[];
+  /** Pooled estimate (the funnel's centre line). */
+  estimate: number;
+  /** Trim-and-fill adjusted estimate, drawn as a dashed line when given. */
+  adjustedEstimate?: number | null;
+  /**
+   * What the vertical axis holds: "se" (default) or "sample-size" (√(1/n₁ + 1/n₂), for SMD,
+   * Pustejovsky & Rodgers 2019). Only the axis title changes.
+   */
+  yAxis?: "se" | "sample-size";
+  /** Custom vertical axis title. */
+  yLabel?: string;
+  title?: string;
+}
+
+export interface FunnelOptions {
+  /**
+   * Contour-enhanced funnel: shade where a study would be significant at these levels (percent)
+   * around the null value, e.g. [90, 95, 99]. Default: none (pseudo 95% region around the estimate).
+   */
+  contours?: number[];
+  /** Draw the pseudo-confidence region around the estimate; default true. */
+  pseudoRegion?: boolean;
+  /** Level of the pseudo-confidence region in percent; default 95. */
+  level?: number;
+  width?: number;
+  height?: number;
+  idPrefix?: string;
+  fontSize?: number;
+}
+
+/** Galbraith (radial) plot: yᵢ/√(vᵢ + τ²) against 1/√(vᵢ + τ²). */
+export interface GalbraithInput {
+  studies: { label: string; yi: number; vi: number }[];
+  /** Pooled estimate of the model (slope of the line through the origin). */
+  estimate: number;
+  /** Between-study variance of the model; 0 or absent for a fixed-effect model. */
+  tau2?: number | null;
+  effectLabel?: string;
+  title?: string;
+}
+
+export interface ScatterOptions {
+  width?: number;
+  height?: number;
+  idPrefix?: string;
+  fontSize?: number;
+  /** Label at most this many points (the most extreme); default: all when ≤ 30 points, else 10. */
+  maxLabels?: number;
+}
+
+/** Bubble plot of a meta-regression on one continuous moderator. */
+export interface BubbleInput {
+  studies: { label: string; x: number; yi: number; weight: number }[];
+  /** The fitted line and its confidence band, as points along x (at least two). */
+  fit?: { x: number; estimate: number; ciLower: number; ciUpper: number }[];
+  /** Moderator axis title, e.g. "Dose (µg)". */
+  xLabel: string;
+  effectLabel?: string;
+  scale?: "linear" | "log";
+  nullValue?: number;
+  title?: string;
+  /** Note under the plot, e.g. "slope 0.012 (p = 0.03); R² = 35%". */
+  note?: string;
+}
+
+/** Baujat plot: contribution to Q against influence on the pooled estimate. */
+export interface BaujatInput {
+  studies: { label: string; x: number; y: number }[];
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/** Leave-one-out forest plot. */
+export interface LeaveOneOutInput extends EffectScale {
+  rows: {
+    /** The omitted study. */
+    label: string;
+    estimate: number;
+    ciLower: number;
+    ciUpper: number;
+    tau2?: number | null;
+    I2?: number | null;
+  }[];
+  /** The model with every study. */
+  full: PooledEstimate & { tau2?: number | null; I2?: number | null };
+  measure?: string;
+  favours?: FavoursLabels;
+  title?: string;
+  level?: number;
+}
+
+/** SYRCLE risk-of-bias items (Hooijmans et al. 2014), in the tool's order. */
+export const SYRCLE_ITEMS = [
+  "sequence_generation",
+  "baseline_characteristics",
+  "allocation_concealment",
+  "random_housing",
+  "blinding_caregivers",
+  "random_outcome_assessment",
+  "blinding_assessor",
+  "incomplete_outcome_data",
+  "selective_reporting",
+  "other_bias",
+] as const;
+export type SyrcleItem = (typeof SYRCLE_ITEMS)[number];
+
+/** Names of the SYRCLE items as printed. */
+export const SYRCLE_ITEM_NAMES: Record<SyrcleItem, string> = {
+  sequence_generation: "Sequence generation",
+  baseline_characteristics: "Baseline characteristics",
+  allocation_concealment: "Allocation concealment",
+  random_housing: "Random housing",
+  blinding_caregivers: "Blinding of caregivers/investigators",
+  random_outcome_assessment: "Random outcome assessment",
+  blinding_assessor: "Blinding of outcome assessor",
+  incomplete_outcome_data: "Incomplete outcome data",
+  selective_reporting: "Selective reporting",
+  other_bias: "Other bias",
+};
+
+/**
+ * A judgement as written by the reviewer: "yes"/"low" (low risk), "no"/"high" (high risk),
+ * "unclear"; anything empty means not assessed. Case-insensitive.
+ */
+export type RiskInput = string | null | undefined;
+
+export interface RiskOfBiasInput {
+  studies: { study: string; judgements: Partial<Record<SyrcleItem, RiskInput>> }[];
+  title?: string;
+}
+
+export interface RiskOfBiasOptions {
+  /** "both" (default): traffic-light grid and summary bars; or one of them. */
+  panels?: "both" | "grid" | "summary";
+  idPrefix?: string;
+  fontSize?: number;
+  maxLabelWidth?: number;
+}
+
+/** PRISMA 2020 flow counts. */
+export interface PrismaInput {
+  /** Records identified from databases and registers. */
+  identified: number;
+  duplicatesRemoved: number;
+  screened: number;
+  /** Records excluded at title/abstract screening. */
+  excludedScreening: number;
+  /** Reports not retrieved (optional box). */
+  notRetrieved?: number | null;
+  /** Full-text reports assessed for eligibility. */
+  fullTextAssessed: number;
+  /** Full-text reports excluded, with reasons. */
+  fullTextExcluded: { reason: string; n: number }[];
+  /** Studies included in the review. */
+  included: number;
+  /** Optional: reports of included studies, when it differs from the number of studies. */
+  includedReports?: number | null;
+  title?: string;
+}
+
+export interface PlotOptions {
+  idPrefix?: string;
+  fontSize?: number;
+}

@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import {
+  forestExample,
+  romForestExample,
+  subgroupForestExample,
+  syntheticForest,
+} from "../scripts/example-data.js";
+import { forestPlot, sortStudies } from "../src/index.js";
+import type { ForestInput } from "../src/types.js";
+import {
+  axisFromTicks,
+  findAll,
+  hasClass,
+  parseNumber,
+  parseXml,
+  polygonPoints,
+  textOf,
+  type XmlNode,
+} from "./xml.js";
+
+const rowsOf = (svg: XmlNode, cls: string) => findAll(svg, hasClass(cls));
+const labelOf = (row: XmlNode) => {
+  const t = findAll(row, hasClass("label"))[0];
+  const title = t.children.find((c) => c.name === "title");
+  return title ? title.text : textOf(t);
+};
+const cells = (row: XmlNode) => findAll(row, hasClass("cell")).map(textOf);
+const squareCentre = (row: XmlNode) => {
+  const r = findAll(row, hasClass("marker"))[0];
+  return {
+    x: Number(r.attrs.x) + Number(r.attrs.width) / 2,
+    y: Number(r.attrs.y) + Number(r.attrs.height) / 2,
+    side: Number(r.attrs.width),
+  };
+};
+
+describe("forestPlot", () => {
+  const input = forestExample();
+  const svgText = forestPlot(input);
+  const svg = parseXml(svgText);
+
+  it("is a complete SVG document with a title and a description", () => {
+    expect(svg.name).toBe("svg");
+    expect(svg.attrs.xmlns).toBe("http://www.w3.org/2000/svg");
+    expect(svg.children[0].name).toBe("title");
+    expect(svg.children[1].name).toBe("desc");
+    expect(svg.children[1].text).toContain(`${input.studies!.length} studies`);
+    expect(svg.attrs["font-family"]).toMatch(/Arial.*sans-serif$/);
+    // Glyphs are real text, never outlines.
+    expect(findAll(svg, (n) => n.name === "path")).toHaveLength(0);
+  });
+
+  it("draws one row per study, in input order, with its label", () => {
+    const rows = rowsOf(svg, "study-row");
+    expect(rows).toHaveLength(input.studies!.length);
+    expect(rows.map(labelOf)).toEqual(input.studies!.map((s) => s.label));
+  });
+
+  it("puts each square and the pooled diamond where the axis scale says", () => {
+    const x = axisFromTicks(svg);
+    const rows = rowsOf(svg, "study-row");
+    input.studies!.forEach((s, i) => {
+      expect(squareCentre(rows[i]).x).toBeCloseTo(x(s.yi), 1);
+      const ci = findAll(rows[i], hasClass("ci"))[0];
+      expect(Number(ci.attrs.x1)).toBeCloseTo(x(s.ciLower), 1);
+      expect(Number(ci.attrs.x2)).toBeCloseTo(x(s.ciUpper), 1);
+    });
+    const pooled = input.pooled![0];
+    const diamond = findAll(rowsOf(svg, "overall-pooled")[0], hasClass("diamond"))[0];
+    const pts = polygonPoints(diamond);
+    expect(pts[1][0]).toBeCloseTo(x(pooled.estimate), 1); // top vertex: the estimate
+    expect(pts[3][0]).toBeCloseTo(x(pooled.estimate), 1);
+    expect(pts[0][0]).toBeCloseTo(x(pooled.ciLower), 1);
+    expect(pts[2][0]).toBeCloseTo(x(pooled.ciUpper), 1);
+    // Prediction interval bar.
+    const pi = findAll(svg, hasClass("prediction-interval"))[0];
+    expect(Number(pi.attrs.x)).toBeCloseTo(x(pooled.piLower!), 1);
+    expect(Number(pi.attrs.x) + Number(pi.attrs.width)).toBeCloseTo(x(pooled.piUpper!), 1);
+  });
+
+  it("draws the reference line at no effect", () => {
+    const x = axisFromTicks(svg);
+    const refs = findAll(svg, hasClass("reference-line"));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const r of refs) expect(Number(r.attrs.x1)).toBeCloseTo(x(0), 1);
+  });
+
+  it("prints weights that add to 100.0 and sizes squares by weight (area)", () => {
+    const rows = rowsOf(svg, "study-row");
+    const shown = rows.map((r) => parseNumber(cells(r)[cells(r).length - 1]));
+    expect(shown.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+    const total = input.studies!.reduce((a, s) => a + (s.weight ?? 0), 0);
+    input.studies!.forEach((s, i) => {
+      expect(Math.abs(shown[i] - (100 * s.weight!) / total)).toBeLessThanOrEqual(0.1 + 1e-9);
+    });
+    const sides = rows.map((r) => squareCentre(r).side);
+    const iMax = input.studies!.reduce((b, s, i, all) => (s.weight! > all[b].weight! ? i : b), 0);
+    input.studies!.forEach((s, i) => {
+      const expectedArea = (sides[iMax] ** 2 * s.weight!) / input.studies![iMax].weight!;
+      if (sides[i] > 4) expect(sides[i] ** 2).toBeCloseTo(expectedArea, 0);
+    });
+  });
+
+  it("prints effect and CI as text and the heterogeneity line", () => {
+    const s = input.studies![0];
+    const text = cells(rowsOf(svg, "study-row")[0])[3];
+    expect(text).toBe(
+      `${s.yi.toFixed(2)} [${s.ciLower.toFixed(2)}, ${s.ciUpper.toFixed(2)}]`.replace(
+        /-/g,
+        "\u2212",
+      ),
+    );
+    const notes = findAll(svg, hasClass("note")).map(textOf);
+    const h = input.pooled![0].heterogeneity!;
+    expect(
+      notes.some(
+        (n) =>
+          n.includes(`τ² = ${h.tau2!.toFixed(2)}`) &&
+          n.includes(`I² = ${h.I2!.toFixed(1)}%`) &&
+          n.includes(`df = ${h.df}`),
+      ),
+    ).toBe(true);
+    const favours = findAll(svg, hasClass("favours")).map(textOf);
+    expect(favours).toEqual(["Favours control", "Favours exosomes"]);
+  });
+
+  it("has nice axis ticks: equally spaced round numbers", () => {
+    const ticks = findAll(svg, hasClass("axis-tick")).map((g) => parseNumber(textOf(g)));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.length).toBeLessThanOrEqual(8);
+    const step = ticks[1] - ticks[0];
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    expect([1, 2, 2.5, 5]).toContain(Number(mantissa.toFixed(6)));
+    for (const [i, t] of ticks.entries()) expect(t).toBeCloseTo(ticks[0] + i * step, 9);
+  });
+
+  it("escapes <, & and quotes in labels and cells", () => {
+    const nasty = "Smith <2019> & \"Jones\" 'rat'";
+    const out = forestPlot({
+      studies: [{ label: nasty, yi: 1, ciLower: 0, ciUpper: 2, weight: 1, columns: { d: "<&>" } }],
+      columns: [{ key: "d", header: "A&B" }],
+    });
+    expect(out).toContain("Smith &lt;2019&gt; &amp; &quot;Jones&quot; &apos;rat&apos;");
+    expect(out).not.toContain("<2019>");
+    const doc = parseXml(out);
+    expect(labelOf(rowsOf(doc, "study-row")[0])).toBe(nasty);
+    expect(cells(rowsOf(doc, "study-row")[0])[0]).toBe("<&>");
+  });
+
+  it("shortens long study names with an ellipsis and keeps the full name as a tooltip", () => {
+    const long =
+      "Extraordinarily long study label from a consortium of seventeen laboratories 2021";
+    const doc = parseXml(
+      forestPlot(
+        { studies: [{ label: long, yi: 1, ciLower: 0, ciUpper: 2 }] },
+        { maxLabelWidth: 150 },
+      ),
+    );
+    const t = findAll(rowsOf(doc, "study-row")[0], hasClass("label"))[0];
+    expect(textOf(t).endsWith("…")).toBe(true);
+    expect(textOf(t).length).toBeLessThan(long.length);
+    expect(t.children.find((c) => c.name === "title")?.text).toBe(long);
+  });
+
+  it("sorts by effect, weight and year", () => {
+    const byEffect = rowsOf(parseXml(forestPlot(input, { sort: "effect" })), "study-row").map(
+      labelOf,
+    );
+    expect(byEffect).toEqual([...input.studies!].sort((a, b) => a.yi - b.yi).map((s) => s.label));
+    const byWeight = sortStudies(input.studies!, "weight").map((s) => s.weight!);
+    expect(byWeight).toEqual([...byWeight].sort((a, b) => b - a));
+    const byYear = rowsOf(parseXml(forestPlot(input, { sort: "year" })), "study-row").map(labelOf);
+    const years = byYear.map((l) => input.studies!.find((s) => s.label === l)!.year!);
+    expect(years).toEqual([...years].sort((a, b) => a - b));
+  });
+});
+
+describe("forestPlot with subgroups", () => {
+  const input = subgroupForestExample();
+  const svg = parseXml(forestPlot(input));
+
+  it("draws a block per subgroup with its diamond, heterogeneity and the between-group test", () => {
+    const groups = input.subgroups!;
+    expect(rowsOf(svg, "heading-row").map((r) => textOf(r))).toEqual(groups.map((g) => g.label));
+    expect(rowsOf(svg, "study-row")).toHaveLength(groups.reduce((a, g) => a + g.studies.length, 0));
+    const x = axisFromTicks(svg);
+    const diamonds = rowsOf(svg, "subgroup-pooled");
+    expect(diamonds).toHaveLength(groups.length);
+    groups.forEach((g, i) => {
+      expect(polygonPoints(findAll(diamonds[i], hasClass("diamond"))[0])[1][0]).toBeCloseTo(
+        x(g.pooled!.estimate),
+        1,
+      );
+    });
+    const notes = findAll(svg, hasClass("note")).map(textOf);
+    expect(notes.filter((n) => n.startsWith("Heterogeneity:"))).toHaveLength(groups.length + 1);
+    expect(
+      notes.some((n) => n.startsWith("Test for subgroup differences (separate τ²): Q = ")),
+    ).toBe(true);
+    // Subtotals are the sums of the printed weights; the study weights add to 100.
+    const studyW = rowsOf(svg, "study-row").map((r) => parseNumber(cells(r).at(-1)!));
+    expect(studyW.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+    const subW = diamonds.map((d) => parseNumber(cells(d).at(-1)!));
+    expect(subW.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+  });
+});
+
+describe("forestPlot on a ratio (log) scale", () => {
+  const input = romForestExample();
+  const svg = parseXml(forestPlot(input));
+
+  it("labels the axis with ratios and places marks at their logs", () => {
+    const labels = findAll(svg, hasClass("axis-tick")).map((g) => parseNumber(textOf(g)));
+    expect(labels).toContain(1);
+    expect(labels.every((v) => v > 0)).toBe(true);
+    const x = axisFromTicks(svg, { log: true });
+    const p = input.pooled![0];
+    expect(polygonPoints(findAll(svg, hasClass("diamond"))[0])[1][0]).toBeCloseTo(x(p.estimate), 1);
+    const ref = findAll(svg, hasClass("reference-line"))[0];
+    expect(Number(ref.attrs.x1)).toBeCloseTo(x(0), 1);
+    // Effects are printed back-transformed.
+    const first = cells(rowsOf(svg, "study-row")[0]);
+    expect(first.some((c) => c.startsWith(Math.exp(input.studies![0].yi).toFixed(2)))).toBe(true);
+  });
+});
+
+describe("forest layout from 1 to 500 studies", () => {
+  it("draws a single study", () => {
+    const svg = parseXml(
+      forestPlot({ studies: [{ label: "Only 2020", yi: 2, ciLower: 1, ciUpper: 3 }] }),
+    );
+    expect(rowsOf(svg, "study-row")).toHaveLength(1);
+  });
+
+  it("lays 500 studies out in fixed-height rows that never overlap", () => {
+    const input: ForestInput = syntheticForest(500);
+    const small = parseXml(forestPlot(syntheticForest(50)));
+    const svg = parseXml(forestPlot(input));
+    const rows = rowsOf(svg, "study-row");
+    expect(rows).toHaveLength(500);
+    const ys = rows.map((r) => Number(findAll(r, hasClass("label"))[0].attrs.y));
+    const step = ys[1] - ys[0];
+    expect(step).toBeGreaterThanOrEqual(16);
+    for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeCloseTo(step, 6);
+    // Every square stays inside its own row band.
+    rows.forEach((r, i) => {
+      const sq = squareCentre(r);
+      expect(Math.abs(sq.y - ys[i])).toBeLessThan(step / 2);
+      expect(sq.side).toBeLessThan(step);
+    });
+    for (let i = 1; i < rows.length; i++) {
+      const a = squareCentre(rows[i - 1]);
+      const b = squareCentre(rows[i]);
+      expect(b.y - b.side / 2).toBeGreaterThanOrEqual(a.y + a.side / 2);
+    }
+    // The document grows with the rows.
+    expect(Number(svg.attrs.height)).toBeGreaterThan(Number(small.attrs.height) + 440 * step);
+    const w = rows.map((r) => parseNumber(cells(r).at(-1)!));
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+  });
+});
