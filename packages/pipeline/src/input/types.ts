@@ -59,7 +59,10 @@ export interface StudyRow {
   year?: number;
   /** Judgements for the SYRCLE items present in the file. */
   riskOfBias?: Partial<Record<SyrcleItem, RiskJudgement>>;
-  /** Every other column, by its header as written, for --by and --mods. Empty cells are null. */
+  /**
+   * Every other column, by its header as written, for --by and --mods. Empty cells are null;
+   * numbers are numbers. The SYRCLE columns are kept here too, as written ("yes", "unclear").
+   */
   extra: Record<string, string | number | null>;
 }
 
@@ -102,4 +105,51 @@ export interface PrismaCounts {
   fullTextAssessed: number;
   fullTextExcluded: { reason: string; n: number }[];
   included: number;
+}
+
+/**
+ * Every column role the reader recognises: the study-table fields plus input-only columns that
+ * are turned into study-table fields (SEM and 95% CI bounds of an arm's mean become SDs) or into
+ * the `excluded` list.
+ */
+export type InputField =
+  | StudyField
+  /** Standard error of the treatment / control mean (converted: SD = SEM·√n). */
+  | "sem1i"
+  | "sem2i"
+  /** 95% CI bounds of the treatment / control mean (converted: SD = √n·(ub − lb)/(2·t(0.975, n − 1))). */
+  | "ci1lb"
+  | "ci1ub"
+  | "ci2lb"
+  | "ci2ub"
+  /** Non-empty (other than no/false/0) marks a row the user excluded; free text is kept as the reason. */
+  | "exclude";
+
+/** Explicit column choices: field (or SYRCLE item) -> header as written; null un-maps a detected column. */
+export type ColumnOverrides = Partial<Record<InputField | SyrcleItem, string | null>>;
+
+/** Options of {@link parseStudyFile}. */
+export interface ParseOptions {
+  /** Explicit column mapping; wins over detection by name. */
+  columns?: ColumnOverrides;
+  /** XLSX sheet, by name or 1-based number (default: the first sheet). */
+  sheet?: string | number;
+  /** Numbers are written with a decimal comma ("3,5"); a point is then an error. */
+  decimalComma?: boolean;
+  /**
+   * Effect-size measure the table is for; decides the required columns. Default: MD when the
+   * arm columns are present, GEN when only yi is.
+   */
+  measure?: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
+  /** Columns that must exist (e.g. the --by and --mods columns), by header as written. */
+  requireColumns?: string[];
+}
+
+/** Outcome of reading one file: a table when there are no problems, else every problem found. */
+export interface ParseResult {
+  /** The study table; undefined when `problems` is not empty. */
+  table?: StudyTable;
+  problems: DataProblem[];
+  /** Headers as written in the file, in file order (empty when the file could not be read). */
+  headers: string[];
 }

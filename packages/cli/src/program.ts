@@ -1,0 +1,223 @@
+/**
+ * The command line: `pooled analyze <file>`, `pooled demo`, `--help`, `--version`.
+ * The flag names are a contract (issue 6): scripts outside the project depend on them.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type AnalyzeFlags, EXIT, type Io, runAnalyze } from "./commands/analyze.js";
+import { runDemo } from "./commands/demo.js";
+import { cliVersion } from "./paths.js";
+
+const MEASURES = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
+const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
+const FORMATS = ["text", "json", "markdown"];
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+      throw new InvalidArgumentError(
+        `${flag} expects a whole number of 1 or more, e.g. ${flag} 1000`,
+      );
+    return Number(value);
+  };
+}
+
+function permutations(value: string): number | "exact" {
+  if (value.trim().toLowerCase() === "exact") return "exact";
+  return positiveInteger("--permutations")(value);
+}
+
+function seed(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 2 ** 32 - 1)
+    throw new InvalidArgumentError(
+      "--seed expects a whole number from 0 to 4294967295, e.g. --seed 42",
+    );
+  return Number(value);
+}
+
+function columnList(value: string): string[] {
+  const columns = value.split(",").map((c) => c.trim());
+  if (columns.some((c) => c === ""))
+    throw new InvalidArgumentError(
+      "--mods expects column names separated by commas, e.g. --mods dose,route",
+    );
+  return columns;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const ANALYZE_EXAMPLES = `
+Examples:
+  $ pooled analyze bbb.csv
+  $ pooled analyze bbb.csv --measure SMD --method DL --test knha --out report
+  $ pooled analyze bbb.csv --by route --format json > analysis.json
+  $ pooled analyze bbb.csv --mods dose,year --permutations 5000 --seed 42
+  $ pooled analyze data.xlsx --sheet "BBB week 6" --map m1i="Mean T" --map sd1i="SD T"
+  $ pooled analyze data.csv --decimal-comma --prisma prisma.json --out report
+
+Exit codes: 0 success; 2 bad input (each problem printed as file:row:column: expected ..., found ...;
+no report written); 1 any other failure; 130 interrupted with Ctrl-C (no report written).
+Column names recognised (metafor's and readable aliases): see packages/cli/README.md.`;
+
+export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name("pooled")
+    .description(
+      "Meta-analysis for systematic reviewers (preclinical reviews first): a data file in, a complete analysis and report out.",
+    )
+    .version(cliVersion(), "-V, --version", "print the version of pooled")
+    .helpOption("-h, --help", "show help (pooled <command> --help for a command's flags)")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ pooled demo                                  analyse the bundled (simulated) example
+  $ pooled analyze studies.csv --out report      analyse your own file, write a report folder
+  $ pooled analyze --help                        every flag of analyze`,
+    );
+
+  program
+    .command("analyze")
+    .description(
+      "Analyse a study file (CSV, TSV, XLSX or JSON; one row per comparison) and print or write the results.",
+    )
+    .argument("<file>", "the data file, e.g. studies.csv")
+    .addOption(
+      new Option(
+        "--measure <measure>",
+        "effect size: MD mean difference, SMD Hedges' g, SMDH heteroscedastic SMD, ROM log ratio of means, NMD normalised mean difference (needs a sham mean column), GEN given yi with vi or sei (default: MD with arm columns, GEN with yi), e.g. --measure SMD",
+      ).choices(MEASURES),
+    )
+    .addOption(
+      new Option(
+        "--method <method>",
+        "FE fixed effect, or the tau² estimator of a random-effects model, e.g. --method DL",
+      )
+        .choices(METHODS)
+        .default("REML"),
+    )
+    .addOption(
+      new Option(
+        "--test <test>",
+        "z tests, or knha (Knapp-Hartung t and F; better with few studies), e.g. --test knha",
+      )
+        .choices(["z", "knha"])
+        .default("z"),
+    )
+    .option("--by <column>", "subgroup analysis by the levels of a column, e.g. --by route")
+    .option(
+      "--mods <columns>",
+      "meta-regression on columns, comma separated, in this order, e.g. --mods dose,year",
+      columnList,
+    )
+    .option(
+      "--permutations <N|exact>",
+      "permutation test with N random arrangements, or exact (all of them), e.g. --permutations 1000",
+      permutations,
+    )
+    .option(
+      "--bootstrap <N>",
+      "bootstrap with N replicates (percentile and BCa intervals), e.g. --bootstrap 2000",
+      positiveInteger("--bootstrap"),
+    )
+    .option(
+      "--seed <n>",
+      "seed of the permutation test and bootstrap, for reproducible results, e.g. --seed 42",
+      seed,
+    )
+    .addOption(
+      new Option(
+        "--format <format>",
+        "what to print on stdout: text, json (the analysis.json contract) or markdown, e.g. --format json",
+      )
+        .choices(FORMATS)
+        .default("text"),
+    )
+    .option(
+      "--out <dir>",
+      "write the full report folder (report.html, plots, CSV tables, analysis.json, analysis.R), e.g. --out report",
+    )
+    .option(
+      "--sheet <name|number>",
+      'XLSX: the sheet to read (default: the first), e.g. --sheet "BBB week 6" or --sheet 2',
+    )
+    .option(
+      "--decimal-comma",
+      "numbers are written with a decimal comma (3,5), as in many European spreadsheets, e.g. pooled analyze daten.csv --decimal-comma",
+    )
+    .option(
+      "--map <field=column>",
+      'use a column for a field, repeatable, e.g. --map m1i="Mean T" --map n2i=N_ctrl (an empty column un-maps: --map sei=)',
+      collect,
+      [],
+    )
+    .option(
+      "--config <file.json>",
+      'column mapping from a JSON file, e.g. --config columns.json holding {"columns": {"m1i": "Mean T"}}',
+    )
+    .option(
+      "--prisma <file.json>",
+      "PRISMA 2020 flow counts for the flow diagram, e.g. --prisma prisma.json",
+    )
+    .option(
+      "--quiet",
+      "no progress bar and no messages on stderr (problems are still printed), e.g. pooled analyze bbb.csv --bootstrap 2000 --quiet",
+    )
+    .addHelpText("after", ANALYZE_EXAMPLES)
+    .action(async (file: string, flags: AnalyzeFlags) => {
+      setExitCode(await runAnalyze(file, flags, io));
+    });
+
+  program
+    .command("demo")
+    .description(
+      "Analyse the bundled example (SIMULATED data: 30 rat experiments of an exosome therapy after spinal cord injury) and write its report.",
+    )
+    .option("--out <dir>", "report folder, e.g. --out demo-report", "pooled-demo-report")
+    .addOption(
+      new Option("--format <format>", "what to print on stdout, e.g. --format markdown")
+        .choices(FORMATS)
+        .default("text"),
+    )
+    .option("--quiet", "no messages on stderr, e.g. pooled demo --quiet")
+    .addHelpText("after", "\nExample:\n  $ pooled demo --out demo-report")
+    .action(async (flags: { out: string; format: AnalyzeFlags["format"]; quiet?: boolean }) => {
+      setExitCode(await runDemo(flags, io));
+    });
+
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT.OK;
+  }
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.OK;
+      // Wrong flags or values are bad input: the message is already on stderr.
+      return EXIT.BAD_INPUT;
+    }
+    io.stderr.write(`pooled: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.FAILURE;
+  }
+  return code;
+}

@@ -1,0 +1,688 @@
+/**
+ * End-to-end tests of the BUILT command (packages/cli/dist/bin.js, run as a child process):
+ * exit codes and messages for bad input, --help and --version, JSON numbers against the
+ * metafor fixtures (fixtures/models.json, fixtures/escalc.json), and the report folder.
+ */
+import { execFile, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The pipeline's test helper that writes small .xlsx workbooks (no binary file committed).
+import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const bin = join(root, "packages/cli/dist/bin.js");
+const fixture = (name: string) => JSON.parse(readFileSync(join(root, "fixtures", name), "utf8"));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function pooled(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir: string;
+const write = (name: string, content: string | Uint8Array) => {
+  writeFileSync(join(dir, name), content);
+  return name;
+};
+
+beforeAll(() => {
+  if (!existsSync(bin))
+    throw new Error(`${bin} is missing: run "npm run build" first (turbo's test task builds it)`);
+  dir = mkdtempSync(join(tmpdir(), "pooled-cli-"));
+  writeFileSync(join(dir, "ok.csv"), GOOD);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = "study,m1i,sd1i,n1i,m2i,sd2i,n2i";
+const GOOD = `${HEADER}\nA,10,2,8,7,2.5,8\nB,11,3,10,7.5,2,9\nC,12,2.5,6,7,3,6\n`;
+
+describe("help and version", () => {
+  it("--version prints the package version", async () => {
+    const version = JSON.parse(readFileSync(join(root, "packages/cli/package.json"), "utf8"))
+      .version as string;
+    const run = await pooled(["--version"], dir);
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it("--help names the commands with examples; no arguments prints the same", async () => {
+    const run = await pooled(["--help"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/analyze \[options\] <file>/);
+    expect(run.stdout).toMatch(/demo \[options\]/);
+    expect(run.stdout).toMatch(/Examples:/);
+    expect((await pooled([], dir)).stdout).toBe(run.stdout);
+  });
+
+  it("analyze --help describes every flag of the contract, each with an example", async () => {
+    const run = await pooled(["analyze", "--help"], dir);
+    expect(run.code).toBe(0);
+    for (const flag of [
+      "--measure",
+      "--method",
+      "--test",
+      "--by",
+      "--mods",
+      "--permutations",
+      "--bootstrap",
+      "--seed",
+      "--format",
+      "--out",
+      "--sheet",
+      "--decimal-comma",
+      "--map",
+      "--prisma",
+      "--quiet",
+    ]) {
+      expect(run.stdout).toContain(flag);
+    }
+    for (const choice of [
+      '"MD", "SMD", "SMDH", "ROM", "NMD", "GEN"',
+      '"FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB",',
+      '"text", "json", "markdown"',
+      'default: "REML"',
+    ]) {
+      expect(run.stdout.replace(/\s+/g, " ")).toContain(choice.replace(/\s+/g, " "));
+    }
+    expect(run.stdout.match(/e\.g\./g)!.length).toBeGreaterThanOrEqual(14);
+    expect((await pooled(["demo", "--help"], dir)).stdout).toMatch(/pooled-demo-report/);
+  });
+
+  it("a wrong flag value is bad input (exit 2)", async () => {
+    const run = await pooled(["analyze", "ok.csv", "--measure", "OR"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/argument 'OR' is invalid/);
+    const perm = await pooled(["analyze", "ok.csv", "--permutations", "lots"], dir);
+    expect(perm.code).toBe(2);
+    expect(perm.stderr).toMatch(/--permutations expects a whole number of 1 or more/);
+  });
+});
+
+describe("bad files: exit 2, every problem as file:row:column, no report", () => {
+  const cases: [string, string, string[]][] = [
+    [
+      "missing-column.csv",
+      "study,m1i,sd1i,n1i,m2i,n2i\nA,10,2,8,7,8\n",
+      [
+        "missing-column.csv:1: expected a column for the control SD: sd2i (or sd_control, control_sd, sd_c), or an SEM (sem2i, sem_control) or CI (ci_lower_control and ci_upper_control), found none among: study, m1i, sd1i, n1i, m2i, n2i",
+      ],
+    ],
+    [
+      "text.csv",
+      `${HEADER}\nA,10,2,8,seven,2.5,8\n`,
+      ['text.csv:2:m2i: expected a number, found "seven"'],
+    ],
+    [
+      "negative-sd.csv",
+      `${HEADER}\nA,10,-2,8,7,2.5,8\n`,
+      ["negative-sd.csv:2:sd1i: expected a number greater than 0, found -2"],
+    ],
+    [
+      "small-n.csv",
+      `${HEADER}\nA,10,2,1,7,2.5,8\n`,
+      ["small-n.csv:2:n1i: expected a whole number of animals, 2 or more, found 1"],
+    ],
+    [
+      "ragged.csv",
+      `${HEADER}\nA,10,2,8,7,2.5\n`,
+      ["ragged.csv:2: expected 7 fields, as in the header row, found 6 fields"],
+    ],
+    [
+      "empty.csv",
+      "",
+      ["empty.csv: expected a header row and at least one row of data, found an empty file"],
+    ],
+    [
+      "header-only.csv",
+      `${HEADER}\n`,
+      [
+        "header-only.csv: expected at least one row of data below the header, found the header row only",
+      ],
+    ],
+    [
+      "nan.csv",
+      `${HEADER}\nA,NaN,2,8,7,2.5,8\nB,11,3,10,7.5,Inf,9\n`,
+      [
+        'nan.csv:2:m1i: expected a number, found "NaN"',
+        'nan.csv:3:sd2i: expected a number greater than 0, found "Inf"',
+      ],
+    ],
+  ];
+  for (const [name, content, expected] of cases) {
+    it(name, async () => {
+      write(name, content);
+      const run = await pooled(["analyze", name, "--out", `report-${name}`], dir);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      const lines = run.stderr.trimEnd().split("\n");
+      expect(lines.slice(0, -1)).toEqual(expected);
+      expect(lines.at(-1)).toBe(
+        `${expected.length} problem${expected.length === 1 ? "" : "s"} found; no analysis was run and no report was written.`,
+      );
+      expect(existsSync(join(dir, `report-${name}`))).toBe(false);
+      expect(readFileSync(join(dir, name), "utf8")).toBe(content); // input never modified
+    });
+  }
+
+  it("a file that does not exist, and every other problem at once (--prisma, --map, --by)", async () => {
+    write("prisma-bad.json", '{"identified": "many"}');
+    const run = await pooled(
+      ["analyze", "ok.csv", "--prisma", "prisma-bad.json", "--map", "nonsense=x", "--by", "route"],
+      dir,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'prisma-bad.json:identified: expected a whole number, 0 or more, found "many"',
+    );
+    expect(run.stderr).toContain("--map: expected a field name");
+    expect(run.stderr).toContain('ok.csv:1:route: expected a column named "route"');
+    const missing = await pooled(["analyze", "no-such-file.csv"], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      "no-such-file.csv: expected a readable data file, found no such file",
+    );
+  });
+
+  it("a 50 MB file is read, and its bad cell near the end is reported", async () => {
+    const line =
+      "Experiment 000000,10.123456,2.123456,12,7.123456,2.523456,11,intravenous,Sprague-Dawley,2019\n";
+    const count = Math.ceil((50 * 1024 * 1024) / line.length);
+    const parts = [`${HEADER},route,strain,year\n`];
+    for (let i = 0; i < count; i++)
+      parts.push(i === count - 2 ? line.replace(",12,", ",1,") : line);
+    write("big.csv", parts.join(""));
+    expect(statSync(join(dir, "big.csv")).size).toBeGreaterThan(50 * 1024 * 1024);
+    const run = await pooled(["analyze", "big.csv", "--out", "big-report"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe(
+      `big.csv:${count}:n1i: expected a whole number of animals, 2 or more, found 1`,
+    );
+    expect(existsSync(join(dir, "big-report"))).toBe(false);
+  }, 180_000);
+});
+
+describe("input formats through the command", () => {
+  it("XLSX: the first sheet, or --sheet by name; a missing sheet is bad input", async () => {
+    const header = [
+      "Study",
+      "Mean treatment",
+      "SD treatment",
+      "n treatment",
+      "Mean control",
+      "SD control",
+      "n control",
+    ];
+    write(
+      "two-sheets.xlsx",
+      buildXlsx([
+        { name: "Notes", rows: [["read me"], ["extraction notes"]] },
+        {
+          name: "BBB week 6",
+          rows: [
+            header,
+            ["A", 10, 2, 8, 7, 2.5, 8],
+            ["B", 11, 3, 10, 7.5, 2, 9],
+            ["C", 12, 2.5, 6, 7, 3, 6],
+          ],
+        },
+      ]),
+    );
+    const first = await pooled(["analyze", "two-sheets.xlsx"], dir);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toMatch(/^two-sheets\.xlsx:1: expected a column for the treatment mean/);
+    const run = await pooled(
+      ["analyze", "two-sheets.xlsx", "--sheet", "BBB week 6", "--method", "FE", "--format", "json"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).studies.map((s: { yi: number }) => s.yi)).toEqual([3, 3.5, 5]);
+    const missing = await pooled(["analyze", "two-sheets.xlsx", "--sheet", "Week 8"], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'two-sheets.xlsx: expected a sheet named or numbered as one of: 1 "Notes", 2 "BBB week 6", found sheet "Week 8"',
+    );
+  });
+
+  it("--map and --config choose columns the names do not reveal", async () => {
+    write("odd.csv", "label,MT,ST,NT,MC,SC,NC\nA,10,2,8,7,2.5,8\nB,11,3,10,7.5,2,9\n");
+    const mapped = [
+      "--map",
+      "m1i=MT",
+      "--map",
+      "sd1i=ST",
+      "--map",
+      "n1i=NT",
+      "--map",
+      "m2i=MC",
+      "--map",
+      "sd2i=SC",
+      "--map",
+      "n2i=NC",
+      "--map",
+      "study=label",
+    ];
+    const run = await pooled(
+      ["analyze", "odd.csv", ...mapped, "--method", "FE", "--format", "json"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).studies.map((s: { study: string }) => s.study)).toEqual([
+      "A",
+      "B",
+    ]);
+    write(
+      "columns.json",
+      JSON.stringify({
+        columns: {
+          study: "label",
+          m1i: "MT",
+          sd1i: "ST",
+          n1i: "NT",
+          m2i: "MC",
+          sd2i: "SC",
+          n2i: "NC",
+        },
+      }),
+    );
+    const viaConfig = await pooled(
+      ["analyze", "odd.csv", "--config", "columns.json", "--method", "FE", "--format", "json"],
+      dir,
+    );
+    expect(viaConfig.code, viaConfig.stderr).toBe(0);
+    expect(JSON.parse(viaConfig.stdout).model).toEqual(JSON.parse(run.stdout).model);
+  });
+
+  it("semicolons with decimal commas, and a BOM", async () => {
+    const text =
+      "\ufeffstudy;m1i;sd1i;n1i;m2i;sd2i;n2i\nA;10,5;2;8;7;2,5;8\nB;11;3;10;7,5;2;9\nC;12;2,5;6;7;3;6\n";
+    write("euro.csv", text);
+    const bad = await pooled(["analyze", "euro.csv", "--format", "json"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'euro.csv:2:m1i: expected a number (this looks like a decimal comma: use --decimal-comma), found "10,5"',
+    );
+    const run = await pooled(
+      ["analyze", "euro.csv", "--decimal-comma", "--format", "json", "--method", "FE"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).studies[0].yi).toBeCloseTo(3.5, 12);
+  });
+});
+
+/** |actual - expected| <= 1e-4·|expected| (METHODS.md), with a small absolute floor near 0. */
+function close(actual: number | null, expected: number | null, what: string): void {
+  if (expected === null || expected === undefined) {
+    expect(actual, what).toBeNull();
+    return;
+  }
+  expect(actual, what).not.toBeNull();
+  expect(Math.abs(actual! - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+    1e-4 * Math.abs(expected) + 1e-8,
+  );
+}
+
+describe("JSON output against metafor", () => {
+  const models = fixture("models.json");
+  const escalc = fixture("escalc.json");
+
+  it("MD from arm data (dat.normand1999): escalc and every tau² method, z and knha", async () => {
+    const md = escalc.cases.find((c: { name: string }) => c.name === "normand1999 MD");
+    const { labels, m1i, sd1i, n1i, m2i, sd2i, n2i } = md.input;
+    const rows = labels.map((l: string, i: number) =>
+      [l, m1i[i], sd1i[i], n1i[i], m2i[i], sd2i[i], n2i[i]].join(","),
+    );
+    write("normand.csv", `${HEADER}\n${rows.join("\n")}\n`);
+    for (const method of ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"]) {
+      for (const test of ["z", "knha"]) {
+        const run = await pooled(
+          [
+            "analyze",
+            "normand.csv",
+            "--measure",
+            "MD",
+            "--method",
+            method,
+            "--test",
+            test,
+            "--format",
+            "json",
+          ],
+          dir,
+        );
+        expect(run.code, run.stderr).toBe(0);
+        const out = JSON.parse(run.stdout);
+        const id = `normand_md/${method}/${test}`;
+        const e = models.cases.find((c: { id: string }) => c.id === id).expected;
+        out.studies.forEach(
+          (s: { study: string; yi: number; vi: number; weight: number }, i: number) => {
+            expect(s.study).toBe(labels[i]);
+            close(s.yi, md.yi[i], `${id} yi[${i}]`);
+            close(s.vi, md.vi[i], `${id} vi[${i}]`);
+            close(s.weight, e.weights[i], `${id} weight[${i}]`);
+          },
+        );
+        const m = out.model;
+        expect(m.k).toBe(9);
+        close(m.estimate, e.beta, `${id} estimate`);
+        close(m.se, e.se, `${id} se`);
+        close(m.ciLower, e["ci.lb"], `${id} ciLower`);
+        close(m.ciUpper, e["ci.ub"], `${id} ciUpper`);
+        close(m.p, e.pval, `${id} p`);
+        close(m.Q, e.QE, `${id} Q`);
+        close(m.Qp, e.QEp, `${id} Qp`);
+        close(m.I2, e.I2, `${id} I2`);
+        close(m.H2, e.H2, `${id} H2`);
+        if (method === "FE") {
+          expect(m.tau2).toBeNull();
+        } else {
+          close(m.tau2, e.tau2, `${id} tau2`);
+          close(m.piLower, e.predict["pi.lb"], `${id} piLower`);
+          close(m.piUpper, e.predict["pi.ub"], `${id} piUpper`);
+        }
+      }
+    }
+  }, 120_000);
+
+  it("given effect sizes (GEN, dat.bcg) with subgroups: both between-group tests", async () => {
+    for (const id of ["bcg/REML/z", "bcg/DL/knha"]) {
+      const c = models.subgroups.find((s: { id: string }) => s.id === id);
+      const { yi, vi, groups } = c.input;
+      write(
+        "bcg.csv",
+        `study,yi,vi,alloc\n${yi.map((y: number, i: number) => `S${i + 1},${y},${vi[i]},${groups[i]}`).join("\n")}\n`,
+      );
+      const [, method, test] = id.split("/");
+      const run = await pooled(
+        [
+          "analyze",
+          "bcg.csv",
+          "--measure",
+          "GEN",
+          "--method",
+          method!,
+          "--test",
+          test!,
+          "--by",
+          "alloc",
+          "--format",
+          "json",
+        ],
+        dir,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const sub = JSON.parse(run.stdout).subgroups;
+      expect(sub.groups.map((g: { level: string }) => g.level)).toEqual(c.expected.levels);
+      sub.groups.forEach(
+        (g: { k: number; estimate: number; se: number; tau2: number | null }, i: number) => {
+          const e = c.expected.groups[i].expected;
+          expect(g.k).toBe(e.k);
+          close(g.estimate, e.beta, `${id} ${c.expected.levels[i]} estimate`);
+          close(g.se, e.se, `${id} ${c.expected.levels[i]} se`);
+        },
+      );
+      const separate = sub.tests.find((t: { type: string }) => t.type === "separate-tau2");
+      const common = sub.tests.find((t: { type: string }) => t.type === "common-tau2");
+      close(separate.Q, c.expected.separate.Q, `${id} separate Q`);
+      expect(separate.df).toBe(c.expected.separate.df);
+      close(separate.p, c.expected.separate.p, `${id} separate p`);
+      close(common.Q, c.expected.common.QM, `${id} common QM`);
+      close(common.p, c.expected.common.QMp, `${id} common p`);
+    }
+  }, 60_000);
+
+  it("meta-regression (--mods): terms in order, QM and R²", async () => {
+    const c = models.cases.find((x: { id: string }) => x.id === "bcg/REML/z/cont+categ");
+    const { yi, vi, mods } = c.input;
+    const [ablat, alloc] = mods;
+    write(
+      "bcg-mods.csv",
+      `study,yi,vi,ablat,alloc\n${yi.map((y: number, i: number) => `S${i + 1},${y},${vi[i]},${ablat.values[i]},${alloc.values[i]}`).join("\n")}\n`,
+    );
+    const run = await pooled(
+      ["analyze", "bcg-mods.csv", "--measure", "GEN", "--mods", "ablat,alloc", "--format", "json"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const reg = JSON.parse(run.stdout).regression;
+    const e = c.expected;
+    expect(reg.terms).toHaveLength(e.beta.length);
+    reg.terms.forEach((t: { estimate: number; se: number; ciLower: number }, i: number) => {
+      close(t.estimate, e.beta[i], `beta[${i}]`);
+      close(t.se, e.se[i], `se[${i}]`);
+      close(t.ciLower, e["ci.lb"][i], `ci.lb[${i}]`);
+    });
+    close(reg.QM, e.QM, "QM");
+    expect(reg.QMdf).toBe(e.QMdf[0]);
+    close(reg.QMp, e.QMp, "QMp");
+    close(reg.tau2, e.tau2, "tau2");
+    close(reg.R2, e.R2, "R2");
+    close(reg.QE, e.QE, "QE");
+  }, 60_000);
+});
+
+describe("small-study tests, leave-one-out, resampling blocks (dat.bcg, GEN, REML)", () => {
+  const bias = fixture("bias.json");
+  const diagnostics = fixture("diagnostics.json");
+  let out: {
+    bias: {
+      egger: { z: number; p: number; limitEstimate: number };
+      begg: { tau: number; p: number };
+      trimFill: { k0: number; side: string; estimate: number; ciLower: number; ciUpper: number };
+    };
+    leaveOneOut: { study: string; estimate: number; se: number; tau2: number; I2: number }[];
+  };
+  beforeAll(async () => {
+    const data = bias.datasets.bcg;
+    write(
+      "bcg-bias.csv",
+      `study,yi,vi\n${data.labels.map((l: string, i: number) => `"${l}",${data.yi[i]},${data.vi[i]}`).join("\n")}\n`,
+    );
+    const run = await pooled(["analyze", "bcg-bias.csv", "--format", "json"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    out = JSON.parse(run.stdout);
+  });
+
+  it("Egger (regtest, sei, REML), Begg (ranktest) and trim-and-fill (L0) as metafor", () => {
+    const egger = bias.regtest.find(
+      (r: Record<string, unknown>) =>
+        r["dataset"] === "bcg" &&
+        r["model"] === "rma" &&
+        r["predictor"] === "sei" &&
+        r["method"] === "REML" &&
+        r["test"] === "z",
+    );
+    close(out.bias.egger.z, egger.statistic, "egger z");
+    close(out.bias.egger.p, egger.p, "egger p");
+    close(out.bias.egger.limitEstimate, egger.limitEstimate, "egger limit estimate");
+    const begg = bias.ranktest.find((r: Record<string, unknown>) => r["dataset"] === "bcg");
+    close(out.bias.begg.tau, begg.tau, "begg tau");
+    close(out.bias.begg.p, begg.p, "begg p");
+    const tf = bias.trimfill.find(
+      (r: Record<string, unknown>) =>
+        r["dataset"] === "bcg" &&
+        r["method"] === "REML" &&
+        r["estimator"] === "L0" &&
+        r["sideGiven"] === null,
+    );
+    expect(out.bias.trimFill.k0).toBe(tf.k0);
+    expect(out.bias.trimFill.side).toBe(tf.side);
+    close(out.bias.trimFill.estimate, tf.estimate, "trim-fill estimate");
+    close(out.bias.trimFill.ciLower, tf.ciLower, "trim-fill ciLower");
+    close(out.bias.trimFill.ciUpper, tf.ciUpper, "trim-fill ciUpper");
+  });
+
+  it("leave-one-out as metafor's leave1out", () => {
+    const l1o = diagnostics.leave1out.find(
+      (r: Record<string, unknown>) =>
+        r["dataset"] === "bcg" && r["method"] === "REML" && r["test"] === "z",
+    );
+    expect(out.leaveOneOut.map((r) => r.study)).toEqual(bias.datasets.bcg.labels);
+    out.leaveOneOut.forEach((r, i) => {
+      close(r.estimate, l1o.estimate[i], `estimate[${i}]`);
+      close(r.se, l1o.se[i], `se[${i}]`);
+      close(r.tau2, l1o.tau2[i], `tau2[${i}]`);
+      close(r.I2, l1o.I2[i], `I2[${i}]`);
+    });
+  });
+
+  it("permutation and bootstrap blocks echo seed and iterations, and repeat exactly with the same seed", async () => {
+    const args = [
+      "analyze",
+      "bcg-bias.csv",
+      "--permutations",
+      "200",
+      "--bootstrap",
+      "100",
+      "--seed",
+      "7",
+      "--format",
+      "json",
+      "--quiet",
+    ];
+    const [a, b] = await Promise.all([pooled(args, dir), pooled(args, dir)]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stderr).toBe("");
+    const first = JSON.parse(a.stdout);
+    expect(first.permutation).toMatchObject({ seed: 7, iterations: 200 });
+    expect(first.bootstrap).toMatchObject({ seed: 7, iterations: 100 });
+    expect(first.permutation.p).toBeGreaterThan(0);
+    expect(first.permutation.p).toBeLessThanOrEqual(1);
+    expect(JSON.parse(b.stdout).permutation).toEqual(first.permutation);
+    expect(JSON.parse(b.stdout).bootstrap).toEqual(first.bootstrap);
+  }, 120_000);
+});
+
+describe("report folder", () => {
+  it("pooled demo writes a complete report and prints the text summary", async () => {
+    const run = await pooled(["demo", "--out", "demo-report"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/29/);
+    const files = readdirSync(join(dir, "demo-report"), { recursive: true }) as string[];
+    expect(files).toContain("analysis.json");
+    const analysis = JSON.parse(readFileSync(join(dir, "demo-report", "analysis.json"), "utf8"));
+    expect(analysis.model.k).toBe(29);
+    expect(analysis.excluded).toHaveLength(1);
+    // no temporary folders left beside it
+    expect(readdirSync(dir).filter((f) => f.startsWith(".demo-report"))).toEqual([]);
+  }, 120_000);
+
+  const rscript = ["/usr/bin/Rscript", "/usr/local/bin/Rscript"].find((p) => existsSync(p)) ?? null;
+  if (rscript === null)
+    console.log(
+      "analysis.R is not run: Rscript is not installed (apt-get install r-base-core r-cran-metafor r-cran-jsonlite)",
+    );
+  it.skipIf(rscript === null)(
+    "the report's analysis.R runs under Rscript and reproduces the model with metafor",
+    async () => {
+      const run = await new Promise<Run>((resolve) => {
+        execFile(
+          rscript!,
+          ["analysis.R"],
+          { cwd: join(dir, "demo-report"), maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            resolve({
+              code: error === null ? 0 : typeof error.code === "number" ? error.code : 1,
+              stdout,
+              stderr,
+            });
+          },
+        );
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const line = run.stdout.split("\n").find((l) => l.startsWith("POOLED-JSON "));
+      expect(line, "analysis.R prints a POOLED-JSON line").toBeDefined();
+      const fromR = JSON.parse(line!.slice("POOLED-JSON ".length));
+      const ours = JSON.parse(readFileSync(join(dir, "demo-report", "analysis.json"), "utf8"));
+      for (const key of ["estimate", "se", "tau2", "I2", "Q"])
+        close(ours.model[key], fromR.model[key], `model.${key}`);
+    },
+    120_000,
+  );
+
+  it("replaces an earlier report, but never a folder that is not a report", async () => {
+    const again = await pooled(["demo", "--out", "demo-report", "--quiet"], dir);
+    expect(again.code, again.stderr).toBe(0);
+    write("precious.txt", "keep me");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "mine"), { recursive: true });
+    writeFileSync(join(dir, "mine", "notes.txt"), "keep me");
+    const run = await pooled(["analyze", "ok.csv", "--out", "mine"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/does not hold a Pooled report/);
+    expect(readdirSync(join(dir, "mine"))).toEqual(["notes.txt"]);
+  }, 120_000);
+});
+
+describe("Ctrl-C", () => {
+  it("SIGINT during a long bootstrap exits 130 and leaves no report and no temporary folder", async () => {
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `S${i + 1},${10 + (i % 7) * 0.5},2,${8 + (i % 5)},7,2.5,${8 + (i % 3)}`,
+    );
+    write("long.csv", `${HEADER}\n${rows.join("\n")}\n`);
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        "analyze",
+        "long.csv",
+        "--bootstrap",
+        "50000000",
+        "--seed",
+        "1",
+        "--out",
+        "long-report",
+      ],
+      { cwd: dir },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    // Wait until the bootstrap is under way, then press Ctrl-C.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stderr.includes("Running a bootstrap (50000000 replicates)")) {
+          clearInterval(poll);
+          setTimeout(resolve, 500);
+        }
+      }, 50);
+    });
+    child.kill("SIGINT");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain("interrupted; no report was written.");
+    expect(existsSync(join(dir, "long-report"))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith(".long-report"))).toEqual([]);
+  }, 60_000);
+});

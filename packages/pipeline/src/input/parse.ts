@@ -1,0 +1,600 @@
+/**
+ * parseStudyFile: a data file's bytes and name in, a validated {@link StudyTable} (or every
+ * problem found) out. No file system: the CLI reads files, the web app reads File objects.
+ */
+import { sdFromCi } from "@pooled/stats";
+import { normaliseHeader } from "./aliases.js";
+import { describeField, findHeader, resolveColumns } from "./columns.js";
+import {
+  type Cell,
+  decodeText,
+  detectDelimiter,
+  formatOf,
+  type GridResult,
+  gridFromDelimited,
+  gridFromJson,
+  gridFromXlsx,
+} from "./grid.js";
+import {
+  type ColumnMapping,
+  type DataProblem,
+  type InputField,
+  type ParseOptions,
+  type ParseResult,
+  type RiskJudgement,
+  type StudyField,
+  type StudyRow,
+  type StudyTable,
+  SYRCLE_ITEMS,
+  type SyrcleItem,
+} from "./types.js";
+import { isEmptyCell, numberHint, readExclusion, readJudgement, readNumber } from "./values.js";
+
+type Measure = NonNullable<ParseOptions["measure"]>;
+const ARM_MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD"];
+
+/** What a numeric field must hold, in words and as a test. */
+interface Rule {
+  expected: string;
+  ok: (x: number) => boolean;
+}
+const FINITE: Rule = { expected: "a number", ok: Number.isFinite };
+const POSITIVE: Rule = { expected: "a number greater than 0", ok: (x) => x > 0 };
+const ARM_SIZE: Rule = {
+  expected: "a whole number of animals, 2 or more",
+  ok: (x) => Number.isInteger(x) && x >= 2,
+};
+const YEAR: Rule = {
+  expected: "a year such as 2015",
+  ok: (x) => Number.isInteger(x) && x >= 1000 && x <= 9999,
+};
+const RATIO_MEAN: Rule = {
+  expected: "a mean greater than 0 (ROM takes the log of the ratio of means)",
+  ok: (x) => x > 0,
+};
+
+/** Plain-language names of the fields, for messages and notes. */
+const FIELD_LABEL: Partial<Record<InputField, string>> = {
+  m1i: "treatment mean",
+  sd1i: "treatment SD",
+  n1i: "treatment n",
+  m2i: "control mean",
+  sd2i: "control SD",
+  n2i: "control n",
+  msham: "sham mean",
+  yi: "effect size",
+  vi: "sampling variance",
+  sei: "standard error",
+};
+
+/**
+ * Reads a CSV, TSV, XLSX or JSON study file into a validated study table.
+ *
+ * - CSV/TSV: UTF-8 with or without a BOM (UTF-16 with a BOM too); comma, semicolon or tab
+ *   delimiters detected from the header line; decimal commas with `decimalComma`.
+ * - XLSX: the first sheet, or `sheet` (name or 1-based number).
+ * - JSON: an array of objects, one per comparison.
+ *
+ * Columns are found by metafor's names or the aliases in aliases.ts (case, spaces, underscores
+ * and hyphens ignored), or chosen with `columns`. Every problem is collected; the table is
+ * returned only when there are none.
+ *
+ * @example
+ * const { table, problems } = await parseStudyFile(bytes, "bbb.csv", { measure: "MD" });
+ */
+export async function parseStudyFile(
+  bytes: Uint8Array,
+  fileName: string,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
+  const format = formatOf(fileName, bytes);
+  let read: GridResult;
+  if (format === "xlsx") {
+    read = await gridFromXlsx(bytes, fileName, options.sheet);
+  } else {
+    const decoded = decodeText(bytes, fileName);
+    if ("problem" in decoded) return { problems: [decoded.problem], headers: [] };
+    read = parseText(decoded.text, fileName, format);
+  }
+  if (read.grid === null) return { problems: read.problems, headers: [] };
+  const { grid } = read;
+  const problems = [...read.problems];
+  const result = validateGrid(grid.headers, grid.rows, fileName, options, problems);
+  if (problems.length > 0)
+    return { problems: sortProblems(problems, grid.headers), headers: grid.headers };
+  return { table: result, problems: [], headers: grid.headers };
+}
+
+/** Text formats only, synchronously (CSV, TSV, JSON); the same rules as {@link parseStudyFile}. */
+export function parseStudyText(
+  text: string,
+  fileName: string,
+  options: ParseOptions = {},
+): ParseResult {
+  const format = formatOf(fileName, new Uint8Array(0));
+  const read = parseText(
+    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    fileName,
+    format === "xlsx" ? "csv" : format,
+  );
+  if (read.grid === null) return { problems: read.problems, headers: [] };
+  const problems = [...read.problems];
+  const table = validateGrid(read.grid.headers, read.grid.rows, fileName, options, problems);
+  if (problems.length > 0)
+    return { problems: sortProblems(problems, read.grid.headers), headers: read.grid.headers };
+  return { table, problems: [], headers: read.grid.headers };
+}
+
+/** File-level problems first, then by row, and within a row from left to right (stable otherwise). */
+function sortProblems(problems: DataProblem[], headers: readonly string[]): DataProblem[] {
+  const columnOrder = (p: DataProblem) => {
+    if (p.column === null) return -1;
+    const at = headers.indexOf(p.column);
+    const unnamed = /^column (\d+)$/.exec(p.column);
+    return at >= 0 ? at : unnamed !== null ? Number(unnamed[1]) - 1 : headers.length;
+  };
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort(
+      (a, b) =>
+        (a.p.row ?? 0) - (b.p.row ?? 0) ||
+        (a.p.row === null ? 0 : columnOrder(a.p) - columnOrder(b.p)) ||
+        a.i - b.i,
+    )
+    .map(({ p }) => p);
+}
+
+function parseText(text: string, file: string, format: "csv" | "tsv" | "json"): GridResult {
+  if (format === "json") return gridFromJson(text, file);
+  if (text.trim() === "") {
+    return {
+      grid: null,
+      problems: [
+        {
+          file,
+          row: null,
+          column: null,
+          expected: "a header row and at least one row of data",
+          found: "an empty file",
+        },
+      ],
+    };
+  }
+  return gridFromDelimited(text, file, format === "tsv" ? "\t" : detectDelimiter(text));
+}
+
+/** The measure a table is for when none is given: MD for arm data, GEN for given effect sizes. */
+export function inferMeasure(
+  fields: ColumnMapping["fields"] | Partial<Record<InputField, unknown>>,
+): Measure {
+  const has = (f: string) => (fields as Record<string, unknown>)[f] !== undefined;
+  if (!has("m1i") && !has("m2i") && has("yi")) return "GEN";
+  return "MD";
+}
+
+function validateGrid(
+  headers: string[],
+  rows: { row: number; cells: Cell[] }[],
+  file: string,
+  options: ParseOptions,
+  problems: DataProblem[],
+): StudyTable {
+  const decimalComma = options.decimalComma ?? false;
+  const columnHasData = (i: number) => rows.some((r) => !isEmptyCell(r.cells[i]));
+  const { index, problems: headerProblems } = resolveColumns(
+    headers,
+    options.columns ?? {},
+    file,
+    columnHasData,
+  );
+  problems.push(...headerProblems);
+  const col = index.fields;
+  const measure = options.measure ?? inferMeasure(col);
+  const notes: string[] = [];
+
+  // Required columns, reported once each on the header row.
+  const missingColumn = (what: string) =>
+    problems.push({
+      file,
+      row: 1,
+      column: null,
+      expected: `a column for ${what}`,
+      found: `none among: ${headers.join(", ")}`,
+    });
+  if (ARM_MEASURES.includes(measure)) {
+    for (const f of ["m1i", "n1i", "m2i", "n2i"] as const)
+      if (col[f] === undefined) missingColumn(`the ${FIELD_LABEL[f]}: ${describeField(f)}`);
+    if (
+      col.sd1i === undefined &&
+      col.sem1i === undefined &&
+      (col.ci1lb === undefined || col.ci1ub === undefined)
+    ) {
+      missingColumn(
+        `the treatment SD: ${describeField("sd1i")}, or an SEM (sem1i, sem_treatment) or CI (ci_lower_treatment and ci_upper_treatment)`,
+      );
+    }
+    if (
+      col.sd2i === undefined &&
+      col.sem2i === undefined &&
+      (col.ci2lb === undefined || col.ci2ub === undefined)
+    ) {
+      missingColumn(
+        `the control SD: ${describeField("sd2i")}, or an SEM (sem2i, sem_control) or CI (ci_lower_control and ci_upper_control)`,
+      );
+    }
+    if (measure === "NMD" && col.msham === undefined)
+      missingColumn(`the sham mean (NMD needs it): ${describeField("msham")}`);
+  } else {
+    if (col.yi === undefined) missingColumn(`the effect size (GEN): ${describeField("yi")}`);
+    if (col.vi === undefined && col.sei === undefined)
+      missingColumn(
+        `the sampling variance or standard error (GEN): ${describeField("vi")} or ${describeField("sei")}`,
+      );
+  }
+  const mappedNames = new Set(
+    [...Object.keys(col), ...Object.keys(index.riskOfBias)].map((k) => normaliseHeader(k)),
+  );
+  for (const name of options.requireColumns ?? []) {
+    // A header as written, or the name of a field the file feeds (e.g. --by cluster).
+    if (findHeader(headers, name) < 0 && !mappedNames.has(normaliseHeader(name))) {
+      problems.push({
+        file,
+        row: 1,
+        column: name,
+        expected: `a column named "${name}"; the columns are: ${headers.join(", ")}`,
+        found: "no such column",
+      });
+    }
+  }
+
+  const header = (i: number) => headers[i] || `column ${i + 1}`;
+  const fieldColumns = new Set(Object.values(col));
+  const extraColumns = headers.flatMap((h, i) =>
+    h !== "" && !fieldColumns.has(i) && headers.indexOf(h) === i ? [i] : [],
+  );
+  const studyRows: StudyRow[] = [];
+  const excluded: StudyTable["excluded"] = [];
+  const converted: Record<string, number[]> = {};
+  const noteConversion = (what: string, at: number) => {
+    const rows = converted[what];
+    if (rows === undefined) converted[what] = [at];
+    else rows.push(at);
+  };
+  const headerCount = headers.length;
+
+  // Per-row state, shared by the helpers below (hoisted out of the loop: large files have
+  // hundreds of thousands of rows, and per-row closures cost time and garbage collection).
+  let row = 0;
+  let cells: Cell[] = [];
+  let out: StudyRow = { row: 0, study: "", extra: {} };
+  let complete = true;
+  const text = (i: number | undefined) =>
+    i === undefined || isEmptyCell(cells[i]) ? undefined : String(cells[i]).trim();
+  const num = (field: InputField, rule: Rule, required: boolean): number | undefined => {
+    const at = col[field];
+    if (at === undefined) return undefined;
+    const cell = readNumber(cells[at], decimalComma);
+    if (cell === null) {
+      if (required)
+        problems.push({
+          file,
+          row,
+          column: header(at),
+          expected: `${rule.expected} (the ${FIELD_LABEL[field] ?? field})`,
+          found: "an empty cell",
+        });
+      return undefined;
+    }
+    if (typeof cell !== "number") {
+      problems.push({
+        file,
+        row,
+        column: header(at),
+        expected: rule.expected + numberHint(cell.bad, decimalComma),
+        found: JSON.stringify(cell.bad),
+      });
+      return undefined;
+    }
+    if (!rule.ok(cell)) {
+      problems.push({
+        file,
+        row,
+        column: header(at),
+        expected: rule.expected,
+        found: String(cell),
+      });
+      return undefined;
+    }
+    return cell;
+  };
+  const setNum = (field: StudyField & keyof StudyRow, value: number | undefined) => {
+    if (value === undefined) complete = false;
+    else (out as unknown as Record<string, number>)[field] = value;
+  };
+
+  // SD from SEM or CI when the SD cell is empty (an SD, when given, always wins).
+  function deriveSd(arm: 1 | 2): number | undefined {
+    const sdField = arm === 1 ? "sd1i" : "sd2i";
+    const semField = arm === 1 ? "sem1i" : "sem2i";
+    const lbField = arm === 1 ? "ci1lb" : "ci2lb";
+    const ubField = arm === 1 ? "ci1ub" : "ci2ub";
+    const armName = arm === 1 ? "treatment" : "control";
+    const sdAt = col[sdField];
+    if (sdAt !== undefined && !isEmptyCell(cells[sdAt])) return num(sdField, POSITIVE, true);
+    const n = arm === 1 ? out.n1i : out.n2i; // already checked (and reported) above
+    const semAt = col[semField];
+    if (semAt !== undefined && !isEmptyCell(cells[semAt])) {
+      const sem = num(semField, POSITIVE, true);
+      if (sem === undefined || n === undefined) return undefined;
+      noteConversion(`${armName} SD from the SEM (SD = SEM·√n)`, row);
+      return sem * Math.sqrt(n);
+    }
+    const lbAt = col[lbField];
+    const ubAt = col[ubField];
+    if (
+      lbAt !== undefined &&
+      ubAt !== undefined &&
+      !(isEmptyCell(cells[lbAt]) && isEmptyCell(cells[ubAt]))
+    ) {
+      const lb = num(lbField, FINITE, true);
+      const ub = num(ubField, FINITE, true);
+      if (lb === undefined || ub === undefined || n === undefined) return undefined;
+      if (!(ub > lb)) {
+        problems.push({
+          file,
+          row,
+          column: header(ubAt),
+          expected: `an upper CI bound greater than the lower bound ${lb}`,
+          found: String(ub),
+        });
+        return undefined;
+      }
+      noteConversion(
+        `${armName} SD from the 95% CI of the mean (SD = √n·(upper − lower)/(2·t(0.975, n − 1)))`,
+        row,
+      );
+      return sdFromCi(lb, ub, n, { level: 0.95, method: "t" });
+    }
+    const where = [sdAt, semAt, lbAt].find((i) => i !== undefined);
+    if (where === undefined) return undefined; // the missing column is reported once, on the header row
+    problems.push({
+      file,
+      row,
+      column: where === undefined ? null : header(where),
+      expected: `the ${armName} SD (or its SEM or 95% CI)`,
+      found: "an empty cell",
+    });
+    return undefined;
+  }
+
+  const hasRob = Object.keys(index.riskOfBias).length > 0;
+  for (const gridRow of rows) {
+    row = gridRow.row;
+    cells = gridRow.cells;
+    // Ragged rows: too few fields, or extra fields holding data.
+    if (
+      cells.length < headerCount ||
+      (cells.length > headerCount && cells.slice(headerCount).some((c) => !isEmptyCell(c)))
+    ) {
+      problems.push({
+        file,
+        row,
+        column: null,
+        expected: `${headerCount} fields, as in the header row`,
+        found: `${cells.length} fields`,
+      });
+      continue;
+    }
+    const study = col.study === undefined ? `row ${row}` : text(col.study);
+    if (col.exclude !== undefined) {
+      const exclusion = readExclusion(cells[col.exclude] ?? null, header(col.exclude));
+      if (exclusion.excluded) {
+        excluded.push({ row, study: study ?? `row ${row}`, reason: exclusion.reason });
+        continue;
+      }
+    }
+    if (study === undefined) {
+      problems.push({
+        file,
+        row,
+        column: header(col.study!),
+        expected: "a study label",
+        found: "an empty cell",
+      });
+    }
+
+    out = { row, study: study ?? `row ${row}`, extra: {} };
+    complete = true;
+
+    if (ARM_MEASURES.includes(measure)) {
+      const meanRule = measure === "ROM" ? RATIO_MEAN : FINITE;
+      setNum("m1i", num("m1i", meanRule, true));
+      setNum("n1i", num("n1i", ARM_SIZE, true));
+      setNum("m2i", num("m2i", meanRule, true));
+      setNum("n2i", num("n2i", ARM_SIZE, true));
+      setNum("sd1i", deriveSd(1));
+      setNum("sd2i", deriveSd(2));
+      if (measure === "NMD") {
+        const sham = num("msham", FINITE, true);
+        setNum("msham", sham);
+        if (sham !== undefined && out.m2i !== undefined && sham === out.m2i) {
+          problems.push({
+            file,
+            row,
+            column: header(col.msham!),
+            expected:
+              "a sham mean different from the control mean (NMD divides by their difference)",
+            found: String(sham),
+          });
+        }
+      } else if (col.msham !== undefined) {
+        const sham = num("msham", FINITE, false);
+        if (sham !== undefined) out.msham = sham;
+      }
+    } else {
+      setNum("yi", num("yi", FINITE, true));
+      const vi = num("vi", POSITIVE, false);
+      const sei = num("sei", POSITIVE, false);
+      if (vi !== undefined) out.vi = vi;
+      if (sei !== undefined) out.sei = sei;
+      const viCell = col.vi === undefined ? undefined : cells[col.vi];
+      const seiCell = col.sei === undefined ? undefined : cells[col.sei];
+      if (isEmptyCell(viCell) && isEmptyCell(seiCell)) {
+        problems.push({
+          file,
+          row,
+          column: header((col.vi ?? col.sei)!),
+          expected: "a sampling variance (vi) or a standard error (sei)",
+          found: "an empty cell",
+        });
+        complete = false;
+      }
+    }
+    // Optional arm data alongside GEN, and the other way round, are kept when valid.
+    if (!ARM_MEASURES.includes(measure)) {
+      for (const f of ["m1i", "m2i"] as const) {
+        const v = num(f, FINITE, false);
+        if (v !== undefined) out[f] = v;
+      }
+      for (const f of ["n1i", "n2i"] as const) {
+        const v = num(f, ARM_SIZE, false);
+        if (v !== undefined) out[f] = v;
+      }
+      for (const f of ["sd1i", "sd2i"] as const) {
+        const v = num(f, POSITIVE, false);
+        if (v !== undefined) out[f] = v;
+      }
+    } else {
+      const yi = num("yi", FINITE, false);
+      if (yi !== undefined) out.yi = yi;
+    }
+
+    const year = num("year", YEAR, false);
+    if (year !== undefined) out.year = year;
+    const cluster = text(col.cluster);
+    if (cluster !== undefined) out.cluster = cluster;
+    const controlGroup = text(col.controlGroup);
+    if (controlGroup !== undefined) out.controlGroup = controlGroup;
+
+    // SYRCLE judgements.
+    const rob: Partial<Record<SyrcleItem, RiskJudgement>> = {};
+    for (const item of hasRob ? SYRCLE_ITEMS : []) {
+      const at = index.riskOfBias[item];
+      if (at === undefined) continue;
+      const judgement = readJudgement(cells[at]);
+      if (judgement === null) {
+        const found = isEmptyCell(cells[at]) ? "an empty cell" : JSON.stringify(String(cells[at]));
+        problems.push({
+          file,
+          row,
+          column: header(at),
+          expected: "a SYRCLE judgement: yes (low risk), no (high risk) or unclear",
+          found,
+        });
+      } else rob[item] = judgement;
+    }
+    if (hasRob) out.riskOfBias = rob;
+
+    for (const i of extraColumns) out.extra[headers[i]!] = extraValue(cells[i], decimalComma);
+    if (complete) studyRows.push(out);
+    // else: the problems above already name this row; no table is returned.
+  }
+
+  checkSharedControls(studyRows, file, headers, col.controlGroup, problems);
+
+  for (const [what, at] of Object.entries(converted)) {
+    notes.push(`The ${what} in ${at.length} row${at.length === 1 ? "" : "s"}: ${listRows(at)}.`);
+  }
+  if (col.study === undefined)
+    notes.push("The file has no study column; comparisons are labelled by their row number.");
+  if (excluded.length > 0) {
+    notes.push(
+      `${excluded.length} row${excluded.length === 1 ? " was" : "s were"} excluded by the user: ${listRows(excluded.map((e) => e.row))}.`,
+    );
+  }
+  const labels = new Map<string, number>();
+  for (const r of studyRows) labels.set(r.study, (labels.get(r.study) ?? 0) + 1);
+  const repeated = [...labels].filter(([, n]) => n > 1).map(([label]) => `"${label}"`);
+  if (repeated.length > 0)
+    notes.push(
+      `Study labels used more than once: ${repeated.slice(0, 10).join(", ")}${repeated.length > 10 ? ", ..." : ""}.`,
+    );
+
+  const fields: ColumnMapping["fields"] = {};
+  for (const [field, at] of Object.entries(col) as [InputField, number][]) {
+    if (isStudyField(field)) fields[field] = headers[at]!;
+  }
+  const riskOfBias: ColumnMapping["riskOfBias"] = {};
+  for (const [item, at] of Object.entries(index.riskOfBias) as [SyrcleItem, number][])
+    riskOfBias[item] = headers[at]!;
+  return { source: file, rows: studyRows, columns: { fields, riskOfBias }, excluded, notes };
+}
+
+const STUDY_FIELDS: readonly string[] = [
+  "study",
+  "m1i",
+  "sd1i",
+  "n1i",
+  "m2i",
+  "sd2i",
+  "n2i",
+  "msham",
+  "yi",
+  "vi",
+  "sei",
+  "controlGroup",
+  "cluster",
+  "year",
+];
+function isStudyField(field: string): field is StudyField {
+  return STUDY_FIELDS.includes(field);
+}
+
+function extraValue(cell: Cell | undefined, decimalComma: boolean): string | number | null {
+  if (isEmptyCell(cell)) return null;
+  const n = readNumber(cell, decimalComma);
+  if (typeof n === "number") return n;
+  return String(cell).trim();
+}
+
+function listRows(rows: number[]): string {
+  return rows.length <= 20
+    ? rows.join(", ")
+    : `${rows.slice(0, 20).join(", ")} and ${rows.length - 20} more`;
+}
+
+/** Rows naming one control group must carry the same control arm (analysis/ splits its n and says so). */
+function checkSharedControls(
+  rows: StudyRow[],
+  file: string,
+  headers: string[],
+  controlGroupAt: number | undefined,
+  problems: DataProblem[],
+): void {
+  if (controlGroupAt === undefined) return;
+  const groups = new Map<string, StudyRow[]>();
+  for (const r of rows)
+    if (r.controlGroup !== undefined)
+      groups.set(r.controlGroup, [...(groups.get(r.controlGroup) ?? []), r]);
+  for (const [id, members] of groups) {
+    if (members.length < 2) continue;
+    const first = members[0]!;
+    for (const other of members.slice(1)) {
+      for (const f of ["m2i", "sd2i", "n2i"] as const) {
+        if (
+          first[f] !== undefined &&
+          other[f] !== undefined &&
+          Math.abs(first[f]! - other[f]!) > 1e-9 * Math.max(1, Math.abs(first[f]!))
+        ) {
+          problems.push({
+            file,
+            row: other.row,
+            column: headers[controlGroupAt]!,
+            expected: `the same control arm as row ${first.row}, which shares control group "${id}" (${f} ${first[f]})`,
+            found: `${f} ${other[f]}`,
+          });
+        }
+      }
+    }
+  }
+}
