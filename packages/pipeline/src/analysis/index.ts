@@ -1,2 +1,15 @@
-// Public exports of analysis/ (filled as the modules land).
-export {};
+// Public exports of analysis/: the whole analysis of a study table as one JSON-able object.
+
+export type { PreparedAnalysis } from "./analyze.js";
+export {
+  analyze,
+  escalcData,
+  MIN_STUDIES_SENSITIVITY,
+  prepareAnalysis,
+  resolveSettings,
+  riskOfBiasSummary,
+} from "./analyze.js";
+export type { AnalysisColumn, ColumnValues } from "./columns.js";
+export { AnalysisInputError, analysisColumn, readColumn } from "./columns.js";
+export { analyzeAsync, bootstrapResult } from "./resampling.js";
+export type * from "./types.js";

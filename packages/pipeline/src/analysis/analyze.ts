@@ -1,0 +1,415 @@
+/**
+ * analyze: a validated study table in, the whole analysis out as one plain JSON-able object
+ * (issue 6's contract). Pure: no file system, no DOM, no process; the CLI and the web app call it
+ * with the same table and options and get the same object.
+ */
+import {
+  baujat,
+  begg,
+  type EscalcData,
+  egger,
+  escalc,
+  fitDefaults,
+  leaveOneOut,
+  type Measure,
+  type Moderator,
+  PooledInputError,
+  PooledInputErrors,
+  qnorm,
+  type RmaResult,
+  rma,
+  splitSharedControls,
+  subgroups,
+  trimFill,
+} from "@pooled/stats";
+import { inferMeasure } from "../input/parse.js";
+import {
+  type DataProblem,
+  type StudyField,
+  type StudyTable,
+  SYRCLE_ITEMS,
+} from "../input/types.js";
+import { type AnalysisColumn, AnalysisInputError, analysisColumn } from "./columns.js";
+import {
+  beggResult,
+  eggerResult,
+  finite,
+  leaveOneOutRows,
+  modelResult,
+  regressionResult,
+  subgroupsResult,
+  trimFillResult,
+} from "./convert.js";
+import type {
+  Analysis,
+  AnalysisOptions,
+  AnalysisSettings,
+  BiasResult,
+  RiskOfBiasSummary,
+  StudyResult,
+} from "./types.js";
+
+/** Bias tests and leave-one-out need at least this many studies (issue 6). */
+export const MIN_STUDIES_SENSITIVITY = 3;
+
+/** What the resampling stage needs from the deterministic stage. */
+export interface PreparedAnalysis {
+  analysis: Analysis;
+  /** The main intercept-only model. */
+  model: RmaResult;
+  /** The meta-regression model, when --mods was given. */
+  regressionModel: RmaResult | null;
+  /** Moderators as passed to rma (for refits). */
+  mods: Moderator[];
+  yi: number[];
+  vi: number[];
+  labels: string[];
+  /** Publication (cluster) of each study, when the table has one. */
+  clusters: string[] | null;
+}
+
+/** Fills in the defaults of the options and checks them. */
+export function resolveSettings(table: StudyTable, options: AnalysisOptions): AnalysisSettings {
+  const measure: Measure = options.measure ?? inferMeasure(table.columns.fields);
+  const hasControlGroups = table.rows.some(
+    (r) => r.controlGroup !== undefined && r.controlGroup !== "",
+  );
+  const permutations = options.permutations ?? null;
+  if (
+    permutations !== null &&
+    permutations !== "exact" &&
+    !(Number.isInteger(permutations) && permutations > 0)
+  ) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: 'a positive whole number of permutations, or "exact"',
+        found: String(permutations),
+      },
+    ]);
+  }
+  const bootstrap = options.bootstrap ?? null;
+  if (bootstrap !== null && !(Number.isInteger(bootstrap) && bootstrap > 0)) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: "a positive whole number of bootstrap replicates",
+        found: String(bootstrap),
+      },
+    ]);
+  }
+  const seed = options.seed ?? 1;
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: "a seed: a whole number from 0 to 4294967295",
+        found: String(seed),
+      },
+    ]);
+  }
+  return {
+    measure,
+    method: options.method ?? fitDefaults.method,
+    test: options.test ?? fitDefaults.test,
+    level: options.level ?? fitDefaults.level,
+    by: options.by ?? null,
+    mods: options.mods ?? [],
+    vtype: options.vtype ?? "LS",
+    correctBias: options.correctBias ?? (measure === "SMD" || measure === "SMDH"),
+    splitSharedControls:
+      (options.splitSharedControls ?? true) && hasControlGroups && measure !== "GEN",
+    permutations,
+    bootstrap,
+    seed,
+  };
+}
+
+/** The escalc input of a study table (arm summaries, or given effect sizes for GEN). */
+export function escalcData(table: StudyTable): EscalcData {
+  const col = <
+    K extends "m1i" | "sd1i" | "n1i" | "m2i" | "sd2i" | "n2i" | "msham" | "yi" | "vi" | "sei",
+  >(
+    key: K,
+  ) =>
+    table.columns.fields[key] === undefined ? undefined : table.rows.map((r) => r[key] ?? null);
+  const data: EscalcData = { labels: table.rows.map((r) => r.study) };
+  const assign = (name: keyof EscalcData, values: (number | null)[] | undefined) => {
+    if (values !== undefined) (data as Record<string, unknown>)[name] = values;
+  };
+  assign("m1i", col("m1i"));
+  assign("sd1i", col("sd1i"));
+  assign("n1i", col("n1i"));
+  assign("m2i", col("m2i"));
+  assign("sd2i", col("sd2i"));
+  assign("n2i", col("n2i"));
+  assign("msi", col("msham"));
+  assign("yi", col("yi"));
+  assign("vi", col("vi"));
+  assign("sei", col("sei"));
+  return data;
+}
+
+/**
+ * Runs every deterministic part of the analysis (everything but permutations and bootstrap).
+ * Exposed for the async variant and for tests; most callers want {@link analyze}.
+ */
+export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): PreparedAnalysis {
+  const settings = resolveSettings(table, options);
+  const notes: string[] = [...table.notes];
+  const warnings: string[] = [];
+
+  // The analysis columns first, so that every problem with them is reported before any fitting.
+  const problems: DataProblem[] = [];
+  const byColumn = settings.by === null ? null : analysisColumn(table, settings.by, "by", problems);
+  const modColumns = settings.mods.map((m) => analysisColumn(table, m, "mods", problems));
+  if (problems.length > 0) throw new AnalysisInputError(problems);
+
+  // Effect sizes, after splitting shared control arms.
+  let data = escalcData(table);
+  const es = asDataProblems(table, () => {
+    if (settings.splitSharedControls) {
+      const split = splitSharedControls(
+        data,
+        table.rows.map((r) => r.controlGroup ?? null),
+      );
+      data = split.data;
+      notes.push(...split.notes);
+    }
+    return escalc(settings.measure, data, {
+      vtype: settings.vtype,
+      correctBias: settings.correctBias,
+    });
+  });
+  notes.push(...es.notes);
+  const { yi, vi, labels } = es;
+  const k = yi.length;
+
+  const fitOptions = { method: settings.method, test: settings.test, level: settings.level };
+  const model = rma({ yi, vi }, { ...fitOptions, labels });
+  warnings.push(...model.notes);
+
+  const crit = qnorm((1 - settings.level / 100) / 2, false);
+  const studies: StudyResult[] = table.rows.map((row, i) => {
+    const sei = Math.sqrt(vi[i]!);
+    return {
+      study: labels[i]!,
+      yi: yi[i]!,
+      vi: vi[i]!,
+      weight: model.weights[i]!,
+      row: row.row,
+      sei,
+      ciLower: yi[i]! - crit * sei,
+      ciUpper: yi[i]! + crit * sei,
+    };
+  });
+
+  // Subgroups (--by).
+  let subgroupBlock: Analysis["subgroups"] = null;
+  if (byColumn !== null) {
+    const groups = byColumn.values as string[];
+    const result = subgroups({ yi, vi }, groups, { ...fitOptions, labels });
+    subgroupBlock = subgroupsResult(byColumn.header, result);
+    for (const g of result.groups) {
+      for (const note of g.model.notes)
+        if (!note.startsWith("Only ")) warnings.push(`Subgroup "${g.level}": ${note}`);
+    }
+  }
+
+  // Meta-regression (--mods), moderators in the order given.
+  let regressionBlock: Analysis["regression"] = null;
+  let regressionModel: RmaResult | null = null;
+  const mods: Moderator[] = (modColumns as AnalysisColumn[]).map((c) =>
+    c.type === "continuous"
+      ? { name: c.name, type: "continuous", values: c.values }
+      : { name: c.name, type: "categorical", values: c.values },
+  );
+  if (mods.length > 0) {
+    regressionModel = rma({ yi, vi }, { ...fitOptions, labels, mods });
+    regressionBlock = regressionResult(
+      regressionModel,
+      (modColumns as AnalysisColumn[]).map((c) => ({
+        name: c.name,
+        type: c.type,
+        levels:
+          c.type === "categorical"
+            ? [...new Set(c.values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+            : null,
+        values: [...c.values],
+      })),
+    );
+  }
+
+  // Small-study effects and leave-one-out (k >= 3), each with metafor's defaults.
+  let bias: BiasResult | null = null;
+  let loo: Analysis["leaveOneOut"] = null;
+  let baujatPoints: Analysis["baujat"] = null;
+  if (k >= MIN_STUDIES_SENSITIVITY) {
+    bias = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
+    bias.egger = attempt("Egger's regression test", warnings, () =>
+      eggerResult(egger(model, { measure: settings.measure })),
+    );
+    bias.begg = attempt("Begg's rank correlation test", warnings, () => beggResult(begg(model)));
+    bias.trimFill = attempt("Trim-and-fill", warnings, () => trimFillResult(trimFill(model)));
+    if ((settings.measure === "SMD" || settings.measure === "SMDH") && data.n1i && data.n2i) {
+      const n1i = data.n1i.map(Number);
+      const n2i = data.n2i.map(Number);
+      bias.eggerSampleSize = attempt("Egger's test on sample size", warnings, () => {
+        const e = egger(model, { predictor: "sqrtinvn1n2", n1i, n2i });
+        return { z: e.z, p: e.p, predictor: e.predictor };
+      });
+    }
+    loo = attempt("Leave-one-out analysis", warnings, () => {
+      const result = leaveOneOut(model);
+      warnings.push(...result.notes);
+      return leaveOneOutRows(result);
+    });
+    baujatPoints = attempt("Baujat plot data", warnings, () =>
+      baujat(model).points.map((p) => ({
+        study: p.study,
+        heterogeneity: p.heterogeneity,
+        influence: finite(p.influence),
+      })),
+    );
+  } else {
+    warnings.push(
+      `Only ${k} studies: small-study tests and leave-one-out need at least ${MIN_STUDIES_SENSITIVITY}.`,
+    );
+  }
+
+  const clusters = table.rows.some((r) => r.cluster !== undefined && r.cluster !== "")
+    ? table.rows.map((r, i) => r.cluster ?? `row ${table.rows[i]!.row}`)
+    : null;
+
+  const analysis: Analysis = {
+    tool: "pooled",
+    schemaVersion: 1,
+    source: table.source,
+    settings,
+    studies,
+    model: modelResult(model),
+    subgroups: subgroupBlock,
+    regression: regressionBlock,
+    bias,
+    leaveOneOut: loo,
+    baujat: baujatPoints,
+    permutation: null,
+    bootstrap: null,
+    riskOfBias: riskOfBiasSummary(table),
+    prisma: options.prisma ?? null,
+    excluded: table.excluded.map((e) => ({ ...e })),
+    notes,
+    warnings,
+  };
+  return { analysis, model, regressionModel, mods, yi, vi, labels, clusters };
+}
+
+/** Fields of the stats engine's messages, as the study table names them. */
+const ENGINE_FIELD: Record<string, StudyField> = { msi: "msham", controlGroupIds: "controlGroup" };
+
+/**
+ * Runs an effect-size step; its input errors become data problems that name the row and the column
+ * of the file (as validation's do), so the CLI and the web app show them the same way.
+ */
+function asDataProblems<T>(table: StudyTable, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const list =
+      error instanceof PooledInputErrors
+        ? error.errors
+        : error instanceof PooledInputError
+          ? [error]
+          : null;
+    if (list === null) throw error;
+    throw new AnalysisInputError(
+      list.map((e) => {
+        const field = ENGINE_FIELD[e.location.field] ?? (e.location.field as StudyField);
+        const index = e.location.index;
+        const problem: DataProblem = {
+          file: table.source,
+          row: index === undefined ? null : (table.rows[index]?.row ?? null),
+          column: table.columns.fields[field] ?? e.location.field,
+          expected: e.expected,
+        };
+        if (e.location.value !== undefined) problem.found = String(e.location.value);
+        return problem;
+      }),
+    );
+  }
+}
+
+/**
+ * Runs a sub-analysis that may legitimately fail on some data (e.g. Egger's test when every study
+ * has the same SE): the failure becomes null plus a warning saying why, the rest goes on.
+ */
+function attempt<T>(what: string, warnings: string[], run: () => T): T | null {
+  try {
+    return run();
+  } catch (error) {
+    warnings.push(`${what} could not be computed: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** Per-study SYRCLE judgements and per-item counts; null when the table has no item columns. */
+export function riskOfBiasSummary(table: StudyTable): RiskOfBiasSummary | null {
+  const items = SYRCLE_ITEMS.filter((item) => table.columns.riskOfBias[item] !== undefined);
+  if (items.length === 0) return null;
+  const counts: RiskOfBiasSummary["counts"] = {};
+  for (const item of items) {
+    const c = { low: 0, high: 0, unclear: 0, missing: 0 };
+    for (const row of table.rows) {
+      const j = row.riskOfBias?.[item];
+      if (j === undefined) c.missing++;
+      else c[j]++;
+    }
+    counts[item] = c;
+  }
+  return {
+    items: [...items],
+    studies: table.rows.map((row) => {
+      const judgements: RiskOfBiasSummary["studies"][number]["judgements"] = {};
+      for (const item of items) {
+        const j = row.riskOfBias?.[item];
+        if (j !== undefined) judgements[item] = j;
+      }
+      return { study: row.study, judgements };
+    }),
+    counts,
+  };
+}
+
+/**
+ * The whole analysis, synchronously: effect sizes (shared controls split), the main model,
+ * subgroups (--by), meta-regression (--mods), small-study tests and leave-one-out (k >= 3).
+ * Permutation tests and the bootstrap run in workers and need {@link analyzeAsync}.
+ *
+ * @throws AnalysisInputError for problems with the --by / --mods columns or the options, and when
+ *   permutations or bootstrap are asked of this synchronous variant
+ * @throws the stats engine's typed errors (PooledInputErrors, NotConvergedError, ...)
+ * @example
+ * const { table } = parseStudyText(csv, "data.csv");
+ * const analysis = analyze(table!, { measure: "SMD", method: "REML", by: "route" });
+ * analysis.model.estimate; analysis.subgroups?.tests
+ */
+export function analyze(table: StudyTable, options: AnalysisOptions = {}): Analysis {
+  if ((options.permutations ?? null) !== null || (options.bootstrap ?? null) !== null) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected:
+          "no permutations or bootstrap in the synchronous analyze(); use analyzeAsync() for them",
+      },
+    ]);
+  }
+  return prepareAnalysis(table, options).analysis;
+}

@@ -1,0 +1,183 @@
+/**
+ * Adapters from the stats engine's result types to the Analysis contract of issue 6. They only
+ * rename and select: every number comes from the engine unchanged, except that a non-finite value
+ * becomes null (JSON has no NaN, and the contract says a missing statistic is null).
+ */
+import type {
+  BeggResult,
+  EggerResult,
+  LeaveOneOutResult,
+  RmaResult,
+  SubgroupsResult,
+  TrimFillResult,
+} from "@pooled/stats";
+import type {
+  BiasResult,
+  LeaveOneOutResultRow,
+  ModelResult,
+  RegressionResult,
+  SubgroupResult,
+  SubgroupsResultJson,
+} from "./types.js";
+
+/** A finite number, else null. */
+export function finite(x: number | null | undefined): number | null {
+  return typeof x === "number" && Number.isFinite(x) ? x : null;
+}
+
+/** The main (intercept-only) model in contract form. */
+export function modelResult(model: RmaResult): ModelResult {
+  const coef = model.coefficients[0]!;
+  const fe = model.method === "FE";
+  const hasQ = model.k > model.p;
+  const intervals = model.heterogeneityIntervals;
+  return {
+    k: model.k,
+    estimate: coef.estimate,
+    se: coef.se,
+    ciLower: finite(model.prediction?.ciLower ?? coef.ciLower),
+    ciUpper: finite(model.prediction?.ciUpper ?? coef.ciUpper),
+    p: finite(coef.p),
+    tau2: fe ? null : finite(model.tau2),
+    I2: hasQ ? finite(model.I2) : null,
+    H2: hasQ ? finite(model.H2) : null,
+    Q: hasQ ? finite(model.QE.statistic) : null,
+    Qp: hasQ ? finite(model.QE.p) : null,
+    piLower: fe ? null : finite(model.prediction?.piLower),
+    piUpper: fe ? null : finite(model.prediction?.piUpper),
+    method: model.method,
+    test: model.test,
+    level: model.level,
+    statistic: finite(coef.statistic),
+    df: model.df,
+    Qdf: model.QE.df,
+    tau: fe ? null : finite(model.tau),
+    tau2CiLower: finite(intervals?.tau2.lower),
+    tau2CiUpper: finite(intervals?.tau2.upper),
+    I2CiLower: finite(intervals?.I2.lower),
+    I2CiUpper: finite(intervals?.I2.upper),
+  };
+}
+
+/** One subgroup's model in contract form. */
+function subgroupResult(level: string, model: RmaResult, indices: number[]): SubgroupResult {
+  const m = modelResult(model);
+  return {
+    level,
+    k: m.k,
+    estimate: m.estimate,
+    se: m.se,
+    ciLower: m.ciLower,
+    ciUpper: m.ciUpper,
+    p: m.p,
+    tau2: m.tau2,
+    I2: m.I2,
+    H2: m.H2,
+    Q: m.Q,
+    Qp: m.Qp,
+    piLower: m.piLower,
+    piUpper: m.piUpper,
+    studies: model.labels,
+    indices: [...indices],
+  };
+}
+
+/** Subgroups in contract form: groups in sorted level order, separate-tau² test first. */
+export function subgroupsResult(by: string, result: SubgroupsResult): SubgroupsResultJson {
+  return {
+    by,
+    groups: result.groups.map((g) => subgroupResult(g.level, g.model, g.indices)),
+    tests: result.tests.map((t) => ({
+      type: t.type,
+      Q: finite(t.statistic),
+      df: t.df,
+      p: finite(t.p),
+      distribution: t.distribution,
+      df2: t.type === "common-tau2" ? t.df2 : null,
+      tau2: t.type === "common-tau2" ? finite(t.tau2) : null,
+    })),
+  };
+}
+
+/** Meta-regression in contract form (permutation p-values filled in later when asked). */
+export function regressionResult(
+  model: RmaResult,
+  moderators: RegressionResult["moderators"],
+): RegressionResult {
+  const qm = model.QM;
+  return {
+    terms: model.coefficients.map((c) => ({
+      name: c.name,
+      estimate: c.estimate,
+      se: c.se,
+      ciLower: finite(c.ciLower),
+      ciUpper: finite(c.ciUpper),
+      p: finite(c.p),
+      permutationP: null,
+      statistic: finite(c.statistic),
+    })),
+    QM: finite(qm.statistic),
+    QMdf: qm.df,
+    QMp: finite(qm.p),
+    permutationQMp: null,
+    tau2: model.method === "FE" ? null : finite(model.tau2),
+    R2: finite(model.R2),
+    QE: model.k > model.p ? finite(model.QE.statistic) : null,
+    QEdf: model.QE.df,
+    QEp: model.k > model.p ? finite(model.QE.p) : null,
+    QMdistribution: qm.distribution,
+    QMdf2: qm.distribution === "F" ? qm.df2 : null,
+    I2: model.k > model.p ? finite(model.I2) : null,
+    k: model.k,
+    vcov: model.vb.map((row) => [...row]),
+    df: model.df,
+    moderators,
+  };
+}
+
+export function eggerResult(egger: EggerResult): NonNullable<BiasResult["egger"]> {
+  return {
+    z: egger.z,
+    p: egger.p,
+    limitEstimate: finite(egger.limitEstimate),
+    distribution: egger.distribution,
+    df: egger.df,
+    limitCiLower: finite(egger.limitCiLower),
+    limitCiUpper: finite(egger.limitCiUpper),
+    predictor: egger.predictor,
+    notes: egger.notes,
+  };
+}
+
+export function beggResult(begg: BeggResult): NonNullable<BiasResult["begg"]> {
+  return { tau: begg.tau, p: begg.p, exact: begg.exact, notes: begg.notes };
+}
+
+export function trimFillResult(tf: TrimFillResult): NonNullable<BiasResult["trimFill"]> {
+  return {
+    k0: tf.k0,
+    side: tf.side,
+    estimate: tf.estimate,
+    ciLower: tf.ciLower,
+    ciUpper: tf.ciUpper,
+    estimator: tf.estimator,
+    se: tf.se,
+    p: tf.p,
+    tau2: tf.tau2,
+    filled: tf.filled.map((f) => ({ study: f.study, yi: f.yi, vi: f.vi })),
+  };
+}
+
+export function leaveOneOutRows(result: LeaveOneOutResult): LeaveOneOutResultRow[] {
+  return result.studies.map((r) => ({
+    study: r.study,
+    estimate: finite(r.estimate),
+    se: finite(r.se),
+    ciLower: finite(r.ciLower),
+    ciUpper: finite(r.ciUpper),
+    tau2: result.method === "FE" ? null : finite(r.tau2),
+    I2: finite(r.I2),
+    p: finite(r.p),
+    Q: finite(r.Q),
+  }));
+}

@@ -1,0 +1,347 @@
+/**
+ * The Analysis object: everything `pooled analyze` computes, as one plain JSON-able object.
+ *
+ * The field names marked "contract" are those of issue 6 (`--format json`): tools outside the
+ * project read them, so they are never renamed. Other fields may be added. A statistic that does
+ * not exist for the model is null, never a string and never NaN.
+ */
+import type { Measure, Method, ShardWorkerFactory, TestType, VarianceType } from "@pooled/stats";
+import type { PrismaCounts, RiskJudgement, SyrcleItem } from "../input/types.js";
+
+/** Options of {@link analyze}; they mirror the flags of `pooled analyze`. */
+export interface AnalysisOptions {
+  /** Effect-size measure (--measure). Default: MD when arm columns are present, GEN otherwise. */
+  measure?: Measure;
+  /** "FE" or a tau² estimator (--method); default "REML". */
+  method?: Method;
+  /** "z" (default, as metafor) or "knha" (--test). */
+  test?: TestType;
+  /** Column whose levels define subgroups (--by), by header as written (case-insensitive). */
+  by?: string;
+  /** Moderator columns (--mods), in the order given. */
+  mods?: string[];
+  /** Permutation test (--permutations): a number of random arrangements, or "exact". */
+  permutations?: number | "exact";
+  /** Bootstrap replicates (--bootstrap). */
+  bootstrap?: number;
+  /** Seed of the permutation test and bootstrap (--seed); default 1. */
+  seed?: number;
+  /** Confidence level in percent; default 95. */
+  level?: number;
+  /** Variance estimator of the SMD ("LS" default, "UB", "RevMan"). */
+  vtype?: VarianceType;
+  /** ROM small-sample bias correction (Lajeunesse 2015); default false as metafor 3.8. */
+  correctBias?: boolean;
+  /** Split a control arm shared by several comparisons (default true when a control-group column exists). */
+  splitSharedControls?: boolean;
+  /** PRISMA 2020 counts to carry into the analysis and report. */
+  prisma?: PrismaCounts;
+}
+
+/** Options of the async variant: progress of permutations and bootstrap, cancellation. */
+export interface AsyncAnalysisOptions extends AnalysisOptions {
+  /** Called with (done, total) as resampling proceeds; `stage` says which one. */
+  onProgress?: (progress: AnalysisProgress) => void;
+  /** Cancels the run: the promise rejects with a PooledError of code "CANCELLED". */
+  signal?: AbortSignal;
+  /** Worker threads for resampling (the result does not depend on the number); default 1. */
+  workers?: number;
+  /** How to start a worker where worker_threads do not exist (the web app's Web Workers). */
+  workerFactory?: ShardWorkerFactory;
+}
+
+/** Progress of the resampling stages. */
+export interface AnalysisProgress {
+  stage: "permutation" | "regression-permutation" | "bootstrap";
+  done: number;
+  total: number;
+}
+
+/** The settings as applied (defaults filled in), echoed for the report and the R script. */
+export interface AnalysisSettings {
+  measure: Measure;
+  method: Method;
+  test: TestType;
+  level: number;
+  by: string | null;
+  mods: string[];
+  vtype: VarianceType;
+  correctBias: boolean;
+  splitSharedControls: boolean;
+  permutations: number | "exact" | null;
+  bootstrap: number | null;
+  seed: number;
+}
+
+/** Contract: one row per comparison, in input order. */
+export interface StudyResult {
+  study: string;
+  yi: number;
+  vi: number;
+  /** Weight in the main model, percent. */
+  weight: number;
+  /** Extra: row in the source file, standard error and 95% CI of yi. */
+  row: number;
+  sei: number;
+  ciLower: number;
+  ciUpper: number;
+}
+
+/** Contract: the main (intercept-only) model. */
+export interface ModelResult {
+  k: number;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  /** Between-study variance; null for the fixed-effect model. */
+  tau2: number | null;
+  /** Percent. */
+  I2: number | null;
+  H2: number | null;
+  Q: number | null;
+  Qp: number | null;
+  /** Prediction interval; null for the fixed-effect model. */
+  piLower: number | null;
+  piUpper: number | null;
+  /** Extra fields. */
+  method: Method;
+  test: TestType;
+  level: number;
+  /** z or t statistic of the estimate. */
+  statistic: number | null;
+  /** Degrees of freedom of t (knha), else null. */
+  df: number | null;
+  Qdf: number;
+  tau: number | null;
+  /** Q-profile CIs (random-effects models with k > 1), else null. */
+  tau2CiLower: number | null;
+  tau2CiUpper: number | null;
+  I2CiLower: number | null;
+  I2CiUpper: number | null;
+}
+
+/** Contract: one subgroup's own model. */
+export interface SubgroupResult {
+  level: string;
+  k: number;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  tau2: number | null;
+  I2: number | null;
+  H2: number | null;
+  Q: number | null;
+  Qp: number | null;
+  /** Extra: prediction interval, the studies of the level (labels) and their positions in `studies`. */
+  piLower: number | null;
+  piUpper: number | null;
+  studies: string[];
+  indices: number[];
+}
+
+/** Contract: a test for differences between subgroups. */
+export interface SubgroupTestResult {
+  type: "separate-tau2" | "common-tau2";
+  /** The test statistic: chi-square, or F for the common-tau² test under Knapp-Hartung. */
+  Q: number | null;
+  df: number;
+  p: number | null;
+  /** Extra: distribution of Q, denominator df of F, the common tau². */
+  distribution: "chisq" | "F";
+  df2: number | null;
+  tau2: number | null;
+}
+
+export interface SubgroupsResultJson {
+  /** Extra: the grouping column. */
+  by: string;
+  groups: SubgroupResult[];
+  tests: SubgroupTestResult[];
+}
+
+/** Contract: one coefficient of the meta-regression. */
+export interface RegressionTerm {
+  name: string;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  /** Permutation p-value, when a permutation test was run; else null. */
+  permutationP: number | null;
+  /** Extra: z or t statistic. */
+  statistic: number | null;
+}
+
+export interface RegressionResult {
+  terms: RegressionTerm[];
+  /** Omnibus test of the moderators: chi-square (z) or F (knha). */
+  QM: number | null;
+  QMdf: number;
+  QMp: number | null;
+  permutationQMp: number | null;
+  tau2: number | null;
+  /** Pseudo-R² in percent. */
+  R2: number | null;
+  /** Residual heterogeneity. */
+  QE: number | null;
+  /** Extra. */
+  QEdf: number;
+  QEp: number | null;
+  QMdistribution: "chisq" | "F";
+  QMdf2: number | null;
+  I2: number | null;
+  k: number;
+  /** Covariance matrix of the coefficients (terms order), for fitted lines and their bands. */
+  vcov: number[][];
+  /** Degrees of freedom of t (knha), else null (z). */
+  df: number | null;
+  /**
+   * The moderators as analysed: kind, levels (categorical, reference first) and the value of each
+   * study in input order (for bubble plots and the R script).
+   */
+  moderators: {
+    name: string;
+    type: "continuous" | "categorical";
+    levels: string[] | null;
+    values: (number | string)[];
+  }[];
+}
+
+export interface BiasResult {
+  egger: {
+    z: number;
+    p: number;
+    limitEstimate: number | null;
+    /** Extra: distribution of the statistic, slope, predictor, notes. */
+    distribution: "z" | "t";
+    df: number | null;
+    limitCiLower: number | null;
+    limitCiUpper: number | null;
+    predictor: string;
+    notes: string[];
+  } | null;
+  begg: { tau: number; p: number; exact: boolean; notes: string[] } | null;
+  trimFill: {
+    k0: number;
+    side: "left" | "right";
+    estimate: number;
+    ciLower: number;
+    ciUpper: number;
+    /** Extra. */
+    estimator: "L0" | "R0";
+    se: number;
+    p: number;
+    tau2: number;
+    filled: { study: string; yi: number; vi: number }[];
+  } | null;
+  /**
+   * Extra, SMD only: Egger-type test on the sample-size predictor √(1/n1 + 1/n2)
+   * (Pustejovsky & Rodgers 2019), which is not distorted by g being inside its own SE.
+   */
+  eggerSampleSize: { z: number; p: number; predictor: string } | null;
+}
+
+export interface LeaveOneOutResultRow {
+  study: string;
+  estimate: number | null;
+  se: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+  tau2: number | null;
+  I2: number | null;
+  /** Extra. */
+  p: number | null;
+  Q: number | null;
+}
+
+/** Permutation test (Higgins & Thompson 2004), when --permutations was given. */
+export interface PermutationResultJson {
+  /** The seed given (exact enumeration draws nothing, but the seed is still echoed). */
+  seed: number;
+  /** Arrangements asked for: a number, or "exact". */
+  requested: number | "exact";
+  /** Arrangements evaluated for the main model (the observed one included in random runs). */
+  iterations: number;
+  /** True when every distinct arrangement was evaluated (sign flips: 2^k). */
+  exact: boolean;
+  /** Permutation p-value of the main model's average effect. */
+  p: number | null;
+  failed: number;
+  /** The meta-regression's test (row permutations), when --mods was given. */
+  regression: {
+    iterations: number;
+    exact: boolean;
+    terms: { name: string; p: number | null }[];
+    QMp: number | null;
+    failed: number;
+  } | null;
+}
+
+/** Bootstrap summary of one statistic: percentile and (case resampling) BCa intervals. */
+export interface BootstrapInterval {
+  /** Estimate from the original data. */
+  estimate: number | null;
+  /** Bootstrap standard error (SD of the replicates) and bias (mean - estimate). */
+  se: number | null;
+  bias: number | null;
+  percentileLower: number | null;
+  percentileUpper: number | null;
+  bcaLower: number | null;
+  bcaUpper: number | null;
+}
+
+export interface BootstrapResultJson {
+  seed: number;
+  /** Replicates asked for (and run). */
+  iterations: number;
+  /** "case" (studies, or publications when the table has a publication column) or "parametric". */
+  type: "case" | "parametric";
+  /** Number of clusters resampled (publications), null when studies were resampled. */
+  clusters: number | null;
+  level: number;
+  /** Intervals for the average effect, tau² and I² (percent). */
+  estimate: BootstrapInterval;
+  tau2: BootstrapInterval;
+  I2: BootstrapInterval;
+  succeeded: number;
+  failed: number;
+  notes: string[];
+}
+
+/** Risk of bias (SYRCLE) as found in the table: per study and per item counts. */
+export interface RiskOfBiasSummary {
+  items: SyrcleItem[];
+  studies: { study: string; judgements: Partial<Record<SyrcleItem, RiskJudgement>> }[];
+  counts: Record<string, { low: number; high: number; unclear: number; missing: number }>;
+}
+
+export interface Analysis {
+  /** Extra: schema and tool identification. */
+  tool: "pooled";
+  schemaVersion: 1;
+  source: string;
+  settings: AnalysisSettings;
+  studies: StudyResult[];
+  model: ModelResult;
+  subgroups: SubgroupsResultJson | null;
+  regression: RegressionResult | null;
+  bias: BiasResult | null;
+  leaveOneOut: LeaveOneOutResultRow[] | null;
+  /** Extra (k >= 3): Baujat plot coordinates per study (Baujat et al. 2002), input order. */
+  baujat: { study: string; heterogeneity: number; influence: number | null }[] | null;
+  permutation: PermutationResultJson | null;
+  bootstrap: BootstrapResultJson | null;
+  riskOfBias: RiskOfBiasSummary | null;
+  prisma: PrismaCounts | null;
+  /** Rows the user excluded, with reasons (never silently dropped). */
+  excluded: { row: number; study: string; reason: string }[];
+  /** What was done to the data (conversions, shared controls, formulas). */
+  notes: string[];
+  /** Advice the reader should see (few studies with the z test, a failed sub-analysis, ...). */
+  warnings: string[];
+}

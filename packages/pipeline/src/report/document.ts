@@ -1,0 +1,270 @@
+/**
+ * The report as a small document model (headings, paragraphs, tables, lists) built once from an
+ * Analysis and rendered three ways: plain text (terminal), Markdown and HTML. The three formats
+ * then always show the same numbers in the same order.
+ */
+import type { Analysis } from "../analysis/types.js";
+import {
+  digitsFor,
+  fmt,
+  fmtCi,
+  fmtP,
+  fmtPercent,
+  MEASURE_NAMES,
+  METHOD_NAMES,
+  testName,
+} from "./format.js";
+
+export type Block =
+  | { kind: "heading"; level: 1 | 2 | 3; text: string; id?: string }
+  | { kind: "paragraph"; text: string }
+  | {
+      kind: "table";
+      header: string[];
+      rows: string[][];
+      align: ("left" | "right")[];
+      caption?: string;
+    }
+  | { kind: "list"; items: string[] };
+
+const heading = (level: 1 | 2 | 3, text: string, id?: string): Block =>
+  id === undefined ? { kind: "heading", level, text } : { kind: "heading", level, text, id };
+const paragraph = (text: string): Block => ({ kind: "paragraph", text });
+const list = (items: string[]): Block => ({ kind: "list", items });
+function table(header: string[], rows: string[][], firstLeft = 1, caption?: string): Block {
+  const align = header.map((_, i) => (i < firstLeft ? "left" : "right")) as ("left" | "right")[];
+  return caption === undefined
+    ? { kind: "table", header, rows, align }
+    : { kind: "table", header, rows, align, caption };
+}
+
+/** One line on the analysis: measure, model, test, k. */
+export function settingsLine(a: Analysis): string {
+  const s = a.settings;
+  const model =
+    s.method === "FE"
+      ? "fixed-effect model"
+      : `random-effects model, tau² by ${METHOD_NAMES[s.method]}`;
+  return `${a.model.k} studies; ${MEASURE_NAMES[s.measure]}; ${model}; ${testName(s.test)} test; ${s.level}% intervals.`;
+}
+
+/** The pooled estimate in one sentence with its CI, p and the prediction interval. */
+export function estimateSentence(a: Analysis): string {
+  const d = digitsFor(a.settings.measure);
+  const m = a.model;
+  const stat = m.df === null ? `z = ${fmt(m.statistic)}` : `t(${m.df}) = ${fmt(m.statistic)}`;
+  let text = `Pooled ${MEASURE_NAMES[a.settings.measure]}: ${fmt(m.estimate, d)}, ${m.level}% CI ${fmtCi(m.ciLower, m.ciUpper, d)}, ${stat}, p ${pText(m.p)}.`;
+  if (a.settings.measure === "ROM") {
+    text += ` As a ratio of means: ${fmt(Math.exp(m.estimate), 2)} ${fmtCi(exp(m.ciLower), exp(m.ciUpper), 2)}.`;
+  }
+  if (m.piLower !== null && m.piUpper !== null) {
+    text += ` ${m.level}% prediction interval ${fmtCi(m.piLower, m.piUpper, d)}.`;
+  }
+  return text;
+}
+
+function exp(x: number | null): number | null {
+  return x === null ? null : Math.exp(x);
+}
+
+/** "= 0.012" or "< 0.001". */
+export function pText(p: number | null): string {
+  const t = fmtP(p);
+  return t.startsWith("<") ? t : `= ${t}`;
+}
+
+export function heterogeneitySentence(a: Analysis): string {
+  const m = a.model;
+  const parts = [`Q = ${fmt(m.Q)} (df = ${m.Qdf}), p ${pText(m.Qp)}`, `I² = ${fmtPercent(m.I2)}`];
+  if (m.I2CiLower !== null && m.I2CiUpper !== null)
+    parts[1] += ` ${fmtCi(m.I2CiLower, m.I2CiUpper, 1)}`;
+  parts.push(`H² = ${fmt(m.H2)}`);
+  if (m.tau2 !== null) {
+    let tau = `tau² = ${fmt(m.tau2, 4)}`;
+    if (m.tau2CiLower !== null && m.tau2CiUpper !== null)
+      tau += ` ${fmtCi(m.tau2CiLower, m.tau2CiUpper, 4)}`;
+    parts.push(tau);
+  }
+  return `Heterogeneity: ${parts.join("; ")}.`;
+}
+
+/** The document of the analysis (without plots, lay summary and methods: the HTML adds them). */
+export function analysisDocument(a: Analysis): Block[] {
+  const d = digitsFor(a.settings.measure);
+  const blocks: Block[] = [];
+  blocks.push(heading(2, "Summary", "summary"));
+  blocks.push(paragraph(settingsLine(a)));
+  blocks.push(paragraph(estimateSentence(a)));
+  blocks.push(paragraph(heterogeneitySentence(a)));
+
+  blocks.push(heading(2, "Studies", "studies"));
+  blocks.push(
+    table(
+      ["Study", "Effect", `${a.model.level}% CI`, "Weight"],
+      a.studies.map((s) => [
+        s.study,
+        fmt(s.yi, d),
+        fmtCi(s.ciLower, s.ciUpper, d),
+        fmtPercent(s.weight),
+      ]),
+    ),
+  );
+
+  if (a.subgroups !== null) {
+    const sub = a.subgroups;
+    blocks.push(heading(2, `Subgroups by ${sub.by}`, "subgroups"));
+    blocks.push(
+      table(
+        ["Subgroup", "k", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
+        sub.groups.map((g) => [
+          g.level,
+          String(g.k),
+          fmt(g.estimate, d),
+          fmtCi(g.ciLower, g.ciUpper, d),
+          fmtP(g.p),
+          fmt(g.tau2, 4),
+          fmtPercent(g.I2),
+        ]),
+      ),
+    );
+    blocks.push(
+      table(
+        ["Test for subgroup differences", "Statistic", "df", "p"],
+        sub.tests.map((t) => [
+          t.type === "separate-tau2"
+            ? "separate tau² per subgroup (as RevMan, meta)"
+            : `common tau² (metafor's QM${t.distribution === "F" ? ", F test" : ""})`,
+          `${t.distribution === "F" ? "F" : "Q"} = ${fmt(t.Q)}`,
+          t.df2 === null ? String(t.df) : `${t.df}, ${t.df2}`,
+          fmtP(t.p),
+        ]),
+      ),
+    );
+  }
+
+  if (a.regression !== null) {
+    const reg = a.regression;
+    const perm = reg.terms.some((t) => t.permutationP !== null);
+    blocks.push(heading(2, "Meta-regression", "regression"));
+    blocks.push(
+      table(
+        ["Term", "Estimate", "SE", `${a.model.level}% CI`, "p", ...(perm ? ["Permutation p"] : [])],
+        reg.terms.map((t) => [
+          t.name,
+          fmt(t.estimate, 3),
+          fmt(t.se, 3),
+          fmtCi(t.ciLower, t.ciUpper, 3),
+          fmtP(t.p),
+          ...(perm ? [fmtP(t.permutationP)] : []),
+        ]),
+      ),
+    );
+    const qm = `${reg.QMdistribution === "F" ? `F(${reg.QMdf}, ${reg.QMdf2})` : `QM (df = ${reg.QMdf})`} = ${fmt(reg.QM)}, p ${pText(reg.QMp)}`;
+    const permText =
+      reg.permutationQMp === null ? "" : ` (permutation p ${pText(reg.permutationQMp)})`;
+    blocks.push(
+      paragraph(
+        `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.`,
+      ),
+    );
+  }
+
+  if (a.bias !== null) {
+    const b = a.bias;
+    blocks.push(heading(2, "Small-study effects", "bias"));
+    const items: string[] = [];
+    if (b.egger !== null) {
+      const stat = b.egger.distribution === "t" ? `t(${b.egger.df})` : "z";
+      items.push(
+        `Egger's regression test (predictor: standard error): ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${fmt(b.egger.limitEstimate, d)} ${fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper, d)}.`,
+      );
+    }
+    if (b.eggerSampleSize !== null) {
+      items.push(
+        `Egger-type test on sample size, sqrt(1/n1 + 1/n2) (recommended for SMD): z = ${fmt(b.eggerSampleSize.z)}, p ${pText(b.eggerSampleSize.p)}.`,
+      );
+    }
+    if (b.begg !== null) {
+      items.push(
+        `Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)}, p ${pText(b.begg.p)}.`,
+      );
+    }
+    if (b.trimFill !== null) {
+      const tf = b.trimFill;
+      items.push(
+        `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted estimate ${fmt(tf.estimate, d)} ${fmtCi(tf.ciLower, tf.ciUpper, d)}.`,
+      );
+    }
+    blocks.push(list(items));
+  }
+
+  if (a.leaveOneOut !== null) {
+    blocks.push(heading(2, "Leave-one-out", "leave-one-out"));
+    blocks.push(
+      table(
+        ["Omitted study", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
+        a.leaveOneOut.map((r) => [
+          r.study,
+          fmt(r.estimate, d),
+          fmtCi(r.ciLower, r.ciUpper, d),
+          fmtP(r.p),
+          fmt(r.tau2, 4),
+          fmtPercent(r.I2),
+        ]),
+      ),
+    );
+  }
+
+  if (a.permutation !== null) {
+    const p = a.permutation;
+    blocks.push(heading(2, "Permutation test", "permutation"));
+    blocks.push(
+      paragraph(
+        `${p.exact ? "Exact" : "Random"} permutation test (${p.iterations} arrangements${p.exact ? "" : `, seed ${p.seed}`}): p ${pText(p.p)} for the pooled estimate${p.regression === null ? "" : `; the meta-regression's test of moderators: p ${pText(p.regression.QMp)} (${p.regression.iterations} arrangements)`}.`,
+      ),
+    );
+  }
+
+  if (a.bootstrap !== null) {
+    const b = a.bootstrap;
+    blocks.push(heading(2, "Bootstrap", "bootstrap"));
+    blocks.push(
+      paragraph(
+        `${b.type === "case" ? "Case" : "Parametric"} bootstrap, ${b.iterations} replicates (seed ${b.seed})${b.clusters === null ? "" : `, resampling ${b.clusters} publications`}; ${b.failed} failed refits.`,
+      ),
+    );
+    const row = (name: string, s: typeof b.estimate, digits: number) => [
+      name,
+      fmt(s.estimate, digits),
+      fmt(s.se, digits),
+      fmtCi(s.percentileLower, s.percentileUpper, digits),
+      fmtCi(s.bcaLower, s.bcaUpper, digits),
+    ];
+    blocks.push(
+      table(
+        [
+          "Statistic",
+          "Estimate",
+          "Bootstrap SE",
+          `${b.level}% percentile CI`,
+          `${b.level}% BCa CI`,
+        ],
+        [row("Pooled estimate", b.estimate, d), row("tau²", b.tau2, 4), row("I² (%)", b.I2, 1)],
+      ),
+    );
+  }
+
+  if (a.excluded.length > 0) {
+    blocks.push(heading(2, "Excluded rows", "excluded"));
+    blocks.push(list(a.excluded.map((e) => `Row ${e.row}, ${e.study}: ${e.reason}`)));
+  }
+  if (a.warnings.length > 0) {
+    blocks.push(heading(2, "Warnings", "warnings"));
+    blocks.push(list([...a.warnings]));
+  }
+  if (a.notes.length > 0) {
+    blocks.push(heading(2, "Notes on the data", "notes"));
+    blocks.push(list([...a.notes]));
+  }
+  return blocks;
+}

@@ -1,0 +1,66 @@
+/**
+ * Number and label formatting shared by the text, Markdown and HTML renderers. Formatting lives
+ * here, never in the fits (shared/STYLE.md §1).
+ */
+import type { Measure, Method } from "@pooled/stats";
+
+/** Fixed decimals; an em dash for a statistic that does not exist. */
+export function fmt(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "—";
+  const text = x.toFixed(digits);
+  // "-0.00" reads as a sign error
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}
+
+/** p-values: "< 0.001" below a thousandth, three decimals otherwise. */
+export function fmtP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return "—";
+  if (p < 0.001) return "< 0.001";
+  return p.toFixed(3);
+}
+
+/** "[lower, upper]" with the same decimals. */
+export function fmtCi(
+  lower: number | null | undefined,
+  upper: number | null | undefined,
+  digits = 2,
+): string {
+  if (lower === null || lower === undefined || upper === null || upper === undefined) return "—";
+  return `[${fmt(lower, digits)}, ${fmt(upper, digits)}]`;
+}
+
+export function fmtPercent(x: number | null | undefined, digits = 1): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "—" : `${fmt(x, digits)}%`;
+}
+
+/** Full names of the effect-size measures. */
+export const MEASURE_NAMES: Record<Measure, string> = {
+  MD: "mean difference",
+  SMD: "standardised mean difference (Hedges' g)",
+  SMDH: "heteroscedastic standardised mean difference (Bonett)",
+  ROM: "log ratio of means",
+  NMD: "normalised mean difference (%)",
+  GEN: "effect size as given",
+};
+
+/** Full names of the tau² estimators. */
+export const METHOD_NAMES: Record<Method, string> = {
+  FE: "fixed (common) effect, inverse-variance",
+  DL: "DerSimonian-Laird",
+  HE: "Hedges (variance components)",
+  HS: "Hunter-Schmidt",
+  SJ: "Sidik-Jonkman",
+  ML: "maximum likelihood",
+  REML: "restricted maximum likelihood (REML)",
+  EB: "empirical Bayes",
+  PM: "Paule-Mandel",
+};
+
+export function testName(test: "z" | "knha"): string {
+  return test === "knha" ? "Knapp-Hartung (t and F)" : "z (normal)";
+}
+
+/** Decimals suited to a measure's scale (NMD is in percent). */
+export function digitsFor(measure: Measure): number {
+  return measure === "NMD" ? 1 : 2;
+}

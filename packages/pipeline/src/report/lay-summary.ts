@@ -1,0 +1,229 @@
+/**
+ * A plain-language summary for patients and carers, in the manner of a lay research summary:
+ * what was compared, what was found and how sure we can be, how consistent the studies were, and
+ * what to bear in mind. Short sentences, everyday words, numbers rounded; no statistical terms.
+ */
+import type { Analysis } from "../analysis/types.js";
+
+/** What the report knows about the question, in the reader's words (all optional). */
+export interface LaySummaryOptions {
+  /** What was measured, e.g. "walking ability (BBB score, 0 to 21)". */
+  outcome?: string;
+  /** true: higher values are better; false: lower values are better; undefined: not known. */
+  higherIsBetter?: boolean;
+  /** The treatment, e.g. "stem-cell-derived exosomes". */
+  intervention?: string;
+  /** Whether the studies were done in animals (default: when SYRCLE risk-of-bias columns exist). */
+  animalStudies?: boolean;
+}
+
+export interface LaySummary {
+  /** Sections; a text may hold several paragraphs separated by a blank line ("\n\n"). */
+  sections: { heading: string; text: string }[];
+  /** The same text as paragraphs (heading first), for plain renderers. */
+  paragraphs: string[];
+}
+
+/** A number for lay readers: at most 2 significant decimals, no trailing zeros. */
+function round(x: number, decimals = 1): string {
+  const text = Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(decimals);
+  return text.replace(/\.0+$/, "").replace(/^-0$/, "0");
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Writes the lay summary of an analysis.
+ * @example laySummary(analysis, { outcome: "walking ability", higherIsBetter: true }).paragraphs
+ */
+export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySummary {
+  const sections: { heading: string; text: string }[] = [];
+  const k = a.model.k;
+  const outcome = options.outcome ?? "the outcome";
+  const treatment = options.intervention ?? "the treatment";
+  const animals = options.animalStudies ?? a.riskOfBias !== null;
+  const subjects = animals ? "animals" : "participants";
+
+  // What was compared.
+  let compared = `This review brought together the results of ${plural(k, "experiment", "experiments")}. Each one compared a group of ${subjects} given ${treatment} with a control group that was not, and measured ${options.outcome ?? "the same outcome"}.`;
+  if (/simulated|example|demo/i.test(a.source)) {
+    compared +=
+      " The data in this example are simulated (made up to show how the method works): they are not real findings.";
+  }
+  sections.push({ heading: "What was compared", text: compared });
+
+  // What was found, and how sure we can be.
+  sections.push({ heading: "What was found", text: findings(a, outcome, options.higherIsBetter) });
+
+  // How consistent were the studies.
+  sections.push({ heading: "Did the experiments agree?", text: consistency(a, animals) });
+
+  // Caveats: risk of bias, small-study effects, animal research.
+  const caveats: string[] = [];
+  const rob = a.riskOfBias;
+  if (rob !== null) {
+    const reported = (item: "sequence_generation" | "blinding_assessor") =>
+      rob.counts[item]?.low ?? null;
+    const randomised = reported("sequence_generation");
+    const blinded = reported("blinding_assessor");
+    const parts: string[] = [];
+    if (randomised !== null)
+      parts.push(`${randomised} reported deciding at random which ${subjects} got the treatment`);
+    if (blinded !== null) {
+      parts.push(
+        `${blinded} reported that the people measuring the results did not know which group each ${animals ? "animal" : "person"} was in`,
+      );
+    }
+    let unclear = 0;
+    let total = 0;
+    for (const item of rob.items) {
+      const c = rob.counts[item]!;
+      unclear += c.unclear;
+      total += c.low + c.high + c.unclear;
+    }
+    const unclearShare = total > 0 ? Math.round((100 * unclear) / total) : 0;
+    let text = "";
+    if (unclearShare >= 30) text += "Many experiments did not describe how they were done. ";
+    if (parts.length > 0)
+      text += `Of the ${rob.studies.length} experiments, ${parts.join(", and ")}.`;
+    if (total > 0)
+      text += ` Across the quality checks, ${unclearShare}% of the answers were "not reported".`;
+    text +=
+      " Experiments that are not done in these careful ways tend to find bigger benefits than really exist.";
+    caveats.push(text.trim());
+  }
+  const bias = a.bias;
+  if (bias !== null && (bias.egger !== null || bias.begg !== null)) {
+    const p = bias.egger?.p ?? bias.begg?.p ?? 1;
+    const tf = bias.trimFill;
+    if (p < 0.1) {
+      let text =
+        "Smaller experiments tended to show bigger effects than larger ones. This can happen when small experiments with disappointing results are never published, which would make the combined result look better than it is.";
+      if (tf !== null && tf.k0 > 0) {
+        text += ` One way of allowing for this suggests the average effect might be nearer ${valueText(a, tf.estimate)} than ${valueText(a, a.model.estimate)}.`;
+      }
+      caveats.push(text);
+    } else {
+      caveats.push(
+        "We found no clear sign that small experiments showed bigger effects than large ones, but these checks can miss such problems" +
+          (k < 10 ? ", especially with fewer than 10 experiments." : "."),
+      );
+    }
+  }
+  if (a.excluded.length > 0) {
+    caveats.push(
+      `${plural(a.excluded.length, "experiment was", "experiments were")} left out by the reviewers; the full report lists the reasons.`,
+    );
+  }
+  if (animals) {
+    caveats.push(
+      "These were studies in animals. Many treatments that work in animals do not work in people, so these results cannot tell us whether the treatment would help patients. They can help decide whether studies in people are worth doing.",
+    );
+  }
+  if (caveats.length > 0)
+    sections.push({ heading: "Things to bear in mind", text: caveats.join("\n\n") });
+
+  return { sections, paragraphs: sections.flatMap((s) => [s.heading, ...s.text.split("\n\n")]) };
+}
+
+function findings(a: Analysis, outcome: string, higherIsBetter: boolean | undefined): string {
+  const m = a.model;
+  const lo = m.ciLower;
+  const hi = m.ciUpper;
+  const excludesZero = lo !== null && hi !== null && (lo > 0 || hi < 0);
+  const direction = (x: number) => {
+    const word = x >= 0 ? "higher" : "lower";
+    if (higherIsBetter === undefined) return word;
+    const better = x >= 0 === higherIsBetter;
+    return `${word} (${better ? "better" : "worse"})`;
+  };
+  let text: string;
+  switch (a.settings.measure) {
+    case "MD":
+      text = `On average, ${outcome} was ${round(Math.abs(m.estimate))} points ${direction(m.estimate)} in the treated groups than in the control groups.`;
+      if (lo !== null && hi !== null)
+        text += ` Allowing for chance, the true average difference is likely to lie between ${round(lo)} and ${round(hi)} points.`;
+      break;
+    case "SMD":
+    case "SMDH": {
+      const size = Math.abs(m.estimate);
+      const words =
+        size < 0.2
+          ? "very small"
+          : size < 0.5
+            ? "small"
+            : size < 0.8
+              ? "moderate"
+              : size < 1.2
+                ? "large"
+                : "very large";
+      text = `Because the experiments measured ${outcome} in different ways, the results were put on a common scale before combining them. On that scale, ${outcome} was ${direction(m.estimate)} in the treated groups, and the difference was ${words} (${round(m.estimate, 2)}; by convention, 0.2 counts as small, 0.5 as moderate and 0.8 as large).`;
+      if (lo !== null && hi !== null)
+        text += ` Allowing for chance, the true average is likely to lie between ${round(lo, 2)} and ${round(hi, 2)}.`;
+      break;
+    }
+    case "ROM": {
+      const pct = (x: number) => round(Math.abs(100 * (Math.exp(x) - 1)), 0);
+      text = `On average, ${outcome} was ${pct(m.estimate)}% ${direction(m.estimate)} in the treated groups than in the control groups.`;
+      if (lo !== null && hi !== null) {
+        text += ` Allowing for chance, the true average change is likely to lie between ${signedPct(lo)} and ${signedPct(hi)}.`;
+      }
+      break;
+    }
+    case "NMD":
+      text = `On average, treatment undid about ${round(m.estimate, 0)}% of the harm caused by the injury (measured against animals that had the operation without the injury).`;
+      if (lo !== null && hi !== null)
+        text += ` Allowing for chance, the true average is likely to lie between ${round(lo, 0)}% and ${round(hi, 0)}%.`;
+      break;
+    default:
+      text = `The average effect was ${round(m.estimate, 2)} on the scale the studies reported.`;
+      if (lo !== null && hi !== null)
+        text += ` Allowing for chance, the true average is likely to lie between ${round(lo, 2)} and ${round(hi, 2)}.`;
+  }
+  text += excludesZero
+    ? ' This range does not include "no difference", so the results point to a real difference, although not necessarily one large enough to matter.'
+    : ' This range includes "no difference", so these experiments cannot rule out that the treatment makes no difference at all.';
+  return text;
+}
+
+function signedPct(logRatio: number): string {
+  const pct = 100 * (Math.exp(logRatio) - 1);
+  return `${pct >= 0 ? "" : "minus "}${round(Math.abs(pct), 0)}%`;
+}
+
+/** A value of the measure in words: points (MD), percent (NMD, ROM as a change), plain (SMD). */
+function valueText(a: Analysis, x: number): string {
+  switch (a.settings.measure) {
+    case "MD":
+      return `${round(x, 1)} points`;
+    case "NMD":
+      return `${round(x, 0)}%`;
+    case "ROM":
+      return signedPct(x);
+    default:
+      return round(x, 2);
+  }
+}
+
+function consistency(a: Analysis, animals: boolean): string {
+  const m = a.model;
+  if (m.k < 2 || m.I2 === null)
+    return "There were too few experiments to say whether their results agreed.";
+  const i2 = m.I2;
+  let text =
+    i2 < 25
+      ? "The experiments gave fairly similar results."
+      : i2 < 50
+        ? "The experiments' results differed somewhat from one another."
+        : i2 < 75
+          ? "The experiments' results differed quite a lot from one another."
+          : "The experiments' results differed a great deal from one another.";
+  if (i2 >= 25)
+    text += ` This may be because they used different doses, methods or kinds of ${animals ? "animals" : "participants"}, so a single average does not tell the whole story.`;
+  if (m.piLower !== null && m.piUpper !== null && m.k >= 3) {
+    text += ` Taking these differences into account, a new experiment of the same kind could find anything from ${valueText(a, m.piLower)} to ${valueText(a, m.piUpper)}`;
+    const crossesZero = m.piLower < 0 && m.piUpper > 0;
+    text += crossesZero ? ", which includes no effect or even the opposite effect." : ".";
+  }
+  return text;
+}

@@ -1,0 +1,262 @@
+/**
+ * The methods paragraph of the report: what was done, in the words a journal expects, with the
+ * papers behind each method. Only the methods actually used are named and cited.
+ */
+import type { Method } from "@pooled/stats";
+import type { Analysis } from "../analysis/types.js";
+
+/** The reference list, keyed; each entry is cited as "(Author year)" in the text. */
+export const REFERENCES = {
+  viechtbauer2010:
+    "Viechtbauer W (2010). Conducting meta-analyses in R with the metafor package. Journal of Statistical Software 36(3):1-48. doi:10.18637/jss.v036.i03",
+  viechtbauer2005:
+    "Viechtbauer W (2005). Bias and efficiency of meta-analytic variance estimators in the random-effects model. Journal of Educational and Behavioral Statistics 30(3):261-293.",
+  viechtbauer2007:
+    "Viechtbauer W (2007). Confidence intervals for the amount of heterogeneity in meta-analysis. Statistics in Medicine 26(1):37-52.",
+  dersimonian1986:
+    "DerSimonian R, Laird N (1986). Meta-analysis in clinical trials. Controlled Clinical Trials 7(3):177-188.",
+  hedges1985: "Hedges LV, Olkin I (1985). Statistical Methods for Meta-Analysis. Academic Press.",
+  hunter2004:
+    "Hunter JE, Schmidt FL (2004). Methods of Meta-Analysis: Correcting Error and Bias in Research Findings, 2nd ed. Sage.",
+  sidik2005:
+    "Sidik K, Jonkman JN (2005). Simple heterogeneity variance estimation for meta-analysis. Journal of the Royal Statistical Society C 54(2):367-384.",
+  morris1983:
+    "Morris CN (1983). Parametric empirical Bayes inference: theory and applications. Journal of the American Statistical Association 78(381):47-55.",
+  paule1982:
+    "Paule RC, Mandel J (1982). Consensus values and weighting factors. Journal of Research of the National Bureau of Standards 87(5):377-385.",
+  knapp2003:
+    "Knapp G, Hartung J (2003). Improved tests for a random effects meta-regression with a single covariate. Statistics in Medicine 22(17):2693-2710.",
+  higgins2002:
+    "Higgins JPT, Thompson SG (2002). Quantifying heterogeneity in a meta-analysis. Statistics in Medicine 21(11):1539-1558.",
+  cochran1954:
+    "Cochran WG (1954). The combination of estimates from different experiments. Biometrics 10(1):101-129.",
+  riley2011:
+    "Riley RD, Higgins JPT, Deeks JJ (2011). Interpretation of random effects meta-analyses. BMJ 342:d549.",
+  hedges1981:
+    "Hedges LV (1981). Distribution theory for Glass's estimator of effect size and related estimators. Journal of Educational Statistics 6(2):107-128.",
+  bonett2008:
+    "Bonett DG (2008). Confidence intervals for standardized linear contrasts of means. Psychological Methods 13(2):99-109.",
+  hedges1999:
+    "Hedges LV, Gurevitch J, Curtis PS (1999). The meta-analysis of response ratios in experimental ecology. Ecology 80(4):1150-1156.",
+  lajeunesse2015:
+    "Lajeunesse MJ (2015). Bias and correction for the log response ratio in ecological meta-analysis. Ecology 96(8):2056-2063.",
+  vesterinen2014:
+    "Vesterinen HM, Sena ES, Egan KJ, et al. (2014). Meta-analysis of data from animal studies: a practical guide. Journal of Neuroscience Methods 221:92-102.",
+  cochraneHandbook:
+    "Higgins JPT, Thomas J, Chandler J, et al., eds (2023). Cochrane Handbook for Systematic Reviews of Interventions, version 6.4, section 23.3.4. Cochrane.",
+  borenstein2009:
+    "Borenstein M, Hedges LV, Higgins JPT, Rothstein HR (2009). Introduction to Meta-Analysis, chapter 19. Wiley.",
+  thompson2002:
+    "Thompson SG, Higgins JPT (2002). How should meta-regression analyses be undertaken and interpreted? Statistics in Medicine 21(11):1559-1573.",
+  raudenbush2009:
+    "Raudenbush SW (2009). Analyzing effect sizes: random-effects models. In: Cooper H, Hedges LV, Valentine JC, eds. The Handbook of Research Synthesis and Meta-Analysis, 2nd ed. Russell Sage Foundation, 295-315.",
+  higgins2004:
+    "Higgins JPT, Thompson SG (2004). Controlling the risk of spurious findings from meta-regression. Statistics in Medicine 23(11):1663-1682.",
+  egger1997:
+    "Egger M, Davey Smith G, Schneider M, Minder C (1997). Bias in meta-analysis detected by a simple, graphical test. BMJ 315(7109):629-634.",
+  sterne2005:
+    "Sterne JAC, Egger M (2005). Regression methods to detect publication and other bias in meta-analysis. In: Rothstein HR, Sutton AJ, Borenstein M, eds. Publication Bias in Meta-Analysis. Wiley, 99-110.",
+  pustejovsky2019:
+    "Pustejovsky JE, Rodgers MA (2019). Testing for funnel plot asymmetry of standardized mean differences. Research Synthesis Methods 10(1):57-71.",
+  begg1994:
+    "Begg CB, Mazumdar M (1994). Operating characteristics of a rank correlation test for publication bias. Biometrics 50(4):1088-1101.",
+  duval2000:
+    "Duval S, Tweedie R (2000). Trim and fill: a simple funnel-plot-based method of testing and adjusting for publication bias in meta-analysis. Biometrics 56(2):455-463.",
+  viechtbauer2010b:
+    "Viechtbauer W, Cheung MWL (2010). Outlier and influence diagnostics for meta-analysis. Research Synthesis Methods 1(2):112-125.",
+  efron1993: "Efron B, Tibshirani RJ (1993). An Introduction to the Bootstrap. Chapman & Hall.",
+  hooijmans2014:
+    "Hooijmans CR, Rovers MM, de Vries RBM, et al. (2014). SYRCLE's risk of bias tool for animal studies. BMC Medical Research Methodology 14:43.",
+  page2021:
+    "Page MJ, McKenzie JE, Bossuyt PM, et al. (2021). The PRISMA 2020 statement: an updated guideline for reporting systematic reviews. BMJ 372:n71.",
+  galbraith1988:
+    "Galbraith RF (1988). A note on graphical presentation of estimated odds ratios from several clinical trials. Statistics in Medicine 7(8):889-894.",
+  baujat2002:
+    "Baujat B, Mahé C, Pignon JP, Hill C (2002). A graphical method for exploring heterogeneity in meta-analyses: application to a meta-analysis of 65 trials. Statistics in Medicine 21(18):2641-2652.",
+} as const;
+
+export type ReferenceKey = keyof typeof REFERENCES;
+
+/** In-text citation of each reference. */
+const CITE: Record<ReferenceKey, string> = {
+  viechtbauer2010: "Viechtbauer 2010",
+  viechtbauer2005: "Viechtbauer 2005",
+  viechtbauer2007: "Viechtbauer 2007",
+  dersimonian1986: "DerSimonian & Laird 1986",
+  hedges1985: "Hedges & Olkin 1985",
+  hunter2004: "Hunter & Schmidt 2004",
+  sidik2005: "Sidik & Jonkman 2005",
+  morris1983: "Morris 1983",
+  paule1982: "Paule & Mandel 1982",
+  knapp2003: "Knapp & Hartung 2003",
+  higgins2002: "Higgins & Thompson 2002",
+  cochran1954: "Cochran 1954",
+  riley2011: "Riley et al. 2011",
+  hedges1981: "Hedges 1981",
+  bonett2008: "Bonett 2008",
+  hedges1999: "Hedges et al. 1999",
+  lajeunesse2015: "Lajeunesse 2015",
+  vesterinen2014: "Vesterinen et al. 2014",
+  cochraneHandbook: "Cochrane Handbook, section 23.3.4",
+  borenstein2009: "Borenstein et al. 2009",
+  thompson2002: "Thompson & Higgins 2002",
+  raudenbush2009: "Raudenbush 2009",
+  higgins2004: "Higgins & Thompson 2004",
+  egger1997: "Egger et al. 1997",
+  sterne2005: "Sterne & Egger 2005",
+  pustejovsky2019: "Pustejovsky & Rodgers 2019",
+  begg1994: "Begg & Mazumdar 1994",
+  duval2000: "Duval & Tweedie 2000",
+  viechtbauer2010b: "Viechtbauer & Cheung 2010",
+  efron1993: "Efron & Tibshirani 1993",
+  hooijmans2014: "Hooijmans et al. 2014",
+  page2021: "Page et al. 2021",
+  galbraith1988: "Galbraith 1988",
+  baujat2002: "Baujat et al. 2002",
+};
+
+const ESTIMATOR: Record<Exclude<Method, "FE">, { name: string; refs: ReferenceKey[] }> = {
+  DL: { name: "the DerSimonian-Laird method of moments", refs: ["dersimonian1986"] },
+  HE: { name: "the Hedges (variance components) estimator", refs: ["hedges1985"] },
+  HS: { name: "the Hunter-Schmidt estimator", refs: ["hunter2004"] },
+  SJ: { name: "the Sidik-Jonkman estimator", refs: ["sidik2005"] },
+  ML: { name: "maximum likelihood", refs: ["viechtbauer2005"] },
+  REML: { name: "restricted maximum likelihood (REML)", refs: ["viechtbauer2005"] },
+  EB: { name: "the empirical Bayes estimator", refs: ["morris1983"] },
+  PM: { name: "the Paule-Mandel estimator", refs: ["paule1982"] },
+};
+
+/**
+ * The methods paragraph and the references it cites, in order of first citation.
+ * @example const { text, references } = methodsParagraph(analysis);
+ */
+export function methodsParagraph(a: Analysis): { text: string; references: string[] } {
+  const used: ReferenceKey[] = [];
+  const cite = (...keys: ReferenceKey[]) => {
+    for (const k of keys) if (!used.includes(k)) used.push(k);
+    return `(${keys.map((k) => CITE[k]).join("; ")})`;
+  };
+  const s = a.settings;
+  const sentences: string[] = [];
+
+  switch (s.measure) {
+    case "MD":
+      sentences.push(
+        "Effect sizes were mean differences (treatment minus control) with unpooled sampling variances.",
+      );
+      break;
+    case "SMD":
+      sentences.push(
+        s.vtype === "RevMan"
+          ? "Effect sizes were standardised mean differences (Hedges' g) with the Review Manager approximations of the bias correction and variance " +
+              cite("hedges1981") +
+              "."
+          : `Effect sizes were standardised mean differences (Hedges' g, exact small-sample correction; ${s.vtype === "UB" ? "unbiased" : "large-sample"} variance) ${cite("hedges1981")}.`,
+      );
+      break;
+    case "SMDH":
+      sentences.push(
+        `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}.`,
+      );
+      break;
+    case "ROM":
+      sentences.push(
+        `Effect sizes were log ratios of means ${s.correctBias ? cite("hedges1999", "lajeunesse2015") : cite("hedges1999")}${s.correctBias ? ", bias-corrected" : ""}.`,
+      );
+      break;
+    case "NMD":
+      sentences.push(
+        `Effect sizes were normalised mean differences, the improvement as a percentage of the injury relative to sham-operated animals ${cite("vesterinen2014")}.`,
+      );
+      break;
+    case "GEN":
+      sentences.push("Effect sizes and their sampling variances were used as reported.");
+      break;
+  }
+  if (s.splitSharedControls) {
+    sentences.push(
+      `Where several treatment groups shared one control group, the control group's size was divided equally among the comparisons so that its animals were counted once ${cite("cochraneHandbook", "vesterinen2014")}.`,
+    );
+  }
+  if (s.method === "FE") {
+    sentences.push(
+      "Results were pooled with a fixed (common) effect, inverse-variance weighted model.",
+    );
+  } else {
+    const est = ESTIMATOR[s.method];
+    sentences.push(
+      `Results were pooled with a random-effects model; the between-study variance (tau²) was estimated by ${est.name} ${cite(...est.refs)}, with a Q-profile confidence interval ${cite("viechtbauer2007")}.`,
+    );
+  }
+  sentences.push(
+    s.test === "knha"
+      ? `Tests and confidence intervals used the Knapp-Hartung adjustment with t and F distributions ${cite("knapp2003")}.`
+      : "Tests and confidence intervals used the normal distribution (z).",
+  );
+  sentences.push(
+    `Heterogeneity was assessed with Cochran's Q ${cite("cochran1954")} and quantified with I² and H² ${cite("higgins2002")}` +
+      (s.method === "FE"
+        ? "."
+        : `; a ${s.level}% prediction interval gives the range of effects expected in a new study ${cite("riley2011")}.`),
+  );
+  if (a.subgroups !== null) {
+    sentences.push(
+      `Subgroups defined by ${a.subgroups.by} were analysed separately, and differences between subgroups tested both with a separate tau² per subgroup ${cite("borenstein2009")} and with a common tau² (the omnibus test of a meta-regression on the subgroup).`,
+    );
+  }
+  if (a.regression !== null) {
+    const mods = a.regression.moderators.map(
+      (m) => `${m.name} (${m.type}${m.levels ? `, reference level ${m.levels[0]}` : ""})`,
+    );
+    sentences.push(
+      `A meta-regression on ${mods.join(" and ")} was fitted by the same method ${cite("thompson2002")}; R² is the proportional reduction in tau² ${cite("raudenbush2009")}.`,
+    );
+  }
+  if (a.permutation !== null) {
+    sentences.push(
+      `P-values were also obtained by ${a.permutation.exact ? "exact" : `random (${a.permutation.iterations} arrangements, seed ${a.permutation.seed})`} permutation tests ${cite("higgins2004")}.`,
+    );
+  }
+  if (a.bootstrap !== null) {
+    sentences.push(
+      `As a sensitivity analysis, a ${a.bootstrap.type} bootstrap${a.bootstrap.clusters === null ? " of studies" : " of publications"} (${a.bootstrap.iterations} replicates, seed ${a.bootstrap.seed}) gave percentile and BCa intervals ${cite("efron1993")}.`,
+    );
+  }
+  if (a.bias !== null) {
+    const parts: string[] = [];
+    if (a.bias.egger !== null)
+      parts.push(
+        `Egger's regression test with the standard error as predictor ${cite("egger1997", "sterne2005")}`,
+      );
+    if (a.bias.eggerSampleSize !== null)
+      parts.push(
+        `its sample-size variant suited to standardised mean differences ${cite("pustejovsky2019")}`,
+      );
+    if (a.bias.begg !== null) parts.push(`Begg's rank correlation test ${cite("begg1994")}`);
+    if (a.bias.trimFill !== null)
+      parts.push(`trim-and-fill (${a.bias.trimFill.estimator} estimator) ${cite("duval2000")}`);
+    if (parts.length > 0)
+      sentences.push(
+        `Small-study effects were examined with funnel and radial plots ${cite("galbraith1988")}, ${parts.join(", ")}.`,
+      );
+  }
+  if (a.leaveOneOut !== null) {
+    sentences.push(
+      `Influence was examined by leaving out one study at a time ${cite("viechtbauer2010b")}${" and with a Baujat plot "}${cite("baujat2002")}.`,
+    );
+  }
+  if (a.riskOfBias !== null) {
+    sentences.push(
+      `Risk of bias was judged with SYRCLE's tool for animal studies ${cite("hooijmans2014")}; judgements are shown per item and not summed into a score.`,
+    );
+  }
+  if (a.prisma !== null) {
+    sentences.push(
+      `The selection of studies is reported in a PRISMA 2020 flow diagram ${cite("page2021")}.`,
+    );
+  }
+  sentences.push(
+    `Analyses were run with Pooled, whose statistics are tested against R's metafor package ${cite("viechtbauer2010")}; the script analysis.R reproduces the main analysis in metafor.`,
+  );
+  return { text: sentences.join(" "), references: used.map((k) => REFERENCES[k]) };
+}

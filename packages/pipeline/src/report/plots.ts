@@ -1,0 +1,341 @@
+/**
+ * The plots of a report: adapters from the Analysis to the input types of @pooled/plots, and the
+ * list of SVGs (file name, title, markup) that the HTML inlines and the report folder holds.
+ */
+import {
+  baujatPlot,
+  bubblePlot,
+  type EffectScale,
+  type ForestInput,
+  type ForestStudy,
+  forestPlot,
+  funnelPlot,
+  galbraithPlot,
+  leaveOneOutPlot,
+  type PooledEstimate,
+  prismaPlot,
+  riskOfBiasPlot,
+} from "@pooled/plots";
+import { qnorm, qt } from "@pooled/stats";
+import type { Analysis, StudyResult } from "../analysis/types.js";
+import { MEASURE_NAMES, METHOD_NAMES } from "./format.js";
+
+/** One rendered plot. */
+export interface RenderedPlot {
+  /** File name in the report folder, e.g. "forest.svg"; also the id stem in the HTML. */
+  file: string;
+  title: string;
+  /** What the plot shows, one sentence (the figure caption). */
+  caption: string;
+  svg: string;
+}
+
+/** Labels that make the plots speak the reader's language (all optional). */
+export interface PlotLabels {
+  /** Axis title, e.g. "Mean difference (BBB points)". */
+  effectLabel?: string;
+  /** Under the axis, e.g. { left: "Favours control", right: "Favours treatment" }. */
+  favours?: { left: string; right: string };
+}
+
+const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
+  MD: "MD",
+  SMD: "SMD",
+  SMDH: "SMDH",
+  ROM: "ROM",
+  NMD: "NMD",
+  GEN: "Effect",
+};
+
+function effectScale(a: Analysis, labels: PlotLabels): EffectScale {
+  const measure = a.settings.measure;
+  const name = MEASURE_NAMES[measure];
+  return {
+    scale: measure === "ROM" ? "log" : "linear",
+    effectLabel:
+      labels.effectLabel ??
+      (measure === "ROM" ? "Ratio of means" : name.charAt(0).toUpperCase() + name.slice(1)),
+  };
+}
+
+function modelLabel(a: Analysis): string {
+  return a.settings.method === "FE"
+    ? "Fixed-effect model"
+    : `Random-effects model (${a.settings.method})`;
+}
+
+function pooled(a: Analysis): PooledEstimate {
+  const m = a.model;
+  return {
+    label: modelLabel(a),
+    estimate: m.estimate,
+    ciLower: m.ciLower ?? m.estimate,
+    ciUpper: m.ciUpper ?? m.estimate,
+    piLower: m.piLower,
+    piUpper: m.piUpper,
+    heterogeneity: { tau2: m.tau2, I2: m.I2, Q: m.Q, df: m.Qdf, p: m.Qp },
+    ...(m.statistic !== null && m.p !== null
+      ? {
+          test: {
+            statistic: m.statistic,
+            distribution: m.df === null ? "z" : "t",
+            df: m.df,
+            p: m.p,
+          },
+        }
+      : {}),
+  } as PooledEstimate;
+}
+
+function forestStudy(s: StudyResult): ForestStudy {
+  return { label: s.study, yi: s.yi, ciLower: s.ciLower, ciUpper: s.ciUpper, weight: s.weight };
+}
+
+/** Forest plot input: studies (by subgroup when --by was given), the pooled estimate, tests. */
+export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
+  const input: ForestInput = {
+    ...effectScale(a, labels),
+    pooled: [pooled(a)],
+    measure: SHORT_MEASURE[a.settings.measure],
+    level: a.settings.level,
+    title: "Forest plot",
+    ...(labels.favours ? { favours: labels.favours } : {}),
+  };
+  if (a.subgroups !== null) {
+    input.subgroups = a.subgroups.groups.map((g) => ({
+      label: `${a.subgroups!.by}: ${g.level}`,
+      studies: g.indices.map((i) => forestStudy(a.studies[i]!)),
+      pooled: {
+        label: `Subtotal (k = ${g.k})`,
+        estimate: g.estimate,
+        ciLower: g.ciLower ?? g.estimate,
+        ciUpper: g.ciUpper ?? g.estimate,
+        piLower: g.piLower,
+        piUpper: g.piUpper,
+        heterogeneity: { tau2: g.tau2, I2: g.I2, Q: g.Q, df: g.k - 1, p: g.Qp },
+      },
+    }));
+    input.subgroupTests = a.subgroups.tests
+      .filter((t) => t.Q !== null && t.p !== null)
+      .map((t) => ({
+        label: `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
+        Q: t.Q!,
+        df: t.df,
+        df2: t.df2,
+        p: t.p!,
+      }));
+  } else {
+    input.studies = a.studies.map(forestStudy);
+  }
+  return input;
+}
+
+/**
+ * Every plot the analysis supports, rendered to SVG. A plot that fails to draw is left out and the
+ * reason is returned in `failures` (shown in the report), so one drawing bug cannot cost the whole
+ * report.
+ */
+export function renderPlots(
+  a: Analysis,
+  labels: PlotLabels = {},
+): { plots: RenderedPlot[]; failures: string[] } {
+  const plots: RenderedPlot[] = [];
+  const failures: string[] = [];
+  const push = plots.push.bind(plots);
+  const collect = {
+    push(plot: () => RenderedPlot | RenderedPlot[]) {
+      try {
+        const out = plot();
+        for (const p of Array.isArray(out) ? out : [out]) push(p);
+      } catch (error) {
+        failures.push(`A plot could not be drawn: ${(error as Error).message}`);
+      }
+    },
+  };
+  const scale = effectScale(a, labels);
+  const method =
+    a.settings.method === "FE"
+      ? "fixed-effect model"
+      : `random-effects model, ${METHOD_NAMES[a.settings.method]}`;
+
+  collect.push(() => ({
+    file: "forest.svg",
+    title: "Forest plot",
+    caption: `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).`,
+    svg: forestPlot(forestInput(a, labels), { idPrefix: "forest" }),
+  }));
+
+  const tf = a.bias?.trimFill ?? null;
+  collect.push(() => ({
+    file: "funnel.svg",
+    title: "Funnel plot",
+    caption:
+      "Effects against their standard errors; without small-study effects the points scatter symmetrically inside the funnel." +
+      (tf !== null && tf.k0 > 0
+        ? ` Hollow points: ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed by trim-and-fill; dashed line: the adjusted estimate.`
+        : ""),
+    svg: funnelPlot(
+      {
+        ...scale,
+        studies: [
+          ...a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+          ...(tf?.filled ?? []).map((f) => ({
+            label: f.study,
+            yi: f.yi,
+            se: Math.sqrt(f.vi),
+            filled: true,
+          })),
+        ],
+        estimate: a.model.estimate,
+        adjustedEstimate: tf !== null && tf.k0 > 0 ? tf.estimate : null,
+        title: "Funnel plot",
+      },
+      { idPrefix: "funnel", level: a.settings.level },
+    ),
+  }));
+
+  collect.push(() => ({
+    file: "galbraith.svg",
+    title: "Galbraith (radial) plot",
+    caption:
+      "Standardised effects against precision; the line's slope is the pooled estimate and most studies should fall within the band of ±2.",
+    svg: galbraithPlot(
+      {
+        studies: a.studies.map((s) => ({ label: s.study, yi: s.yi, vi: s.vi })),
+        estimate: a.model.estimate,
+        tau2: a.model.tau2 ?? 0,
+        ...(scale.effectLabel ? { effectLabel: scale.effectLabel } : {}),
+        title: "Galbraith plot",
+      },
+      { idPrefix: "galbraith" },
+    ),
+  }));
+
+  const bubble = bubbleInput(a, scale);
+  if (bubble !== null) {
+    collect.push(() => ({
+      file: "bubble.svg",
+      title: `Bubble plot: ${bubble.xLabel}`,
+      caption:
+        "Each study's effect against the moderator, bubbles sized by weight, with the meta-regression line and its confidence band.",
+      svg: bubblePlot(bubble, { idPrefix: "bubble" }),
+    }));
+  }
+
+  if (a.leaveOneOut !== null) {
+    const rows = a.leaveOneOut.filter(
+      (r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null,
+    );
+    collect.push(() => ({
+      file: "leave-one-out.svg",
+      title: "Leave-one-out",
+      caption: "The pooled estimate recomputed without each study in turn.",
+      svg: leaveOneOutPlot(
+        {
+          ...scale,
+          rows: rows.map((r) => ({
+            label: r.study,
+            estimate: r.estimate!,
+            ciLower: r.ciLower!,
+            ciUpper: r.ciUpper!,
+            tau2: r.tau2,
+            I2: r.I2,
+          })),
+          full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
+          measure: SHORT_MEASURE[a.settings.measure],
+          level: a.settings.level,
+          title: "Leave-one-out analysis",
+        },
+        { idPrefix: "loo" },
+      ),
+    }));
+  }
+
+  const baujatPoints = a.baujat;
+  if (baujatPoints !== null) {
+    collect.push(() => ({
+      file: "baujat.svg",
+      title: "Baujat plot",
+      caption:
+        "Each study's contribution to heterogeneity (horizontal) against its influence on the pooled estimate (vertical).",
+      svg: baujatPlot(
+        {
+          studies: baujatPoints
+            .filter((p) => p.influence !== null)
+            .map((p) => ({ label: p.study, x: p.heterogeneity, y: p.influence! })),
+          title: "Baujat plot",
+        },
+        { idPrefix: "baujat" },
+      ),
+    }));
+  }
+
+  const rob = a.riskOfBias;
+  if (rob !== null) {
+    collect.push(() => ({
+      file: "risk-of-bias.svg",
+      title: "Risk of bias (SYRCLE)",
+      caption:
+        "SYRCLE's ten items per study (green: low risk, red: high risk, yellow: unclear) and the share of judgements per item.",
+      svg: riskOfBiasPlot(
+        { studies: rob.studies, title: "Risk of bias (SYRCLE)" },
+        { idPrefix: "rob" },
+      ),
+    }));
+  }
+
+  const prisma = a.prisma;
+  if (prisma !== null) {
+    collect.push(() => ({
+      file: "prisma.svg",
+      title: "PRISMA 2020 flow diagram",
+      caption: "How the included studies were found and selected.",
+      svg: prismaPlot({ ...prisma, title: "PRISMA 2020 flow diagram" }, { idPrefix: "prisma" }),
+    }));
+  }
+  return { plots, failures };
+}
+
+/** Bubble plot of the first continuous moderator; the fitted line only when it is the sole moderator. */
+function bubbleInput(a: Analysis, scale: EffectScale) {
+  const reg = a.regression;
+  if (reg === null) return null;
+  const index = reg.moderators.findIndex((m) => m.type === "continuous");
+  if (index < 0) return null;
+  const mod = reg.moderators[index]!;
+  const x = mod.values as number[];
+  const tau2 = reg.tau2 ?? 0;
+  const weights = a.studies.map((s) => 1 / (s.vi + tau2));
+  const total = weights.reduce((s, w) => s + w, 0);
+  const input: Parameters<typeof bubblePlot>[0] = {
+    studies: a.studies.map((s, i) => ({
+      label: s.study,
+      x: x[i]!,
+      yi: s.yi,
+      weight: (100 * weights[i]!) / total,
+    })),
+    xLabel: mod.name,
+    ...(scale.effectLabel ? { effectLabel: scale.effectLabel } : {}),
+    ...(scale.scale ? { scale: scale.scale } : {}),
+    title: `Meta-regression on ${mod.name}`,
+  };
+  const slope = reg.terms.find((t) => t.name === mod.name);
+  if (reg.moderators.length === 1 && reg.terms.length === 2 && slope) {
+    const crit =
+      reg.df === null
+        ? qnorm((1 - a.settings.level / 100) / 2, false)
+        : qt((1 - a.settings.level / 100) / 2, reg.df, false);
+    const [b0, b1] = [reg.terms[0]!.estimate, slope.estimate];
+    const V = reg.vcov;
+    const lo = Math.min(...x);
+    const hi = Math.max(...x);
+    input.fit = Array.from({ length: 21 }, (_, j) => {
+      const xv = lo + ((hi - lo) * j) / 20;
+      const estimate = b0 + b1 * xv;
+      const se = Math.sqrt(V[0]![0]! + 2 * xv * V[0]![1]! + xv * xv * V[1]![1]!);
+      return { x: xv, estimate, ciLower: estimate - crit * se, ciUpper: estimate + crit * se };
+    });
+    input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? "—" : `${reg.R2.toFixed(0)}%`}`;
+  }
+  return input;
+}

@@ -1,0 +1,85 @@
+/**
+ * Shared by the analysis and report tests: the bundled (simulated) example read through input/,
+ * the metafor fixture of fixtures/r/pipeline.R, and one tolerance for comparing with it.
+ */
+import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import {
+  type PrismaCounts,
+  parsePrisma,
+  parseStudyText,
+  type StudyTable,
+} from "../src/input/index.js";
+
+const root = new URL("../../../", import.meta.url);
+
+/** A study table of the bundled example (examples/), parsed as the CLI parses it. */
+export function exampleTable(
+  name:
+    | "sci-exosomes-bbb.simulated.csv"
+    | "sci-exosomes-il1b.simulated.csv" = "sci-exosomes-bbb.simulated.csv",
+): StudyTable {
+  const text = readFileSync(new URL(`examples/${name}`, root), "utf8");
+  const result = parseStudyText(text, name);
+  expect(result.problems).toEqual([]);
+  return result.table!;
+}
+
+export function examplePrisma(): PrismaCounts {
+  const result = parsePrisma(
+    readFileSync(new URL("examples/prisma.json", root), "utf8"),
+    "prisma.json",
+  );
+  expect(result.problems).toEqual([]);
+  return result.counts!;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the fixture is untyped JSON written by R
+export type FixtureCase = { id: string; call: string; [key: string]: any };
+
+/** The cases of fixtures/pipeline.json (metafor 3.8 on the bundled example). */
+export function pipelineFixture(id: string): FixtureCase {
+  const fixture = JSON.parse(readFileSync(new URL("fixtures/pipeline.json", root), "utf8")) as {
+    cases: FixtureCase[];
+  };
+  const found = fixture.cases.find((c) => c.id === id);
+  if (!found) throw new Error(`no case ${id} in fixtures/pipeline.json`);
+  return found;
+}
+
+/**
+ * Fixture tolerance: 1e-6 relative to max(1, |expected|). The fixture stores 15 significant digits;
+ * REML is iterated to 1e-10 on both sides; METHODS.md allows 1e-4.
+ */
+export const FIXTURE_TOLERANCE = 1e-6;
+
+export function expectClose(
+  actual: number | null | undefined,
+  expected: number,
+  what: string,
+): void {
+  expect(actual, what).toBeTypeOf("number");
+  const error = Math.abs((actual as number) - expected) / Math.max(1, Math.abs(expected));
+  expect(error, `${what}: ${actual} vs metafor ${expected}`).toBeLessThanOrEqual(FIXTURE_TOLERANCE);
+}
+
+export function expectAllClose(actual: (number | null)[], expected: number[], what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  actual.forEach((a, i) => {
+    expectClose(a, expected[i]!, `${what}[${i}]`);
+  });
+}
+
+/** Every value in a JSON-able object: no NaN, no Infinity, no undefined (JSON would drop or mangle them). */
+export function collectBadValues(value: unknown, path = "$", out: string[] = []): string[] {
+  if (typeof value === "number" && !Number.isFinite(value)) out.push(`${path} = ${value}`);
+  else if (value === undefined) out.push(`${path} is undefined`);
+  else if (Array.isArray(value))
+    value.forEach((v, i) => {
+      collectBadValues(v, `${path}[${i}]`, out);
+    });
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) collectBadValues(v, `${path}.${k}`, out);
+  }
+  return out;
+}

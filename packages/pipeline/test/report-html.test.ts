@@ -1,0 +1,179 @@
+/**
+ * renderReport and report.html: every file of the report folder, a self-contained page with every
+ * section and every plot inline, nothing fetched from outside, labels escaped, output deterministic.
+ */
+import { describe, expect, test } from "vitest";
+import { analyze, analyzeAsync } from "../src/analysis/index.js";
+import type { StudyTable } from "../src/input/index.js";
+import { renderReport } from "../src/report/index.js";
+import { examplePrisma, exampleTable } from "./analysis-helpers.js";
+
+const bbb = exampleTable();
+const analysis = analyze(bbb, { by: "dose", mods: ["year"], prisma: examplePrisma() });
+const files = renderReport(analysis, bbb, {
+  version: "0.1.0",
+  lay: { outcome: "walking ability (BBB score)", higherIsBetter: true },
+});
+const byPath = new Map(files.map((f) => [f.path, f.content]));
+const html = byPath.get("report.html") as string;
+
+describe("the report folder", () => {
+  test("holds the page, the plots, the CSV tables, analysis.json, analysis.R and the summaries", () => {
+    expect(files.map((f) => f.path)).toEqual([
+      "report.html",
+      "forest.svg",
+      "funnel.svg",
+      "galbraith.svg",
+      "bubble.svg",
+      "leave-one-out.svg",
+      "baujat.svg",
+      "risk-of-bias.svg",
+      "prisma.svg",
+      "studies.csv",
+      "model.csv",
+      "subgroups.csv",
+      "regression.csv",
+      "leave-one-out.csv",
+      "analysis.json",
+      "analysis.R",
+      "summary.txt",
+      "summary.md",
+    ]);
+    expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+    for (const f of files)
+      expect(
+        typeof f.content === "string" ? f.content.length : f.content.byteLength,
+        f.path,
+      ).toBeGreaterThan(100);
+  });
+
+  test("the direction of benefit gives the forest plot its favours labels", () => {
+    expect(byPath.get("forest.svg") as string).toContain("Favours treatment");
+    expect(byPath.get("forest.svg") as string).toContain("Favours control");
+    const unknown = renderReport(analysis, bbb);
+    expect(unknown.find((f) => f.path === "forest.svg")!.content as string).not.toContain(
+      "Favours",
+    );
+  });
+
+  test("analysis.json is the analysis", () => {
+    expect(JSON.parse(byPath.get("analysis.json") as string)).toEqual(
+      JSON.parse(JSON.stringify(analysis)),
+    );
+  });
+
+  test("SVG files are standalone SVG documents", () => {
+    for (const f of files.filter((x) => x.path.endsWith(".svg"))) {
+      expect(f.content as string, f.path).toMatch(
+        /<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+      );
+      expect(f.content as string, f.path).toMatch(/<\/svg>\s*$/);
+    }
+  });
+
+  test("rendering is deterministic (the CLI and the web app produce the same bytes)", () => {
+    const again = renderReport(analysis, bbb, {
+      version: "0.1.0",
+      lay: { outcome: "walking ability (BBB score)", higherIsBetter: true },
+    });
+    expect(again).toEqual(files);
+  });
+
+  test("without subgroups, moderators, risk of bias or PRISMA the optional files are absent", () => {
+    const gen: StudyTable = {
+      ...bbb,
+      columns: { fields: { study: "study", yi: "yi", vi: "vi" }, riskOfBias: {} },
+      rows: analysis.studies
+        .slice(0, 5)
+        .map((s, i) => ({ row: i + 2, study: s.study, yi: s.yi, vi: s.vi, extra: {} })),
+      excluded: [],
+      notes: [],
+    };
+    const a = analyze(gen, {});
+    const paths = renderReport(a, gen).map((f) => f.path);
+    expect(paths).not.toContain("bubble.svg");
+    expect(paths).not.toContain("subgroups.csv");
+    expect(paths).not.toContain("risk-of-bias.svg");
+    expect(paths).not.toContain("prisma.svg");
+    expect(paths).toContain("forest.svg");
+  });
+});
+
+describe("report.html", () => {
+  test("has every section", () => {
+    for (const id of [
+      "lay-summary",
+      "summary",
+      "studies",
+      "subgroups",
+      "regression",
+      "bias",
+      "leave-one-out",
+      "excluded",
+      "notes",
+      "risk-of-bias",
+      "prisma",
+      "methods",
+      "references",
+      "files",
+    ]) {
+      expect(html, id).toContain(`id="${id}"`);
+      expect(html, `contents link to ${id}`).toContain(`href="#${id}"`);
+    }
+    expect(html).toContain("Plain-language summary");
+    expect(html).toContain("What was found");
+    expect(html).toContain("Viechtbauer 2005");
+    expect(html).toContain("Hooijmans CR");
+    expect(html).toContain("Page MJ");
+  });
+
+  test("every plot is inline as SVG, once, with its caption", () => {
+    const svgs = files.filter((f) => f.path.endsWith(".svg"));
+    expect((html.match(/<svg[\s>]/g) ?? []).length).toBe(svgs.length);
+    for (const f of svgs) {
+      const body = (f.content as string).replace(/^\s*<\?xml[^>]*\?>\s*/, "").trim();
+      expect(html, f.path).toContain(body);
+      expect(html).toContain(`id="figure-${f.path.replace(".svg", "")}"`);
+    }
+    expect(html).not.toContain("<?xml");
+  });
+
+  test("is self-contained: no external URL in src or href, no script, no stylesheet link", () => {
+    expect(html).not.toMatch(/\b(src|href|xlink:href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link[\s>]/i);
+    expect(html).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//i);
+    expect(html).toContain("<style>");
+    expect(html).toContain("Content-Security-Policy");
+  });
+
+  test("the numbers shown are the Analysis numbers", () => {
+    expect(html).toContain(analysis.model.estimate.toFixed(2));
+    expect(html).toContain(
+      `${analysis.model.ciLower!.toFixed(2)} to ${analysis.model.ciUpper!.toFixed(2)}`,
+    );
+    for (const g of analysis.subgroups!.groups) expect(html).toContain(`<td>${g.level}</td>`);
+  });
+
+  test("labels from the data are escaped", () => {
+    const evil: StudyTable = {
+      ...bbb,
+      source: "<img src=x onerror=alert(1)>.csv",
+      rows: bbb.rows.map((r, i) => (i === 0 ? { ...r, study: '<script>alert("x")</script>' } : r)),
+    };
+    const page = renderReport(analyze(evil, {}), evil)[0]!.content as string;
+    expect(page).not.toContain("<script>");
+    expect(page).not.toContain("<img src=x");
+    expect(page).toContain("&lt;script&gt;");
+  });
+
+  test("permutation and bootstrap sections appear when they were run", async () => {
+    const small: StudyTable = { ...bbb, rows: bbb.rows.slice(0, 10) };
+    const a = await analyzeAsync(small, { permutations: 200, bootstrap: 100, seed: 3 });
+    const page = renderReport(a, small)[0]!.content as string;
+    expect(page).toContain('id="permutation"');
+    expect(page).toContain('id="bootstrap"');
+    expect(page).toContain("seed 3");
+    expect(page).toContain("Higgins &amp; Thompson 2004");
+  });
+});

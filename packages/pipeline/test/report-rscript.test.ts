@@ -1,0 +1,234 @@
+/**
+ * analysis.R: the script text has the right escalc and rma calls; and, where Rscript is installed,
+ * running it reproduces the Analysis numbers (metafor against Pooled, through the script's
+ * "POOLED-JSON" line). Without Rscript that one test is skipped and says why.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { analyze, analyzeAsync } from "../src/analysis/index.js";
+import type { Analysis } from "../src/analysis/types.js";
+import type { StudyTable } from "../src/input/index.js";
+import { renderRScript, rName, rString } from "../src/report/r-script.js";
+import { exampleTable, expectAllClose, expectClose } from "./analysis-helpers.js";
+
+const bbb = exampleTable();
+/** The script with line breaks inside vectors removed, for matching data literals. */
+const flat = (script: string) => script.replace(/\(\s+/g, "(").replace(/\s+/g, " ");
+const il1b = exampleTable("sci-exosomes-il1b.simulated.csv");
+
+describe("the script text", () => {
+  test("MD with shared controls, subgroups and moderators: data embedded, split in R, escalc and rma calls", () => {
+    const a = analyze(bbb, { by: "dose", mods: ["dose", "year"], test: "knha" });
+    const script = renderRScript(a, bbb);
+    expect(script).toContain("library(metafor)");
+    expect(script).toContain("dat <- data.frame(");
+    expect(script).toContain(
+      'escalc(measure = "MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i',
+    );
+    expect(script).toContain(
+      'res <- rma(yi, vi, data = dat, method = "REML", test = "knha", level = 95, control = ctl, slab = study)',
+    );
+    expect(script).toContain(
+      "dat$n2i[shared] <- dat$n2i[shared] / as.numeric(n_sharing[dat$control_group[shared]])",
+    );
+    expect(script).toContain(
+      'reg <- rma(yi, vi, mods = ~ dose + year, data = dat, method = "REML", test = "knha"',
+    );
+    // Categorical moderators keep Pooled's reference level, whatever R's locale sorts first.
+    expect(script).toContain(
+      'levels = c("100 \\u00b5g", "120 \\u00b5g", "200 \\u00b5g", "not reported")',
+    );
+    expect(script).toContain('separate <- rma(sub_est, sei = sub_se, method = "FE")');
+    expect(script).toContain("regtest(res)");
+    expect(script).toContain("trimfill(res)");
+    // Excluded rows are listed, the original (unsplit) control n is embedded.
+    expect(script).toMatch(/# Rows the reviewers excluded[^\n]*\n# {3}row \d+/);
+    expect(flat(script)).toContain(
+      `n2i = c(${bbb.rows
+        .slice(0, 8)
+        .map((r) => r.n2i)
+        .join(", ")}`,
+    );
+    // Plain ASCII, so any R locale reads it.
+    const nonAscii = [...script].filter(
+      (ch) => ch !== "\n" && ch !== "\t" && (ch < " " || ch > "~"),
+    );
+    expect(nonAscii).toEqual([]);
+  });
+
+  test("permutation tests are reproduced with permutest", async () => {
+    const a = await analyzeAsync(bbb, { mods: ["year"], permutations: 500, seed: 9 });
+    const script = renderRScript(a, bbb);
+    expect(script).toContain("set.seed(9)");
+    expect(script).toContain("print(permutest(res, iter = 500, progbar = FALSE))");
+    expect(script).toContain("print(permutest(reg, iter = 500, progbar = FALSE))");
+  });
+
+  test("SMD with vtype UB, FE model", () => {
+    const a = analyze(il1b, { measure: "SMD", vtype: "UB", method: "FE" });
+    const script = renderRScript(a, il1b);
+    expect(script).toContain('escalc(measure = "SMD"');
+    expect(script).toContain('vtype = "UB"');
+    expect(script).toContain('method = "FE", test = "z"');
+    expect(script).not.toContain("control_group");
+  });
+
+  test("measures metafor 3.8 lacks (NMD) embed Pooled's yi and vi and say so", () => {
+    const a = analyze(bbb, { measure: "NMD" });
+    const script = renderRScript(a, bbb);
+    expect(script).not.toContain("escalc(");
+    expect(script).toContain("metafor 3.8 does not compute this measure (NMD)");
+    expect(flat(script)).toContain(
+      `yi = c(${a.studies
+        .slice(0, 8)
+        .map((s) => String(s.yi))
+        .join(", ")}`,
+    );
+  });
+
+  test("R literals: strings escaped, names made syntactic and unique", () => {
+    expect(rString('say "hi"\\ µ\n')).toBe('"say \\"hi\\"\\\\ \\u00b5\\n"');
+    const taken = new Set<string>();
+    expect(rName("Dose (µg)", taken)).toBe("Dose_g");
+    expect(rName("Dose (µg)", taken)).toBe("Dose_g_2");
+    expect(rName("2nd dose", taken)).toBe("x2nd_dose");
+    expect(rName("if", taken)).toBe("if_");
+  });
+});
+
+const rscript = spawnSync("Rscript", ["--version"], { encoding: "utf8" });
+const hasMetafor =
+  rscript.status === 0 &&
+  spawnSync("Rscript", ["-e", "library(metafor); library(jsonlite)"], { encoding: "utf8" })
+    .status === 0;
+if (!hasMetafor) {
+  console.warn(
+    "report-rscript.test.ts: skipping the run of analysis.R: Rscript with metafor and jsonlite is not installed " +
+      "(apt-get install r-base-core r-cran-metafor r-cran-jsonlite to run it).",
+  );
+}
+
+/** The script's POOLED-JSON output: untyped JSON written by R. */
+// biome-ignore lint/suspicious/noExplicitAny: untyped JSON written by R
+type RJson = Record<string, any>;
+
+/** Runs the script in a temporary folder and returns its POOLED-JSON line, parsed. */
+function runScript(script: string): RJson {
+  const dir = mkdtempSync(join(tmpdir(), "pooled-r-"));
+  try {
+    writeFileSync(join(dir, "analysis.R"), script);
+    const out = execFileSync("Rscript", ["analysis.R"], {
+      cwd: dir,
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    const line = out.split("\n").find((l) => l.startsWith("POOLED-JSON "));
+    expect(line, "the script prints its POOLED-JSON line").toBeDefined();
+    return JSON.parse(line!.slice("POOLED-JSON ".length));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function compare(a: Analysis, r: RJson): void {
+  expect(r.studies.study).toEqual(a.studies.map((s) => s.study));
+  expectAllClose(
+    a.studies.map((s) => s.yi),
+    r.studies.yi,
+    "yi",
+  );
+  expectAllClose(
+    a.studies.map((s) => s.vi),
+    r.studies.vi,
+    "vi",
+  );
+  expectAllClose(
+    a.studies.map((s) => s.weight),
+    r.studies.weight,
+    "weight",
+  );
+  expect(a.model.k).toBe(r.model.k);
+  for (const key of ["estimate", "se", "ciLower", "ciUpper", "p", "I2", "H2", "Q", "Qp"] as const) {
+    expectClose(a.model[key], r.model[key], `model ${key}`);
+  }
+  if (a.model.tau2 !== null) {
+    expectClose(a.model.tau2, r.model.tau2, "tau2");
+    expectClose(a.model.piLower, r.model.piLower, "piLower");
+    expectClose(a.model.piUpper, r.model.piUpper, "piUpper");
+  }
+  if (a.subgroups !== null) {
+    const groups = Object.values(r.subgroups.groups) as {
+      k: number;
+      estimate: number;
+      se: number;
+      tau2: number;
+    }[];
+    expectAllClose(
+      a.subgroups.groups.map((g) => g.estimate),
+      groups.map((g) => g.estimate),
+      "subgroup estimate",
+    );
+    expectAllClose(
+      a.subgroups.groups.map((g) => g.se),
+      groups.map((g) => g.se),
+      "subgroup se",
+    );
+    a.subgroups.tests.forEach((t, i) => {
+      expect(r.subgroups.tests[i].type).toBe(t.type);
+      expectClose(t.Q, r.subgroups.tests[i].Q, `${t.type} Q`);
+      expectClose(t.p, r.subgroups.tests[i].p, `${t.type} p`);
+    });
+  }
+  if (a.regression !== null) {
+    const reg = a.regression;
+    expectAllClose(
+      reg.terms.map((t) => t.estimate),
+      r.regression.estimate,
+      "regression estimate",
+    );
+    expectAllClose(
+      reg.terms.map((t) => t.se),
+      r.regression.se,
+      "regression se",
+    );
+    expectAllClose(
+      reg.terms.map((t) => t.p),
+      r.regression.p,
+      "regression p",
+    );
+    for (const key of ["QM", "QMp", "tau2", "R2", "QE"] as const)
+      expectClose(reg[key], r.regression[key], `regression ${key}`);
+  }
+  if (a.bias !== null) {
+    expectClose(a.bias.egger!.z, r.bias.egger.z, "egger z");
+    expectClose(a.bias.egger!.p, r.bias.egger.p, "egger p");
+    expectClose(a.bias.begg!.tau, r.bias.begg.tau, "begg tau");
+    expectClose(a.bias.begg!.p, r.bias.begg.p, "begg p");
+    expect(a.bias.trimFill!.k0).toBe(r.bias.trimFill.k0);
+    expect(a.bias.trimFill!.side).toBe(r.bias.trimFill.side);
+    expectClose(a.bias.trimFill!.estimate, r.bias.trimFill.estimate, "trim-and-fill estimate");
+    expectAllClose(
+      a.leaveOneOut!.map((x) => x.estimate),
+      r.leaveOneOut.estimate,
+      "leave-one-out estimate",
+    );
+  }
+}
+
+describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the analysis", () => {
+  const cases: [string, StudyTable, Parameters<typeof analyze>[1]][] = [
+    ["BBB, MD, REML, z, by dose, mods dose + year", bbb, { by: "dose", mods: ["dose", "year"] }],
+    ["BBB, MD, DL, Knapp-Hartung, by route", bbb, { method: "DL", test: "knha", by: "route" }],
+    ["IL-1beta, SMD (SDs from SEMs), REML", il1b, { measure: "SMD" }],
+    ["BBB, NMD (Pooled's yi and vi), PM", bbb, { measure: "NMD", method: "PM" }],
+  ];
+  for (const [name, table, options] of cases) {
+    test(name, () => {
+      const a = analyze(table, options);
+      compare(a, runScript(renderRScript(a, table)));
+    });
+  }
+});
