@@ -1,0 +1,223 @@
+/**
+ * What the page and the worker say to each other. The worker only forwards to @pooled/pipeline
+ * (shared/STYLE.md §6, thin targets); these types are the structural subset of the pipeline's
+ * Analysis JSON (issue 6's contract) that the page reads, so extra fields never break the page.
+ */
+import type { DataProblem, PrismaCounts, StudyField, StudyTable } from "@pooled/pipeline";
+
+export type MeasureName = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
+export type MethodName = "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
+export type TestName = "z" | "knha";
+
+/** The settings a reader chooses; the same names as the CLI flags (issue 6). */
+export interface Settings {
+  measure: MeasureName;
+  method: MethodName;
+  test: TestName;
+  /** Subgroup column (--by), or null. */
+  by: string | null;
+  /** Moderator columns (--mods), in the order chosen. */
+  mods: string[];
+  /** Permutation test (--permutations): a count, "exact", or null for none. */
+  permutations: number | "exact" | null;
+  /** Bootstrap replicates (--bootstrap), or null for none. */
+  bootstrap: number | null;
+  seed: number;
+  /** PRISMA 2020 counts; undefined: the example's own counts when the example is loaded. */
+  prisma?: PrismaCounts | null;
+}
+
+/** Explicit column choices that override auto-detection (field -> header, or null to unmap). */
+export type ColumnOverrides = Partial<Record<StudyField, string | null>>;
+
+/** How to read a file: column choices, and the measure (it decides which columns are required). */
+export interface ParseRequest {
+  columns?: ColumnOverrides;
+  /** Omitted: the pipeline infers it (MD for arm data, GEN for given effect sizes), as the CLI. */
+  measure?: MeasureName;
+}
+
+export interface ModelSummary {
+  k: number;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  tau2: number | null;
+  I2: number | null;
+  H2: number | null;
+  Q: number | null;
+  Qp: number | null;
+  piLower?: number | null;
+  piUpper?: number | null;
+}
+
+export interface StudyResult {
+  study: string;
+  yi: number;
+  vi: number;
+  weight: number;
+}
+
+export interface SubgroupSummary {
+  groups: (Omit<ModelSummary, "piLower" | "piUpper"> & { level: string })[];
+  tests: {
+    type: "separate-tau2" | "common-tau2";
+    Q: number | null;
+    df: number;
+    p: number | null;
+  }[];
+}
+
+export interface RegressionTerm {
+  name: string;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  permutationP?: number | null;
+}
+
+export interface RegressionSummary {
+  terms: RegressionTerm[];
+  QM: number | null;
+  QMdf: number;
+  QMp: number | null;
+  permutationQMp?: number | null;
+  tau2: number | null;
+  R2: number | null;
+  QE: number | null;
+}
+
+export interface LeaveOneOutRow {
+  study: string;
+  estimate: number | null;
+  se: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+  tau2: number | null;
+  I2: number | null;
+}
+
+export interface BiasSummary {
+  egger?: { z: number; p: number; limitEstimate?: number | null } | null;
+  begg?: { tau: number; p: number } | null;
+  trimFill?: {
+    k0: number;
+    side: "left" | "right";
+    estimate: number;
+    ciLower: number;
+    ciUpper: number;
+  } | null;
+}
+
+export interface BootstrapIntervalView {
+  estimate: number | null;
+  percentileLower: number | null;
+  percentileUpper: number | null;
+  bcaLower: number | null;
+  bcaUpper: number | null;
+}
+
+export interface BootstrapView {
+  seed: number;
+  iterations: number;
+  type: string;
+  estimate: BootstrapIntervalView;
+  tau2: BootstrapIntervalView;
+  I2: BootstrapIntervalView;
+  failed: number;
+}
+
+export interface PermutationView {
+  seed: number;
+  iterations: number;
+  exact: boolean;
+  p: number | null;
+  QMp?: number | null;
+  failed: number;
+}
+
+/** The parts of the pipeline's Analysis object the page shows. */
+export interface AnalysisView {
+  /** The settings as applied, defaults filled in (the pipeline's AnalysisSettings). */
+  settings?: { measure: string; method: string; test: string; level?: number; seed?: number };
+  notes?: string[];
+  excluded?: { row: number; study: string; reason: string }[];
+  studies: StudyResult[];
+  model: ModelSummary;
+  subgroups?: SubgroupSummary | null;
+  regression?: RegressionSummary | null;
+  bias?: BiasSummary | null;
+  leaveOneOut?: LeaveOneOutRow[] | null;
+  permutation?: PermutationView | null;
+  bootstrap?: BootstrapView | null;
+  warnings?: string[];
+}
+
+/** One file of the report, as renderReport gives it (text, or bytes for binary files). */
+export interface ReportFile {
+  name: string;
+  mime: string;
+  content: string;
+}
+
+export type ParseOutcome =
+  | { ok: true; table: StudyTable; headers: string[]; fileName: string }
+  | {
+      ok: false;
+      problems: DataProblem[];
+      fileName: string;
+      /** Headers as written (empty when the file could not be read at all). */
+      headers: string[];
+      /** The column each field would take (detection by name, then the reader's choices). */
+      detected: Partial<Record<StudyField, string>>;
+    };
+
+export type AnalyzeOutcome =
+  | {
+      ok: true;
+      /** The pipeline's Analysis object, unchanged (what analysis.json holds). */
+      analysis: AnalysisView;
+      /** Every file the CLI's --out writes, in memory, for display and export. */
+      files: ReportFile[];
+      /** The plain-language summary (the report's lay summary), by section. */
+      plainLanguage: { heading: string; text: string }[];
+      /** Milliseconds spent in the worker (analysis + report). */
+      elapsedMs: number;
+    }
+  | { ok: false; message: string; problems: DataProblem[]; cancelled: boolean };
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** What is running: "bootstrap" or "permutations". */
+  task: string;
+}
+
+/** The API the worker exposes through comlink. */
+export interface EngineApi {
+  /** Parse a data file's bytes (CSV, TSV, XLSX, JSON; the name picks the format). */
+  parse(bytes: Uint8Array, fileName: string, request?: ParseRequest): Promise<ParseOutcome>;
+  /** Parse the example bundled at build time. */
+  loadExample(request?: ParseRequest): Promise<ParseOutcome>;
+  /** Fast analysis for the current settings, without permutations and bootstrap. */
+  analyze(table: StudyTable, settings: Settings): Promise<AnalyzeOutcome>;
+  /** Full analysis with resampling; reports progress; stops early when cancel(jobId) is called. */
+  analyzeAsync(
+    table: StudyTable,
+    settings: Settings,
+    jobId: number,
+    onProgress: (progress: Progress) => void,
+  ): Promise<AnalyzeOutcome>;
+  cancel(jobId: number): Promise<void>;
+  /** Reads PRISMA counts from a JSON file's text. */
+  readPrisma(
+    text: string,
+    fileName: string,
+  ): Promise<{ counts: PrismaCounts | null; problems: DataProblem[] }>;
+  /** Compiles the WASM core and warms the code paths on a tiny table, so the first result is fast. */
+  warmUp(): Promise<number>;
+}

@@ -1,0 +1,196 @@
+/**
+ * The one place that knows the names and shapes of @pooled/pipeline's functions. Everything else
+ * in the web package talks to {@link PipelineBinding}, so a change in the pipeline's signatures
+ * is absorbed here.
+ */
+import {
+  type Analysis,
+  type AnalysisOptions,
+  analyze,
+  analyzeAsync,
+  type DataProblem,
+  laySummary,
+  matchHeader,
+  type PrismaCounts,
+  parsePrisma,
+  parseStudyFile,
+  renderReport,
+  type StudyField,
+  type StudyTable,
+} from "@pooled/pipeline";
+import type { ShardWorkerFactory } from "@pooled/stats";
+import type { ParseRequest, Progress, ReportFile, Settings } from "../api.js";
+
+export interface PipelineBinding {
+  parse(
+    bytes: Uint8Array,
+    fileName: string,
+    request?: ParseRequest,
+  ): Promise<
+    | { ok: true; table: StudyTable; headers: string[] }
+    | { ok: false; problems: DataProblem[]; headers: string[] }
+  >;
+  /** The field each header feeds by its name (the CLI's auto-detection), first header per field. */
+  detectColumns(headers: readonly string[]): Partial<Record<StudyField, string>>;
+  /** PRISMA counts from a JSON text, or the problems found in it. */
+  prisma(text: string, fileName: string): { counts: PrismaCounts | null; problems: DataProblem[] };
+  analyze(table: StudyTable, options: Record<string, unknown>): unknown;
+  analyzeAsync(
+    table: StudyTable,
+    options: Record<string, unknown>,
+    control: {
+      signal: AbortSignal;
+      onProgress: (p: Progress) => void;
+      /** Resampling spread over this many Web Workers (the result does not depend on it). */
+      workers?: number;
+      workerFactory?: ShardWorkerFactory;
+    },
+  ): Promise<unknown>;
+  /** The report folder of `pooled analyze --out`, as the CLI renders it (same version string). */
+  renderReport(analysis: unknown, table: StudyTable): ReportFile[];
+  /** The plain-language summary's paragraphs (the report's lay summary). */
+  plainLanguage(analysis: unknown): { heading: string; text: string }[];
+}
+
+const STUDY_FIELDS = [
+  "study",
+  "m1i",
+  "sd1i",
+  "n1i",
+  "m2i",
+  "sd2i",
+  "n2i",
+  "msham",
+  "yi",
+  "vi",
+  "sei",
+  "controlGroup",
+  "cluster",
+  "year",
+] as const satisfies readonly StudyField[];
+
+/** Settings -> the pipeline's analysis options (the CLI's flag names, issue 6). */
+export function toAnalysisOptions(
+  s: Settings,
+  prisma?: PrismaCounts | null,
+): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    measure: s.measure,
+    method: s.method,
+    test: s.test,
+    seed: s.seed,
+  };
+  if (s.by !== null) options["by"] = s.by;
+  if (s.mods.length > 0) options["mods"] = [...s.mods];
+  if (s.permutations !== null) options["permutations"] = s.permutations;
+  if (s.bootstrap !== null) options["bootstrap"] = s.bootstrap;
+  if (prisma) options["prisma"] = prisma;
+  return options;
+}
+
+/**
+ * Binds the pipeline. `version` is printed in the report; the CLI passes its own version, so the
+ * web passes the same one (build.mjs reads it from packages/cli/package.json).
+ */
+export function bindPipeline(version?: string): PipelineBinding {
+  return {
+    async parse(bytes, fileName, request) {
+      const result = await parseStudyFile(bytes, fileName, {
+        ...(request?.columns ? { columns: request.columns } : {}),
+        ...(request?.measure ? { measure: request.measure } : {}),
+      });
+      if (result.problems.length > 0 || !result.table) {
+        return { ok: false, problems: result.problems, headers: result.headers };
+      }
+      return { ok: true, table: result.table, headers: result.headers };
+    },
+    detectColumns(headers) {
+      const out: Partial<Record<StudyField, string>> = {};
+      for (const header of headers) {
+        const match = matchHeader(header);
+        if (match?.kind === "field" && (STUDY_FIELDS as readonly string[]).includes(match.field)) {
+          const field = match.field as StudyField;
+          out[field] ??= header;
+        }
+      }
+      return out;
+    },
+    prisma(text, fileName) {
+      const read = parsePrisma(text, fileName);
+      return {
+        counts: read.problems.length === 0 ? (read.counts ?? null) : null,
+        problems: read.problems,
+      };
+    },
+    analyze(table, options) {
+      return analyze(table, options as AnalysisOptions);
+    },
+    async analyzeAsync(table, options, control) {
+      return await analyzeAsync(table, {
+        ...(options as AnalysisOptions),
+        signal: control.signal,
+        onProgress: (p) => control.onProgress({ task: p.stage, done: p.done, total: p.total }),
+        ...(control.workers !== undefined ? { workers: control.workers } : {}),
+        ...(control.workerFactory !== undefined ? { workerFactory: control.workerFactory } : {}),
+      });
+    },
+    renderReport(analysis, table) {
+      const files = renderReport(
+        analysis as Analysis,
+        table,
+        version !== undefined ? { version } : {},
+      );
+      return normaliseFiles(files);
+    },
+    plainLanguage(analysis) {
+      return laySummary(analysis as Analysis).sections;
+    },
+  };
+}
+
+const MIME_BY_EXT: Record<string, string> = {
+  html: "text/html",
+  svg: "image/svg+xml",
+  csv: "text/csv",
+  json: "application/json",
+  r: "text/plain",
+  md: "text/markdown",
+  txt: "text/plain",
+};
+
+function mimeOf(name: string): string {
+  const ext = name.split(".").pop()?.toLowerCase() ?? "";
+  return MIME_BY_EXT[ext] ?? "application/octet-stream";
+}
+
+/** Accepts a map {name: content}, a Map, or an array of {name|path, content}. */
+export function normaliseFiles(files: unknown): ReportFile[] {
+  const out: ReportFile[] = [];
+  const push = (name: string, content: unknown) => {
+    const text =
+      typeof content === "string"
+        ? content
+        : content instanceof Uint8Array
+          ? new TextDecoder().decode(content)
+          : JSON.stringify(content);
+    out.push({ name, mime: mimeOf(name), content: text });
+  };
+  if (files instanceof Map) {
+    for (const [name, content] of files) push(String(name), content);
+  } else if (Array.isArray(files)) {
+    for (const f of files as {
+      name?: string;
+      path?: string;
+      content?: unknown;
+      contents?: unknown;
+    }[]) {
+      push(f.name ?? f.path ?? "file", f.content ?? f.contents);
+    }
+  } else if (files && typeof files === "object") {
+    const obj = files as Record<string, unknown>;
+    const inner = "files" in obj ? obj["files"] : obj;
+    if (inner !== obj) return normaliseFiles(inner);
+    for (const [name, content] of Object.entries(obj)) push(name, content);
+  }
+  return out;
+}

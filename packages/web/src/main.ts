@@ -1,0 +1,822 @@
+/**
+ * The page: wires the DOM to the engine worker. All decisions about what to show live in view/
+ * (pure, unit-tested); this file only reads controls, calls the worker and writes the DOM.
+ */
+import type { PrismaCounts, StudyField, StudyTable } from "@pooled/pipeline";
+import * as Comlink from "comlink";
+import type {
+  AnalyzeOutcome,
+  ColumnOverrides,
+  EngineApi,
+  MeasureName,
+  ParseOutcome,
+  ParseRequest,
+  Progress,
+  ReportFile,
+  Settings,
+} from "./api.js";
+import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
+import {
+  formatDuration,
+  formatEstimate,
+  formatHeterogeneity,
+  formatPrediction,
+  MEASURE_LABELS,
+} from "./view/format.js";
+import { errorToProblems, problemList } from "./view/problems.js";
+import {
+  baseName,
+  dataNotes,
+  exportGroups,
+  type PlotTab,
+  plotTabs,
+  resultTables,
+  type TableView,
+} from "./view/results.js";
+import {
+  availableMeasures,
+  chooseMeasure,
+  DEFAULT_SETTINGS,
+  EXAMPLE_SUBGROUP,
+  inferredMeasure,
+  MEASURES,
+  METHOD_LABELS,
+  METHODS,
+  moderatorCandidates,
+  needsResampling,
+  readSettings,
+  type SettingsForm,
+  subgroupCandidates,
+  TEST_LABELS,
+  TESTS,
+  tableHeaders,
+} from "./view/settings.js";
+import { type AppState, applyProgress, INITIAL_STATE, pageView } from "./view/state.js";
+
+/** Fields shown in the column-mapping panel, with what each means. */
+const MAPPABLE_FIELDS: { field: StudyField; label: string }[] = [
+  { field: "study", label: "Study label" },
+  { field: "m1i", label: "Treatment mean" },
+  { field: "sd1i", label: "Treatment SD" },
+  { field: "n1i", label: "Treatment n" },
+  { field: "m2i", label: "Control mean" },
+  { field: "sd2i", label: "Control SD" },
+  { field: "n2i", label: "Control n" },
+  { field: "msham", label: "Sham mean (NMD)" },
+  { field: "yi", label: "Effect size (yi)" },
+  { field: "vi", label: "Sampling variance (vi)" },
+  { field: "sei", label: "Standard error (sei)" },
+  { field: "controlGroup", label: "Shared control id" },
+  { field: "cluster", label: "Publication id" },
+  { field: "year", label: "Year" },
+];
+
+type Source = { kind: "example" } | { kind: "bytes"; bytes: Uint8Array; name: string };
+
+// ---- the engine workers -------------------------------------------------------------------------
+
+function startWorker(): { worker: Worker; api: Comlink.Remote<EngineApi> } {
+  const url = new URL("./worker.js", import.meta.url);
+  // ?workers=N sets the number of resampling shard workers (tests check N does not change results).
+  const workers = new URLSearchParams(location.search).get("workers");
+  if (workers !== null && /^[1-8]$/.test(workers)) url.searchParams.set("workers", workers);
+  const worker = new Worker(url, {
+    type: "module",
+    name: "pooled-engine",
+  });
+  return { worker, api: Comlink.wrap<EngineApi>(worker) };
+}
+
+/** The interactive engine: parsing and the fast analysis on every settings change. */
+const engine = startWorker();
+/** Resampling runs in its own worker, so the page and fast analyses stay responsive, and a cancel
+ * that the computation does not notice in time can end the worker outright. */
+let jobEngine: ReturnType<typeof startWorker> | null = null;
+
+// ---- page state ---------------------------------------------------------------------------------
+
+let state: AppState = INITIAL_STATE;
+let source: Source | null = null;
+let table: StudyTable | null = null;
+let headers: string[] = [];
+let analysisSeq = 0;
+let jobSeq = 0;
+let activePlot = "forest";
+let loadClickedAt: number | null = null;
+let scrollToResults = false;
+/** PRISMA counts from the reader's own file (undefined: none given). */
+let userPrisma: PrismaCounts | undefined;
+
+const el = {
+  status: byId("status"),
+  problems: byId("problems"),
+  problemsHeading: byId("problems-heading"),
+  problemsList: byId("problems-list"),
+  columnsPanel: byId<HTMLDetailsElement>("columns-panel"),
+  columnsGrid: byId("columns-grid"),
+  form: byId<HTMLFormElement>("settings-form"),
+  measure: byId<HTMLSelectElement>("measure"),
+  method: byId<HTMLSelectElement>("method"),
+  test: byId<HTMLSelectElement>("test"),
+  by: byId<HTMLSelectElement>("by"),
+  modsList: byId("mods-list"),
+  bootstrap: byId<HTMLInputElement>("bootstrap"),
+  permutations: byId<HTMLInputElement>("permutations"),
+  seed: byId<HTMLInputElement>("seed"),
+  settingsErrors: byId("settings-errors"),
+  run: byId<HTMLButtonElement>("run-resampling"),
+  cancel: byId<HTMLButtonElement>("cancel"),
+  progress: byId<HTMLProgressElement>("progress"),
+  progressLabel: byId("progress-label"),
+  progressRow: byId("progress-row"),
+  resultsEmpty: byId("results-empty"),
+  resultsBody: byId("results-body"),
+  estimate: byId("pooled-estimate"),
+  modelLine: byId("model-line"),
+  heterogeneityLine: byId("heterogeneity-line"),
+  warnings: byId("warnings"),
+  notesPanel: byId<HTMLDetailsElement>("notes-panel"),
+  notesSummary: byId("notes-summary"),
+  notes: byId("notes"),
+  plain: byId("plain-text"),
+  plotTabs: byId("plot-tabs"),
+  plotPanels: byId("plot-panels"),
+  exportSvg: byId<HTMLButtonElement>("export-svg"),
+  exportPng: byId<HTMLButtonElement>("export-png"),
+  tables: byId("tables"),
+  exports: byId("exports"),
+  results: byId("results"),
+};
+
+function setState(next: Partial<AppState>): void {
+  state = { ...state, ...next };
+  render();
+}
+
+// ---- settings controls --------------------------------------------------------------------------
+
+function fillSelect(
+  select: HTMLSelectElement,
+  options: { value: string; label: string }[],
+  value: string,
+): void {
+  select.replaceChildren(...options.map((o) => h("option", { value: o.value }, o.label)));
+  select.value = options.some((o) => o.value === value) ? value : (options[0]?.value ?? "");
+}
+
+function initSettingsControls(): void {
+  fillSelect(
+    el.measure,
+    MEASURES.map((m) => ({ value: m, label: `${m}: ${MEASURE_LABELS[m]}` })),
+    DEFAULT_SETTINGS.measure,
+  );
+  fillSelect(
+    el.method,
+    METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })),
+    DEFAULT_SETTINGS.method,
+  );
+  fillSelect(
+    el.test,
+    TESTS.map((t) => ({ value: t, label: TEST_LABELS[t] })),
+    DEFAULT_SETTINGS.test,
+  );
+  el.seed.value = String(DEFAULT_SETTINGS.seed);
+}
+
+/** Adapts the settings controls to a newly loaded table (measures it supports, its columns). */
+function adaptSettingsToTable(t: StudyTable): void {
+  const available = new Set(availableMeasures(t));
+  for (const option of Array.from(el.measure.options)) {
+    option.disabled = !available.has(option.value as Settings["measure"]);
+  }
+  el.measure.value = chooseMeasure(t, el.measure.value as Settings["measure"]);
+
+  const by = el.by.value;
+  fillSelect(
+    el.by,
+    [{ value: "", label: "(none)" }, ...subgroupCandidates(t).map((c) => ({ value: c, label: c }))],
+    by,
+  );
+
+  const checked = new Set(selectedMods());
+  const mods = moderatorCandidates(t);
+  el.modsList.replaceChildren(
+    ...(mods.length === 0
+      ? [h("span", { class: "hint" }, "No extra columns to use as moderators.")]
+      : mods.map((name, i) => {
+          const id = `mod-${i}`;
+          return h(
+            "div",
+            { class: "check" },
+            h("input", {
+              type: "checkbox",
+              id,
+              name: "mods",
+              value: name,
+              checked: checked.has(name),
+            }),
+            h("label", { for: id }, name),
+          );
+        })),
+  );
+}
+
+function selectedMods(): string[] {
+  return Array.from(el.modsList.querySelectorAll<HTMLInputElement>("input[name=mods]:checked")).map(
+    (i) => i.value,
+  );
+}
+
+function settingsForm(): SettingsForm {
+  return {
+    measure: el.measure.value,
+    method: el.method.value,
+    test: el.test.value,
+    by: el.by.value,
+    mods: selectedMods(),
+    permutations: el.permutations.value,
+    bootstrap: el.bootstrap.value,
+    seed: el.seed.value,
+  };
+}
+
+function currentSettings(): Settings | null {
+  const read = readSettings(settingsForm());
+  if (!read.ok) {
+    el.settingsErrors.textContent = read.errors.map((e) => e.message).join(". ");
+    for (const input of [el.bootstrap, el.permutations, el.seed]) {
+      input.setAttribute("aria-invalid", String(read.errors.some((e) => e.field === input.name)));
+    }
+    return null;
+  }
+  el.settingsErrors.textContent = "";
+  for (const input of [el.bootstrap, el.permutations, el.seed])
+    input.removeAttribute("aria-invalid");
+  return userPrisma ? { ...read.settings, prisma: userPrisma } : read.settings;
+}
+
+// ---- column mapping -----------------------------------------------------------------------------
+
+function renderColumns(mapping: Partial<Record<StudyField, string>>): void {
+  const options = [
+    { value: "", label: "(not used)" },
+    ...headers.map((c) => ({ value: c, label: c })),
+  ];
+  el.columnsGrid.replaceChildren(
+    ...MAPPABLE_FIELDS.map(({ field, label }) => {
+      const id = `col-${field}`;
+      const select = h("select", { id, "data-field": field });
+      fillSelect(select, options, mapping[field] ?? "");
+      return h("div", { class: "field" }, h("label", { for: id }, label), select);
+    }),
+  );
+  el.columnsPanel.hidden = false;
+}
+
+function columnOverrides(): ColumnOverrides {
+  const out: ColumnOverrides = {};
+  for (const select of Array.from(
+    el.columnsGrid.querySelectorAll<HTMLSelectElement>("select[data-field]"),
+  )) {
+    out[select.dataset["field"] as StudyField] = select.value === "" ? null : select.value;
+  }
+  return out;
+}
+
+// ---- loading data -------------------------------------------------------------------------------
+
+/**
+ * Reads a source. A new source is read with the measure the pipeline infers (as the CLI without
+ * --measure); if the reader has chosen another measure the table supports, it is read again with
+ * that one, since the measure decides which columns and values are required.
+ */
+async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureName): Promise<void> {
+  source = next;
+  const name = next.kind === "example" ? "the example" : next.name;
+  setState({ phase: { kind: "parsing", fileName: name } });
+  const read = async (m: MeasureName | undefined): Promise<ParseOutcome> => {
+    const request: ParseRequest = { ...(columns ? { columns } : {}), ...(m ? { measure: m } : {}) };
+    try {
+      return next.kind === "example"
+        ? await engine.api.loadExample(request)
+        : await engine.api.parse(next.bytes, next.name, request);
+    } catch (error) {
+      return {
+        ok: false,
+        fileName: name,
+        problems: errorToProblems(error, name),
+        headers: [],
+        detected: {},
+      };
+    }
+  };
+  let outcome = await read(measure);
+  if (outcome.ok && measure === undefined) {
+    const wanted = chooseMeasure(outcome.table, el.measure.value as MeasureName);
+    if (wanted !== inferredMeasure(outcome.table)) outcome = await read(wanted);
+  }
+  if (source !== next) return;
+  if (!outcome.ok) {
+    table = null;
+    setState({
+      phase: { kind: "problems", fileName: outcome.fileName, problems: outcome.problems },
+      result: null,
+    });
+    // The column choices stay editable: a header the reader's file names differently can be mapped.
+    if (outcome.headers.length > 0) {
+      headers = outcome.headers;
+      renderColumns(outcome.detected);
+    } else {
+      el.columnsPanel.hidden = true;
+    }
+    el.problems.focus();
+    return;
+  }
+  const fresh = table === null || table.source !== outcome.table.source;
+  table = outcome.table;
+  headers = outcome.headers.length > 0 ? outcome.headers : tableHeaders(outcome.table);
+  renderColumns(outcome.table.columns.fields);
+  adaptSettingsToTable(outcome.table);
+  // A load the reader asked for (not a re-read after a settings change) brings the results into view.
+  if (columns === undefined && measure === undefined) scrollToResults = true;
+  if (
+    fresh &&
+    next.kind === "example" &&
+    subgroupCandidates(outcome.table).includes(EXAMPLE_SUBGROUP)
+  ) {
+    el.by.value = EXAMPLE_SUBGROUP;
+  }
+  await analyse();
+}
+
+/** Re-reads the current source with the chosen columns and measure. */
+function reload(): void {
+  if (source) void load(source, columnOverrides(), el.measure.value as MeasureName);
+}
+
+async function loadFile(file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  await load({ kind: "bytes", bytes, name: file.name });
+}
+
+async function analyse(): Promise<void> {
+  if (!table) return;
+  const settings = currentSettings();
+  if (!settings) return;
+  const seq = ++analysisSeq;
+  const fileName = table.source;
+  // A new analysis replaces any resampling result, so its message goes too.
+  setState({
+    phase: { kind: "analysing", fileName },
+    jobMessage: state.job ? state.jobMessage : null,
+  });
+  let outcome: AnalyzeOutcome;
+  try {
+    outcome = await engine.api.analyze(table, { ...settings, permutations: null, bootstrap: null });
+  } catch (error) {
+    outcome = {
+      ok: false,
+      message: String(error),
+      problems: errorToProblems(error, fileName),
+      cancelled: false,
+    };
+  }
+  if (seq !== analysisSeq) return;
+  if (!outcome.ok) {
+    setState({ phase: { kind: "failed", fileName, problems: outcome.problems }, result: null });
+    return;
+  }
+  setState({ phase: { kind: "ready", fileName }, result: outcome });
+  if (scrollToResults) {
+    scrollToResults = false;
+    // On a phone the results sit below data and settings: show them once a new table is in.
+    if (window.matchMedia("(max-width: 800px)").matches) {
+      el.results.scrollIntoView({ block: "start" });
+    }
+  }
+  if (loadClickedAt !== null) {
+    const ms = performance.now() - loadClickedAt;
+    loadClickedAt = null;
+    document.body.dataset["firstResultMs"] = String(Math.round(ms));
+  }
+}
+
+let analyseTimer: ReturnType<typeof setTimeout> | undefined;
+function analyseSoon(): void {
+  clearTimeout(analyseTimer);
+  analyseTimer = setTimeout(() => void analyse(), 60);
+}
+
+// ---- resampling ---------------------------------------------------------------------------------
+
+async function runResampling(): Promise<void> {
+  if (!table || state.job) return;
+  const settings = currentSettings();
+  if (!settings) return;
+  if (!needsResampling(settings)) {
+    el.settingsErrors.textContent = "Enter a number of bootstrap replicates or permutations first.";
+    el.bootstrap.focus();
+    return;
+  }
+  jobEngine ??= startWorker();
+  const id = ++jobSeq;
+  const seqAtStart = analysisSeq;
+  const tableAtStart = table;
+  const task = settings.bootstrap !== null ? "bootstrap" : "permutations";
+  const total =
+    settings.bootstrap ?? (typeof settings.permutations === "number" ? settings.permutations : 0);
+  setState({ job: { id, task, done: 0, total, startedAt: performance.now() }, jobMessage: null });
+  const onProgress = Comlink.proxy((p: Progress) => {
+    const next = applyProgress(state, id, p);
+    if (next !== state) setState(next);
+  });
+  let outcome: AnalyzeOutcome;
+  try {
+    outcome = await jobEngine.api.analyzeAsync(table, settings, id, onProgress);
+  } catch (error) {
+    outcome = {
+      ok: false,
+      message: String(error),
+      problems: errorToProblems(error, table.source),
+      cancelled: false,
+    };
+  }
+  // state changed while awaiting (TS cannot see that through setState).
+  const job = state.job as AppState["job"];
+  if (job?.id !== id) return; // cancelled (and possibly the worker ended) meanwhile
+  const elapsed = performance.now() - job.startedAt;
+  const name = task === "bootstrap" ? "Bootstrap" : "Permutation test";
+  if (outcome.ok && (analysisSeq !== seqAtStart || table !== tableAtStart)) {
+    // The reader changed the data or settings meanwhile: this result belongs to the old ones.
+    setState({
+      job: null,
+      jobMessage: `${name} finished, but the data or settings changed meanwhile: run it again for the current ones.`,
+    });
+  } else if (outcome.ok) {
+    setState({
+      job: null,
+      result: outcome,
+      jobMessage: `${name} finished in ${formatDuration(elapsed)}.`,
+    });
+  } else if (outcome.cancelled) {
+    setState({ job: null, jobMessage: "Cancelled." });
+  } else {
+    setState({
+      job: null,
+      jobMessage: `Stopped: ${outcome.problems.map((p) => p.expected).join("; ") || outcome.message}`,
+    });
+  }
+}
+
+function cancelResampling(): void {
+  const job = state.job;
+  if (!job || !jobEngine) return;
+  const running = jobEngine;
+  void running.api.cancel(job.id).catch(() => undefined);
+  // If the computation does not stop within a moment, end its worker: the page must not wait.
+  setTimeout(() => {
+    if (state.job?.id === job.id) {
+      running.worker.terminate();
+      if (jobEngine === running) jobEngine = null;
+      setState({ job: null, jobMessage: "Cancelled." });
+    }
+  }, 400);
+}
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+function render(): void {
+  const view = pageView(state);
+  el.status.textContent = view.status;
+  document.body.classList.toggle("busy", view.busy);
+
+  const p = state.phase;
+  if (view.showProblems && (p.kind === "problems" || p.kind === "failed")) {
+    const list = problemList(p.problems, p.fileName);
+    el.problemsHeading.textContent =
+      p.kind === "failed" ? `The analysis could not run (${p.fileName})` : list.heading;
+    el.problemsList.replaceChildren(
+      ...list.lines.map((line) =>
+        h(
+          "li",
+          { "data-row": line.row ?? "", "data-column": line.column ?? "" },
+          h("strong", {}, `${line.where}: `),
+          line.what,
+        ),
+      ),
+    );
+    el.problems.hidden = false;
+  } else {
+    el.problems.hidden = true;
+  }
+
+  el.resultsEmpty.hidden = view.showResults || view.showProblems;
+  el.resultsBody.hidden = !view.showResults;
+  el.resultsBody.classList.toggle("stale", view.stale);
+  el.resultsBody.setAttribute("aria-busy", String(view.stale));
+
+  el.run.disabled = !view.canRunResampling;
+  el.cancel.disabled = state.job === null;
+  el.progressRow.classList.toggle("active", view.progress.visible);
+  el.progress.max = view.progress.max;
+  if (view.progress.fraction === null) el.progress.removeAttribute("value");
+  else el.progress.value = state.job ? view.progress.value : view.progress.max;
+  el.progress.dataset["done"] = String(state.job?.done ?? 0);
+  el.progressLabel.textContent = view.progress.label;
+
+  if (state.result && state.result !== renderedResult) renderResult(state.result);
+}
+
+let renderedResult: AppState["result"] = null;
+let plotFiles = new Map<string, ReportFile>();
+
+function renderResult(result: NonNullable<AppState["result"]>): void {
+  renderedResult = result;
+  const a = result.analysis;
+  const measure = a.settings?.measure ?? el.measure.value;
+  el.estimate.textContent = formatEstimate(a.model, measure);
+  el.estimate.dataset["estimate"] = String(a.model.estimate);
+  el.estimate.dataset["ciLower"] = String(a.model.ciLower);
+  el.estimate.dataset["ciUpper"] = String(a.model.ciUpper);
+  el.estimate.dataset["measure"] = measure;
+  const method = a.settings?.method ?? el.method.value;
+  const model =
+    method === "FE" ? "Fixed (common) effect model" : `Random-effects model, τ² by ${method}`;
+  const prediction = formatPrediction(a.model);
+  el.modelLine.textContent = `${model}; ${a.settings?.test === "knha" ? "Knapp-Hartung" : "z"} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
+  el.heterogeneityLine.textContent = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
+  el.warnings.replaceChildren(...(a.warnings ?? []).map((w) => h("li", {}, w)));
+  const notes = dataNotes(a);
+  el.notesPanel.hidden = notes.length === 0;
+  el.notesSummary.textContent = `Notes on the data (${notes.length})`;
+  el.notes.replaceChildren(...notes.map((n) => h("li", {}, n)));
+  el.plain.replaceChildren(
+    ...(result.plainLanguage.length > 0
+      ? result.plainLanguage.flatMap((section) => [
+          h("h4", {}, section.heading),
+          h("p", {}, section.text),
+        ])
+      : [h("p", { class: "hint" }, "The plain-language summary is not available in this build.")]),
+  );
+  renderPlots(result.files);
+  renderTables(resultTables(a));
+  renderExports(result.files);
+}
+
+function renderPlots(files: ReportFile[]): void {
+  const tabs = plotTabs(files);
+  plotFiles = new Map(tabs.map((t) => [t.id, files.find((f) => f.name === t.file)!]));
+  if (!tabs.some((t) => t.id === activePlot)) activePlot = tabs[0]?.id ?? "forest";
+  el.plotTabs.replaceChildren(
+    ...tabs.map((t) =>
+      h(
+        "button",
+        {
+          type: "button",
+          role: "tab",
+          id: `tab-${t.id}`,
+          "aria-controls": `panel-${t.id}`,
+          "aria-selected": String(t.id === activePlot),
+          tabindex: t.id === activePlot ? 0 : -1,
+          "data-plot": t.id,
+        },
+        t.label,
+      ),
+    ),
+  );
+  el.plotPanels.replaceChildren(...tabs.map((t) => plotPanel(t)));
+  const hasPlots = tabs.length > 0;
+  el.exportSvg.disabled = !hasPlots;
+  el.exportPng.disabled = !hasPlots;
+  if (!hasPlots)
+    el.plotPanels.replaceChildren(h("p", { class: "hint" }, "No plots in this build."));
+}
+
+function plotPanel(tab: PlotTab): HTMLElement {
+  const file = plotFiles.get(tab.id);
+  const panel = h("div", {
+    role: "tabpanel",
+    id: `panel-${tab.id}`,
+    "aria-labelledby": `tab-${tab.id}`,
+    class: "plot-panel",
+    hidden: tab.id !== activePlot,
+    tabindex: 0,
+  });
+  const svg = file ? parseSvg(file.content) : null;
+  if (svg) {
+    if (tab.id === "forest") svg.setAttribute("data-testid", "forest-plot");
+    if (!svg.getAttribute("role")) svg.setAttribute("role", "img");
+    if (!svg.getAttribute("aria-label") && !svg.querySelector("title"))
+      svg.setAttribute("aria-label", `${tab.label} plot`);
+    panel.append(svg);
+  } else {
+    panel.append(
+      h("p", { class: "problems" }, `The ${tab.label.toLowerCase()} plot could not be shown.`),
+    );
+  }
+  return panel;
+}
+
+function selectPlot(id: string, focus: boolean): void {
+  activePlot = id;
+  for (const tab of Array.from(el.plotTabs.querySelectorAll<HTMLButtonElement>("[role=tab]"))) {
+    const selected = tab.dataset["plot"] === id;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    if (selected && focus) tab.focus();
+  }
+  for (const panel of Array.from(el.plotPanels.querySelectorAll<HTMLElement>("[role=tabpanel]"))) {
+    panel.hidden = panel.id !== `panel-${id}`;
+  }
+}
+
+function tableElement(t: TableView): HTMLElement {
+  const table = h(
+    "table",
+    { id: `table-${t.id}` },
+    h("caption", {}, t.caption),
+    h("thead", {}, h("tr", {}, ...t.headers.map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "tbody",
+      {},
+      ...t.rows.map((r) =>
+        h("tr", {}, ...r.map((c, i) => (i === 0 ? h("th", { scope: "row" }, c) : h("td", {}, c)))),
+      ),
+    ),
+  );
+  const wrap = h(
+    "div",
+    { class: "table-wrap", tabindex: 0, role: "region", "aria-label": t.caption },
+    table,
+  );
+  if (!t.collapsed) return wrap;
+  return h(
+    "details",
+    { class: "table-details" },
+    h("summary", {}, `${t.caption} (${t.rows.length} rows)`),
+    wrap,
+  );
+}
+
+function renderTables(tables: TableView[]): void {
+  el.tables.replaceChildren(...tables.map(tableElement));
+}
+
+function renderExports(files: ReportFile[]): void {
+  el.exports.replaceChildren(
+    ...exportGroups(files).map((g) =>
+      h(
+        "div",
+        { class: "export-group" },
+        h("span", { class: "export-label" }, g.label),
+        ...g.files.map((f) =>
+          h(
+            "button",
+            { type: "button", class: "button small", "data-file": f.name },
+            baseName(f.name),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function exportFile(name: string): void {
+  const file = state.result?.files.find((f) => f.name === name);
+  if (file) downloadText(file.content, baseName(file.name), file.mime);
+}
+
+async function exportPlot(kind: "svg" | "png"): Promise<void> {
+  const file = plotFiles.get(activePlot);
+  if (!file) return;
+  const name = baseName(file.name).replace(/\.svg$/i, "");
+  if (kind === "svg") {
+    downloadText(file.content, `${name}.svg`, "image/svg+xml");
+    return;
+  }
+  try {
+    downloadBlob(await svgToPng(file.content), `${name}.png`);
+  } catch (error) {
+    el.status.textContent = `PNG export failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+// ---- events -------------------------------------------------------------------------------------
+
+function wireEvents(): void {
+  byId("load-example").addEventListener("click", () => {
+    loadClickedAt = performance.now();
+    void load({ kind: "example" });
+  });
+  const fileInput = byId<HTMLInputElement>("file-input");
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    if (file) void loadFile(file);
+    fileInput.value = "";
+  });
+  const drop = byId("drop-zone");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("dragging");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("dragging");
+    const file = e.dataTransfer?.files[0];
+    if (file) void loadFile(file);
+  });
+  // Dropping anywhere on the page should not navigate away from it.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+
+  const prismaInput = byId<HTMLInputElement>("prisma-input");
+  prismaInput.addEventListener("change", async () => {
+    const file = prismaInput.files?.[0];
+    const status = byId("prisma-status");
+    if (!file) return;
+    const read = await engine.api.readPrisma(await file.text(), file.name);
+    if (read.counts) {
+      userPrisma = read.counts;
+      status.replaceChildren(`Using the counts in ${file.name}.`);
+      analyseSoon();
+    } else {
+      const list = problemList(read.problems, file.name);
+      status.replaceChildren(
+        h("strong", {}, list.heading.replace(": nothing was analysed", "")),
+        h("ul", {}, ...list.lines.map((l) => h("li", {}, `${l.where}: ${l.what}`))),
+      );
+    }
+  });
+
+  byId("paste-go").addEventListener("click", () => {
+    const text = byId<HTMLTextAreaElement>("paste-area").value;
+    if (text.trim() === "") return;
+    const name = text.includes("\t") ? "pasted.tsv" : "pasted.csv";
+    void load({ kind: "bytes", bytes: new TextEncoder().encode(text), name });
+  });
+
+  for (const select of [el.measure, el.method, el.test, el.by])
+    select.addEventListener("change", analyseSoon);
+  el.modsList.addEventListener("change", analyseSoon);
+  el.columnsGrid.addEventListener("change", reload);
+  el.form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void runResampling();
+  });
+  el.cancel.addEventListener("click", cancelResampling);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && state.job) cancelResampling();
+  });
+
+  el.plotTabs.addEventListener("click", (e) => {
+    const tab = (e.target as HTMLElement).closest<HTMLElement>("[role=tab]");
+    if (tab?.dataset["plot"]) selectPlot(tab.dataset["plot"], false);
+  });
+  el.plotTabs.addEventListener("keydown", (e) => {
+    const tabs = Array.from(el.plotTabs.querySelectorAll<HTMLElement>("[role=tab]"));
+    const i = tabs.findIndex((t) => t.dataset["plot"] === activePlot);
+    let j = i;
+    if (e.key === "ArrowRight") j = (i + 1) % tabs.length;
+    else if (e.key === "ArrowLeft") j = (i - 1 + tabs.length) % tabs.length;
+    else if (e.key === "Home") j = 0;
+    else if (e.key === "End") j = tabs.length - 1;
+    else return;
+    e.preventDefault();
+    const id = tabs[j]?.dataset["plot"];
+    if (id) selectPlot(id, true);
+  });
+  el.exportSvg.addEventListener("click", () => void exportPlot("svg"));
+  el.exportPng.addEventListener("click", () => void exportPlot("png"));
+  el.exports.addEventListener("click", (e) => {
+    const button = (e.target as HTMLElement).closest<HTMLElement>("[data-file]");
+    if (button?.dataset["file"]) exportFile(button.dataset["file"]);
+  });
+}
+
+// A worker that fails to start (e.g. a broken build) must show on the page, not only in the console.
+engine.worker.addEventListener("error", (e) => {
+  setState({
+    phase: {
+      kind: "failed",
+      fileName: "the page",
+      problems: [
+        {
+          file: "the page",
+          row: null,
+          column: null,
+          expected: `the statistics engine to start, but it failed: ${e.message || "unknown error"}`,
+        },
+      ],
+    },
+  });
+});
+
+initSettingsControls();
+wireEvents();
+render();
+// Compile the WASM core while the reader looks at the page.
+void engine.api.warmUp().then((ms) => {
+  document.body.dataset["warmUpMs"] = String(Math.round(ms));
+});
+document.body.dataset["ready"] = "true";

@@ -1,0 +1,138 @@
+/**
+ * Data problems as a reader sees them: one line per problem naming the row and column of the
+ * spreadsheet, sorted as they appear in the file. Errors that are not DataProblems (a thrown
+ * error from the engine, a worker crash) become one readable line too, never a blank page.
+ */
+import type { DataProblem } from "@pooled/pipeline";
+
+export interface ProblemLine {
+  /** "Row 5, column “sd_control”", "Column “n_control”", "Row 7" or "File". */
+  where: string;
+  /** "expected a number greater than 0; found “-3”". */
+  what: string;
+  row: number | null;
+  column: string | null;
+}
+
+export interface ProblemList {
+  /** "3 problems in spinal.csv" */
+  heading: string;
+  lines: ProblemLine[];
+}
+
+function quote(s: string): string {
+  return `“${s}”`;
+}
+
+/** Short, printable version of a found value (long cells and control characters shortened). */
+export function shortValue(found: string): string {
+  let flat = found.replace(/[\r\n\t]+/g, " ");
+  // The pipeline may already quote text it found: do not quote twice.
+  const quoted = /^"(.*)"$/.exec(flat) ?? /^“(.*)”$/.exec(flat);
+  if (quoted) flat = quoted[1] ?? "";
+  if (flat.length === 0) return "an empty cell";
+  return quote(flat.length > 160 ? `${flat.slice(0, 157)}…` : flat);
+}
+
+export function describeLocation(row: number | null, column: string | null): string {
+  if (row !== null && column !== null) return `Row ${row}, column ${quote(column)}`;
+  if (row === 1) return "Header row";
+  if (row !== null) return `Row ${row}`;
+  if (column !== null) return `Column ${quote(column)}`;
+  return "File";
+}
+
+export function problemLine(problem: DataProblem): ProblemLine {
+  const expected = problem.expected.trim();
+  // The contract's `expected` reads "a number greater than 0"; engine errors passed through
+  // errorToProblems are whole sentences about the file, shown as written.
+  const fileLevel = problem.row === null && problem.column === null;
+  const sentence =
+    /^expected\b/i.test(expected) || (fileLevel && !/^(a|an|at least|one|some)\b/i.test(expected));
+  const what = sentence ? expected : `expected ${expected}`;
+  const found = problem.found !== undefined ? `; found ${shortValue(problem.found)}` : "";
+  return {
+    where: describeLocation(problem.row, problem.column),
+    what: `${what}${found}`,
+    row: problem.row,
+    column: problem.column,
+  };
+}
+
+/** File-level problems first, then by row, then by column name; stable otherwise. */
+export function sortProblems(problems: readonly DataProblem[]): DataProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => {
+      const ra = a.p.row ?? -1;
+      const rb = b.p.row ?? -1;
+      if (ra !== rb) return ra - rb;
+      const ca = a.p.column ?? "";
+      const cb = b.p.column ?? "";
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      return a.i - b.i;
+    })
+    .map(({ p }) => p);
+}
+
+export function problemList(problems: readonly DataProblem[], fileName: string): ProblemList {
+  const n = problems.length;
+  const heading =
+    n === 0
+      ? `No problems in ${fileName}`
+      : `${n} ${n === 1 ? "problem" : "problems"} in ${fileName}: nothing was analysed`;
+  return { heading, lines: sortProblems(problems).map(problemLine) };
+}
+
+/** Anything thrown (Error, string, structured-cloned error) as a problem list for the page. */
+export function errorToProblems(error: unknown, fileName: string): DataProblem[] {
+  if (isProblemArray(error)) return error;
+  if (typeof error === "object" && error !== null) {
+    const e = error as { problems?: unknown; errors?: unknown; message?: unknown };
+    if (isProblemArray(e.problems)) return e.problems;
+    // stats' PooledInputErrors: [{ location: { study, field, value }, expected }]
+    if (Array.isArray(e.errors)) {
+      const mapped = e.errors.map((inner: unknown) => fromStatsInputError(inner, fileName));
+      if (mapped.length > 0 && mapped.every((x) => x !== null)) return mapped as DataProblem[];
+    }
+    const single = fromStatsInputError(error, fileName);
+    if (single) return [single];
+    if (typeof e.message === "string" && e.message.length > 0) {
+      return [{ file: fileName, row: null, column: null, expected: e.message }];
+    }
+  }
+  const text = typeof error === "string" && error.length > 0 ? error : "the analysis failed";
+  return [{ file: fileName, row: null, column: null, expected: text }];
+}
+
+function isProblemArray(x: unknown): x is DataProblem[] {
+  return (
+    Array.isArray(x) &&
+    x.every(
+      (p) =>
+        typeof p === "object" &&
+        p !== null &&
+        "expected" in p &&
+        "row" in p &&
+        "column" in p &&
+        typeof (p as DataProblem).expected === "string",
+    )
+  );
+}
+
+function fromStatsInputError(x: unknown, fileName: string): DataProblem | null {
+  if (typeof x !== "object" || x === null) return null;
+  const e = x as {
+    location?: { study?: string; field?: string; value?: unknown };
+    expected?: unknown;
+  };
+  if (!e.location || typeof e.expected !== "string") return null;
+  const study = e.location.study !== undefined ? `study ${quote(e.location.study)}: ` : "";
+  return {
+    file: fileName,
+    row: null,
+    column: e.location.field ?? null,
+    expected: `${study}expected ${e.expected}`,
+    ...(e.location.value !== undefined ? { found: String(e.location.value) } : {}),
+  };
+}

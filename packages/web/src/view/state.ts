@@ -1,0 +1,138 @@
+/**
+ * The page's state and what follows from it: which panels show, the status line, the progress bar.
+ * Pure functions so the rules can be unit-tested without a browser.
+ */
+import type { DataProblem } from "@pooled/pipeline";
+import type { AnalyzeOutcome, Progress } from "../api.js";
+import { formatDuration } from "./format.js";
+
+export type Phase =
+  | { kind: "empty" }
+  | { kind: "parsing"; fileName: string }
+  | { kind: "problems"; fileName: string; problems: DataProblem[] }
+  | { kind: "analysing"; fileName: string }
+  | { kind: "ready"; fileName: string }
+  | { kind: "failed"; fileName: string; problems: DataProblem[] };
+
+export interface JobState {
+  id: number;
+  task: string;
+  done: number;
+  total: number;
+  startedAt: number;
+}
+
+export interface AppState {
+  phase: Phase;
+  /** The last successful analysis (kept while a new one runs, so the page never blanks). */
+  result: Extract<AnalyzeOutcome, { ok: true }> | null;
+  /** A running permutation or bootstrap job. */
+  job: JobState | null;
+  /** The last resampling run's outcome message ("Bootstrap finished", "Cancelled"). */
+  jobMessage: string | null;
+}
+
+export const INITIAL_STATE: AppState = {
+  phase: { kind: "empty" },
+  result: null,
+  job: null,
+  jobMessage: null,
+};
+
+export interface ProgressView {
+  visible: boolean;
+  /** 0..1, or null when the total is not known yet. */
+  fraction: number | null;
+  value: number;
+  max: number;
+  label: string;
+}
+
+export interface PageView {
+  status: string;
+  busy: boolean;
+  showProblems: boolean;
+  showResults: boolean;
+  /** Results on screen belong to settings that are being recomputed. */
+  stale: boolean;
+  canExport: boolean;
+  canRunResampling: boolean;
+  progress: ProgressView;
+}
+
+export function progressView(job: JobState | null, message: string | null): ProgressView {
+  if (!job) {
+    return {
+      visible: message !== null,
+      fraction: message ? 1 : null,
+      value: 0,
+      max: 1,
+      label: message ?? "",
+    };
+  }
+  const known = job.total > 0;
+  const fraction = known ? Math.min(1, job.done / job.total) : null;
+  const label = known
+    ? `${capitalise(job.task)}: ${job.done.toLocaleString("en")} of ${job.total.toLocaleString("en")} (${Math.floor((fraction ?? 0) * 100)}%)`
+    : `${capitalise(job.task)}: starting…`;
+  return {
+    visible: true,
+    fraction,
+    value: known ? job.done : 0,
+    max: known ? job.total : 1,
+    label,
+  };
+}
+
+function capitalise(s: string): string {
+  return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
+}
+
+export function pageView(state: AppState): PageView {
+  const p = state.phase;
+  const hasResult = state.result !== null;
+  let status: string;
+  switch (p.kind) {
+    case "empty":
+      status = "Load a data file, paste a table or load the example to start.";
+      break;
+    case "parsing":
+      status = `Reading ${p.fileName}…`;
+      break;
+    case "problems":
+      status = `${p.fileName} has ${p.problems.length} ${p.problems.length === 1 ? "problem" : "problems"}; see the list under Results, fix ${p.problems.length === 1 ? "it" : "them"} and load the file again.`;
+      break;
+    case "analysing":
+      status = `Analysing ${p.fileName}…`;
+      break;
+    case "ready":
+      status = state.result
+        ? `${p.fileName}: ${state.result.analysis.model.k} studies analysed in ${formatDuration(state.result.elapsedMs)}.`
+        : `${p.fileName} loaded.`;
+      break;
+    case "failed":
+      status = `The analysis of ${p.fileName} stopped: see the problems listed.`;
+      break;
+  }
+  // A re-read or re-analysis keeps the previous result on screen (marked stale): no blank flash.
+  const recomputing = p.kind === "parsing" || p.kind === "analysing";
+  const showResults = hasResult && (p.kind === "ready" || recomputing);
+  return {
+    status,
+    busy: p.kind === "parsing" || p.kind === "analysing",
+    showProblems: p.kind === "problems" || p.kind === "failed",
+    showResults,
+    stale: recomputing && hasResult,
+    canExport: showResults && p.kind === "ready",
+    canRunResampling: p.kind === "ready" && state.job === null,
+    progress: progressView(state.job, state.jobMessage),
+  };
+}
+
+/** Applies a progress report, ignoring reports from a job that is no longer current. */
+export function applyProgress(state: AppState, jobId: number, progress: Progress): AppState {
+  if (!state.job || state.job.id !== jobId) return state;
+  // Progress only moves forward (reports from parallel shards may arrive out of order).
+  const done = Math.max(state.job.done, progress.done);
+  return { ...state, job: { ...state.job, task: progress.task, done, total: progress.total } };
+}

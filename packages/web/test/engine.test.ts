@@ -1,0 +1,114 @@
+/**
+ * The worker's engine run in Node against the real pipeline: what crosses postMessage must be
+ * structured-cloneable, the example must be bundled as the build bundles it, and bad input must
+ * come back as problems with row and column rather than as a thrown error.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseStudyFile } from "@pooled/pipeline";
+import { describe, expect, it } from "vitest";
+import type { Progress, Settings } from "../src/api.js";
+import { createEngine, type ExampleBundle } from "../src/engine/engine.js";
+import { bindPipeline } from "../src/engine/pipeline-binding.js";
+import { DEFAULT_SETTINGS } from "../src/view/settings.js";
+import { webRoot } from "./browser.js";
+import { exampleFile, examplePrisma, pooledVersion, referenceAnalysis } from "./reference.js";
+
+async function bundle(): Promise<ExampleBundle> {
+  const example = await exampleFile();
+  const prismaText = await readFile(resolve(webRoot, "../../examples/prisma.json"), "utf8");
+  return {
+    name: example.name,
+    text: new TextDecoder().decode(example.bytes),
+    prisma: { name: "prisma.json", text: prismaText },
+  };
+}
+
+describe("engine (the worker's API, in Node)", () => {
+  it("reads the bundled example into a table that survives structured clone", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const outcome = await engine.loadExample();
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const example = await exampleFile();
+    const direct = await parseStudyFile(example.bytes, example.name);
+    expect(outcome.table.rows.length).toBe(direct.table?.rows.length);
+    expect(outcome.headers).toEqual(
+      new TextDecoder().decode(example.bytes).split(/\r?\n/)[0]!.split(","),
+    );
+    expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("analyses with the same numbers as the pipeline, including the example's PRISMA counts", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const parsed = await engine.loadExample();
+    if (!parsed.ok) throw new Error("example did not parse");
+    const settings: Settings = { ...DEFAULT_SETTINGS, method: "DL", test: "knha" };
+    const outcome = await engine.analyze(parsed.table, settings);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const expected = referenceAnalysis(parsed.table, settings, await examplePrisma());
+    expect(outcome.analysis.model).toEqual(expected.model);
+    expect(outcome.analysis.settings).toMatchObject({ measure: "MD", method: "DL", test: "knha" });
+    expect((outcome.analysis as unknown as { prisma: unknown }).prisma).toEqual(
+      await examplePrisma(),
+    );
+    expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("returns every problem of a bad file with row and column, without throwing", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), null);
+    const text = "study,m1i,sd1i,n1i,m2i,sd2i,n2i\nA,1,1,1,0,1,8\nB,1,0,8,x,1,8\n";
+    const outcome = await engine.parse(new TextEncoder().encode(text), "bad.csv");
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    const where = outcome.problems.map((p) => `${p.row}:${p.column}`).sort();
+    expect(where).toEqual(["2:n1i", "3:m2i", "3:sd1i"]);
+    expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("says plainly that a build without the example has none", async () => {
+    const outcome = await createEngine(bindPipeline(pooledVersion), null).loadExample();
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.problems[0]!.expected).toMatch(/without one/);
+  });
+
+  it("turns an analysis error into problems (a subgroup column that does not exist)", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const parsed = await engine.loadExample();
+    if (!parsed.ok) throw new Error("example did not parse");
+    const outcome = await engine.analyze(parsed.table, {
+      ...DEFAULT_SETTINGS,
+      by: "no_such_column",
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.cancelled).toBe(false);
+    expect(outcome.problems.length).toBeGreaterThan(0);
+    expect(outcome.problems.map((p) => `${p.column ?? ""} ${p.expected}`).join(" ")).toMatch(
+      /no_such_column/,
+    );
+  });
+
+  it("reports bootstrap progress (throttled, forward only) and stops when cancelled", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const parsed = await engine.loadExample();
+    if (!parsed.ok) throw new Error("example did not parse");
+    const reports: Progress[] = [];
+    const outcome = await engine.analyzeAsync(
+      parsed.table,
+      { ...DEFAULT_SETTINGS, bootstrap: 50_000 },
+      42,
+      (p) => {
+        reports.push(p);
+        if (reports.length === 2) void engine.cancel(42);
+      },
+    );
+    expect(outcome).toEqual({ ok: false, message: "Cancelled", problems: [], cancelled: true });
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    expect(reports.every((p) => p.task === "bootstrap" && p.total === 50_000)).toBe(true);
+    const done = reports.map((p) => p.done);
+    expect([...done].sort((a, b) => a - b)).toEqual(done);
+    expect(done.at(-1)!).toBeLessThan(50_000);
+  });
+});

@@ -1,0 +1,644 @@
+import type { DataProblem, StudyRow, StudyTable } from "@pooled/pipeline";
+import { describe, expect, it } from "vitest";
+import type { AnalysisView, AnalyzeOutcome, ReportFile } from "../src/api.js";
+import { normaliseFiles, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import {
+  formatEstimate,
+  formatHeterogeneity,
+  formatInterval,
+  formatNumber,
+  formatP,
+  formatPercent,
+} from "../src/view/format.js";
+import {
+  errorToProblems,
+  problemLine,
+  problemList,
+  shortValue,
+  sortProblems,
+} from "../src/view/problems.js";
+import {
+  dataNotes,
+  exportGroups,
+  plotTabs,
+  resamplingTables,
+  resultTables,
+  tableToCsv,
+} from "../src/view/results.js";
+import {
+  availableMeasures,
+  chooseMeasure,
+  DEFAULT_SETTINGS,
+  describeExtraColumns,
+  moderatorCandidates,
+  parseCount,
+  readSettings,
+  type SettingsForm,
+  subgroupCandidates,
+  tableHeaders,
+} from "../src/view/settings.js";
+import {
+  type AppState,
+  applyProgress,
+  INITIAL_STATE,
+  pageView,
+  progressView,
+} from "../src/view/state.js";
+
+function row(i: number, extra: StudyRow["extra"]): StudyRow {
+  return {
+    row: i + 2,
+    study: `S${i + 1}`,
+    m1i: 10 + i,
+    sd1i: 2,
+    n1i: 8,
+    m2i: 8,
+    sd2i: 2,
+    n2i: 8,
+    extra,
+  };
+}
+
+function rawTable(rows: StudyRow[], withSham = false): StudyTable {
+  return {
+    source: "data.csv",
+    rows,
+    columns: {
+      fields: {
+        study: "study",
+        m1i: "mean_t",
+        sd1i: "sd_t",
+        n1i: "n_t",
+        m2i: "mean_c",
+        sd2i: "sd_c",
+        n2i: "n_c",
+        ...(withSham ? { msham: "sham" } : {}),
+      },
+      riskOfBias: { blinding_assessor: "rob7" },
+    },
+    excluded: [],
+    notes: [],
+  };
+}
+
+const form = (over: Partial<SettingsForm> = {}): SettingsForm => ({
+  measure: "MD",
+  method: "REML",
+  test: "z",
+  by: "",
+  mods: [],
+  permutations: "",
+  bootstrap: "",
+  seed: "1",
+  ...over,
+});
+
+describe("format", () => {
+  it("rounds and never prints NaN or -0", () => {
+    expect(formatNumber(1.23456)).toBe("1.23");
+    expect(formatNumber(-0.001)).toBe("0.00");
+    expect(formatNumber(Number.NaN)).toBe("–");
+    expect(formatNumber(null)).toBe("–");
+    expect(formatNumber(2, 3)).toBe("2.000");
+  });
+  it("writes p-values as reviewers do", () => {
+    expect(formatP(0.0004)).toBe("< 0.001");
+    expect(formatP(0.0456)).toBe("0.046");
+    expect(formatP(1)).toBe("1.000");
+    expect(formatP(undefined)).toBe("–");
+  });
+  it("formats percentages and intervals", () => {
+    expect(formatPercent(56.789)).toBe("56.8%");
+    expect(formatInterval(-1.234, 5.678)).toBe("[-1.23, 5.68]");
+  });
+  it("builds the pooled-estimate line from the model", () => {
+    const model = {
+      k: 30,
+      estimate: 2.3456,
+      se: 0.5,
+      ciLower: 1.3656,
+      ciUpper: 3.3256,
+      p: 0.00001,
+      tau2: 1.5,
+      I2: 62.34,
+      H2: 2.65,
+      Q: 80.1,
+      Qp: 0.000002,
+    };
+    expect(formatEstimate(model, "MD")).toBe("MD 2.35 [1.37, 3.33], p < 0.001 (k = 30)");
+    expect(formatEstimate({ ...model, p: 0.0421 }, "SMD")).toBe(
+      "SMD 2.35 [1.37, 3.33], p = 0.042 (k = 30)",
+    );
+    expect(formatHeterogeneity(model)).toBe(
+      "τ² = 1.500; I² = 62.3%; H² = 2.65; Q(29) = 80.10, p < 0.001",
+    );
+    expect(formatHeterogeneity({ ...model, tau2: null, H2: null })).toBe(
+      "I² = 62.3%; Q(29) = 80.10, p < 0.001",
+    );
+  });
+});
+
+describe("problems", () => {
+  const problems: DataProblem[] = [
+    {
+      file: "bad.csv",
+      row: 7,
+      column: "sd_control",
+      expected: "a number greater than 0",
+      found: "-3",
+    },
+    {
+      file: "bad.csv",
+      row: 3,
+      column: "n_treatment",
+      expected: "a whole number of at least 2",
+      found: "one",
+    },
+    {
+      file: "bad.csv",
+      row: null,
+      column: "mean_control",
+      expected: "a column for the control mean",
+    },
+    { file: "bad.csv", row: 3, column: "mean_treatment", expected: "a number", found: "" },
+  ];
+  it("names row and column, what was expected and what was found", () => {
+    expect(problemLine(problems[0]!)).toEqual({
+      where: "Row 7, column “sd_control”",
+      what: "expected a number greater than 0; found “-3”",
+      row: 7,
+      column: "sd_control",
+    });
+    expect(problemLine(problems[3]!).what).toBe("expected a number; found an empty cell");
+    expect(
+      problemLine({
+        file: "x",
+        row: null,
+        column: null,
+        expected: "a header row and at least one data row",
+      }),
+    ).toEqual({
+      where: "File",
+      what: "expected a header row and at least one data row",
+      row: null,
+      column: null,
+    });
+  });
+  it("sorts file-level problems first, then by row and column", () => {
+    const sorted = sortProblems(problems).map((p) => `${p.row}:${p.column}`);
+    expect(sorted).toEqual([
+      "null:mean_control",
+      "3:mean_treatment",
+      "3:n_treatment",
+      "7:sd_control",
+    ]);
+  });
+  it("heads the list with the count and the file", () => {
+    const list = problemList(problems, "bad.csv");
+    expect(list.heading).toBe("4 problems in bad.csv: nothing was analysed");
+    expect(list.lines).toHaveLength(4);
+    expect(problemList(problems.slice(0, 1), "bad.csv").heading).toBe(
+      "1 problem in bad.csv: nothing was analysed",
+    );
+  });
+  it("shortens long or multi-line found values", () => {
+    expect(shortValue("a\nb")).toBe("“a b”");
+    expect(shortValue('"eleven"')).toBe("“eleven”");
+    expect(shortValue("x".repeat(200))).toBe(`“${"x".repeat(157)}…”`);
+    expect(
+      problemLine({ file: "f", row: 1, column: null, expected: "a column for the control n" })
+        .where,
+    ).toBe("Header row");
+  });
+  it("turns thrown errors into problem lists, keeping structured ones", () => {
+    expect(errorToProblems(new Error("REML did not converge"), "d.csv")).toEqual([
+      { file: "d.csv", row: null, column: null, expected: "REML did not converge" },
+    ]);
+    expect(errorToProblems({ problems: problems.slice(0, 1) }, "d.csv")).toEqual(
+      problems.slice(0, 1),
+    );
+    const statsError = {
+      errors: [{ location: { study: "S3", field: "sd1i", value: -1 }, expected: "a positive SD" }],
+    };
+    expect(errorToProblems(statsError, "d.csv")).toEqual([
+      {
+        file: "d.csv",
+        row: null,
+        column: "sd1i",
+        expected: "study “S3”: expected a positive SD",
+        found: "-1",
+      },
+    ]);
+    expect(errorToProblems(undefined, "d.csv")[0]!.expected).toBe("the analysis failed");
+    expect(problemLine(errorToProblems(new Error("REML did not converge"), "d.csv")[0]!).what).toBe(
+      "REML did not converge",
+    );
+  });
+});
+
+describe("settings", () => {
+  const rows = Array.from({ length: 6 }, (_, i) =>
+    row(i, {
+      dose: [100, 120, 200][i % 3]!,
+      route: i % 2 === 0 ? "iv" : "ip",
+      note: `n${i}`,
+      constant: "x",
+      weight_g: 250 + i * 3.5,
+    }),
+  );
+  const table = rawTable(rows);
+
+  it("offers the measures the columns allow", () => {
+    expect(availableMeasures(table)).toEqual(["MD", "SMD", "SMDH", "ROM"]);
+    expect(availableMeasures(rawTable(rows, true))).toContain("NMD");
+    const generic: StudyTable = {
+      ...table,
+      columns: { fields: { study: "study", yi: "yi", sei: "se" }, riskOfBias: {} },
+    };
+    expect(availableMeasures(generic)).toEqual(["GEN"]);
+    expect(chooseMeasure(generic, "MD")).toBe("GEN");
+    expect(chooseMeasure(table, "SMD")).toBe("SMD");
+  });
+  it("describes extra columns and proposes subgroups and moderators", () => {
+    const info = describeExtraColumns(table);
+    expect(info.find((c) => c.name === "dose")).toEqual({
+      name: "dose",
+      kind: "numeric",
+      levels: 3,
+      filled: 6,
+    });
+    expect(info.find((c) => c.name === "route")?.kind).toBe("categorical");
+    // note: one level per row, constant: one level, weight_g: too many numeric levels.
+    expect(subgroupCandidates(table)).toEqual(["dose", "route"]);
+    expect(moderatorCandidates(table)).toEqual(["dose", "route", "note", "weight_g"]);
+    expect(tableHeaders(table).slice(0, 3)).toEqual(["study", "mean_t", "sd_t"]);
+    expect(tableHeaders(table)).toContain("rob7");
+    expect(tableHeaders(table)).toContain("weight_g");
+  });
+  it("offers the year and risk-of-bias items as subgroups and moderators too", () => {
+    const judged = rows.map((r, i) => ({
+      ...r,
+      year: 2010 + i,
+      riskOfBias: { blinding_assessor: i % 2 === 0 ? ("low" as const) : ("unclear" as const) },
+    }));
+    const t: StudyTable = {
+      ...table,
+      rows: judged,
+      columns: { ...table.columns, fields: { ...table.columns.fields, year: "Year" } },
+    };
+    expect(moderatorCandidates(t)).toEqual(["dose", "route", "note", "weight_g", "Year", "rob7"]);
+    expect(subgroupCandidates(t)).toEqual(["dose", "route", "rob7"]);
+  });
+  it("reads the form into the CLI's settings", () => {
+    expect(readSettings(form())).toEqual({ ok: true, settings: { ...DEFAULT_SETTINGS } });
+    const read = readSettings(
+      form({
+        measure: "SMD",
+        method: "DL",
+        test: "knha",
+        by: "route",
+        mods: ["dose", "route"],
+        bootstrap: "10,000",
+        permutations: "exact",
+        seed: "42",
+      }),
+    );
+    expect(read).toEqual({
+      ok: true,
+      settings: {
+        measure: "SMD",
+        method: "DL",
+        test: "knha",
+        by: "route",
+        mods: ["dose"],
+        permutations: "exact",
+        bootstrap: 10000,
+        seed: 42,
+      },
+    });
+  });
+  it("reports every bad value with its control", () => {
+    const read = readSettings(
+      form({ measure: "OR", bootstrap: "many", permutations: "-5", seed: "1.5" }),
+    );
+    expect(read.ok).toBe(false);
+    if (!read.ok)
+      expect(read.errors.map((e) => e.field)).toEqual([
+        "measure",
+        "permutations",
+        "bootstrap",
+        "seed",
+      ]);
+  });
+  it("parses replicate counts written in common ways", () => {
+    expect(parseCount("1e4")).toBe(10000);
+    expect(parseCount("10 000")).toBe(10000);
+    expect(parseCount("0")).toBeNull();
+    expect(parseCount("2.5")).toBeNull();
+    expect(parseCount("2000000")).toBeNull();
+  });
+  it("maps settings to the pipeline's options with the CLI's names", () => {
+    expect(toAnalysisOptions(DEFAULT_SETTINGS)).toEqual({
+      measure: "MD",
+      method: "REML",
+      test: "z",
+      seed: 1,
+    });
+    expect(
+      toAnalysisOptions({
+        ...DEFAULT_SETTINGS,
+        by: "dose",
+        mods: ["route"],
+        bootstrap: 500,
+        permutations: "exact",
+      }),
+    ).toEqual({
+      measure: "MD",
+      method: "REML",
+      test: "z",
+      seed: 1,
+      by: "dose",
+      mods: ["route"],
+      bootstrap: 500,
+      permutations: "exact",
+    });
+  });
+});
+
+const analysis: AnalysisView = {
+  settings: { measure: "MD", method: "REML", test: "z" },
+  studies: [
+    { study: "A", yi: 1, vi: 0.25, weight: 60 },
+    { study: "B", yi: 2, vi: 1, weight: 40 },
+  ],
+  model: {
+    k: 2,
+    estimate: 1.4,
+    se: 0.4,
+    ciLower: 0.616,
+    ciUpper: 2.184,
+    p: 0.0005,
+    tau2: 0,
+    I2: 0,
+    H2: 1,
+    Q: 0.8,
+    Qp: 0.371,
+    piLower: 0.616,
+    piUpper: 2.184,
+  },
+  subgroups: {
+    groups: [
+      {
+        level: "iv",
+        k: 1,
+        estimate: 1,
+        se: 0.5,
+        ciLower: 0.02,
+        ciUpper: 1.98,
+        p: 0.045,
+        tau2: 0,
+        I2: 0,
+        H2: 1,
+        Q: 0,
+        Qp: 1,
+      },
+      {
+        level: "ip",
+        k: 1,
+        estimate: 2,
+        se: 1,
+        ciLower: 0.04,
+        ciUpper: 3.96,
+        p: 0.045,
+        tau2: 0,
+        I2: 0,
+        H2: 1,
+        Q: 0,
+        Qp: 1,
+      },
+    ],
+    tests: [
+      { type: "separate-tau2", Q: 0.8, df: 1, p: 0.371 },
+      { type: "common-tau2", Q: 0.8, df: 1, p: 0.371 },
+    ],
+  },
+};
+
+describe("results", () => {
+  it("lists tables in reading order with rounded cells", () => {
+    const tables = resultTables(analysis);
+    expect(tables.map((t) => t.id)).toEqual([
+      "heterogeneity",
+      "subgroups",
+      "subgroup-tests",
+      "studies",
+    ]);
+    expect(tables[0]!.rows).toContainEqual(["95% prediction interval", "[0.62, 2.18]"]);
+    expect(tables[1]!.rows[0]).toEqual([
+      "iv",
+      "1",
+      "1.00",
+      "[0.02, 1.98]",
+      "0.045",
+      "0.0000",
+      "0.0%",
+    ]);
+    expect(tables[2]!.rows[0]![0]).toMatch(/Separate/);
+    // Study CI from yi ± 1.96·sqrt(vi): 1 ± 0.98.
+    expect(tables[3]!.rows[0]).toEqual(["A", "1.00", "[0.02, 1.98]", "60.0%"]);
+  });
+  it("shows bootstrap intervals and permutation p-values", () => {
+    const interval = (e: number, l: number, u: number) => ({
+      estimate: e,
+      percentileLower: l,
+      percentileUpper: u,
+      bcaLower: l - 0.01,
+      bcaUpper: u + 0.01,
+    });
+    const tables = resamplingTables({
+      ...analysis,
+      bootstrap: {
+        seed: 7,
+        iterations: 2000,
+        type: "case",
+        estimate: interval(1.4, 0.9, 1.9),
+        tau2: interval(0.2, 0.05, 0.5),
+        I2: interval(40, 10, 70),
+        failed: 0,
+      },
+      permutation: {
+        seed: 7,
+        iterations: 1024,
+        exact: true,
+        p: 0.0009765625,
+        QMp: null,
+        failed: 0,
+      },
+    });
+    expect(tables.map((t) => t.caption)).toEqual([
+      "Bootstrap (2,000 case replicates, seed 7)",
+      "Permutation test (exact, 1,024 arrangements, seed 7)",
+    ]);
+    expect(tables[0]!.rows[0]).toEqual(["Pooled effect", "1.40", "[0.90, 1.90]", "[0.89, 1.91]"]);
+    expect(tables[0]!.rows[2]).toEqual(["I²", "40.0%", "[10.0%, 70.0%]", "[10.0%, 70.0%]"]);
+    expect(tables[1]!.rows).toEqual([["Pooled effect (sign flips)", "< 0.001"]]);
+    expect(resamplingTables(analysis)).toEqual([]);
+  });
+  it("lists notes and excluded rows in words", () => {
+    const notes = dataNotes({
+      ...analysis,
+      notes: ["SD derived from SEM in 2 rows."],
+      excluded: [{ row: 12, study: "Kim 2018", reason: "duplicate cohort" }],
+    });
+    expect(notes).toEqual([
+      "SD derived from SEM in 2 rows.",
+      "Row 12 (Kim 2018) was excluded by the data file: duplicate cohort.",
+    ]);
+    expect(dataNotes(analysis)).toEqual([]);
+  });
+  it("writes a table as CSV guarded against formula injection", () => {
+    const csv = tableToCsv({
+      id: "t",
+      caption: "",
+      headers: ["Study", "Value"],
+      rows: [
+        ["=cmd()", "-1.5"],
+        ['A "x", B', "2"],
+      ],
+    });
+    expect(csv).toBe('Study,Value\r\n\'=cmd(),-1.5\r\n"A ""x"", B",2\r\n');
+  });
+  it("orders plot tabs from the report's SVG files", () => {
+    const files: ReportFile[] = [
+      "report.html",
+      "plots/funnel.svg",
+      "plots/forest.svg",
+      "prisma.svg",
+      "rob-summary.svg",
+      "rob-traffic.svg",
+      "extra_plot.svg",
+      "studies.csv",
+    ].map((name) => ({
+      name,
+      mime: "x",
+      content: "",
+    }));
+    expect(plotTabs(files).map((t) => `${t.id}=${t.file}`)).toEqual([
+      "forest=plots/forest.svg",
+      "funnel=plots/funnel.svg",
+      "rob=rob-summary.svg",
+      "rob-2=rob-traffic.svg",
+      "prisma=prisma.svg",
+      "extra-plot=extra_plot.svg",
+    ]);
+    expect(exportGroups(files).map((g) => [g.label, g.files.map((f) => f.name)])).toEqual([
+      ["Report", ["report.html"]],
+      ["Tables (CSV)", ["studies.csv"]],
+    ]);
+  });
+});
+
+describe("page state", () => {
+  const ok: Extract<AnalyzeOutcome, { ok: true }> = {
+    ok: true,
+    analysis,
+    files: [],
+    plainLanguage: [],
+    elapsedMs: 120,
+  };
+
+  it("starts empty with an invitation", () => {
+    const v = pageView(INITIAL_STATE);
+    expect(v.showResults).toBe(false);
+    expect(v.showProblems).toBe(false);
+    expect(v.status).toMatch(/load the example/);
+    expect(v.progress.visible).toBe(false);
+  });
+  it("shows problems instead of results for a bad file", () => {
+    const state: AppState = {
+      ...INITIAL_STATE,
+      phase: {
+        kind: "problems",
+        fileName: "bad.csv",
+        problems: [{ file: "bad.csv", row: 2, column: "n", expected: "a number" }],
+      },
+    };
+    const v = pageView(state);
+    expect(v.showProblems).toBe(true);
+    expect(v.showResults).toBe(false);
+    expect(v.status).toBe(
+      "bad.csv has 1 problem; see the list under Results, fix it and load the file again.",
+    );
+  });
+  it("keeps the last result on screen, marked stale, while recomputing", () => {
+    const v = pageView({
+      ...INITIAL_STATE,
+      phase: { kind: "analysing", fileName: "d.csv" },
+      result: ok,
+    });
+    expect(v.showResults).toBe(true);
+    expect(v.stale).toBe(true);
+    expect(v.canExport).toBe(false);
+    expect(
+      pageView({ ...INITIAL_STATE, phase: { kind: "parsing", fileName: "d.csv" }, result: ok }),
+    ).toMatchObject({ showResults: true, stale: true });
+    expect(
+      pageView({ ...INITIAL_STATE, phase: { kind: "parsing", fileName: "d.csv" }, result: null })
+        .showResults,
+    ).toBe(false);
+    const ready = pageView({
+      ...INITIAL_STATE,
+      phase: { kind: "ready", fileName: "d.csv" },
+      result: ok,
+    });
+    expect(ready.status).toBe("d.csv: 2 studies analysed in 120 ms.");
+    expect(ready.canExport).toBe(true);
+    expect(ready.canRunResampling).toBe(true);
+  });
+  it("moves the progress bar forward only, for the current job only", () => {
+    let state: AppState = {
+      ...INITIAL_STATE,
+      phase: { kind: "ready", fileName: "d" },
+      result: ok,
+      job: { id: 3, task: "bootstrap", done: 0, total: 10000, startedAt: 0 },
+    };
+    expect(pageView(state).canRunResampling).toBe(false);
+    state = applyProgress(state, 3, { done: 2500, total: 10000, task: "bootstrap" });
+    expect(progressView(state.job, null)).toEqual({
+      visible: true,
+      fraction: 0.25,
+      value: 2500,
+      max: 10000,
+      label: "Bootstrap: 2,500 of 10,000 (25%)",
+    });
+    expect(applyProgress(state, 3, { done: 1000, total: 10000, task: "bootstrap" }).job?.done).toBe(
+      2500,
+    );
+    expect(applyProgress(state, 2, { done: 9000, total: 10000, task: "bootstrap" })).toBe(state);
+    expect(progressView(null, "Cancelled.")).toMatchObject({ visible: true, label: "Cancelled." });
+  });
+});
+
+describe("pipeline binding helpers", () => {
+  it("accepts report files as a map, a Map or an array", () => {
+    const expected = [
+      { name: "forest.svg", mime: "image/svg+xml", content: "<svg/>" },
+      { name: "analysis.R", mime: "text/plain", content: "x" },
+    ];
+    expect(normaliseFiles({ "forest.svg": "<svg/>", "analysis.R": "x" })).toEqual(expected);
+    expect(
+      normaliseFiles(
+        new Map([
+          ["forest.svg", "<svg/>"],
+          ["analysis.R", "x"],
+        ]),
+      ),
+    ).toEqual(expected);
+    expect(
+      normaliseFiles([
+        { name: "forest.svg", content: "<svg/>" },
+        { path: "analysis.R", content: new TextEncoder().encode("x") },
+      ]),
+    ).toEqual(expected);
+  });
+});
