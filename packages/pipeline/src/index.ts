@@ -3,6 +3,7 @@
  * input/ parses and validates a data file into a study table; analysis/ runs the whole analysis
  * into one JSON-able object; report/ renders that object into report files held in memory.
  */
-export * from "./input/index.js";
+
 export * from "./analysis/index.js";
+export * from "./input/index.js";
 export * from "./report/index.js";

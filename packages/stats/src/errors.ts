@@ -50,7 +50,10 @@ export class PooledInputError extends PooledError {
 export class PooledInputErrors extends PooledError {
   readonly errors: PooledInputError[];
   constructor(errors: PooledInputError[]) {
-    super("INPUT", `${errors.length} input problem(s):\n${errors.map((e) => `  - ${e.message}`).join("\n")}`);
+    super(
+      "INPUT",
+      `${errors.length} input problem(s):\n${errors.map((e) => `  - ${e.message}`).join("\n")}`,
+    );
     this.errors = errors;
   }
 }
@@ -68,7 +71,9 @@ export class TooFewStudiesError extends PooledError {
 
 /** The moderator matrix is not of full column rank (e.g. a constant or duplicated moderator). */
 export class SingularMatrixError extends PooledError {
-  constructor(detail = "the moderator matrix is singular (a moderator is constant or a copy of others)") {
+  constructor(
+    detail = "the moderator matrix is singular (a moderator is constant or a copy of others)",
+  ) {
     super("SINGULAR", `${detail}; remove or recode the redundant moderator(s)`);
   }
 }
@@ -117,7 +122,11 @@ export function errorFromStatus(
     case KernelStatus.SINGULAR:
       return new SingularMatrixError();
     case KernelStatus.TOO_FEW_STUDIES:
-      return new TooFewStudiesError(context.k ?? 0, (context.p ?? 0) + 1, `the ${context.method} model`);
+      return new TooFewStudiesError(
+        context.k ?? 0,
+        (context.p ?? 0) + 1,
+        `the ${context.method} model`,
+      );
     case KernelStatus.CANCELLED:
       return new PooledError("CANCELLED", "the computation was cancelled");
     default:

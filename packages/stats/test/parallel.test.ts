@@ -100,4 +100,18 @@ describe("progress and cancellation", () => {
       code: "CANCELLED",
     });
   });
+
+  it("rejects with CANCELLED when the signal aborts while the workers are starting", async () => {
+    // Regression: the abort listener used to be added only after every worker had started, so an
+    // abort in that window was missed and the run went on to the end (Ctrl-C in the CLI hung).
+    const controller = new AbortController();
+    const run = bootstrap(model, {
+      replicates: 50_000_000,
+      seed: 3,
+      workers: 2,
+      signal: controller.signal,
+    });
+    controller.abort(); // synchronously after the call: the workers cannot have started yet
+    await expect(run).rejects.toMatchObject({ code: "CANCELLED" });
+  }, 20_000);
 });

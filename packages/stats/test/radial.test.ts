@@ -18,7 +18,7 @@ describe.each(testBackends)("galbraith vs metafor radial (%s backend)", (backend
         { yi: ds.yi, vi: ds.vi },
         { method: c.method, control: fixtureControl, backend, labels: ds.labels },
       );
-      const res = galbraith(model);
+      const res = galbraith(model, { bandHalfWidth: "level" });
       const kind = kindsFor(c.method).value;
       expectClose(res.slope, c.slope, kind, `${c.dataset} slope`);
       expectClose(res.ciLower, c.ciLower, kind, `${c.dataset} ci.lb`);
@@ -39,8 +39,8 @@ describe.each(testBackends)("galbraith vs metafor radial (%s backend)", (backend
 
 describe("galbraith: options and errors", () => {
   const ds = biasFixture.datasets["bcg"]!;
-  it("draws Galbraith's ±2 band on request", () => {
-    const res = galbraith(rma({ yi: ds.yi, vi: ds.vi }), { bandHalfWidth: 2 });
+  it("draws Galbraith's ±2 band by default", () => {
+    const res = galbraith(rma({ yi: ds.yi, vi: ds.vi }));
     expect(res.bandHalfWidth).toBe(2);
     const wide = galbraith(rma({ yi: ds.yi, vi: ds.vi }), { bandHalfWidth: 100 });
     expect(wide.outsideCount).toBe(0);

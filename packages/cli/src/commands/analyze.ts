@@ -135,7 +135,12 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     controller.abort(new Error("interrupted"));
   };
   process.on("SIGINT", onSigint);
-  if (flags.quiet !== true && (flags.permutations !== undefined || flags.bootstrap !== undefined)) {
+  // Like the progress bar, the announcement goes only to a terminal: piped stderr stays silent.
+  const announce =
+    flags.quiet !== true &&
+    io.stderr.isTTY === true &&
+    (flags.permutations !== undefined || flags.bootstrap !== undefined);
+  if (announce) {
     const what = [
       flags.permutations === undefined
         ? null

@@ -5,7 +5,7 @@ import { PooledInputError } from "../errors.js";
 import type { RmaResult } from "../models/types.js";
 import { checkStudies, type StudyData } from "./data.js";
 import { ConstantPredictorError } from "./errors.js";
-import { KENDALL_EXACT_MAX_N, kendallTau } from "./kendall.js";
+import { kendallTau } from "./kendall.js";
 
 /** Result of {@link begg}. Field names `tau` and `p` are those of the CLI's JSON contract. */
 export interface BeggResult {

@@ -9,10 +9,11 @@ import { checkStudies } from "./data.js";
 /** Options of {@link galbraith}. */
 export interface GalbraithOptions {
   /**
-   * Half-width of the band around the fitted line, in standardised units; default the normal
-   * quantile of the model's level (1.96 at 95%, as metafor's radial). Galbraith (1988) drew ±2.
+   * Half-width of the band around the fitted line, in standardised units. Default 2, the band
+   * Galbraith (1988) drew and reviewers expect; "level" takes the normal quantile of the model's
+   * level instead (1.96 at 95%), as metafor's radial() does.
    */
-  bandHalfWidth?: number;
+  bandHalfWidth?: number | "level";
 }
 
 /** One study on the radial plot. */
@@ -49,7 +50,7 @@ export interface GalbraithResult {
  *
  * Each study is drawn at xᵢ = 1/√(vᵢ + τ̂²) (precision) and zᵢ = yᵢ/√(vᵢ + τ̂²) (standardised
  * effect). In a model without moderators the weighted least-squares line through the origin of
- * zᵢ on xᵢ has slope μ̂, the pooled estimate; studies with |zᵢ - μ̂·xᵢ| > c (c = 1.96 at 95%, or 2)
+ * zᵢ on xᵢ has slope μ̂, the pooled estimate; studies with |zᵢ - μ̂·xᵢ| > c (c = 2 by default, or 1.96 at 95% as metafor)
  * are those whose standardised residual is beyond c: the heterogeneity the plot makes visible.
  *
  * @param model - a fitted model without moderators (rma)
@@ -66,7 +67,8 @@ export function galbraith(model: RmaResult, options: GalbraithOptions = {}): Gal
     );
   }
   const { yi, vi, labels } = checkStudies(model, 1, "a radial plot");
-  const band = options.bandHalfWidth ?? qnorm((1 - model.level / 100) / 2, false);
+  const requested = options.bandHalfWidth ?? 2;
+  const band = requested === "level" ? qnorm((1 - model.level / 100) / 2, false) : requested;
   if (!(band > 0 && Number.isFinite(band))) {
     throw new PooledInputError(
       { field: "bandHalfWidth", value: band },

@@ -95,10 +95,22 @@ export async function runTask(
   }
 
   const n = Math.min(workers, task.blocks.length);
+  // Listen before the first await: an abort while workers start must not be missed (the event
+  // fires once, and a listener added afterwards would wait for the whole run).
+  const abort = new Promise<never>((_, reject) => {
+    const signal = options.signal;
+    if (!signal) return;
+    if (signal.aborted) reject(cancelled());
+    else signal.addEventListener("abort", () => reject(cancelled()), { once: true });
+  });
+  abort.catch(() => {}); // handled by the race below; no unhandled rejection if it never runs
   const factory = options.workerFactory ?? (await defaultWorkerFactory());
   const pool: ShardWorker[] = [];
   try {
-    for (let w = 0; w < n; w++) pool.push(await factory());
+    for (let w = 0; w < n; w++) {
+      if (options.signal?.aborted) throw cancelled();
+      pool.push(await factory());
+    }
     // Contiguous ranges of blocks per worker (any assignment gives the same merged result).
     const per = Math.ceil(task.blocks.length / n);
     const runs = pool.map((worker, w) => {
@@ -108,10 +120,6 @@ export async function runTask(
         results[index] = { status, out };
         report(index);
       });
-    });
-    const abort = new Promise<never>((_, reject) => {
-      if (!options.signal) return;
-      options.signal.addEventListener("abort", () => reject(cancelled()), { once: true });
     });
     await Promise.race([Promise.all(runs), abort]);
     return results;
