@@ -69,6 +69,19 @@ describe("help and version", () => {
     expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
+  it("npx pooled from the repository root runs the built CLI (the linked bin)", async () => {
+    const manifest = JSON.parse(readFileSync(join(root, "packages/cli/package.json"), "utf8"));
+    expect(manifest.bin).toEqual({ pooled: "bin/pooled.js" });
+    const linked = join(root, "node_modules/.bin/pooled");
+    expect(existsSync(linked), "npm ci links node_modules/.bin/pooled").toBe(true);
+    const run = await new Promise<Run>((resolve) =>
+      execFile(linked, ["--version"], { cwd: root }, (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+      ),
+    );
+    expect(run).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+  });
+
   it("--help names the commands with examples; no arguments prints the same", async () => {
     const run = await pooled(["--help"], dir);
     expect(run.code).toBe(0);
