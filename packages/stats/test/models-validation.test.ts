@@ -152,6 +152,14 @@ for (const backend of testBackends) {
       expect(res.heterogeneityIntervals).toBeNull();
     });
 
+    it("skips the Q-profile intervals when asked, leaving every other statistic unchanged", () => {
+      const full = rma({ yi, vi }, { backend });
+      const lean = rma({ yi, vi }, { backend, heterogeneityIntervals: false });
+      expect(full.heterogeneityIntervals).not.toBeNull();
+      expect(lean.heterogeneityIntervals).toBeNull();
+      expect({ ...lean, heterogeneityIntervals: full.heterogeneityIntervals }).toEqual(full);
+    });
+
     it("fits k = 1000 quickly (no k×k matrices)", () => {
       const k = 1000;
       const big = { yi: [] as number[], vi: [] as number[] };

@@ -3,7 +3,7 @@
  * side, the filled studies and the adjusted estimate under the model's method, on every backend.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { trimFill } from "../src/bias/index.js";
+import { ConstantPredictorError, trimFill } from "../src/bias/index.js";
 import { PooledInputError, TooFewStudiesError } from "../src/errors.js";
 import { rma } from "../src/models/index.js";
 import { testBackends } from "./backends.js";
@@ -59,6 +59,15 @@ describe("trimFill: errors", () => {
   it("refuses models with moderators", () => {
     const model = rma({ yi: ds.yi, vi: ds.vi }, { mods: [{ name: "year", values: ds.year! }] });
     expect(() => trimFill(model)).toThrow(PooledInputError);
+  });
+  it("with equal SEs asks for the side instead of reporting a singular moderator matrix", () => {
+    const yi = [0.1, 0.4, 0.25, 0.7, -0.1];
+    const model = rma({ yi, vi: yi.map(() => 0.04) }, { method: "REML" });
+    expect(() => trimFill(model)).toThrow(ConstantPredictorError);
+    expect(() => trimFill(model)).toThrow(/give it \(side "left" or "right"\)/);
+    const given = trimFill(model, { side: "left" });
+    expect(given.side).toBe("left");
+    expect(Number.isFinite(given.estimate)).toBe(true);
   });
   it("returns a JSON-able result", () => {
     const res = trimFill(rma({ yi: ds.yi, vi: ds.vi }, { method: "FE" }));

@@ -12,11 +12,12 @@ export class ConstantPredictorError extends PooledError {
   constructor(
     readonly predictor: string,
     what: string,
+    consequence = "so there is no small-study effect to test",
   ) {
     super(
       "CONSTANT_PREDICTOR",
       `${what} cannot be computed: the predictor "${predictor}" has the same value in every study ` +
-        "(for example, all standard errors are equal), so there is no small-study effect to test",
+        `(for example, all standard errors are equal), ${consequence}`,
     );
   }
 }

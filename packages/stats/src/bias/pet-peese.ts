@@ -72,7 +72,9 @@ export interface PetPeeseResult {
  * variances, yᵢ = β₀ + β₁·vᵢ + εᵢ; both weighted by 1/vᵢ. β₀ estimates the effect of an infinitely
  * precise study. Conditional rule: when PET's β₀ differs from 0 (two-sided p < alpha = 0.10, i.e.
  * one-tailed 5%), a genuine effect is likely and PEESE's β₀ (less biased then) is reported; else
- * PET's. With model "lm" PET is the classical Egger regression (egger(..., { model: "lm" })).
+ * PET's. The test is two-sided whatever the sign of β₀, as most published applications use it; a
+ * reader who wants the directional one-tailed rule compares `pet.estimate`'s sign with the
+ * expected direction before reading `chosen`. With model "lm" PET is the classical Egger regression (egger(..., { model: "lm" })).
  *
  * @param input - a fitted model (rma) or { yi, vi }
  * @throws TooFewStudiesError when k < 3

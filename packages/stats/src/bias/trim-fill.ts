@@ -6,6 +6,7 @@ import { PooledError, PooledInputError } from "../errors.js";
 import { rma } from "../models/rma.js";
 import type { RmaResult } from "../models/types.js";
 import { checkStudies } from "./data.js";
+import { ConstantPredictorError } from "./errors.js";
 
 /** Options of {@link trimFill}. */
 export interface TrimFillOptions {
@@ -108,6 +109,15 @@ export function trimFill(model: RmaResult, options: TrimFillOptions = {}): TrimF
   let side = options.side;
   if (side === undefined) {
     const sei = viIn.map(Math.sqrt);
+    // metafor estimates the side from the sign of the slope on sei (a regression Egger test);
+    // with equal SEs that regression is singular, so say what to do instead.
+    if (sei.every((s) => s === sei[0])) {
+      throw new ConstantPredictorError(
+        "sei",
+        "The side of trim-and-fill",
+        'so the side cannot be estimated: give it (side "left" or "right")',
+      );
+    }
     const reg = rma(
       { yi: yiIn, vi: viIn },
       { ...refitOptions, mods: [{ name: "sei", values: sei }] },

@@ -53,6 +53,9 @@ export function refitSubsets(
             labels: subset.map((i) => model.labels[i]!),
             control: options.control,
             backend: model.backend,
+            // No sensitivity analysis reads the refits' Q-profile CIs; skipping them is most of
+            // the cost of a refit.
+            heterogeneityIntervals: false,
           },
         ),
       );

@@ -180,7 +180,11 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   const R2 = p > 1 ? pseudoR2(backend, yi, vi, k, method, control, tau2, QEstat, dfResid) : null;
 
   const heterogeneityIntervals =
-    method !== "FE" && !tau2Fixed && k > 1 && dfResid > 0
+    options.heterogeneityIntervals !== false &&
+    method !== "FE" &&
+    !tau2Fixed &&
+    k > 1 &&
+    dfResid > 0
       ? qProfileIntervals({ yi, vi, X, k, p, tau2, typicalVariance, I2, H2, level })
       : null;
 

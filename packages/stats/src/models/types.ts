@@ -26,6 +26,12 @@ export interface RmaOptions {
   control?: Partial<FitControl>;
   /** Kernel implementation; default "wasm" when available, else "js". */
   backend?: BackendName;
+  /**
+   * Compute the Q-profile CIs of τ², I² and H² (default true). Refitting loops that never read
+   * them (leave-one-out, influence, cumulative) turn them off: each is a root search costing
+   * dozens of weighted least-squares fits.
+   */
+  heterogeneityIntervals?: boolean;
 }
 
 /** A chi-square test (Q tests; QM under the z test). */
@@ -117,7 +123,10 @@ export interface RmaResult {
   R2: number | null;
   /** Average effect with CI and prediction interval (intercept-only models), else null. */
   prediction: Prediction | null;
-  /** Q-profile CIs for tau², tau, I², H² (random-effects models with estimated tau², k > 1). */
+  /**
+   * Q-profile CIs for tau², tau, I², H² (random-effects models with estimated tau², k > 1);
+   * null otherwise or when turned off with the option of the same name.
+   */
   heterogeneityIntervals: HeterogeneityIntervals | null;
   /** Weights in percent: 100·wᵢ/Σw, wᵢ = 1/(vᵢ + tau²). */
   weights: number[];
