@@ -1,13 +1,32 @@
 /**
- * Plot inputs for the gallery and the tests, computed here from the bundled SIMULATED example
- * (examples/sci-exosomes-*.simulated.csv) until the statistics engine is wired in.
+ * Plot inputs for the gallery and the tests, computed with the real statistics engine
+ * (@pooled/stats, checked against R's metafor) from the bundled SIMULATED example
+ * (examples/sci-exosomes-*.simulated.csv).
  *
- * The statistics below are deliberately simple (DerSimonian-Laird random effects, L0
- * trim-and-fill on a fixed-effect centre, z tests); they make realistic pictures, they are not
- * Pooled's reference implementation (that is @pooled/stats, checked against metafor).
+ * Every number drawn comes from the engine: effect sizes from escalc (shared control arms split
+ * first, as the pipeline does), models from rma (REML unless told otherwise), trim-and-fill,
+ * Galbraith, Baujat and leave-one-out from their engine functions on that model. This file only
+ * reads the CSV and renames fields into the plots' input types, as
+ * packages/pipeline/src/report/plots.ts does for a report. (@pooled/stats is a devDependency of
+ * the plots package; the plots themselves do not depend on it.)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import {
+  baujat,
+  escalc,
+  galbraith,
+  leaveOneOut,
+  type Method,
+  qnorm,
+  qt,
+  type RmaResult,
+  rma,
+  sdFromSem,
+  splitSharedControls,
+  subgroups,
+  trimFill,
+} from "@pooled/stats";
 import type {
   BaujatInput,
   BubbleInput,
@@ -23,17 +42,25 @@ import type {
 } from "../src/types.js";
 import { SYRCLE_ITEMS } from "../src/types.js";
 
+/** How the examples are fitted; the default is the engine's (and metafor's) REML. */
+export interface ExampleOptions {
+  method?: Method;
+}
+
+const DEFAULT_METHOD: Method = "REML";
+
 /** The repository root: the first folder upwards from `start` holding examples/. */
 export function repoRoot(start = process.cwd()): string {
   let dir = resolve(start);
   for (;;) {
     if (existsSync(join(dir, "examples", "prisma.json"))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("examples/ folder not found above " + start);
+    if (parent === dir) throw new Error(`examples/ folder not found above ${start}`);
     dir = parent;
   }
 }
 
+/** The example CSVs are plain (no quoted commas), so a split is enough here. */
 function readCsv(path: string): Record<string, string>[] {
   const [head, ...lines] = readFileSync(path, "utf8").trim().split(/\r?\n/);
   const names = head.split(",");
@@ -43,140 +70,49 @@ function readCsv(path: string): Record<string, string>[] {
   });
 }
 
-// ---- distributions -------------------------------------------------------------------------
+// ---- engine results to plot inputs ----------------------------------------------------------
 
-/** Standard normal upper tail, via erfc (Numerical Recipes' Chebyshev fit, |error| < 1.2e-7). */
-function normalUpper(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+function modelLabel(model: RmaResult): string {
+  return model.method === "FE" ? "Common-effect model" : `Random-effects model (${model.method})`;
 }
 
-function lgamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9).
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Upper tail of chi-square with df degrees of freedom (regularised incomplete gamma). */
-function chisqUpper(q: number, df: number): number {
-  if (q <= 0) return 1;
-  const a = df / 2;
-  const x = q / 2;
-  if (x < a + 1) {
-    let sum = 1 / a;
-    let term = sum;
-    for (let n = 1; n < 500; n++) {
-      term *= x / (a + n);
-      sum += term;
-      if (term < sum * 1e-15) break;
-    }
-    return 1 - sum * Math.exp(-x + a * Math.log(x) - lgamma(a));
-  }
-  // Continued fraction (Lentz).
-  let b = x + 1 - a;
-  let c = 1e300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    d = Math.abs(d) < 1e-300 ? 1e-300 : 1 / d;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.exp(-x + a * Math.log(x) - lgamma(a)) * h;
-}
-
-// ---- models ---------------------------------------------------------------------------------
-
-export interface Fit {
-  estimate: number;
-  se: number;
-  tau2: number;
-  Q: number;
-  df: number;
-  Qp: number;
-  I2: number;
-  z: number;
-  p: number;
-  weights: number[];
-}
-
-/** Fixed effect (tau2 = 0) or DerSimonian-Laird random effects. */
-export function fit(yi: number[], vi: number[], random = true): Fit {
-  const k = yi.length;
-  const w = vi.map((v) => 1 / v);
-  const sw = w.reduce((a, b) => a + b, 0);
-  const fe = yi.reduce((a, y, i) => a + w[i] * y, 0) / sw;
-  const Q = yi.reduce((a, y, i) => a + w[i] * (y - fe) ** 2, 0);
-  const c = sw - w.reduce((a, b) => a + b * b, 0) / sw;
-  const tau2 = random && k > 1 ? Math.max(0, (Q - (k - 1)) / c) : 0;
-  const ws = vi.map((v) => 1 / (v + tau2));
-  const sws = ws.reduce((a, b) => a + b, 0);
-  const estimate = yi.reduce((a, y, i) => a + ws[i] * y, 0) / sws;
-  const se = Math.sqrt(1 / sws);
-  const df = k - 1;
-  const I2 = k > 1 ? Math.max(0, (100 * (Q - df)) / Q) : 0;
-  const z = estimate / se;
-  return {
-    estimate,
-    se,
-    tau2,
-    Q,
-    df,
-    Qp: df > 0 ? chisqUpper(Q, df) : 1,
-    I2,
-    z,
-    p: 2 * normalUpper(Math.abs(z)),
-    weights: ws.map((x) => (100 * x) / sws),
-  };
-}
-
-function pooledOf(f: Fit, label: string, withPi: boolean): PooledEstimate {
-  const piHalf = 1.959964 * Math.sqrt(f.se ** 2 + f.tau2);
+/** The pooled row of an intercept-only model (as the pipeline's report adapter builds it). */
+function pooledOf(model: RmaResult, label = modelLabel(model), withPi = true): PooledEstimate {
+  const coef = model.coefficients[0];
+  const pred = model.prediction;
+  const fe = model.method === "FE";
   return {
     label,
-    estimate: f.estimate,
-    ciLower: f.estimate - 1.959964 * f.se,
-    ciUpper: f.estimate + 1.959964 * f.se,
-    piLower: withPi ? f.estimate - piHalf : null,
-    piUpper: withPi ? f.estimate + piHalf : null,
-    heterogeneity: { tau2: f.tau2, I2: f.I2, Q: f.Q, df: f.df, p: f.Qp },
-    test: { statistic: f.z, distribution: "z", p: f.p },
+    estimate: coef.estimate,
+    ciLower: pred?.ciLower ?? coef.ciLower ?? coef.estimate,
+    ciUpper: pred?.ciUpper ?? coef.ciUpper ?? coef.estimate,
+    piLower: withPi && !fe ? (pred?.piLower ?? null) : null,
+    piUpper: withPi && !fe ? (pred?.piUpper ?? null) : null,
+    heterogeneity: {
+      tau2: fe ? null : model.tau2,
+      I2: model.I2,
+      Q: model.QE.statistic,
+      df: model.QE.df,
+      p: model.QE.p,
+    },
+    ...(coef.statistic !== null && coef.p !== null
+      ? {
+          test: {
+            statistic: coef.statistic,
+            distribution: model.df === null ? ("z" as const) : ("t" as const),
+            df: model.df,
+            p: coef.p,
+          },
+        }
+      : {}),
   };
+}
+
+/** Wald interval of one study's effect at `level` percent. */
+function studyInterval(yi: number, vi: number, level = 95): [number, number] {
+  const crit = qnorm((1 - level / 100) / 2, false);
+  const se = Math.sqrt(vi);
+  return [yi - crit * se, yi + crit * se];
 }
 
 // ---- the example ----------------------------------------------------------------------------
@@ -187,53 +123,71 @@ export interface ExampleStudy {
   dose: string;
   doseUg: number | null;
   route: string;
+  /** Arm sizes after shared control arms were split (what the effect size used). */
   nT: number;
   nC: number;
+  /** Mean difference and its sampling variance from the engine's escalc("MD"). */
   yi: number;
   vi: number;
   judgements: Partial<Record<SyrcleItem, string>>;
 }
 
-/** BBB locomotor score, mean difference (treatment − control), shared controls split. */
+/**
+ * BBB locomotor score, mean difference (treatment − control): rows marked `exclude` left out,
+ * shared control arms split (splitSharedControls), then escalc("MD"), as the pipeline does.
+ */
 export function bbbStudies(root = repoRoot()): ExampleStudy[] {
   const rows = readCsv(join(root, "examples", "sci-exosomes-bbb.simulated.csv")).filter(
     (r) => !r.exclude,
   );
-  const shared = new Map<string, number>();
-  for (const r of rows)
-    if (r.control_group) shared.set(r.control_group, (shared.get(r.control_group) ?? 0) + 1);
-  return rows.map((r) => {
-    const nT = Number(r.n_treatment);
-    const nC = r.control_group
-      ? Math.max(2, Math.floor(Number(r.n_control) / (shared.get(r.control_group) ?? 1)))
-      : Number(r.n_control);
+  const col = (name: string) => rows.map((r) => Number(r[name]));
+  const split = splitSharedControls(
+    {
+      labels: rows.map((r) => r.study),
+      m1i: col("mean_treatment"),
+      sd1i: col("sd_treatment"),
+      n1i: col("n_treatment"),
+      m2i: col("mean_control"),
+      sd2i: col("sd_control"),
+      n2i: col("n_control"),
+    },
+    rows.map((r) => r.control_group || null),
+  );
+  const es = escalc("MD", split.data);
+  return rows.map((r, i) => {
     const judgements: Partial<Record<SyrcleItem, string>> = {};
     for (const item of SYRCLE_ITEMS) judgements[item] = r[`rob_${item}`];
     const dose = r.dose;
     return {
-      label: r.study,
+      label: es.labels[i],
       year: Number(r.year),
       dose,
       doseUg: /^\d+/.test(dose) ? Number.parseFloat(dose) : null,
       route: r.route,
-      nT,
-      nC,
-      yi: Number(r.mean_treatment) - Number(r.mean_control),
-      vi: Number(r.sd_treatment) ** 2 / nT + Number(r.sd_control) ** 2 / nC,
+      nT: Number(split.data.n1i?.[i]),
+      nC: Number(split.data.n2i?.[i]),
+      yi: es.yi[i],
+      vi: es.vi[i],
       judgements,
     };
   });
 }
 
-const Z = 1.959964;
+/** The engine's intercept-only model of the studies. */
+export function fitStudies(studies: ExampleStudy[], options: ExampleOptions = {}): RmaResult {
+  return rma(
+    { yi: studies.map((s) => s.yi), vi: studies.map((s) => s.vi) },
+    { method: options.method ?? DEFAULT_METHOD, labels: studies.map((s) => s.label) },
+  );
+}
 
 function forestStudy(s: ExampleStudy, weight: number): ForestStudy {
-  const se = Math.sqrt(s.vi);
+  const [ciLower, ciUpper] = studyInterval(s.yi, s.vi);
   return {
     label: s.label,
     yi: s.yi,
-    ciLower: s.yi - Z * se,
-    ciUpper: s.yi + Z * se,
+    ciLower,
+    ciUpper,
     weight,
     year: s.year,
     columns: { dose: s.dose, nT: s.nT, nC: s.nC },
@@ -251,223 +205,161 @@ const BBB_AXIS = {
   ],
 };
 
-export function forestExample(studies = bbbStudies()): ForestInput {
-  const re = fit(
-    studies.map((s) => s.yi),
-    studies.map((s) => s.vi),
-  );
-  const fe = fit(
-    studies.map((s) => s.yi),
-    studies.map((s) => s.vi),
-    false,
-  );
+export function forestExample(studies = bbbStudies(), options: ExampleOptions = {}): ForestInput {
+  const re = fitStudies(studies, options);
+  const fe = fitStudies(studies, { method: "FE" });
   return {
     ...BBB_AXIS,
     studies: studies.map((s, i) => forestStudy(s, re.weights[i])),
     pooled: [
-      pooledOf(re, "Random-effects model (DL)", true),
+      pooledOf(re),
       { ...pooledOf(fe, "Common-effect model", false), heterogeneity: undefined, test: undefined },
     ],
     notes: ["SIMULATED example data (examples/sci-exosomes-bbb.simulated.csv)."],
   };
 }
 
-export function subgroupForestExample(studies = bbbStudies()): ForestInput {
-  const re = fit(
-    studies.map((s) => s.yi),
-    studies.map((s) => s.vi),
+/** Subgroups by dose, each with its own τ² (the engine's subgroups()), and both Q-tests. */
+export function subgroupForestExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): ForestInput {
+  const method = options.method ?? DEFAULT_METHOD;
+  const re = fitStudies(studies, options);
+  const result = subgroups(
+    { yi: studies.map((s) => s.yi), vi: studies.map((s) => s.vi) },
+    studies.map((s) => s.dose),
+    { method, labels: studies.map((s) => s.label) },
   );
-  const levels = [...new Set(studies.map((s) => s.dose))].sort();
-  const fits = levels.map((level) => {
-    const members = studies.filter((s) => s.dose === level);
-    return {
-      level,
-      members,
-      f: fit(
-        members.map((s) => s.yi),
-        members.map((s) => s.vi),
-      ),
-    };
-  });
-  // Between-subgroup test with a separate tau² per subgroup: Q on the subgroup estimates.
-  const w = fits.map((g) => 1 / g.f.se ** 2);
-  const mean = fits.reduce((a, g, i) => a + w[i] * g.f.estimate, 0) / w.reduce((a, b) => a + b, 0);
-  const Qb = fits.reduce((a, g, i) => a + w[i] * (g.f.estimate - mean) ** 2, 0);
-  const weightOf = new Map(studies.map((s, i) => [s, re.weights[i]]));
   return {
     ...BBB_AXIS,
-    subgroups: fits.map((g) => ({
+    subgroups: result.groups.map((g) => ({
       label: `Dose: ${g.level}`,
-      studies: g.members.map((s) => forestStudy(s, weightOf.get(s) ?? 0)),
-      pooled: { ...pooledOf(g.f, `Subtotal (k = ${g.members.length})`, false), test: undefined },
+      studies: g.indices.map((i) => forestStudy(studies[i], re.weights[i])),
+      pooled: { ...pooledOf(g.model, `Subtotal (k = ${g.k})`, false), test: undefined },
     })),
-    pooled: [pooledOf(re, "Random-effects model (DL)", true)],
-    subgroupTests: [
-      {
-        label: "Test for subgroup differences (separate τ²)",
-        Q: Qb,
-        df: fits.length - 1,
-        p: chisqUpper(Qb, fits.length - 1),
-      },
-    ],
+    pooled: [pooledOf(re)],
+    subgroupTests: result.tests
+      .filter((t) => t.p !== null)
+      .map((t) => ({
+        label: `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
+        Q: t.statistic,
+        df: t.df,
+        df2: t.type === "common-tau2" ? t.df2 : null,
+        p: t.p as number,
+      })),
     notes: ["SIMULATED example data."],
   };
 }
 
-/** L0 trim-and-fill (Duval & Tweedie 2000), studies missing on the left, fixed-effect centre. */
-export function trimAndFill(
-  yi: number[],
-  vi: number[],
-): { k0: number; filled: { yi: number; vi: number }[]; estimate: number } {
-  const n = yi.length;
-  const order = yi.map((_, i) => i).sort((a, b) => yi[a] - yi[b]);
-  let k0 = 0;
-  let centre = 0;
-  for (let iter = 0; iter < 50; iter++) {
-    const kept = order.slice(0, n - k0);
-    centre = fit(
-      kept.map((i) => yi[i]),
-      kept.map((i) => vi[i]),
-      false,
-    ).estimate;
-    const d = yi.map((y) => y - centre);
-    const ranks = d.map((x) => Math.abs(x)).map((a, _, all) => all.filter((b) => b < a).length + 1);
-    const Tn = d.reduce((acc, x, i) => acc + (x > 0 ? ranks[i] : 0), 0);
-    const L0 = (4 * Tn - n * (n + 1)) / (2 * n - 1);
-    const next = Math.max(0, Math.round(L0));
-    if (next === k0) break;
-    k0 = next;
-  }
-  const filled = order.slice(n - k0).map((i) => ({ yi: 2 * centre - yi[i], vi: vi[i] }));
-  const all = fit([...yi, ...filled.map((f) => f.yi)], [...vi, ...filled.map((f) => f.vi)]);
-  return { k0, filled, estimate: all.estimate };
-}
-
-export function funnelExample(studies = bbbStudies()): FunnelInput {
-  const yi = studies.map((s) => s.yi);
-  const vi = studies.map((s) => s.vi);
-  const re = fit(yi, vi);
-  const tf = trimAndFill(yi, vi);
+/** Funnel plot with the engine's trim-and-fill (metafor's trimfill defaults: L0, side by Egger). */
+export function funnelExample(studies = bbbStudies(), options: ExampleOptions = {}): FunnelInput {
+  const model = fitStudies(studies, options);
+  const tf = trimFill(model);
   return {
     effectLabel: "Mean difference in BBB score (points)",
     studies: [
       ...studies.map((s) => ({ label: s.label, yi: s.yi, se: Math.sqrt(s.vi) })),
-      ...tf.filled.map((f, i) => ({
-        label: `Filled study ${i + 1}`,
+      ...tf.filled.map((f) => ({
+        label: f.study,
         yi: f.yi,
         se: Math.sqrt(f.vi),
         filled: true,
       })),
     ],
-    estimate: re.estimate,
-    adjustedEstimate: tf.filled.length ? tf.estimate : null,
+    estimate: model.beta[0],
+    adjustedEstimate: tf.k0 > 0 ? tf.estimate : null,
   };
 }
 
-export function galbraithExample(studies = bbbStudies()): GalbraithInput {
-  const re = fit(
-    studies.map((s) => s.yi),
-    studies.map((s) => s.vi),
-  );
+/** Galbraith plot from the engine's galbraith(): slope and τ² of the fitted model. */
+export function galbraithExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): GalbraithInput {
+  const g = galbraith(fitStudies(studies, options));
   return {
     studies: studies.map((s) => ({ label: s.label, yi: s.yi, vi: s.vi })),
-    estimate: re.estimate,
-    tau2: re.tau2,
+    estimate: g.slope,
+    tau2: g.tau2,
     effectLabel: "MD",
   };
 }
 
-/** Meta-regression of the MD on dose (µg), method-of-moments residual tau². */
-export function bubbleExample(studies = bbbStudies()): BubbleInput {
+/**
+ * Meta-regression of the MD on dose (µg) with the engine's rma(mods = dose), studies whose dose
+ * was not reported left out; the line and its band from β̂ and vb (Wald, z or t as the model).
+ */
+export function bubbleExample(studies = bbbStudies(), options: ExampleOptions = {}): BubbleInput {
   const s = studies.filter((x) => x.doseUg !== null);
   const xs = s.map((x) => x.doseUg as number);
-  const wls = (w: number[]) => {
-    const sw = w.reduce((a, b) => a + b, 0);
-    const sx = w.reduce((a, wi, i) => a + wi * xs[i], 0);
-    const sxx = w.reduce((a, wi, i) => a + wi * xs[i] ** 2, 0);
-    const sy = w.reduce((a, wi, i) => a + wi * s[i].yi, 0);
-    const sxy = w.reduce((a, wi, i) => a + wi * xs[i] * s[i].yi, 0);
-    const det = sw * sxx - sx * sx;
-    const b1 = (sw * sxy - sx * sy) / det;
-    const b0 = (sy - b1 * sx) / sw;
-    // (X'WX)^-1
-    const V = [sxx / det, -sx / det, sw / det];
-    return { b0, b1, V };
-  };
-  const w0 = s.map((x) => 1 / x.vi);
-  const f0 = wls(w0);
-  const QE = s.reduce((a, x, i) => a + w0[i] * (x.yi - f0.b0 - f0.b1 * xs[i]) ** 2, 0);
-  // tr(P) for the fixed-effects fit: sum(w) - tr((X'WX)^-1 X'W²X).
-  const sw2 = w0.reduce((a, b) => a + b * b, 0);
-  const sw2x = w0.reduce((a, b, i) => a + b * b * xs[i], 0);
-  const sw2xx = w0.reduce((a, b, i) => a + b * b * xs[i] ** 2, 0);
-  const trP =
-    w0.reduce((a, b) => a + b, 0) - (f0.V[0] * sw2 + 2 * f0.V[1] * sw2x + f0.V[2] * sw2xx);
-  const tau2 = Math.max(0, (QE - (s.length - 2)) / trP);
-  const w = s.map((x) => 1 / (x.vi + tau2));
-  const f = wls(w);
-  const sumW = w.reduce((a, b) => a + b, 0);
+  const reg = rma(
+    { yi: s.map((x) => x.yi), vi: s.map((x) => x.vi) },
+    {
+      method: options.method ?? DEFAULT_METHOD,
+      labels: s.map((x) => x.label),
+      mods: [{ name: "dose", type: "continuous", values: xs }],
+    },
+  );
+  const [b0, b1] = reg.beta;
+  const V = reg.vb;
+  const alpha = (1 - reg.level / 100) / 2;
+  const crit = reg.df === null ? qnorm(alpha, false) : qt(alpha, reg.df, false);
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
-  const fitPoints = Array.from({ length: 41 }, (_, i) => {
+  const fit = Array.from({ length: 41 }, (_, i) => {
     const x = lo + ((hi - lo) * i) / 40;
-    const est = f.b0 + f.b1 * x;
-    const se = Math.sqrt(f.V[0] + 2 * f.V[1] * x + f.V[2] * x * x);
-    return { x, estimate: est, ciLower: est - Z * se, ciUpper: est + Z * se };
+    const estimate = b0 + b1 * x;
+    const se = Math.sqrt(V[0][0] + 2 * x * V[0][1] + x * x * V[1][1]);
+    return { x, estimate, ciLower: estimate - crit * se, ciUpper: estimate + crit * se };
   });
-  const slopeP = 2 * normalUpper(Math.abs(f.b1 / Math.sqrt(f.V[2])));
+  const slope = reg.coefficients[1];
+  const p = slope.p === null ? "NA" : slope.p < 0.001 ? "< 0.001" : `= ${slope.p.toFixed(3)}`;
   return {
-    studies: s.map((x, i) => ({ label: x.label, x: xs[i], yi: x.yi, weight: (100 * w[i]) / sumW })),
-    fit: fitPoints,
+    studies: s.map((x, i) => ({ label: x.label, x: xs[i], yi: x.yi, weight: reg.weights[i] })),
+    fit,
     xLabel: "Dose (µg)",
     effectLabel: "Mean difference in BBB score (points)",
-    note: `Slope ${f.b1.toFixed(4)} points per µg (p = ${slopeP.toFixed(3)}); residual τ² = ${tau2.toFixed(2)}; SIMULATED data.`,
+    note: `Slope ${b1.toFixed(4)} points per µg (p ${p}); residual τ² = ${reg.tau2.toFixed(2)} (${reg.method}); SIMULATED data.`,
   };
 }
 
-export function baujatExample(studies = bbbStudies()): BaujatInput {
-  const yi = studies.map((s) => s.yi);
-  const vi = studies.map((s) => s.vi);
-  const fe = fit(yi, vi, false);
+/** Baujat plot from the engine's baujat() (metafor's baujat on the fitted model). */
+export function baujatExample(studies = bbbStudies(), options: ExampleOptions = {}): BaujatInput {
+  const b = baujat(fitStudies(studies, options));
   return {
-    studies: studies.map((s, i) => {
-      const rest = fit(
-        yi.filter((_, j) => j !== i),
-        vi.filter((_, j) => j !== i),
-        false,
-      );
-      return {
-        label: s.label,
-        x: (s.yi - fe.estimate) ** 2 / s.vi,
-        y: (fe.estimate - rest.estimate) ** 2 / rest.se ** 2,
-      };
-    }),
+    studies: b.points
+      .filter((p) => p.influence !== null && Number.isFinite(p.influence))
+      .map((p) => ({ label: p.study, x: p.heterogeneity, y: p.influence as number })),
   };
 }
 
-export function leaveOneOutExample(studies = bbbStudies()): LeaveOneOutInput {
-  const yi = studies.map((s) => s.yi);
-  const vi = studies.map((s) => s.vi);
-  const re = fit(yi, vi);
+/** Leave-one-out from the engine's leaveOneOut() (metafor's leave1out). */
+export function leaveOneOutExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): LeaveOneOutInput {
+  const model = fitStudies(studies, options);
+  const loo = leaveOneOut(model);
   return {
     effectLabel: "Mean difference in BBB score (points)",
     measure: "MD",
     favours: { left: "Favours control", right: "Favours exosomes" },
-    rows: studies.map((s, i) => {
-      const f = fit(
-        yi.filter((_, j) => j !== i),
-        vi.filter((_, j) => j !== i),
-      );
-      return {
-        label: s.label,
-        estimate: f.estimate,
-        ciLower: f.estimate - Z * f.se,
-        ciUpper: f.estimate + Z * f.se,
-        tau2: f.tau2,
-        I2: f.I2,
-      };
-    }),
-    full: { ...pooledOf(re, "All studies (DL)", false), tau2: re.tau2, I2: re.I2 },
+    rows: loo.studies
+      .filter((r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null)
+      .map((r) => ({
+        label: r.study,
+        estimate: r.estimate as number,
+        ciLower: r.ciLower as number,
+        ciUpper: r.ciUpper as number,
+        tau2: loo.method === "FE" ? null : r.tau2,
+        I2: r.I2,
+      })),
+    full: {
+      ...pooledOf(model, `All studies (${model.method})`, false),
+      tau2: model.method === "FE" ? null : model.tau2,
+      I2: model.I2,
+    },
   };
 }
 
@@ -485,28 +377,79 @@ export function prismaExample(root = repoRoot()): PrismaInput {
   };
 }
 
-/** IL-1β as a ratio of means (log scale); SDs from SEMs where reported (SD = SEM·√n). */
-export function romForestExample(root = repoRoot()): ForestInput {
+/**
+ * Every optional box of the PRISMA 2020 flow (databases/registers split, records removed by
+ * automation tools and for other reasons, reports not retrieved, reports of included studies):
+ * the example's search with those counts made up to match it (SIMULATED, like the rest).
+ */
+export function prismaFullExample(root = repoRoot()): PrismaInput {
+  const base = prismaExample(root);
+  return {
+    ...base,
+    identified: base.identified + 15,
+    identifiedDatabases: base.identified,
+    identifiedRegisters: 15,
+    automationRemoved: 12,
+    otherRemoved: 3,
+    excludedScreening: base.excludedScreening - 3,
+    notRetrieved: 3,
+    included: base.included - 2,
+    includedReports: base.included,
+  };
+}
+
+/** The first `k` BBB studies with long labels (layout stress: truncation with tooltips). */
+export function longNamesForestExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+  k = 8,
+): ForestInput {
+  const long = studies.slice(0, k).map((s) => ({
+    ...s,
+    label: `${s.label}: ${s.route} exosomes after T10 contusion, vehicle-treated injured controls, multicentre replication`,
+  }));
+  return { ...forestExample(long, options), notes: ["SIMULATED example data, long labels."] };
+}
+
+/**
+ * A small funnel whose largest standard error is a round number (0.15), fitted with the engine
+ * from given effects and SEs: the SE axis must end past 0.15 so that study is drawn whole.
+ */
+export function roundSeFunnelExample(options: ExampleOptions = {}): FunnelInput {
+  const sei = [0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15];
+  const yi = [0.31, 0.26, 0.35, 0.22, 0.41, 0.18, 0.5];
+  const labels = sei.map((_, i) => `Study ${String.fromCharCode(65 + i)}`);
+  const model = rma({ yi, sei }, { method: options.method ?? DEFAULT_METHOD, labels });
+  return {
+    effectLabel: "Standardised mean difference",
+    studies: yi.map((y, i) => ({ label: labels[i], yi: y, se: sei[i] })),
+    estimate: model.beta[0],
+    title: "Funnel plot, largest SE 0.15",
+  };
+}
+
+/**
+ * IL-1β as a ratio of means (log scale) with the engine's escalc("ROM"); SDs from SEMs where
+ * that is what the lab reported (sdFromSem: SD = SEM·√n).
+ */
+export function romForestExample(root = repoRoot(), options: ExampleOptions = {}): ForestInput {
   const rows = readCsv(join(root, "examples", "sci-exosomes-il1b.simulated.csv"));
-  const studies = rows.map((r) => {
-    const n1 = Number(r.n_treatment);
-    const n2 = Number(r.n_control);
-    const sd1 = r.sd_treatment ? Number(r.sd_treatment) : Number(r.sem_treatment) * Math.sqrt(n1);
-    const sd2 = r.sd_control ? Number(r.sd_control) : Number(r.sem_control) * Math.sqrt(n2);
-    const m1 = Number(r.mean_treatment);
-    const m2 = Number(r.mean_control);
-    return {
-      label: r.study,
-      year: Number(r.year),
-      yi: Math.log(m1 / m2),
-      vi: sd1 ** 2 / (n1 * m1 ** 2) + sd2 ** 2 / (n2 * m2 ** 2),
-      n1,
-      n2,
-    };
+  const sd = (r: Record<string, string>, arm: "treatment" | "control") =>
+    r[`sd_${arm}`]
+      ? Number(r[`sd_${arm}`])
+      : sdFromSem(Number(r[`sem_${arm}`]), Number(r[`n_${arm}`]));
+  const es = escalc("ROM", {
+    labels: rows.map((r) => r.study),
+    m1i: rows.map((r) => Number(r.mean_treatment)),
+    sd1i: rows.map((r) => sd(r, "treatment")),
+    n1i: rows.map((r) => Number(r.n_treatment)),
+    m2i: rows.map((r) => Number(r.mean_control)),
+    sd2i: rows.map((r) => sd(r, "control")),
+    n2i: rows.map((r) => Number(r.n_control)),
   });
-  const re = fit(
-    studies.map((s) => s.yi),
-    studies.map((s) => s.vi),
+  const re = rma(
+    { yi: es.yi, vi: es.vi },
+    { method: options.method ?? DEFAULT_METHOD, labels: es.labels },
   );
   return {
     scale: "log",
@@ -517,22 +460,28 @@ export function romForestExample(root = repoRoot()): ForestInput {
       { key: "n1", header: "n (T)" },
       { key: "n2", header: "n (C)" },
     ],
-    studies: studies.map((s, i) => ({
-      label: s.label,
-      yi: s.yi,
-      ciLower: s.yi - Z * Math.sqrt(s.vi),
-      ciUpper: s.yi + Z * Math.sqrt(s.vi),
-      weight: re.weights[i],
-      year: s.year,
-      columns: { n1: s.n1, n2: s.n2 },
-    })),
-    pooled: [pooledOf(re, "Random-effects model (DL)", true)],
+    studies: rows.map((r, i) => {
+      const [ciLower, ciUpper] = studyInterval(es.yi[i], es.vi[i]);
+      return {
+        label: es.labels[i],
+        yi: es.yi[i],
+        ciLower,
+        ciUpper,
+        weight: re.weights[i],
+        year: Number(r.year),
+        columns: { n1: Number(r.n_treatment), n2: Number(r.n_control) },
+      };
+    }),
+    pooled: [pooledOf(re)],
     notes: ["SIMULATED example data (examples/sci-exosomes-il1b.simulated.csv)."],
   };
 }
 
-/** A deterministic synthetic review of `k` studies (mulberry32), for layout stress tests. */
-export function syntheticForest(k: number, seed = 7): ForestInput {
+/**
+ * A deterministic synthetic review of `k` studies (mulberry32 draws), fitted with the engine, for
+ * layout stress tests.
+ */
+export function syntheticForest(k: number, seed = 7, options: ExampleOptions = {}): ForestInput {
   let a = seed >>> 0;
   const rand = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -541,6 +490,7 @@ export function syntheticForest(k: number, seed = 7): ForestInput {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  // Box-Muller: one standard normal draw from two uniforms.
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const names = [
     "Zhang",
@@ -559,6 +509,7 @@ export function syntheticForest(k: number, seed = 7): ForestInput {
   const labels: string[] = [];
   for (let i = 0; i < k; i++) {
     const n = 5 + Math.floor(rand() * 11);
+    // Two arms of n animals with SD 3: var(MD) = 2·3²/n; true effects N(3, 1.2²).
     const v = (2 * 3 ** 2) / n;
     vi.push(v);
     yi.push(3 + normal() * 1.2 + normal() * Math.sqrt(v));
@@ -566,19 +517,22 @@ export function syntheticForest(k: number, seed = 7): ForestInput {
       `${names[i % names.length]} ${2000 + (i % 25)}${i >= names.length ? ` #${i + 1}` : ""}`,
     );
   }
-  const re = fit(yi, vi);
+  const re = rma({ yi, vi }, { method: options.method ?? DEFAULT_METHOD, labels });
   return {
     effectLabel: "Mean difference",
     measure: "MD",
     favours: { left: "Favours control", right: "Favours treatment" },
-    studies: yi.map((y, i) => ({
-      label: labels[i],
-      yi: y,
-      ciLower: y - Z * Math.sqrt(vi[i]),
-      ciUpper: y + Z * Math.sqrt(vi[i]),
-      weight: re.weights[i],
-      year: 2000 + (i % 25),
-    })),
-    pooled: [pooledOf(re, "Random-effects model (DL)", true)],
+    studies: yi.map((y, i) => {
+      const [ciLower, ciUpper] = studyInterval(y, vi[i]);
+      return {
+        label: labels[i],
+        yi: y,
+        ciLower,
+        ciUpper,
+        weight: re.weights[i],
+        year: 2000 + (i % 25),
+      };
+    }),
+    pooled: [pooledOf(re)],
   };
 }

@@ -1,10 +1,14 @@
 /**
- * Renders every plot type for the bundled SIMULATED example to gallery/*.svg and gallery/*.png.
+ * Renders every plot type for the bundled SIMULATED example to gallery/*.svg and gallery/*.png,
+ * with every statistic from the engine (@pooled/stats; see example-data.ts), plus layout stress
+ * cases (500 studies, long names, ratio-of-means log axis, edge cases of the funnel and PRISMA).
  *
- *   npm run gallery -w @pooled/plots
+ *   npm run gallery -w @pooled/plots                  # REML, the engine's default
+ *   npm run gallery -w @pooled/plots -- --method DL   # another tau² estimator (or FE)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Method } from "@pooled/stats";
 import {
   baujatPlot,
   bubblePlot,
@@ -18,31 +22,58 @@ import {
 import * as ex from "./example-data.js";
 import { launchChromium, renderSvg } from "./render.js";
 
+const METHODS: Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
+const methodArg = process.argv.indexOf("--method");
+const method = (methodArg > 0 ? process.argv[methodArg + 1] : "REML") as Method;
+if (!METHODS.includes(method)) {
+  console.error(`--method: one of ${METHODS.join(", ")}; got ${method}`);
+  process.exit(2);
+}
+const opts = { method };
+
 const out = join(process.cwd(), "gallery");
 mkdirSync(out, { recursive: true });
 
 const bbb = ex.bbbStudies();
+const prisma = ex.prismaExample();
 const plots: Record<string, string> = {
-  forest: forestPlot(ex.forestExample(bbb), { idPrefix: "forest" }),
-  "forest-subgroups": forestPlot(ex.subgroupForestExample(bbb), {
+  forest: forestPlot(ex.forestExample(bbb, opts), { idPrefix: "forest" }),
+  "forest-subgroups": forestPlot(ex.subgroupForestExample(bbb, opts), {
     idPrefix: "forest-subgroups",
     sort: "effect",
   }),
-  "forest-rom-log": forestPlot(ex.romForestExample(), { idPrefix: "forest-rom" }),
-  "forest-500": forestPlot(ex.syntheticForest(500), { idPrefix: "forest-500", sort: "weight" }),
-  funnel: funnelPlot(ex.funnelExample(bbb), { idPrefix: "funnel" }),
-  "funnel-contours": funnelPlot(ex.funnelExample(bbb), {
+  "forest-rom-log": forestPlot(ex.romForestExample(undefined, opts), { idPrefix: "forest-rom" }),
+  "forest-500": forestPlot(ex.syntheticForest(500, 7, opts), {
+    idPrefix: "forest-500",
+    sort: "weight",
+  }),
+  "forest-long-names": forestPlot(ex.longNamesForestExample(bbb, opts), {
+    idPrefix: "forest-long-names",
+  }),
+  funnel: funnelPlot(ex.funnelExample(bbb, opts), { idPrefix: "funnel" }),
+  "funnel-contours": funnelPlot(ex.funnelExample(bbb, opts), {
     idPrefix: "funnel-contours",
     contours: [90, 95, 99],
   }),
-  galbraith: galbraithPlot(ex.galbraithExample(bbb), { idPrefix: "galbraith" }),
-  bubble: bubblePlot(ex.bubbleExample(bbb), { idPrefix: "bubble" }),
-  baujat: baujatPlot(ex.baujatExample(bbb), { idPrefix: "baujat" }),
-  "leave-one-out": leaveOneOutPlot(ex.leaveOneOutExample(bbb), { idPrefix: "leave-one-out" }),
+  // Largest SE a round number (0.15): the axis must reach past it so the point is drawn whole.
+  "funnel-round-se": funnelPlot(ex.roundSeFunnelExample(opts), { idPrefix: "funnel-round-se" }),
+  galbraith: galbraithPlot(ex.galbraithExample(bbb, opts), { idPrefix: "galbraith" }),
+  bubble: bubblePlot(ex.bubbleExample(bbb, opts), { idPrefix: "bubble" }),
+  baujat: baujatPlot(ex.baujatExample(bbb, opts), { idPrefix: "baujat" }),
+  "leave-one-out": leaveOneOutPlot(ex.leaveOneOutExample(bbb, opts), {
+    idPrefix: "leave-one-out",
+  }),
   "risk-of-bias": riskOfBiasPlot(ex.riskOfBiasExample(bbb), { idPrefix: "risk-of-bias" }),
-  prisma: prismaPlot(ex.prismaExample(), { idPrefix: "prisma" }),
+  prisma: prismaPlot(prisma, { idPrefix: "prisma" }),
+  // Every optional PRISMA 2020 box, and counts that do not add up (drawn with a warning).
+  "prisma-full": prismaPlot(ex.prismaFullExample(), { idPrefix: "prisma-full" }),
+  "prisma-inconsistent": prismaPlot(
+    { ...prisma, screened: prisma.screened + 20, included: prisma.included + 3 },
+    { idPrefix: "prisma-inconsistent" },
+  ),
 };
 
+console.log(`Models fitted by @pooled/stats with method = ${method}.`);
 const browser = await launchChromium();
 let problems = 0;
 try {

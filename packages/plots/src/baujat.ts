@@ -11,7 +11,7 @@ import {
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmt } from "./format.js";
+import { fmt, plural } from "./format.js";
 import { el, group, PALETTE, svgDocument, text, tooltip } from "./svg.js";
 import type { BaujatInput, ScatterOptions } from "./types.js";
 
@@ -100,8 +100,8 @@ export function baujatPlot(input: BaujatInput, options: ScatterOptions = {}): st
   return svgDocument({
     width,
     height,
-    title: input.title ?? `Baujat plot (${input.studies.length} studies)`,
-    desc: `Baujat plot of ${input.studies.length} studies: contribution of each study to the heterogeneity statistic Q against its influence on the pooled estimate.`,
+    title: input.title ?? `Baujat plot (${plural(input.studies.length, "study")})`,
+    desc: `Baujat plot of ${plural(input.studies.length, "study")}: contribution of each study to the heterogeneity statistic Q against its influence on the pooled estimate.`,
     idPrefix,
     fontSize: f,
     body,

@@ -9,7 +9,7 @@ import {
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmt, fmtEffect } from "./format.js";
+import { fmt, fmtEffect, plural } from "./format.js";
 import { el, group, line, PALETTE, polygon, svgDocument, text, tooltip } from "./svg.js";
 import { textWidth as textWidthOf } from "./text.js";
 import type { BubbleInput, ScatterOptions } from "./types.js";
@@ -146,7 +146,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
     width: finalWidth,
     height,
     title: input.title ?? `Bubble plot: effect against ${input.xLabel}`,
-    desc: `Bubble plot of ${input.studies.length} studies: effect against ${input.xLabel}, bubble area proportional to weight${fitPts.length >= 2 ? ", with the fitted meta-regression line and its confidence band" : ""}.`,
+    desc: `Bubble plot of ${plural(input.studies.length, "study")}: effect against ${input.xLabel}, bubble area proportional to weight${fitPts.length >= 2 ? ", with the fitted meta-regression line and its confidence band" : ""}.`,
     idPrefix,
     fontSize: f,
     body,

@@ -2,7 +2,7 @@
  * Shared pieces of the x-y charts (funnel, Galbraith, bubble, Baujat): the plotting frame, axes
  * with nice ticks, a clip path, legends and point labels placed without collisions.
  */
-import { makeScale, type Scale } from "./scale.js";
+import { extent, makeScale, type Scale } from "./scale.js";
 import { el, group, line, PALETTE, rect, text } from "./svg.js";
 import { textWidth, truncate } from "./text.js";
 
@@ -58,6 +58,37 @@ export function yScale(
     include: opts.include,
     labelWidth: () => f * 1.6,
   });
+}
+
+/**
+ * Rebuilds a scale until the extreme data values sit at least `room` px inside its range, so that
+ * points of that radius are drawn whole by a frame that clips them. Nice ticks end the axis
+ * exactly at the largest value when it is a round number (max SE 0.15 gives an axis 0-0.15),
+ * which would cut that point in half; the extra room pushes the axis to the next tick.
+ * `build(extra)` makes the scale with `extra` added to the values it must cover; `sides` says
+ * which ends need the room ("high" for the funnel's SE axis, whose low end is SE = 0).
+ */
+export function scaleWithRoom(
+  build: (extra: number[]) => Scale,
+  values: number[],
+  room: number,
+  sides: "both" | "high" = "both",
+): Scale {
+  const [lo, hi] = extent(values);
+  let scale = build([]);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi))) return scale;
+  for (let i = 0; i < 4; i++) {
+    const [d0, d1] = scale.domain;
+    const pxPerUnit = Math.abs(scale.range[1] - scale.range[0]) / (d1 - d0 || 1);
+    const roomLow = (lo - d0) * pxPerUnit;
+    const roomHigh = (d1 - hi) * pxPerUnit;
+    if (roomHigh >= room - 1e-9 && (sides === "high" || roomLow >= room - 1e-9)) return scale;
+    // Padding in data units at the current density; a wider domain only lowers the density, so
+    // the next round asks for a little more and the loop ends within a round or two.
+    const pad = (room / pxPerUnit) * 1.05;
+    scale = build(sides === "high" ? [hi + pad] : [lo - pad, hi + pad]);
+  }
+  return scale;
 }
 
 /** Width needed left of the frame for the y tick labels and the rotated title. */

@@ -386,8 +386,18 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     by += f * 1.5;
     const leftW = textWidth(input.favours.left, f);
     const rightW = textWidth(input.favours.right, f);
-    const lx = Math.max(MARGIN + leftW, nullX - 6);
-    const rx = Math.max(nullX + 6, lx + 12);
+    // The labels sit either side of the null line (left one right-aligned 6 px before it, right
+    // one 6 px after it), but as a pair they are kept within the axis: a null value at the axis'
+    // left end must not push "Favours control" out under the table columns (nor one at the right
+    // end push the right label under the effect column). Only when the pair is wider than the
+    // axis does it run past the axis' right end, and the plot widens.
+    const axisLeft = Math.min(scale.range[0], scale.range[1]);
+    const axisRight = Math.max(scale.range[0], scale.range[1]);
+    const nullIn = Math.min(Math.max(nullX, axisLeft), axisRight);
+    const pairW = leftW + 12 + rightW;
+    const start = Math.max(axisLeft, Math.min(nullIn - 6 - leftW, axisRight - pairW));
+    const lx = start + leftW;
+    const rx = lx + 12;
     axis.push(
       text(lx, by, input.favours.left, {
         "text-anchor": "end",

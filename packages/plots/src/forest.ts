@@ -13,6 +13,7 @@ import {
   fmtHeterogeneity,
   fmtTest,
   percentagesToTotal,
+  plural,
 } from "./format.js";
 import type {
   ForestInput,
@@ -179,9 +180,9 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   }
 
   const k = all.length;
-  const title = input.title ?? `Forest plot (${measure}, ${k} ${k === 1 ? "study" : "studies"})`;
+  const title = input.title ?? `Forest plot (${measure}, ${plural(k, "study")})`;
   const descParts = [
-    `Forest plot of ${k} ${k === 1 ? "study" : "studies"}${grouped ? ` in ${blocks.length} subgroups` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
+    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
   ];
   for (const p of input.pooled ?? []) {
     descParts.push(`${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, log)}.`);

@@ -15,6 +15,17 @@ export function fmtEffect(x: number, digits: number, log: boolean): string {
   return fmt(log ? Math.exp(x) : x, digits);
 }
 
+/**
+ * A count with its noun in the right number: plural(1, "study") = "1 study",
+ * plural(3, "study") = "3 studies", plural(2, "record") = "2 records". Nouns ending in a
+ * consonant + "y" take "ies"; pass `pluralForm` for anything irregular.
+ */
+export function plural(n: number, singular: string, pluralForm?: string): string {
+  const many =
+    pluralForm ?? (/[^aeiou]y$/i.test(singular) ? `${singular.slice(0, -1)}ies` : `${singular}s`);
+  return `${n.toLocaleString("en-US")} ${n === 1 ? singular : many}`;
+}
+
 /** "3.12 [2.41, 3.83]". */
 export function fmtEstimateCi(
   est: number,

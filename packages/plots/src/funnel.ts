@@ -6,17 +6,21 @@ import {
   legend,
   legendLines,
   normalQuantile,
+  scaleWithRoom,
   xAxis,
   xScale,
   yAxis,
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmtEffect } from "./format.js";
+import { fmtEffect, plural } from "./format.js";
 import { el, group, line, PALETTE, polygon, rect, svgDocument, text, tooltip } from "./svg.js";
 import type { FunnelInput, FunnelOptions } from "./types.js";
 
 const MARGIN = 14;
+const POINT_RADIUS = 4;
+// Room (px) between the outermost points' centres and the frame: radius plus the stroke.
+const POINT_ROOM = POINT_RADIUS + 1.5;
 // Shades of the contour-enhanced funnel, from the innermost band outwards.
 const CONTOUR_SHADES = ["#8C8C8C", "#B5B5B5", "#DCDCDC", "#EFEFEF"];
 
@@ -105,23 +109,35 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   const bottomSpace = 6 + f + f * 1.6 + 10 + legendRows * f * 1.6 + MARGIN;
   const frameHeight = height - top - bottomSpace;
   const ses = input.studies.map((s) => s.se);
-  const yProbe = yScale(ses, { left: 0, top, width: 1, height: frameHeight }, f, {
-    include: [0],
-    inverted: true,
-  });
+  // The SE axis runs from 0 (top) to past the largest SE, far enough for that study's point to
+  // be drawn whole inside the clipping frame.
+  const seScale = (fr: Frame) =>
+    scaleWithRoom(
+      (extra) => yScale(ses, fr, f, { include: [0, ...extra], inverted: true }),
+      ses,
+      POINT_ROOM,
+      "high",
+    );
+  const yProbe = seScale({ left: 0, top, width: 1, height: frameHeight });
   const left = MARGIN + yAxisWidth(yProbe, f);
   const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
-  const ys = yScale(ses, frame, f, { include: [0], inverted: true });
+  const ys = seScale(frame);
   const seMax = ys.domain[1];
-  const xs = xScale(
-    input.studies.map((s) => s.yi),
-    frame,
-    f,
-    {
-      scale: log ? "log" : "linear",
-      include: [nullValue, input.estimate - zRegion * seMax, input.estimate + zRegion * seMax],
-      xlim: input.xlim,
-    },
+  const yis = input.studies.map((s) => s.yi);
+  const xs = scaleWithRoom(
+    (extra) =>
+      xScale(yis, frame, f, {
+        scale: log ? "log" : "linear",
+        include: [
+          nullValue,
+          input.estimate - zRegion * seMax,
+          input.estimate + zRegion * seMax,
+          ...extra,
+        ],
+        xlim: input.xlim,
+      }),
+    yis,
+    POINT_ROOM,
   );
   const pt = (x: number, se: number): [number, number] => [xs.map(x), ys.map(se)];
   const clipId = `${idPrefix}-clip`;
@@ -220,7 +236,7 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
       {
         cx,
         cy,
-        r: 4,
+        r: POINT_RADIUS,
         fill: s.filled ? "#FFFFFF" : PALETTE.blue,
         stroke: s.filled ? PALETTE.vermillion : PALETTE.blue,
         "stroke-width": s.filled ? 1.5 : 1,
@@ -243,12 +259,12 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
 
   const k = input.studies.filter((s) => !s.filled).length;
   const filledK = input.studies.length - k;
-  const title = input.title ?? `Funnel plot (${k} studies)`;
+  const title = input.title ?? `Funnel plot (${plural(k, "study")})`;
   const desc =
-    `Funnel plot of ${k} studies: effect against ${input.yAxis === "sample-size" ? "sample-size precision" : "standard error"}` +
+    `Funnel plot of ${plural(k, "study")}: effect against ${input.yAxis === "sample-size" ? "sample-size precision" : "standard error"}` +
     `, centred on the pooled estimate ${fmtEffect(input.estimate, 2, log)}` +
     (contours.length ? `, contour-enhanced at ${contours.join(", ")}% around the null value` : "") +
-    (filledK ? `; ${filledK} studies imputed by trim-and-fill drawn hollow` : "") +
+    (filledK ? `; ${plural(filledK, "study")} imputed by trim-and-fill drawn hollow` : "") +
     ".";
   return svgDocument({ width: finalWidth, height, title, desc, idPrefix, fontSize: f, body });
 }

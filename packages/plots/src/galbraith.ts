@@ -12,7 +12,7 @@ import {
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmt } from "./format.js";
+import { fmt, plural } from "./format.js";
 import { el, group, line, PALETTE, polygon, svgDocument, text, tooltip } from "./svg.js";
 import type { GalbraithInput, ScatterOptions } from "./types.js";
 
@@ -132,6 +132,7 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
     ),
   );
 
+  const nOut = pts.filter(outside).length;
   body.push(xAxis(xs, frame, f, "Precision, 1/√(vᵢ + τ²)"));
   body.push(yAxis(ys, frame, f, "Standardised effect, yᵢ/√(vᵢ + τ²)"));
   const lg = legend(
@@ -146,22 +147,27 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
         symbol: (x, y) =>
           line(x, y + 7, x + 14, y + 7, { stroke: PALETTE.grey, "stroke-dasharray": "4 3" }),
       },
-      {
-        label: "Outside the band",
-        symbol: (x, y) => el("circle", { cx: x + 7, cy: y + 7, r: 4, fill: PALETTE.vermillion }),
-      },
+      // Only when some study is drawn in that colour: a legend entry for nothing misleads.
+      ...(nOut > 0
+        ? [
+            {
+              label: "Outside the band",
+              symbol: (x: number, y: number) =>
+                el("circle", { cx: x + 7, cy: y + 7, r: 4, fill: PALETTE.vermillion }),
+            },
+          ]
+        : []),
     ],
     MARGIN,
     frame.top + frame.height + 6 + f + f * 1.6 + 10 + f * 1.4,
     f,
   );
   body.push(lg.markup);
-  const nOut = pts.filter(outside).length;
   return svgDocument({
     width: Math.max(width, MARGIN * 2 + lg.width),
     height,
-    title: input.title ?? `Galbraith plot (${pts.length} studies)`,
-    desc: `Galbraith (radial) plot of ${pts.length} studies: standardised effect against precision with τ² = ${fmt(tau2, 3)}; the line through the origin has slope ${fmt(mu, 3)} (pooled estimate); ${nOut} ${nOut === 1 ? "study lies" : "studies lie"} outside the ±2 band.`,
+    title: input.title ?? `Galbraith plot (${plural(pts.length, "study")})`,
+    desc: `Galbraith (radial) plot of ${plural(pts.length, "study")}: standardised effect against precision with τ² = ${fmt(tau2, 3)}; the line through the origin has slope ${fmt(mu, 3)} (pooled estimate); ${plural(nOut, "study")} ${nOut === 1 ? "lies" : "lie"} outside the ±2 band.`,
     idPrefix,
     fontSize: f,
     body,

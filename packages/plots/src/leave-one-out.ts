@@ -1,7 +1,7 @@
 /** Leave-one-out forest plot: the pooled estimate with each study omitted in turn. */
 
 import { type LayoutRow, renderForestLayout } from "./forest-layout.js";
-import { fmt, fmtEstimateCi } from "./format.js";
+import { fmt, fmtEstimateCi, plural } from "./format.js";
 import type { ForestOptions, LeaveOneOutInput } from "./types.js";
 
 /**
@@ -44,9 +44,9 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
   });
   const k = input.rows.length;
   return renderForestLayout({
-    title: input.title ?? `Leave-one-out analysis (${k} studies)`,
+    title: input.title ?? `Leave-one-out analysis (${plural(k, "study")})`,
     showTitle: Boolean(input.title),
-    desc: `Leave-one-out forest plot: the pooled ${measure} recomputed ${k} times, each time without one study; the dashed line marks the estimate with every study, ${fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log)}.`,
+    desc: `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log)}.`,
     idPrefix: options.idPrefix ?? "pooled-leave-one-out",
     fontSize: options.fontSize ?? 12,
     leftColumns: [{ header: "Omitted study", align: "left" }],

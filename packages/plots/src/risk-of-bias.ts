@@ -2,7 +2,7 @@
  * SYRCLE risk of bias (Hooijmans et al. 2014): a traffic-light grid (studies × 10 items) and a
  * summary bar per item. Judgements are shown per item and never summed into a score.
  */
-import { fmt } from "./format.js";
+import { fmt, plural } from "./format.js";
 import { el, group, line, PALETTE, rect, svgDocument, text, tooltip } from "./svg.js";
 import { textWidth, truncate } from "./text.js";
 import {
@@ -281,7 +281,7 @@ export function riskOfBiasPlot(input: RiskOfBiasInput, options: RiskOfBiasOption
     width,
     height,
     title,
-    desc: `SYRCLE risk-of-bias judgements of ${studies.length} studies on 10 items (${SYRCLE_ITEMS.map((it, i) => `${i + 1} ${SYRCLE_ITEM_NAMES[it]}`).join("; ")}): low, high or unclear risk per item; no summary score.`,
+    desc: `SYRCLE risk-of-bias judgements of ${plural(studies.length, "study")} on 10 items (${SYRCLE_ITEMS.map((it, i) => `${i + 1} ${SYRCLE_ITEM_NAMES[it]}`).join("; ")}): low, high or unclear risk per item; no summary score.`,
     idPrefix,
     fontSize: f,
     body,

@@ -302,15 +302,31 @@ export interface RiskOfBiasOptions {
   maxLabelWidth?: number;
 }
 
-/** PRISMA 2020 flow counts. */
+/**
+ * PRISMA 2020 flow counts (Page et al. 2021, BMJ 372:n71, figure 1: new reviews, databases and
+ * registers only). Optional counts draw their line when given; `checkPrismaCounts` says where
+ * the counts do not add up, and `prismaPlot` prints those problems under the diagram.
+ */
 export interface PrismaInput {
-  /** Records identified from databases and registers. */
+  /** Records identified from databases and registers (in total). */
   identified: number;
+  /** Optional split of `identified`: records from databases... */
+  identifiedDatabases?: number | null;
+  /** ...and from registers (e.g. trial or preclinical protocol registers). */
+  identifiedRegisters?: number | null;
+  /** Records removed before screening: duplicates. */
   duplicatesRemoved: number;
+  /** Optional: records removed before screening, marked as ineligible by automation tools. */
+  automationRemoved?: number | null;
+  /** Optional: records removed before screening for other reasons. */
+  otherRemoved?: number | null;
+  /** Records screened (title and abstract). */
   screened: number;
   /** Records excluded at title/abstract screening. */
   excludedScreening: number;
-  /** Reports not retrieved (optional box). */
+  /** Reports sought for retrieval; default screened − excludedScreening. */
+  reportsSought?: number | null;
+  /** Reports not retrieved; default reports sought − fullTextAssessed (0 is a valid count). */
   notRetrieved?: number | null;
   /** Full-text reports assessed for eligibility. */
   fullTextAssessed: number;

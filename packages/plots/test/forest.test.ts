@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   forestExample,
+  leaveOneOutExample,
   romForestExample,
   subgroupForestExample,
   syntheticForest,
 } from "../scripts/example-data.js";
-import { forestPlot, sortStudies } from "../src/index.js";
+import { forestPlot, leaveOneOutPlot, sortStudies, textWidth } from "../src/index.js";
 import type { ForestInput } from "../src/types.js";
 import {
   axisFromTicks,
@@ -257,5 +258,67 @@ describe("forest layout from 1 to 500 studies", () => {
     expect(Number(svg.attrs.height)).toBeGreaterThan(Number(small.attrs.height) + 440 * step);
     const w = rows.map((r) => parseNumber(cells(r).at(-1)!));
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+  });
+});
+
+describe("favours labels stay within the axis, each on its side of the null line", () => {
+  const F = 12;
+  const geometry = (svgText: string) => {
+    const svg = parseXml(svgText);
+    const axisLine = findAll(svg, hasClass("axis-line"))[0];
+    const axis = [Number(axisLine.attrs.x1), Number(axisLine.attrs.x2)].sort((a, b) => a - b);
+    const left = findAll(svg, hasClass("favours-left"))[0];
+    const right = findAll(svg, hasClass("favours-right"))[0];
+    expect(left.attrs["text-anchor"]).toBe("end");
+    expect(right.attrs["text-anchor"]).toBe("start");
+    const lx = Number(left.attrs.x);
+    const rx = Number(right.attrs.x);
+    return {
+      axis,
+      nullX: axisFromTicks(svg)(0),
+      left: [lx - textWidth(textOf(left), F), lx],
+      right: [rx, rx + textWidth(textOf(right), F)],
+    };
+  };
+  const favours = { left: "Favours control", right: "Favours treatment" };
+  const study = (label: string, yi: number) => ({
+    label,
+    yi,
+    ciLower: yi - 1,
+    ciUpper: yi + 1,
+    weight: 1,
+    columns: { n: 10 },
+  });
+  const columns = [{ key: "n", header: "n" }];
+
+  it("null value at the axis' left end: the left label starts at the axis, not under the table", () => {
+    const g = geometry(forestPlot({ studies: [study("A", 3), study("B", 4)], favours, columns }));
+    expect(g.nullX).toBeCloseTo(g.axis[0], 1);
+    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
+    expect(g.right[0]).toBeGreaterThan(g.left[1]);
+    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+  });
+
+  it("null value at the axis' right end: the right label ends at the axis", () => {
+    const g = geometry(forestPlot({ studies: [study("A", -3), study("B", -4)], favours, columns }));
+    expect(g.nullX).toBeCloseTo(g.axis[1], 1);
+    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
+    expect(g.right[0]).toBeGreaterThan(g.left[1]);
+  });
+
+  it("null value inside: each label in its own half, next to the null line", () => {
+    const g = geometry(forestPlot({ studies: [study("A", -3), study("B", 3)], favours, columns }));
+    expect(g.left[1]).toBeLessThanOrEqual(g.nullX);
+    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
+    expect(g.right[0]).toBeGreaterThanOrEqual(g.nullX);
+    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+  });
+
+  it("leave-one-out plot of the example (null at the axis' left end)", () => {
+    const g = geometry(leaveOneOutPlot(leaveOneOutExample()));
+    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
+    expect(g.right[0]).toBeGreaterThan(g.left[1]);
+    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
   });
 });

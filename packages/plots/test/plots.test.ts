@@ -7,6 +7,7 @@ import {
   galbraithPlot,
   leaveOneOutPlot,
   parseJudgement,
+  plural,
   prismaPlot,
   riskOfBiasPlot,
   SYRCLE_ITEM_NAMES,
@@ -267,5 +268,125 @@ describe("prismaPlot", () => {
     });
     expect(s).toContain("dose &lt;1 mg &amp; &quot;other&quot;");
     expect(parseNumber("1,234")).toBe(1234);
+  });
+});
+
+describe("funnelPlot draws every point whole", () => {
+  const clipRect = (svg: ReturnType<typeof parseXml>) => {
+    const r = findAll(svg, (n) => n.name === "clipPath")[0].children[0];
+    return {
+      left: Number(r.attrs.x),
+      top: Number(r.attrs.y),
+      right: Number(r.attrs.x) + Number(r.attrs.width),
+      bottom: Number(r.attrs.y) + Number(r.attrs.height),
+    };
+  };
+  const inside = (svgText: string) => {
+    const svg = parseXml(svgText);
+    const clip = clipRect(svg);
+    const pts = circles(svg, "study");
+    expect(pts.length).toBeGreaterThan(0);
+    for (const c of pts) {
+      expect(c.y + c.r).toBeLessThanOrEqual(clip.bottom);
+      expect(c.y - c.r).toBeGreaterThanOrEqual(clip.top);
+      expect(c.x - c.r).toBeGreaterThanOrEqual(clip.left);
+      expect(c.x + c.r).toBeLessThanOrEqual(clip.right);
+    }
+    return svg;
+  };
+
+  it("extends the SE axis past a round largest SE (one study, SE 0.15)", () => {
+    const svg = inside(funnelPlot({ studies: [{ label: "A", yi: 0.3, se: 0.15 }], estimate: 0.3 }));
+    const y = axisFromTicks(svg, { axisClass: "y-axis", vertical: true });
+    const ticks = findAll(findAll(svg, hasClass("y-axis"))[0], hasClass("axis-tick")).map((t) =>
+      Number(t.attrs["data-value"]),
+    );
+    expect(Math.max(...ticks)).toBeGreaterThan(0.15);
+    expect(circles(svg, "study")[0].y).toBeCloseTo(y(0.15), 1);
+  });
+
+  it("keeps points on round SEs and round effects inside the frame", () => {
+    for (const se of [0.1, 0.2, 0.25, 0.5, 1, 2, 5]) {
+      inside(
+        funnelPlot({
+          studies: [
+            { label: "A", yi: -1, se },
+            { label: "B", yi: 1, se: se / 2 },
+            { label: "C", yi: 0, se: se / 4 },
+          ],
+          estimate: 0,
+        }),
+      );
+    }
+    inside(funnelPlot(ex.funnelExample(bbb), { contours: [90, 95, 99] }));
+  });
+});
+
+describe("one study is one study (titles and descriptions)", () => {
+  const heads = (svgText: string) => {
+    const svg = parseXml(svgText);
+    return `${svg.children[0].text} | ${svg.children[1].text}`;
+  };
+  it("funnel, Galbraith, bubble, Baujat and leave-one-out say '1 study'", () => {
+    const texts = [
+      heads(
+        funnelPlot({
+          studies: [
+            { label: "A", yi: 1, se: 0.5 },
+            { label: "A filled", yi: -1, se: 0.5, filled: true },
+          ],
+          estimate: 0,
+        }),
+      ),
+      heads(galbraithPlot({ studies: [{ label: "A", yi: 1, vi: 0.2 }], estimate: 1 })),
+      heads(bubblePlot({ studies: [{ label: "A", x: 1, yi: 1, weight: 100 }], xLabel: "Dose" })),
+      heads(baujatPlot({ studies: [{ label: "A", x: 1, y: 1 }] })),
+      heads(
+        leaveOneOutPlot({
+          rows: [{ label: "A", estimate: 1, ciLower: 0, ciUpper: 2 }],
+          full: { label: "All", estimate: 1, ciLower: 0, ciUpper: 2 },
+        }),
+      ),
+      heads(riskOfBiasPlot({ studies: [{ study: "A", judgements: {} }] })),
+    ];
+    for (const t of texts) {
+      expect(t).not.toMatch(/\b1 (studies|times|records|reports)\b/);
+    }
+    expect(texts[0]).toContain("Funnel plot (1 study)");
+    expect(texts[0]).toContain("1 study imputed by trim-and-fill");
+    expect(texts[1]).toContain("Galbraith plot (1 study)");
+    expect(texts[2]).toContain("Bubble plot of 1 study:");
+    expect(texts[3]).toContain("Baujat plot (1 study)");
+    expect(texts[4]).toContain("Leave-one-out analysis (1 study)");
+    expect(texts[4]).toContain("recomputed 1 time,");
+  });
+
+  it("plural() picks the form by the count", () => {
+    expect(plural(1, "study")).toBe("1 study");
+    expect(plural(0, "study")).toBe("0 studies");
+    expect(plural(2, "record")).toBe("2 records");
+    expect(plural(1234, "report")).toBe("1,234 reports");
+    expect(plural(3, "analysis", "analyses")).toBe("3 analyses");
+  });
+});
+
+describe("galbraithPlot legend", () => {
+  const legendLabels = (svgText: string) =>
+    findAll(parseXml(svgText), hasClass("legend-label")).map(textOf);
+  it("lists 'Outside the band' only when a study is outside it", () => {
+    const calm = galbraithPlot({
+      studies: [
+        { label: "A", yi: 1, vi: 0.2 },
+        { label: "B", yi: 1.2, vi: 0.3 },
+        { label: "C", yi: 0.9, vi: 0.25 },
+      ],
+      estimate: 1,
+    });
+    expect(legendLabels(calm)).not.toContain("Outside the band");
+    expect(findAll(parseXml(calm), hasClass("outlier"))).toHaveLength(0);
+    const example = ex.galbraithExample(bbb);
+    const svg = galbraithPlot(example);
+    expect(findAll(parseXml(svg), hasClass("outlier")).length).toBeGreaterThan(0);
+    expect(legendLabels(svg)).toContain("Outside the band");
   });
 });

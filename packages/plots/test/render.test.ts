@@ -32,6 +32,13 @@ const cases: [string, () => string][] = [
   ["leave-one-out", () => leaveOneOutPlot(ex.leaveOneOutExample(bbb))],
   ["risk of bias", () => riskOfBiasPlot(ex.riskOfBiasExample(bbb))],
   ["PRISMA", () => prismaPlot(ex.prismaExample())],
+  ["PRISMA with every optional box", () => prismaPlot(ex.prismaFullExample())],
+  [
+    "PRISMA with counts that do not add up",
+    () => prismaPlot({ ...ex.prismaExample(), screened: 375, included: 25 }),
+  ],
+  ["funnel, largest SE a round number", () => funnelPlot(ex.roundSeFunnelExample())],
+  ["forest, long names", () => forestPlot(ex.longNamesForestExample(bbb))],
 ];
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
