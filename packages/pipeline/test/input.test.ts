@@ -582,6 +582,27 @@ describe("the bundled example", () => {
     ]);
   });
 
+  it("reads the optional PRISMA counts and warns, in the diagram's words, when they do not add up", () => {
+    const base = JSON.parse(readFileSync(examples("prisma.json"), "utf8"));
+    const full = parsePrisma(
+      JSON.stringify({ ...base, identifiedDatabases: 400, identifiedRegisters: 86, notRetrieved: 0 }),
+      "p.json",
+    );
+    expect(full.problems).toEqual([]);
+    expect(full.warnings).toEqual([]);
+    expect(full.counts).toMatchObject({ identifiedDatabases: 400, identifiedRegisters: 86 });
+    const off = parsePrisma(
+      JSON.stringify({ ...base, identifiedDatabases: 10, identifiedRegisters: 5, screened: 9999 }),
+      "p.json",
+    );
+    expect(off.problems).toEqual([]);
+    expect(off.warnings.length).toBeGreaterThanOrEqual(2);
+    for (const w of off.warnings) expect(w).toMatch(/^PRISMA: /);
+    expect(off.warnings.join(" ")).toMatch(/databases and registers/);
+    const bad = parsePrisma(JSON.stringify({ ...base, notRetrieved: -2 }), "p.json");
+    expect(bad.problems.map((p) => p.column)).toEqual(["notRetrieved"]);
+  });
+
   it("reads PRISMA counts written inline, and names unknown counts", () => {
     const text =
       "identified=486,duplicatesRemoved=131,screened=355,excludedScreening=287,fullTextAssessed=68,fullTextExcluded.no control group=46,included=22";

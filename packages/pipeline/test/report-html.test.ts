@@ -16,6 +16,7 @@ const files = renderReport(analysis, bbb, {
 });
 const byPath = new Map(files.map((f) => [f.path, f.content]));
 const html = byPath.get("report.html") as string;
+const paths = (a: typeof analysis) => renderReport(a, bbb).map((f) => f.path);
 
 describe("the report folder", () => {
   test("holds the page, the plots, the CSV tables, analysis.json, analysis.R and the summaries", () => {
@@ -23,6 +24,7 @@ describe("the report folder", () => {
       "report.html",
       "forest.svg",
       "funnel.svg",
+      "funnel-contour.svg",
       "galbraith.svg",
       "bubble.svg",
       "leave-one-out.svg",
@@ -95,7 +97,30 @@ describe("the report folder", () => {
     expect(paths).not.toContain("subgroups.csv");
     expect(paths).not.toContain("risk-of-bias.svg");
     expect(paths).not.toContain("prisma.svg");
+    expect(paths).not.toContain("funnel-sample-size.svg");
     expect(paths).toContain("forest.svg");
+    const forest = renderReport(a, gen).find((f) => f.path === "forest.svg")!.content as string;
+    expect(forest).not.toContain("n (T)");
+    expect(a.studies.every((s) => s.n1 === null && s.n2 === null)).toBe(true);
+  });
+
+  test("arm data: the forest plot shows n per arm; SMD adds the sample-size funnel", () => {
+    const forest = byPath.get("forest.svg") as string;
+    expect(forest).toContain("n (T)");
+    expect(forest).toContain("n (C)");
+    // Every study's group sizes are in the analysis (fractional where a shared control was split).
+    for (const s of analysis.studies) {
+      expect(s.n1).toBeGreaterThan(1);
+      expect(s.n2).toBeGreaterThan(0);
+    }
+    expect(paths(analysis)).not.toContain("funnel-sample-size.svg"); // MD: SE is the right axis
+    const smd = analyze(bbb, { measure: "SMD" });
+    const smdFiles = renderReport(smd, bbb);
+    expect(smdFiles.map((f) => f.path)).toContain("funnel-sample-size.svg");
+    const funnel = smdFiles.find((f) => f.path === "funnel-sample-size.svg")!.content as string;
+    expect(funnel).toMatch(/√\(1\/n|sample size/i);
+    const contour = byPath.get("funnel-contour.svg") as string;
+    expect(contour).toContain("Contour-enhanced funnel plot");
   });
 });
 

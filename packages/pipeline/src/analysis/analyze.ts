@@ -207,6 +207,8 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
       sei,
       ciLower: yi[i]! - crit * sei,
       ciUpper: yi[i]! + crit * sei,
+      n1: groupSize(data.n1i, i),
+      n2: groupSize(data.n2i, i),
     };
   });
 
@@ -412,4 +414,13 @@ export function analyze(table: StudyTable, options: AnalysisOptions = {}): Analy
     ]);
   }
   return prepareAnalysis(table, options).analysis;
+}
+
+/** A group size of the effect-size data, or null when the measure does not use one. */
+function groupSize(
+  values: readonly (number | null | undefined)[] | undefined,
+  i: number,
+): number | null {
+  const n = values?.[i];
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
 }

@@ -85,6 +85,12 @@ export interface StudyResult {
   sei: number;
   ciLower: number;
   ciUpper: number;
+  /**
+   * Extra: group sizes behind yi (treatment, control), after a shared control arm was split
+   * (so possibly fractional); null when the file gives no n.
+   */
+  n1: number | null;
+  n2: number | null;
 }
 
 /** Contract: the main (intercept-only) model. */

@@ -6,8 +6,11 @@
  *   "fullTextAssessed": 64, "fullTextExcluded": { "no control group": 12, "outcome not BBB": 9 },
  *   "included": 14 }
  * ```
- * `fullTextExcluded` is an object reason -> count, or an array of { reason, n }.
+ * `fullTextExcluded` is an object reason -> count, or an array of { reason, n }. Optional counts
+ * (identifiedDatabases, identifiedRegisters, automationRemoved, otherRemoved, reportsSought,
+ * notRetrieved, includedReports) add their boxes to the diagram.
  */
+import { checkPrismaCounts } from "@pooled/plots";
 import type { DataProblem, PrismaCounts } from "./types.js";
 
 const COUNT_FIELDS = [
@@ -18,6 +21,22 @@ const COUNT_FIELDS = [
   "fullTextAssessed",
   "included",
 ] as const;
+
+/** Counts a PRISMA 2020 diagram shows only when they are given. */
+const OPTIONAL_COUNT_FIELDS = [
+  "identifiedDatabases",
+  "identifiedRegisters",
+  "automationRemoved",
+  "otherRemoved",
+  "reportsSought",
+  "notRetrieved",
+  "includedReports",
+] as const;
+const KNOWN_FIELDS: readonly string[] = [
+  ...COUNT_FIELDS,
+  ...OPTIONAL_COUNT_FIELDS,
+  "fullTextExcluded",
+];
 
 /** Validated PRISMA counts, every problem at once; `warnings` when the counts do not add up. */
 export function parsePrisma(
@@ -58,12 +77,12 @@ export function parsePrisma(
   }
   const record = data as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(COUNT_FIELDS as readonly string[]).includes(key) && key !== "fullTextExcluded") {
+    if (!KNOWN_FIELDS.includes(key)) {
       problems.push({
         file,
         row: null,
         column: key,
-        expected: `one of the PRISMA counts: ${[...COUNT_FIELDS, "fullTextExcluded"].join(", ")}`,
+        expected: `one of the PRISMA counts: ${KNOWN_FIELDS.join(", ")}`,
         found: `an unknown name "${key}"`,
       });
     }
@@ -80,6 +99,19 @@ export function parsePrisma(
         column: key,
         expected: "a whole number, 0 or more",
         found: v === undefined ? "nothing" : JSON.stringify(v),
+      });
+    else counts[key] = v;
+  }
+  for (const key of OPTIONAL_COUNT_FIELDS) {
+    const v = record[key];
+    if (v === undefined || v === null) continue;
+    if (!isCount(v))
+      problems.push({
+        file,
+        row: null,
+        column: key,
+        expected: "a whole number, 0 or more (or leave it out)",
+        found: JSON.stringify(v),
       });
     else counts[key] = v;
   }
@@ -129,23 +161,9 @@ export function parsePrisma(
     fullTextExcluded: excluded,
     included: counts["included"]!,
   };
-  const warnings: string[] = [];
-  if (result.identified - result.duplicatesRemoved !== result.screened) {
-    warnings.push(
-      `PRISMA: identified (${result.identified}) minus duplicates removed (${result.duplicatesRemoved}) is not the number screened (${result.screened}).`,
-    );
-  }
-  if (result.screened - result.excludedScreening !== result.fullTextAssessed) {
-    warnings.push(
-      `PRISMA: screened (${result.screened}) minus excluded at screening (${result.excludedScreening}) is not the number of full texts assessed (${result.fullTextAssessed}).`,
-    );
-  }
-  const excludedTotal = excluded.reduce((s, e) => s + e.n, 0);
-  if (excluded.length > 0 && result.fullTextAssessed - excludedTotal !== result.included) {
-    warnings.push(
-      `PRISMA: full texts assessed (${result.fullTextAssessed}) minus those excluded (${excludedTotal}) is not the number included (${result.included}).`,
-    );
-  }
+  for (const key of OPTIONAL_COUNT_FIELDS) if (key in counts) result[key] = counts[key]!;
+  // One set of PRISMA arithmetic checks, shared with the diagram (which also shows them).
+  const warnings = checkPrismaCounts(result).map((problem) => `PRISMA: ${problem}`);
   return { counts: result, problems: [], warnings };
 }
 

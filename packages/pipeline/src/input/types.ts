@@ -96,15 +96,26 @@ export interface DataProblem {
   found?: string;
 }
 
-/** PRISMA 2020 flow counts (Page et al. 2021). */
+/** PRISMA 2020 flow counts (Page et al. 2021); the optional ones add their boxes when given. */
 export interface PrismaCounts {
   identified: number;
+  /** Optional split of `identified` into databases and registers. */
+  identifiedDatabases?: number;
+  identifiedRegisters?: number;
   duplicatesRemoved: number;
+  /** Optional: removed before screening as ineligible by automation tools, or for other reasons. */
+  automationRemoved?: number;
+  otherRemoved?: number;
   screened: number;
   excludedScreening: number;
+  /** Optional: reports sought for retrieval (default screened − excluded) and not retrieved. */
+  reportsSought?: number;
+  notRetrieved?: number;
   fullTextAssessed: number;
   fullTextExcluded: { reason: string; n: number }[];
   included: number;
+  /** Optional: reports of included studies, when it differs from the number of studies. */
+  includedReports?: number;
 }
 
 /**

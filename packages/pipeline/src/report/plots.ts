@@ -87,8 +87,26 @@ function pooled(a: Analysis): PooledEstimate {
   } as PooledEstimate;
 }
 
+/** A group size as a forest column shows it: whole, or one decimal after a shared-control split. */
+function groupSizeText(n: number | null): string | null {
+  if (n === null) return null;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
 function forestStudy(s: StudyResult): ForestStudy {
-  return { label: s.study, yi: s.yi, ciLower: s.ciLower, ciUpper: s.ciUpper, weight: s.weight };
+  return {
+    label: s.study,
+    yi: s.yi,
+    ciLower: s.ciLower,
+    ciUpper: s.ciUpper,
+    weight: s.weight,
+    columns: { n1: groupSizeText(s.n1), n2: groupSizeText(s.n2) },
+  };
+}
+
+/** True when every study has both group sizes (arm data), so n columns and n-based axes apply. */
+function hasGroupSizes(a: Analysis): boolean {
+  return a.studies.length > 0 && a.studies.every((s) => s.n1 !== null && s.n2 !== null);
 }
 
 /** Forest plot input: studies (by subgroup when --by was given), the pooled estimate, tests. */
@@ -100,6 +118,15 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
     level: a.settings.level,
     title: "Forest plot",
     ...(labels.favours ? { favours: labels.favours } : {}),
+    // Animals per arm, as preclinical forest plots show them (split shared controls as fractions).
+    ...(hasGroupSizes(a)
+      ? {
+          columns: [
+            { key: "n1", header: "n (T)" },
+            { key: "n2", header: "n (C)" },
+          ],
+        }
+      : {}),
   };
   if (a.subgroups !== null) {
     input.subgroups = a.subgroups.groups.map((g) => ({
@@ -193,6 +220,51 @@ export function renderPlots(
       { idPrefix: "funnel", level: a.settings.level },
     ),
   }));
+
+  // Contour-enhanced funnel (Peters et al. 2008, J Clin Epidemiol 61:991): shading marks where a
+  // study would be significant at 10%, 5% and 1% around the null, so missing studies in the
+  // non-significant region point to publication bias rather than other small-study effects.
+  collect.push(() => ({
+    file: "funnel-contour.svg",
+    title: "Contour-enhanced funnel plot",
+    caption:
+      "Effects against their standard errors, shaded where a study would be significant at the 10%, 5% and 1% levels; studies missing only from the unshaded region suggest publication bias.",
+    svg: funnelPlot(
+      {
+        ...scale,
+        studies: a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+        estimate: a.model.estimate,
+        title: "Contour-enhanced funnel plot",
+      },
+      { idPrefix: "funnel-contour", contours: [90, 95, 99], pseudoRegion: false },
+    ),
+  }));
+
+  // For SMD the SE contains g itself, which bends the funnel; the sample-size precision
+  // √(1/n₁ + 1/n₂) does not (Zwetsloot et al. 2017, eLife 6:e24260; Pustejovsky & Rodgers 2019).
+  const smd = a.settings.measure === "SMD" || a.settings.measure === "SMDH";
+  if (smd && hasGroupSizes(a)) {
+    collect.push(() => ({
+      file: "funnel-sample-size.svg",
+      title: "Funnel plot (sample-size precision)",
+      caption:
+        "Standardised mean differences against √(1/n₁ + 1/n₂), which, unlike the SE of an SMD, does not depend on the effect itself; the preferred funnel for SMDs.",
+      svg: funnelPlot(
+        {
+          ...scale,
+          studies: a.studies.map((s) => ({
+            label: s.study,
+            yi: s.yi,
+            se: Math.sqrt(1 / s.n1! + 1 / s.n2!),
+          })),
+          estimate: a.model.estimate,
+          yAxis: "sample-size",
+          title: "Funnel plot (sample-size precision)",
+        },
+        { idPrefix: "funnel-n", level: a.settings.level },
+      ),
+    }));
+  }
 
   collect.push(() => ({
     file: "galbraith.svg",
