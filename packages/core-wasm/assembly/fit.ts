@@ -60,6 +60,10 @@ const StatSumW = 4; // Σ w
 const StatSumW2 = 5; // Σ w²
 const StatTrPV = 6; // tr(PV)
 const StatLogDet = 7; // log det(X'WX)
+const StatWeightsTau2 = 8; // tau² of the weights in wsW (NaN for unit weights)
+const StatQrTau2 = 9; // tau² of the weights of the QR in wsQ, wsR, wsSw (NaN: none this fit)
+const StatTrP0 = 10; // tr(P) at tau² = 0 of this fit's data (NaN until a WLS at tau² = 0 ran)
+const STATS_SIZE = 11;
 
 /** Allocates the fit workspace from the arena (call after the arena was reset). */
 export function prepareFitWorkspace(kMax: i32, pMax: i32): void {
@@ -77,7 +81,7 @@ export function prepareFitWorkspace(kMax: i32, pMax: i32): void {
   wsRinv = allocF64(p * p);
   wsC = allocF64(p);
   wsM = allocF64(p * p);
-  wsStats = allocF64(8);
+  wsStats = allocF64(STATS_SIZE);
 }
 
 /** y'Py of the last weighted least squares (the generalised Q at the last weights). */
@@ -92,20 +96,42 @@ export function lastTrP(): f64 {
 
 function setWeights(vi: usize, k: i32, tau2: f64): void {
   for (let i = 0; i < k; i++) st(wsW, i, 1 / (ld(vi, i) + tau2));
+  st(wsStats, StatWeightsTau2, tau2);
 }
 
 function setUnitWeights(k: i32): void {
   for (let i = 0; i < k; i++) st(wsW, i, 1);
+  st(wsStats, StatWeightsTau2, NaN);
 }
 
-function weightedLeastSquares(y: usize, vi: usize, X: usize, k: i32, p: i32, withTrPP: bool): bool {
+/** tr(P) at tau² = 0 of the data of the last fitKernel call, or NaN (see fitTrPAtZero in TS). */
+export function fitTrPAtZero(): f64 {
+  return ld(wsStats, StatTrP0);
+}
+
+function weightedLeastSquares(
+  y: usize,
+  vi: usize,
+  X: usize,
+  k: i32,
+  p: i32,
+  withTrPP: bool,
+  withLogDet: bool,
+  reuseQR: bool,
+): bool {
   const w = wsW;
   const sw = wsSw;
-  for (let i = 0; i < k; i++) {
-    st(sw, i, Math.sqrt(ld(w, i)));
-    st(wsZ, i, ld(sw, i) * ld(y, i));
+  if (reuseQR) {
+    for (let i = 0; i < k; i++) st(wsZ, i, ld(sw, i) * ld(y, i));
+  } else {
+    for (let i = 0; i < k; i++) {
+      st(sw, i, Math.sqrt(ld(w, i)));
+      st(wsZ, i, ld(sw, i) * ld(y, i));
+    }
+    st(wsStats, StatQrTau2, NaN);
+    if (!weightedQR(X, sw, k, p, wsQ, wsR)) return false;
+    st(wsStats, StatQrTau2, ld(wsStats, StatWeightsTau2));
   }
-  if (!weightedQR(X, sw, k, p, wsQ, wsR)) return false;
   projectOut(wsQ, wsZ, k, p, wsC, wsResid);
   let rss: f64 = 0;
   let rssP: f64 = 0;
@@ -129,19 +155,38 @@ function weightedLeastSquares(y: usize, vi: usize, X: usize, k: i32, p: i32, wit
     sumW2 += wi * wi;
   }
   if (withTrPP) {
+    // entries (a, b) and (a, b + 1) summed in one loop (two independent sums, q_a·w shared)
     for (let a = 0; a < p; a++) {
-      for (let b = a; b < p; b++) {
-        let s: f64 = 0;
-        const qa = column(wsQ, k, a);
+      const qa = column(wsQ, k, a);
+      for (let b = a; b < p; b += 2) {
         const qb = column(wsQ, k, b);
-        for (let i = 0; i < k; i++) s += ld(qa, i) * ld(w, i) * ld(qb, i);
-        st(wsM, a * p + b, s);
-        trPP += a == b ? s * s : 2 * s * s;
+        if (b + 1 < p) {
+          const qb1 = column(wsQ, k, b + 1);
+          let s0: f64 = 0;
+          let s1: f64 = 0;
+          for (let i = 0; i < k; i++) {
+            const t = ld(qa, i) * ld(w, i);
+            s0 += t * ld(qb, i);
+            s1 += t * ld(qb1, i);
+          }
+          st(wsM, a * p + b, s0);
+          trPP += a == b ? s0 * s0 : 2 * s0 * s0;
+          st(wsM, a * p + b + 1, s1);
+          trPP += 2 * s1 * s1;
+        } else {
+          let s: f64 = 0;
+          for (let i = 0; i < k; i++) s += ld(qa, i) * ld(w, i) * ld(qb, i);
+          st(wsM, a * p + b, s);
+          trPP += a == b ? s * s : 2 * s * s;
+        }
       }
     }
   }
-  let logDet: f64 = 0;
-  for (let j = 0; j < p; j++) logDet += 2 * Math.log(ld(wsR, j * p + j));
+  let logDet: f64 = NaN;
+  if (withLogDet) {
+    logDet = 0;
+    for (let j = 0; j < p; j++) logDet += 2 * Math.log(ld(wsR, j * p + j));
+  }
   st(wsStats, StatRss, rss);
   st(wsStats, StatRssP, rssP);
   st(wsStats, StatTrP, trP);
@@ -150,12 +195,13 @@ function weightedLeastSquares(y: usize, vi: usize, X: usize, k: i32, p: i32, wit
   st(wsStats, StatSumW2, sumW2);
   st(wsStats, StatTrPV, trPV);
   st(wsStats, StatLogDet, logDet);
+  if (ld(wsStats, StatWeightsTau2) == 0) st(wsStats, StatTrP0, trP);
   return true;
 }
 
 function logLikelihood(vi: usize, X: usize, k: i32, p: i32, tau2: f64, restricted: bool): f64 {
   setWeights(vi, k, tau2);
-  if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return NaN;
+  if (!weightedLeastSquares(wsYc, vi, X, k, p, false, restricted, false)) return NaN;
   let sumLogV: f64 = 0;
   for (let i = 0; i < k; i++) sumLogV += Math.log(ld(vi, i) + tau2);
   const rss = ld(wsStats, StatRss);
@@ -193,6 +239,8 @@ export function fitKernel(
   if (k < p) return TOO_FEW_STUDIES;
   mean /= <f64>k;
   for (let i = 0; i < k; i++) st(wsYc, i, ld(yi, i) - mean);
+  st(wsStats, StatQrTau2, NaN);
+  st(wsStats, StatTrP0, NaN);
 
   const threshold = ld(control, CTL_THRESHOLD);
   const maxIter = ld(control, CTL_MAX_ITER);
@@ -215,11 +263,11 @@ export function fitKernel(
     return TOO_FEW_STUDIES;
   } else if (method == DL) {
     setWeights(vi, k, 0);
-    if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+    if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
     tau2 = (ld(wsStats, StatRss) - <f64>dfResid) / ld(wsStats, StatTrP);
   } else if (method == HS) {
     setWeights(vi, k, 0);
-    if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+    if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
     tau2 = (ld(wsStats, StatRss) - <f64>k) / ld(wsStats, StatSumW);
   } else if (method == SJ) {
     let tau20 = tau2Init;
@@ -229,11 +277,11 @@ export function fitKernel(
       tau20 /= <f64>k;
     }
     setWeights(vi, k, tau20);
-    if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+    if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
     tau2 = (tau20 * ld(wsStats, StatRss)) / <f64>dfResid;
   } else if (method == PM) {
     setWeights(vi, k, 0);
-    if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+    if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
     if (ld(wsStats, StatRss) < <f64>dfResid) {
       tau2 = 0;
     } else {
@@ -242,7 +290,7 @@ export function fitKernel(
       while (<f64>iterations < maxIter) {
         iterations++;
         setWeights(vi, k, tau2);
-        if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+        if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
         const slope = ld(wsStats, StatRssP);
         const step = slope > 0 ? (ld(wsStats, StatRss) - <f64>dfResid) / slope : 0;
         tau2 += step;
@@ -254,7 +302,7 @@ export function fitKernel(
     }
   } else {
     setUnitWeights(k);
-    if (!weightedLeastSquares(wsYc, vi, X, k, p, false)) return SINGULAR;
+    if (!weightedLeastSquares(wsYc, vi, X, k, p, false, false, false)) return SINGULAR;
     tau2 = (ld(wsStats, StatRss) - ld(wsStats, StatTrPV)) / <f64>dfResid;
     if (method != HE) {
       tau2 = isNaN<f64>(tau2Init) ? max<f64>(0, tau2) : tau2Init;
@@ -263,7 +311,7 @@ export function fitKernel(
       while (<f64>iterations < maxIter) {
         iterations++;
         setWeights(vi, k, tau2);
-        if (!weightedLeastSquares(wsYc, vi, X, k, p, reml)) return SINGULAR;
+        if (!weightedLeastSquares(wsYc, vi, X, k, p, reml, false, false)) return SINGULAR;
         let adj: f64;
         if (method == ML) {
           adj = (ld(wsStats, StatRssP) - ld(wsStats, StatSumW)) / ld(wsStats, StatSumW2);
@@ -274,6 +322,7 @@ export function fitKernel(
         }
         adj *= stepAdj;
         if (isNaN<f64>(adj)) adj = 0;
+        if (tau2 == 0 && adj < 0) adj = -0.0;
         while (tau2 + adj < 0) adj /= 2;
         const previous = tau2;
         tau2 += adj;
@@ -297,8 +346,9 @@ export function fitKernel(
   if (isNaN<f64>(tau2)) return BAD_INPUT;
   if (tau2 < 0) tau2 = 0;
 
+  const reuseQR = ld(wsStats, StatQrTau2) == tau2;
   setWeights(vi, k, tau2);
-  if (!weightedLeastSquares(yi, vi, X, k, p, false)) return SINGULAR;
+  if (!weightedLeastSquares(yi, vi, X, k, p, false, false, reuseQR)) return SINGULAR;
   invertUpper(wsR, p, wsRinv);
   const betaAt = OUT_BETA;
   const vbAt = OUT_BETA + p;
@@ -331,8 +381,9 @@ export function generalizedQ(
   out: usize,
 ): i32 {
   if (k < 1 || p < 1 || k > wsK || p > wsP) return BAD_INPUT;
+  st(wsStats, StatQrTau2, NaN);
   setWeights(vi, k, tau2);
-  if (!weightedLeastSquares(yi, vi, X, k, p, false)) return SINGULAR;
+  if (!weightedLeastSquares(yi, vi, X, k, p, false, false, false)) return SINGULAR;
   st(out, 0, ld(wsStats, StatRss));
   st(out, 1, ld(wsStats, StatRssP));
   st(out, 2, ld(wsStats, StatTrP));

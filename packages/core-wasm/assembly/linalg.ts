@@ -32,24 +32,34 @@ export function weightedQR(X: usize, sw: usize, k: i32, p: i32, q: usize, r: usi
   for (let j = 0; j < p; j++) {
     const qj = column(q, k, j);
     let norm0: f64 = 0;
+    // d: the first dot product of the steps below, q_0'q_j (for j = 0, q_j'q_j = norm0²)
+    let d: f64 = 0;
     for (let i = 0; i < k; i++) {
       const v = ld(sw, i) * ld(X, i * p + j);
       st(qj, i, v);
       norm0 += v * v;
+      d += ld(q, i) * v;
     }
+    if (j == 0) d = norm0;
     norm0 = Math.sqrt(norm0);
     const end = qj + ((<usize>k) << 3);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let l = 0; l < j; l++) {
-        const ql = column(q, k, l);
-        const d = dot(ql, qj, k);
-        st(r, l * p + j, ld(r, l * p + j) + d);
-        for (let pa = ql, pb = qj; pb < end; pa += 8, pb += 8) {
-          store<f64>(pb, load<f64>(pb) - d * load<f64>(pa));
-        }
+    // Two passes of modified Gram-Schmidt against the previous columns: step s projects out
+    // column s mod j; each update of column j is fused with the next step's dot product (after the
+    // last step, with the squared norm): the same operations in the same order as separate loops.
+    for (let s = 0; s < 2 * j; s++) {
+      const l = s < j ? s : s - j;
+      const ql = column(q, k, l);
+      st(r, l * p + j, ld(r, l * p + j) + d);
+      const qn = s + 1 < 2 * j ? column(q, k, s + 1 < j ? s + 1 : s + 1 - j) : qj;
+      let nd: f64 = 0;
+      for (let pa = ql, pb = qj, pn = qn; pb < end; pa += 8, pb += 8, pn += 8) {
+        const v = load<f64>(pb) - d * load<f64>(pa);
+        store<f64>(pb, v);
+        nd += load<f64>(pn) * v;
       }
+      d = nd;
     }
-    const norm = Math.sqrt(dot(qj, qj, k));
+    const norm = Math.sqrt(d);
     if (!(norm0 > 0) || !(norm > RANK_TOLERANCE * norm0) || !isFinite<f64>(norm)) return false;
     st(r, j * p + j, norm);
     const inv = 1 / norm;
@@ -63,11 +73,22 @@ export function projectOut(q: usize, z: usize, k: i32, p: i32, c: usize, resid: 
   for (let i = 0; i < k; i++) st(resid, i, ld(z, i));
   for (let j = 0; j < p; j++) st(c, j, 0);
   const end = resid + ((<usize>k) << 3);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < p; j++) {
-      const qj = column(q, k, j);
-      const d = dot(qj, resid, k);
-      st(c, j, ld(c, j) + d);
+  // two passes; step s projects out column s mod p, its update fused with the next dot product
+  let d = dot(q, resid, k);
+  for (let s = 0; s < 2 * p; s++) {
+    const j = s < p ? s : s - p;
+    const qj = column(q, k, j);
+    st(c, j, ld(c, j) + d);
+    if (s + 1 < 2 * p) {
+      const qn = column(q, k, s + 1 < p ? s + 1 : s + 1 - p);
+      let nd: f64 = 0;
+      for (let pa = qj, pb = resid, pn = qn; pb < end; pa += 8, pb += 8, pn += 8) {
+        const v = load<f64>(pb) - d * load<f64>(pa);
+        store<f64>(pb, v);
+        nd += load<f64>(pn) * v;
+      }
+      d = nd;
+    } else {
       for (let pa = qj, pb = resid; pb < end; pa += 8, pb += 8) {
         store<f64>(pb, load<f64>(pb) - d * load<f64>(pa));
       }

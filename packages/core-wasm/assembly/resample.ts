@@ -5,7 +5,7 @@
  * accumulate) runs inside one call; the workspace is allocated once per call.
  */
 import { BAD_INPUT, FE, OK, OUT_BETA, OUT_TAU2, PM, SINGULAR } from "./contract";
-import { fitKernel, generalizedQ, prepareFitWorkspace } from "./fit";
+import { fitKernel, fitTrPAtZero, generalizedQ, prepareFitWorkspace } from "./fit";
 import { allocF64, allocI32, ld, ldi, st, sti } from "./memory";
 import { nextBelow, nextNormal, nextU32, seedStream } from "./prng";
 
@@ -290,6 +290,10 @@ export function permutationKernel(
 }
 
 function isquared(y: usize, v: usize, X: usize, k: i32, p: i32, method: i32, tau2: f64): f64 {
+  if (method != FE) {
+    const trP0 = fitTrPAtZero();
+    if (!isNaN<f64>(trP0)) return (100 * tau2) / (tau2 + <f64>(k - p) / trP0);
+  }
   if (generalizedQ(y, v, X, k, p, 0, rsQOut) != OK) return NaN;
   if (method == FE) {
     const q = ld(rsQOut, 0);

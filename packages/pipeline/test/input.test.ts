@@ -585,7 +585,12 @@ describe("the bundled example", () => {
   it("reads the optional PRISMA counts and warns, in the diagram's words, when they do not add up", () => {
     const base = JSON.parse(readFileSync(examples("prisma.json"), "utf8"));
     const full = parsePrisma(
-      JSON.stringify({ ...base, identifiedDatabases: 400, identifiedRegisters: 86, notRetrieved: 0 }),
+      JSON.stringify({
+        ...base,
+        identifiedDatabases: 400,
+        identifiedRegisters: 86,
+        notRetrieved: 0,
+      }),
       "p.json",
     );
     expect(full.problems).toEqual([]);

@@ -64,6 +64,10 @@ const StatSumW = 4; // Σ w
 const StatSumW2 = 5; // Σ w²
 const StatTrPV = 6; // tr(PV), V = diag(vi)
 const StatLogDet = 7; // log det(X'WX)
+const StatWeightsTau2 = 8; // tau² of the weights in ws.w (NaN for unit weights)
+const StatQrTau2 = 9; // tau² of the weights of the QR in ws.q, ws.r, ws.sw (NaN: none this fit)
+const StatTrP0 = 10; // tr(P) at tau² = 0 of this fit's data (NaN until a WLS at tau² = 0 ran)
+const STATS_SIZE = 11;
 
 /**
  * Allocates the scratch memory for fits of up to kMax studies and pMax design columns.
@@ -86,7 +90,7 @@ export function createFitWorkspace(kMax: number, pMax: number): FitWorkspace {
     rinv: new Float64Array(p * p),
     c: new Float64Array(p),
     m: new Float64Array(p * p),
-    stats: new Float64Array(8),
+    stats: new Float64Array(STATS_SIZE),
   };
 }
 
@@ -98,16 +102,31 @@ export function fitOutSize(p: number): number {
 /** Sets w_i = 1/(vi + tau2). */
 function setWeights(ws: FitWorkspace, vi: Float64Array, k: number, tau2: number): void {
   for (let i = 0; i < k; i++) ws.w[i] = 1 / (vi[i]! + tau2);
+  ws.stats[StatWeightsTau2] = tau2;
 }
 
 /** Sets w_i = 1 (ordinary least squares, for the HE estimator). */
 function setUnitWeights(ws: FitWorkspace, k: number): void {
   for (let i = 0; i < k; i++) ws.w[i] = 1;
+  ws.stats[StatWeightsTau2] = Number.NaN;
+}
+
+/**
+ * tr(P) at tau² = 0 (W = 1/vi) of the data of the last {@link fitKernel} call, when one of its
+ * weighted least squares ran at tau² = 0 (REML's ll0 check, a fit that ended at 0); NaN otherwise.
+ * Bit-identical to tr(P) of {@link generalizedQ} at tau² = 0 on the same vi and X (tr(P) does not
+ * depend on y), so the bootstrap's I² need not refit.
+ */
+export function fitTrPAtZero(ws: FitWorkspace): number {
+  return ws.stats[StatTrP0]!;
 }
 
 /**
  * Weighted least squares of y on X with the weights in ws.w: fills the QR, the residuals and the
- * scalar statistics y'Py, y'PPy, tr(P), Σw, Σw², tr(PV), log det(X'WX) (and tr(PP) when asked).
+ * scalar statistics y'Py, y'PPy, tr(P), Σw, Σw², tr(PV) (and tr(PP), log det(X'WX) when asked).
+ * With reuseQR the QR (and W^½) already in the workspace are used: the caller has checked that they
+ * were computed from the same X and the same weights (ws.stats[StatQrTau2]), so every number is the
+ * same as with a fresh decomposition.
  *
  * @returns false when X'WX is singular
  */
@@ -119,14 +138,23 @@ function weightedLeastSquares(
   k: number,
   p: number,
   withTrPP: boolean,
+  withLogDet: boolean,
+  reuseQR: boolean,
 ): boolean {
   const w = ws.w;
   const sw = ws.sw;
-  for (let i = 0; i < k; i++) {
-    sw[i] = Math.sqrt(w[i]!);
-    ws.z[i] = sw[i]! * y[i]!;
+  const st = ws.stats;
+  if (reuseQR) {
+    for (let i = 0; i < k; i++) ws.z[i] = sw[i]! * y[i]!;
+  } else {
+    for (let i = 0; i < k; i++) {
+      sw[i] = Math.sqrt(w[i]!);
+      ws.z[i] = sw[i]! * y[i]!;
+    }
+    st[StatQrTau2] = Number.NaN;
+    if (!weightedQR(X, sw, k, p, ws.q, ws.r)) return false;
+    st[StatQrTau2] = st[StatWeightsTau2]!;
   }
-  if (!weightedQR(X, sw, k, p, ws.q, ws.r)) return false;
   projectOut(ws.q, ws.z, k, p, ws.c, ws.resid);
   let rss = 0;
   let rssP = 0;
@@ -149,19 +177,37 @@ function weightedLeastSquares(
     sumW2 += wi * wi;
   }
   if (withTrPP) {
-    // ‖Q'WQ‖²_F, Q'WQ symmetric p×p
+    // ‖Q'WQ‖²_F, Q'WQ symmetric p×p; entries (a, b) and (a, b + 1) summed in one loop (two
+    // independent sums, q_a·w shared)
+    const q = ws.q;
     for (let a = 0; a < p; a++) {
-      for (let b = a; b < p; b++) {
-        let s = 0;
-        for (let i = 0; i < k; i++) s += ws.q[i * p + a]! * w[i]! * ws.q[i * p + b]!;
-        ws.m[a * p + b] = s;
-        trPP += a === b ? s * s : 2 * s * s;
+      for (let b = a; b < p; b += 2) {
+        if (b + 1 < p) {
+          let s0 = 0;
+          let s1 = 0;
+          for (let i = 0; i < k; i++) {
+            const t = q[i * p + a]! * w[i]!;
+            s0 += t * q[i * p + b]!;
+            s1 += t * q[i * p + b + 1]!;
+          }
+          ws.m[a * p + b] = s0;
+          trPP += a === b ? s0 * s0 : 2 * s0 * s0;
+          ws.m[a * p + b + 1] = s1;
+          trPP += 2 * s1 * s1;
+        } else {
+          let s = 0;
+          for (let i = 0; i < k; i++) s += q[i * p + a]! * w[i]! * q[i * p + b]!;
+          ws.m[a * p + b] = s;
+          trPP += a === b ? s * s : 2 * s * s;
+        }
       }
     }
   }
-  let logDet = 0;
-  for (let j = 0; j < p; j++) logDet += 2 * Math.log(ws.r[j * p + j]!);
-  const st = ws.stats;
+  let logDet = Number.NaN;
+  if (withLogDet) {
+    logDet = 0;
+    for (let j = 0; j < p; j++) logDet += 2 * Math.log(ws.r[j * p + j]!);
+  }
   st[StatRss] = rss;
   st[StatRssP] = rssP;
   st[StatTrP] = trP;
@@ -171,6 +217,7 @@ function weightedLeastSquares(
   // For W = I, tr(PV) = Σ v_i (1 - h_i); the loop above weighted it by w_i = 1.
   st[StatTrPV] = trPV;
   st[StatLogDet] = logDet;
+  if (st[StatWeightsTau2]! === 0) st[StatTrP0] = trP;
   return true;
 }
 
@@ -190,7 +237,7 @@ function logLikelihood(
   restricted: boolean,
 ): number {
   setWeights(ws, vi, k, tau2);
-  if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return Number.NaN;
+  if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, restricted, false)) return Number.NaN;
   let sumLogV = 0;
   for (let i = 0; i < k; i++) sumLogV += Math.log(vi[i]! + tau2);
   const rss = ws.stats[StatRss]!;
@@ -258,6 +305,8 @@ export function fitKernel(
   if (k < p) return KernelStatus.TOO_FEW_STUDIES;
   mean /= k;
   for (let i = 0; i < k; i++) ws.yc[i] = yi[i]! - mean;
+  ws.stats[StatQrTau2] = Number.NaN;
+  ws.stats[StatTrP0] = Number.NaN;
 
   const threshold = control[ControlSlot.threshold]!;
   const maxIter = control[ControlSlot.maxIter]!;
@@ -280,11 +329,15 @@ export function fitKernel(
     return KernelStatus.TOO_FEW_STUDIES;
   } else if (method === MethodCode.DL) {
     setWeights(ws, vi, k, 0);
-    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+      return KernelStatus.SINGULAR;
+    }
     tau2 = (ws.stats[StatRss]! - dfResid) / ws.stats[StatTrP]!;
   } else if (method === MethodCode.HS) {
     setWeights(ws, vi, k, 0);
-    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+      return KernelStatus.SINGULAR;
+    }
     tau2 = (ws.stats[StatRss]! - k) / ws.stats[StatSumW]!;
   } else if (method === MethodCode.SJ) {
     let tau20 = tau2Init;
@@ -294,11 +347,15 @@ export function fitKernel(
       tau20 /= k; // var(yi)·(k-1)/k
     }
     setWeights(ws, vi, k, tau20);
-    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+      return KernelStatus.SINGULAR;
+    }
     tau2 = (tau20 * ws.stats[StatRss]!) / dfResid;
   } else if (method === MethodCode.PM) {
     setWeights(ws, vi, k, 0);
-    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+      return KernelStatus.SINGULAR;
+    }
     if (ws.stats[StatRss]! < dfResid) {
       tau2 = 0;
     } else {
@@ -307,7 +364,9 @@ export function fitKernel(
       while (iterations < maxIter) {
         iterations++;
         setWeights(ws, vi, k, tau2);
-        if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+        if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+          return KernelStatus.SINGULAR;
+        }
         const slope = ws.stats[StatRssP]!;
         const step = slope > 0 ? (ws.stats[StatRss]! - dfResid) / slope : 0;
         tau2 += step;
@@ -320,7 +379,9 @@ export function fitKernel(
   } else {
     // HE, and the starting value of ML, REML and EB
     setUnitWeights(ws, k);
-    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+    if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, false, false, false)) {
+      return KernelStatus.SINGULAR;
+    }
     tau2 = (ws.stats[StatRss]! - ws.stats[StatTrPV]!) / dfResid;
     if (method !== MethodCode.HE) {
       tau2 = Number.isNaN(tau2Init) ? Math.max(0, tau2) : tau2Init;
@@ -329,7 +390,9 @@ export function fitKernel(
       while (iterations < maxIter) {
         iterations++;
         setWeights(ws, vi, k, tau2);
-        if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, reml)) return KernelStatus.SINGULAR;
+        if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, reml, false, false)) {
+          return KernelStatus.SINGULAR;
+        }
         const st = ws.stats;
         let adj: number;
         if (method === MethodCode.ML) {
@@ -341,7 +404,10 @@ export function fitKernel(
         }
         adj *= stepAdj;
         if (Number.isNaN(adj)) adj = 0;
-        // step halving only to keep tau² >= 0 (metafor); ends at most after ~1075 halvings
+        // step halving only to keep tau² >= 0 (metafor); ends at most after ~1075 halvings. From
+        // tau² = 0 every negative step halves down to -0 (the smallest subnormal halves to -0),
+        // so that case goes there at once.
+        if (tau2 === 0 && adj < 0) adj = -0;
         while (tau2 + adj < 0) adj /= 2;
         const previous = tau2;
         tau2 += adj;
@@ -366,9 +432,14 @@ export function fitKernel(
   if (Number.isNaN(tau2)) return KernelStatus.BAD_INPUT;
   if (tau2 < 0) tau2 = 0;
 
-  // Final weighted least squares at the estimate, with the uncentred outcomes.
+  // Final weighted least squares at the estimate, with the uncentred outcomes. The QR of the last
+  // weighted least squares is reused when it was taken at this tau² (the ll0 check's likelihood at
+  // the estimate; an estimate that stayed at 0), as only y differs.
+  const reuseQR = ws.stats[StatQrTau2]! === tau2;
   setWeights(ws, vi, k, tau2);
-  if (!weightedLeastSquares(ws, yi, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+  if (!weightedLeastSquares(ws, yi, vi, X, k, p, false, false, reuseQR)) {
+    return KernelStatus.SINGULAR;
+  }
   invertUpper(ws.r, p, ws.rinv);
   const betaAt = FitOutSlot.beta;
   const vbAt = FitOutSlot.beta + p;
@@ -411,8 +482,9 @@ export function generalizedQ(
   out: Float64Array,
 ): number {
   if (k < 1 || p < 1 || k > ws.kMax || p > ws.pMax) return KernelStatus.BAD_INPUT;
+  ws.stats[StatQrTau2] = Number.NaN;
   setWeights(ws, vi, k, tau2);
-  if (!weightedLeastSquares(ws, yi, vi, X, k, p, false)) return KernelStatus.SINGULAR;
+  if (!weightedLeastSquares(ws, yi, vi, X, k, p, false, false, false)) return KernelStatus.SINGULAR;
   out[0] = ws.stats[StatRss]!;
   out[1] = ws.stats[StatRssP]!;
   out[2] = ws.stats[StatTrP]!;

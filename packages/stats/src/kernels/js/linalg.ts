@@ -31,24 +31,32 @@ export function weightedQR(
   for (let a = 0; a < p * p; a++) r[a] = 0;
   for (let j = 0; j < p; j++) {
     let norm0 = 0;
+    // dot: the first dot product of the steps below, q_0'q_j (for j = 0, q_j'q_j = norm0²)
+    let dot = 0;
     for (let i = 0; i < k; i++) {
       const v = sw[i]! * X[i * p + j]!;
       q[i * p + j] = v;
       norm0 += v * v;
+      dot += q[i * p]! * v;
     }
+    if (j === 0) dot = norm0;
     norm0 = Math.sqrt(norm0);
-    // Two passes of modified Gram-Schmidt against the previous columns.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let l = 0; l < j; l++) {
-        let dot = 0;
-        for (let i = 0; i < k; i++) dot += q[i * p + l]! * q[i * p + j]!;
-        r[l * p + j] = r[l * p + j]! + dot;
-        for (let i = 0; i < k; i++) q[i * p + j] = q[i * p + j]! - dot * q[i * p + l]!;
+    // Two passes of modified Gram-Schmidt against the previous columns: step s projects out
+    // column s mod j; each update of column j is fused with the next step's dot product (after the
+    // last step, with the squared norm): the same operations in the same order as separate loops.
+    for (let s = 0; s < 2 * j; s++) {
+      const l = s < j ? s : s - j;
+      r[l * p + j] = r[l * p + j]! + dot;
+      const n = s + 1 < 2 * j ? (s + 1 < j ? s + 1 : s + 1 - j) : j;
+      let next = 0;
+      for (let i = 0; i < k; i++) {
+        const v = q[i * p + j]! - dot * q[i * p + l]!;
+        q[i * p + j] = v;
+        next += q[i * p + n]! * v;
       }
+      dot = next;
     }
-    let norm = 0;
-    for (let i = 0; i < k; i++) norm += q[i * p + j]! * q[i * p + j]!;
-    norm = Math.sqrt(norm);
+    const norm = Math.sqrt(dot);
     if (!(norm0 > 0) || !(norm > RANK_TOLERANCE * norm0) || !Number.isFinite(norm)) return false;
     r[j * p + j] = norm;
     const inv = 1 / norm;
@@ -71,11 +79,22 @@ export function projectOut(
 ): void {
   for (let i = 0; i < k; i++) resid[i] = z[i]!;
   for (let j = 0; j < p; j++) c[j] = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < p; j++) {
-      let dot = 0;
-      for (let i = 0; i < k; i++) dot += q[i * p + j]! * resid[i]!;
-      c[j] = c[j]! + dot;
+  // two passes; step s projects out column s mod p, its update fused with the next dot product
+  let dot = 0;
+  for (let i = 0; i < k; i++) dot += q[i * p]! * resid[i]!;
+  for (let s = 0; s < 2 * p; s++) {
+    const j = s < p ? s : s - p;
+    c[j] = c[j]! + dot;
+    if (s + 1 < 2 * p) {
+      const n = s + 1 < p ? s + 1 : s + 1 - p;
+      let next = 0;
+      for (let i = 0; i < k; i++) {
+        const v = resid[i]! - dot * q[i * p + j]!;
+        resid[i] = v;
+        next += q[i * p + n]! * v;
+      }
+      dot = next;
+    } else {
       for (let i = 0; i < k; i++) resid[i] = resid[i]! - dot * q[i * p + j]!;
     }
   }

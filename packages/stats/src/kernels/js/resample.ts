@@ -18,6 +18,7 @@ import {
   type FitWorkspace,
   fitKernel,
   fitOutSize,
+  fitTrPAtZero,
   generalizedQ,
 } from "./fit.js";
 import { createPrng, nextBelow, nextNormal, nextU32, type PrngState, seedStream } from "./prng.js";
@@ -320,6 +321,8 @@ export function permutationKernel(
  * I² (percent) of a fit with tau2 on (y, v, X): 100·tau²/(tau² + ṽ), ṽ = (k - p)/tr(P), P at
  * W = 1/vi (Higgins & Thompson 2002; metafor's generalisation to meta-regression); for FE
  * (method 0) 100·max(0, (Q - (k - p))/Q). NaN when the weighted fit at tau² = 0 fails.
+ * Call right after the fit of (y, v, X): tr(P) at tau² = 0 is taken from that fit when it has it
+ * (the ll0 check, a fit ending at 0), the same number a fresh weighted fit gives.
  */
 function isquared(
   ws: ResampleWorkspace,
@@ -331,6 +334,10 @@ function isquared(
   method: number,
   tau2: number,
 ): number {
+  if (method !== MethodCode.FE) {
+    const trP0 = fitTrPAtZero(ws.fit);
+    if (!Number.isNaN(trP0)) return (100 * tau2) / (tau2 + (k - p) / trP0);
+  }
   if (generalizedQ(ws.fit, y, v, X, k, p, 0, ws.qOut) !== KernelStatus.OK) return Number.NaN;
   if (method === MethodCode.FE) {
     const q = ws.qOut[0]!;
