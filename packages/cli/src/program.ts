@@ -161,8 +161,8 @@ Examples:
       'column mapping from a JSON file, e.g. --config columns.json holding {"columns": {"m1i": "Mean T"}}',
     )
     .option(
-      "--prisma <file.json>",
-      "PRISMA 2020 flow counts for the flow diagram, e.g. --prisma prisma.json",
+      "--prisma <file.json|counts>",
+      "PRISMA 2020 flow counts for the flow diagram: a JSON file, or the counts inline, e.g. --prisma prisma.json or --prisma identified=486,duplicatesRemoved=131,screened=355,excludedScreening=287,fullTextAssessed=68,fullTextExcluded.no control group=46,included=22 (optional: identifiedDatabases, identifiedRegisters, automationRemoved, otherRemoved, reportsSought, notRetrieved, includedReports)",
     )
     .option(
       "--quiet",

@@ -133,6 +133,18 @@ describe("help and version", () => {
     expect(perm.code).toBe(2);
     expect(perm.stderr).toMatch(/--permutations expects a whole number of 1 or more/);
   });
+
+  it("--permutations exact with too many arrangements is bad input, with what to ask instead", async () => {
+    const rows = Array.from(
+      { length: 22 },
+      (_, i) => `S${i + 1},${10 + (i % 7) * 0.5},2,${8 + (i % 5)},7,2.5,${8 + (i % 3)}`,
+    );
+    write("k22.csv", `${HEADER}\n${rows.join("\n")}\n`);
+    const run = await pooled(["analyze", "k22.csv", "--permutations", "exact", "--out", "r"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--permutations exact: .*4\.19e\+6 refits.*e\.g\. 10000/);
+    expect(existsSync(join(dir, "r"))).toBe(false);
+  });
 });
 
 describe("bad files: exit 2, every problem as file:row:column, no report", () => {

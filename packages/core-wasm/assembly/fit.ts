@@ -94,6 +94,14 @@ export function lastTrP(): f64 {
   return ld(wsStats, StatTrP);
 }
 
+/** Whether X (row-major k×p) has full column rank: buildDesign's unweighted QR check (see TS). */
+export function designHasFullRank(X: usize, k: i32, p: i32): bool {
+  if (k < 1 || p < 1 || k > wsK || p > wsP) return false;
+  st(wsStats, StatQrTau2, NaN);
+  for (let i = 0; i < k; i++) st(wsSw, i, 1);
+  return weightedQR(X, wsSw, k, p, wsQ, wsR);
+}
+
 function setWeights(vi: usize, k: i32, tau2: f64): void {
   for (let i = 0; i < k; i++) st(wsW, i, 1 / (ld(vi, i) + tau2));
   st(wsStats, StatWeightsTau2, tau2);

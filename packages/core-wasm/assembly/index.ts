@@ -9,6 +9,7 @@
 import { fitKernel, generalizedQ, prepareFitWorkspace } from "./fit";
 import { allocF64, resetArena, st } from "./memory";
 import { nextBelow, nextNormal, nextU32, nextUniform, seedStream } from "./prng";
+import { prepareRefitWorkspace, refitKernel } from "./refit";
 import { bootstrapKernel, permutationKernel, prepareResampleWorkspace } from "./resample";
 
 /** Allocates `bytes` bytes (16-byte aligned) in the current arena. */
@@ -82,6 +83,26 @@ export function bootstrap(
 ): i32 {
   prepareResampleWorkspace(kMax, p);
   return bootstrapKernel(yi, vi, X, k, p, method, control, rctl, from, members, fitted, sdev, out);
+}
+
+/**
+ * Refits the model on many subsets of its studies in one call (leave-one-out, influence,
+ * cumulative, Baujat): see refitKernel in kernels/js/refit.ts and kernels/refit-contract.ts.
+ */
+export function refit(
+  yi: usize,
+  vi: usize,
+  X: usize,
+  k: i32,
+  p: i32,
+  method: i32,
+  control: usize,
+  rctl: usize,
+  subsets: usize,
+  out: usize,
+): i32 {
+  prepareRefitWorkspace(k, p);
+  return refitKernel(yi, vi, X, k, p, method, control, rctl, subsets, out);
 }
 
 /**

@@ -49,6 +49,18 @@ export interface CoreExports {
     sdev: number,
     out: number,
   ): number;
+  refit(
+    yi: number,
+    vi: number,
+    X: number,
+    k: number,
+    p: number,
+    method: number,
+    control: number,
+    rctl: number,
+    subsets: number,
+    out: number,
+  ): number;
   prngFill(seed: number, stream: number, kind: number, bound: number, n: number, out: number): void;
   allocDoubles(n: number): number;
 }

@@ -5,6 +5,7 @@
  */
 import {
   begg,
+  cumulative,
   egger,
   escalc,
   leaveOneOut,
@@ -389,6 +390,32 @@ describe("values are the stats engine's, unchanged", () => {
     expect(a.leaveOneOut!.map((r) => r.estimate)).toEqual(
       leaveOneOut(model).studies.map((r) => r.estimate),
     );
+    // Cumulative by year (the example has a year column): entry order and every step's fit.
+    const years = bbb.rows.map((r) => r.year!);
+    const cumul = cumulative(model, { order: years });
+    expect(a.cumulative!.map((r) => r.study)).toEqual(cumul.steps.map((r) => r.study));
+    expect(a.cumulative!.map((r) => r.estimate)).toEqual(cumul.steps.map((r) => r.estimate));
+    expect(a.cumulative!.map((r) => r.year)).toEqual([...years].sort((x, y) => x - y));
+    expect(a.cumulative!.map((r) => r.k)).toEqual(years.map((_, i) => i + 1));
+    expect(a.cumulative!.at(-1)!.estimate).toBeCloseTo(a.model.estimate, 12);
+  });
+
+  test("cumulative analysis: none without a year column; skipped with the rows named when a year is missing", () => {
+    const noYear: StudyTable = {
+      ...bbb,
+      columns: { ...bbb.columns, fields: { ...bbb.columns.fields, year: undefined } },
+      rows: bbb.rows.map(({ year: _year, ...r }) => r),
+    };
+    expect(analyze(noYear, {}).cumulative).toBeNull();
+    const gap: StudyTable = {
+      ...bbb,
+      rows: bbb.rows.map((r, i) => (i === 2 ? { ...r, year: undefined } : r)),
+    };
+    const a = analyze(gap, {});
+    expect(a.cumulative).toBeNull();
+    expect(a.warnings).toContain(
+      `Cumulative meta-analysis by year skipped: no year in row ${bbb.rows[2]!.row}.`,
+    );
   });
 
   test("a k < 10 z-test analysis warns to consider Knapp-Hartung", () => {
@@ -406,6 +433,21 @@ describe("values are the stats engine's, unchanged", () => {
     expect(a.leaveOneOut).toBeNull();
     expect(a.model.k).toBe(2);
     expect(a.warnings.some((w) => w.includes("at least 3"))).toBe(true);
+  });
+
+  test("one study per subgroup: the common-tau² test is null with a warning, the rest stands", () => {
+    const rows = bbb.rows
+      .filter((r) => !r.controlGroup)
+      .slice(0, 4)
+      .map((r, i) => ({ ...r, extra: { ...r.extra, lab: `lab ${i + 1}` } }));
+    const a = analyze({ ...bbb, rows }, { by: "lab" });
+    expect(a.subgroups!.groups.map((g) => g.k)).toEqual([1, 1, 1, 1]);
+    const [separate, common] = a.subgroups!.tests;
+    expect(separate!.Q).toBeGreaterThan(0);
+    expect(common).toMatchObject({ type: "common-tau2", Q: null, p: null });
+    expect(a.warnings.some((w) => w.startsWith("The test with a common tau² could not"))).toBe(
+      true,
+    );
   });
 });
 

@@ -183,6 +183,15 @@ describe("plain-language summary", () => {
     }
   });
 
+  test("only files named *.simulated.* are called simulated; the report shows no folders", () => {
+    const real = analyze({ ...bbb, source: "/home/me/demo_example/my-review.tsv" }, {});
+    expect(real.source).toBe("my-review.tsv");
+    expect(laySummary(real).paragraphs.join(" ")).not.toMatch(/simulated/);
+    const windows = analyze({ ...bbb, source: "C:\\reviews\\sci.simulated.csv" }, {});
+    expect(windows.source).toBe("sci.simulated.csv");
+    expect(laySummary(windows).paragraphs.join(" ")).toMatch(/simulated/);
+  });
+
   test("a null result is described as such; small-study effects trigger their caveat", () => {
     const rows = bbb.rows.filter((r) =>
       ["Lankford 2017", "Zhou 2017", "Wang 2016b (100 µg)", "Wang 2016b (120 µg)"].includes(
@@ -195,12 +204,15 @@ describe("plain-language summary", () => {
       "cannot rule out that the treatment makes no difference",
     );
     expect(laySummary(weak).sections.at(-1)!.text).toContain("fewer than 10 experiments");
-    // The SMD example has a trim-and-fill adjustment and Egger p < 0.1 on its data.
+    // For SMDs the caveat follows the sample-size Egger test, not the SE-based one (whose
+    // predictor contains g itself): on the cytokine example they disagree.
     const smd = analyze(il1b, { measure: "SMD" });
     const text = laySummary(smd)
       .sections.map((s) => s.text)
       .join(" ");
-    if (smd.bias!.egger!.p < 0.1)
+    const sampleSizeP = smd.bias!.eggerSampleSize!.p;
+    expect(sampleSizeP).not.toBe(smd.bias!.egger!.p);
+    if (sampleSizeP < 0.1)
       expect(text).toContain("Smaller experiments tended to show bigger effects");
     else expect(text).toContain("no clear sign");
     expect(text).toMatch(/moderate|large|small/);

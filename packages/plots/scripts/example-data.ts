@@ -239,15 +239,19 @@ export function subgroupForestExample(
       pooled: { ...pooledOf(g.model, `Subtotal (k = ${g.k})`, false), test: undefined },
     })),
     pooled: [pooledOf(re)],
-    subgroupTests: result.tests
-      .filter((t) => t.p !== null)
-      .map((t) => ({
-        label: `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
-        Q: t.statistic,
-        df: t.df,
-        df2: t.type === "common-tau2" ? t.df2 : null,
-        p: t.p as number,
-      })),
+    subgroupTests: result.tests.flatMap((t) =>
+      t.statistic === null || t.p === null
+        ? []
+        : [
+            {
+              label: `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
+              Q: t.statistic,
+              df: t.df,
+              df2: t.type === "common-tau2" ? t.df2 : null,
+              p: t.p,
+            },
+          ],
+    ),
     notes: ["SIMULATED example data."],
   };
 }

@@ -10,7 +10,7 @@ export { forestPlot, sortStudies } from "./forest.js";
 export { fmt, fmtHeterogeneity, fmtP, percentagesToTotal, plural } from "./format.js";
 export { funnelPlot } from "./funnel.js";
 export { galbraithPlot } from "./galbraith.js";
-export { leaveOneOutPlot } from "./leave-one-out.js";
+export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
 export { checkPrismaCounts, prismaPlot } from "./prisma.js";
 export { type Judgement, parseJudgement, riskOfBiasPlot } from "./risk-of-bias.js";
 export { logTicks, makeScale, niceTicks, type Scale, type Tick } from "./scale.js";

@@ -1,4 +1,7 @@
-/** Leave-one-out forest plot: the pooled estimate with each study omitted in turn. */
+/**
+ * Leave-one-out forest plot (the pooled estimate with each study omitted in turn) and its twin, the
+ * cumulative forest plot (the pooled estimate as studies are added one by one in a given order).
+ */
 
 import { type LayoutRow, renderForestLayout } from "./forest-layout.js";
 import { fmt, fmtEstimateCi, plural } from "./format.js";
@@ -43,13 +46,22 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
     className: "overall-pooled",
   });
   const k = input.rows.length;
+  const cumulative = input.kind === "cumulative";
+  const fullText = fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log);
+  const order = input.orderedBy === undefined ? "in the given order" : `by ${input.orderedBy}`;
   return renderForestLayout({
-    title: input.title ?? `Leave-one-out analysis (${plural(k, "study")})`,
+    title:
+      input.title ??
+      (cumulative
+        ? `Cumulative meta-analysis (${plural(k, "step")})`
+        : `Leave-one-out analysis (${plural(k, "study")})`),
     showTitle: Boolean(input.title),
-    desc: `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log)}.`,
-    idPrefix: options.idPrefix ?? "pooled-leave-one-out",
+    desc: cumulative
+      ? `Cumulative forest plot: the pooled ${measure} recomputed ${plural(k, "time")} as the studies are added one at a time ${order}, each row including every study above it; the dashed line marks the estimate with every study, ${fullText}.`
+      : `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fullText}.`,
+    idPrefix: options.idPrefix ?? (cumulative ? "pooled-cumulative" : "pooled-leave-one-out"),
     fontSize: options.fontSize ?? 12,
-    leftColumns: [{ header: "Omitted study", align: "left" }],
+    leftColumns: [{ header: cumulative ? "Study added" : "Omitted study", align: "left" }],
     rightColumns: [
       { header: `${measure} [${level}% CI]`, align: "right" },
       ...(hasTau2 ? [{ header: "τ²", align: "right" as const }] : []),
@@ -65,4 +77,15 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
     maxLabelWidth: options.maxLabelWidth ?? 220,
     guides: [{ value: full.estimate, className: "full-estimate-line" }],
   });
+}
+
+/**
+ * Cumulative forest plot: row i is the model of the first i studies in the given order.
+ * @example cumulativePlot({ rows, full, measure: "MD", orderedBy: "publication year" })
+ */
+export function cumulativePlot(
+  input: Omit<LeaveOneOutInput, "kind">,
+  options: ForestOptions = {},
+): string {
+  return leaveOneOutPlot({ ...input, kind: "cumulative" }, options);
 }

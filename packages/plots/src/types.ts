@@ -238,7 +238,7 @@ export interface BaujatInput {
 /** Leave-one-out forest plot. */
 export interface LeaveOneOutInput extends EffectScale {
   rows: {
-    /** The omitted study. */
+    /** The omitted study (leave-one-out), or the study added at this step (cumulative). */
     label: string;
     estimate: number;
     ciLower: number;
@@ -252,6 +252,13 @@ export interface LeaveOneOutInput extends EffectScale {
   favours?: FavoursLabels;
   title?: string;
   level?: number;
+  /**
+   * What the rows are: each study omitted in turn (default), or the studies entered one by one in
+   * a given order, e.g. by year (cumulative meta-analysis, Lau et al. 1992).
+   */
+  kind?: "leave-one-out" | "cumulative";
+  /** Cumulative only: what the order is, for the description, e.g. "publication year". */
+  orderedBy?: string;
 }
 
 /** SYRCLE risk-of-bias items (Hooijmans et al. 2014), in the tool's order. */

@@ -3,6 +3,7 @@ import * as ex from "../scripts/example-data.js";
 import {
   baujatPlot,
   bubblePlot,
+  cumulativePlot,
   funnelPlot,
   galbraithPlot,
   leaveOneOutPlot,
@@ -189,6 +190,15 @@ describe("leaveOneOutPlot", () => {
     expect(d[1][0]).toBeCloseTo(x(input.full.estimate), 1);
     const guide = findAll(svg, hasClass("full-estimate-line"))[0];
     expect(Number(guide.attrs.x1)).toBeCloseTo(x(input.full.estimate), 1);
+  });
+
+  it("as a cumulative plot: the same geometry, its own header, title and description", () => {
+    const cumulative = cumulativePlot({ ...input, title: undefined, orderedBy: "year" });
+    expect(findAll(titled(cumulative), hasClass("study-row"))).toHaveLength(input.rows.length);
+    expect(cumulative).toContain("Study added");
+    expect(cumulative).not.toContain("Omitted study");
+    expect(cumulative).toMatch(/<title[^>]*>Cumulative meta-analysis \(\d+ steps\)<\/title>/);
+    expect(cumulative).toMatch(/<desc[^>]*>Cumulative forest plot: .* added one at a time by year/);
   });
 });
 

@@ -178,6 +178,29 @@ describe("arrangement counts", () => {
       PooledError,
     );
   });
+
+  it('refuses "exact" beyond 2^20 arrangements (k = 21 sign flips); a numeric request runs', async () => {
+    const fit = (k: number) =>
+      rma(
+        {
+          yi: Array.from({ length: k }, (_, i) => Math.cos(i) * 0.4 + 0.2),
+          vi: Array.from({ length: k }, (_, i) => 0.03 + (i % 5) * 0.01),
+        },
+        { method: "DL" },
+      );
+    await expect(permutationTest(fit(21), { iterations: "exact" })).rejects.toMatchObject({
+      code: "TOO_MANY_ARRANGEMENTS",
+      message: expect.stringMatching(/2\.10e\+6 refits .* random permutations instead/),
+    });
+    // A numeric request bounds the work itself: 2^21 iterations asked means exact enumeration.
+    const controller = new AbortController();
+    const run = permutationTest(fit(21), {
+      iterations: 2 ** 21,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ code: "CANCELLED" });
+  });
 });
 
 describe("permutation invariants (property tests)", () => {

@@ -114,6 +114,19 @@ for (const backend of testBackends) {
       );
     });
 
+    it("one study per subgroup: no common-tau² test (null, with the reason), the rest stands", () => {
+      const res = subgroups(
+        { yi: [0.1, 0.5, 0.3, 0.8], vi: [0.02, 0.03, 0.05, 0.04] },
+        ["a", "b", "c", "d"],
+        { method: "REML", backend },
+      );
+      expect(res.groups.map((g) => g.k)).toEqual([1, 1, 1, 1]);
+      const [separate, common] = res.tests;
+      expect(separate!.statistic).toBeGreaterThan(0);
+      expect(common).toMatchObject({ type: "common-tau2", statistic: null, p: null, tau2: null });
+      if (common!.type === "common-tau2") expect(common!.unavailable).toMatch(/at least 5 studies/);
+    });
+
     it("fits a one-study level under Knapp-Hartung with the z test, and says so", () => {
       const res = subgroups(
         { yi: [0.1, 0.5, 0.3, 0.8], vi: [0.02, 0.03, 0.05, 0.04] },

@@ -187,6 +187,12 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
       return EXIT.FAILURE;
     }
     const code = (error as { code?: unknown }).code;
+    if (code === "TOO_MANY_ARRANGEMENTS") {
+      io.stderr.write(
+        `pooled: --permutations exact: ${(error as Error).message}\nno report was written.\n`,
+      );
+      return EXIT.BAD_INPUT;
+    }
     if (code === "INPUT") {
       io.stderr.write(`${file}: ${(error as Error).message}\nno report was written.\n`);
       return EXIT.BAD_INPUT;

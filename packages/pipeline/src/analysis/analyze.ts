@@ -6,6 +6,7 @@
 import {
   baujat,
   begg,
+  cumulative,
   type EscalcData,
   egger,
   escalc,
@@ -32,6 +33,7 @@ import {
 import { type AnalysisColumn, AnalysisInputError, analysisColumn } from "./columns.js";
 import {
   beggResult,
+  cumulativeRows,
   eggerResult,
   finite,
   leaveOneOutRows,
@@ -218,6 +220,8 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
     const groups = byColumn.values as string[];
     const result = subgroups({ yi, vi }, groups, { ...fitOptions, labels });
     subgroupBlock = subgroupsResult(byColumn.header, result);
+    for (const t of result.tests)
+      if (t.type === "common-tau2" && t.unavailable !== undefined) warnings.push(t.unavailable);
     for (const g of result.groups) {
       for (const note of g.model.notes)
         if (!note.startsWith("Only ")) warnings.push(`Subgroup "${g.level}": ${note}`);
@@ -252,6 +256,7 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
   let bias: BiasResult | null = null;
   let loo: Analysis["leaveOneOut"] = null;
   let baujatPoints: Analysis["baujat"] = null;
+  let cumulativeSteps: Analysis["cumulative"] = null;
   if (k >= MIN_STUDIES_SENSITIVITY) {
     bias = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
     bias.egger = attempt("Egger's regression test", warnings, () =>
@@ -272,6 +277,7 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
       warnings.push(...result.notes);
       return leaveOneOutRows(result);
     });
+    cumulativeSteps = cumulativeByYear(table, model, warnings);
     baujatPoints = attempt("Baujat plot data", warnings, () =>
       baujat(model).points.map((p) => ({
         study: p.study,
@@ -292,7 +298,7 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
   const analysis: Analysis = {
     tool: "pooled",
     schemaVersion: 1,
-    source: table.source,
+    source: baseName(table.source),
     settings,
     studies,
     model: modelResult(model),
@@ -300,6 +306,7 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
     regression: regressionBlock,
     bias,
     leaveOneOut: loo,
+    cumulative: cumulativeSteps,
     baujat: baujatPoints,
     permutation: null,
     bootstrap: null,
@@ -423,4 +430,35 @@ function groupSize(
 ): number | null {
   const n = values?.[i];
   return typeof n === "number" && Number.isFinite(n) ? n : null;
+}
+
+/** "C:\data\bbb.csv" or "/home/me/bbb.csv" -> "bbb.csv". */
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1) || path;
+}
+
+/**
+ * Cumulative meta-analysis by year when the file has a year column (ties in file order). A study
+ * without a year makes the order undefined, so the analysis is skipped with a warning naming the
+ * rows rather than guessing where they belong.
+ */
+function cumulativeByYear(
+  table: StudyTable,
+  model: RmaResult,
+  warnings: string[],
+): Analysis["cumulative"] {
+  if (table.columns.fields.year === undefined) return null;
+  const missing = table.rows.filter((r) => r.year === undefined).map((r) => r.row);
+  if (missing.length > 0) {
+    warnings.push(
+      `Cumulative meta-analysis by year skipped: no year in row${missing.length === 1 ? "" : "s"} ${missing.join(", ")}.`,
+    );
+    return null;
+  }
+  const years = table.rows.map((r) => r.year!);
+  return attempt("Cumulative meta-analysis", warnings, () => {
+    const result = cumulative(model, { order: years });
+    warnings.push(...result.notes);
+    return cumulativeRows(result, years);
+  });
 }

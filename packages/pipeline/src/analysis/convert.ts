@@ -5,6 +5,7 @@
  */
 import type {
   BeggResult,
+  CumulativeResult,
   EggerResult,
   LeaveOneOutResult,
   RmaResult,
@@ -13,6 +14,7 @@ import type {
 } from "@pooled/stats";
 import type {
   BiasResult,
+  CumulativeResultRow,
   LeaveOneOutResultRow,
   ModelResult,
   RegressionResult,
@@ -169,15 +171,34 @@ export function trimFillResult(tf: TrimFillResult): NonNullable<BiasResult["trim
 }
 
 export function leaveOneOutRows(result: LeaveOneOutResult): LeaveOneOutResultRow[] {
-  return result.studies.map((r) => ({
+  return result.studies.map((r) => summaryRowJson(r, result.method));
+}
+
+/** Cumulative steps in contract form, each with the year of the study added. */
+export function cumulativeRows(
+  result: CumulativeResult,
+  years: readonly number[],
+): CumulativeResultRow[] {
+  return result.steps.map((r, step) => ({
+    ...summaryRowJson(r, result.method),
+    year: years[result.order[step]!]!,
+    k: step + 1,
+  }));
+}
+
+function summaryRowJson(
+  r: LeaveOneOutResult["studies"][number],
+  method: LeaveOneOutResult["method"],
+): LeaveOneOutResultRow {
+  return {
     study: r.study,
     estimate: finite(r.estimate),
     se: finite(r.se),
     ciLower: finite(r.ciLower),
     ciUpper: finite(r.ciUpper),
-    tau2: result.method === "FE" ? null : finite(r.tau2),
+    tau2: method === "FE" ? null : finite(r.tau2),
     I2: finite(r.I2),
     p: finite(r.p),
     Q: finite(r.Q),
-  }));
+  };
 }

@@ -265,6 +265,13 @@ export interface LeaveOneOutResultRow {
   Q: number | null;
 }
 
+/** One step of the cumulative meta-analysis: the study added, its year, the model so far. */
+export interface CumulativeResultRow extends LeaveOneOutResultRow {
+  year: number;
+  /** Studies in the model at this step. */
+  k: number;
+}
+
 /** Permutation test (Higgins & Thompson 2004), when --permutations was given. */
 export interface PermutationResultJson {
   /** The seed given (exact enumeration draws nothing, but the seed is still echoed). */
@@ -330,6 +337,7 @@ export interface Analysis {
   /** Extra: schema and tool identification. */
   tool: "pooled";
   schemaVersion: 1;
+  /** The data file's name without its folders (the report never reveals where it lived). */
   source: string;
   settings: AnalysisSettings;
   studies: StudyResult[];
@@ -338,6 +346,11 @@ export interface Analysis {
   regression: RegressionResult | null;
   bias: BiasResult | null;
   leaveOneOut: LeaveOneOutResultRow[] | null;
+  /**
+   * Extra, when the file has a year column: cumulative meta-analysis (Lau et al. 1992), studies
+   * entered by year (ties in file order); row i is the model of the first i studies.
+   */
+  cumulative: CumulativeResultRow[] | null;
   /** Extra (k >= 3): Baujat plot coordinates per study (Baujat et al. 2002), input order. */
   baujat: { study: string; heterogeneity: number; influence: number | null }[] | null;
   permutation: PermutationResultJson | null;

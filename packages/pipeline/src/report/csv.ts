@@ -185,3 +185,38 @@ export function leaveOneOutCsv(a: Analysis): string | null {
     ]),
   );
 }
+
+/** Cumulative meta-analysis by year: one row per step, the study added and the model so far. */
+export function cumulativeCsv(a: Analysis): string | null {
+  if (a.cumulative === null) return null;
+  return toCsv(
+    [
+      "step",
+      "study_added",
+      "year",
+      "k",
+      "estimate",
+      "se",
+      "ci_lower",
+      "ci_upper",
+      "p",
+      "tau2",
+      "I2_percent",
+      "Q",
+    ],
+    a.cumulative.map((r, i) => [
+      i + 1,
+      r.study,
+      r.year,
+      r.k,
+      r.estimate,
+      r.se,
+      r.ciLower,
+      r.ciUpper,
+      r.p,
+      r.tau2,
+      r.I2,
+      r.Q,
+    ]),
+  );
+}

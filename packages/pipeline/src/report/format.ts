@@ -64,3 +64,12 @@ export function testName(test: "z" | "knha"): string {
 export function digitsFor(measure: Measure): number {
   return measure === "NMD" ? 1 : 2;
 }
+
+/**
+ * True for data files named as simulated (the bundled examples: "*.simulated.csv"). The report
+ * then says so plainly; the convention is on the name's ending only, so a folder or file merely
+ * called "example" or "demo" is never labelled simulated.
+ */
+export function isSimulatedSource(source: string): boolean {
+  return /\.simulated\.[a-z0-9]+$/i.test(source);
+}

@@ -5,7 +5,7 @@
 import type { Analysis } from "../analysis/types.js";
 import { SYRCLE_ITEMS, type SyrcleItem } from "../input/types.js";
 import { analysisDocument, type Block } from "./document.js";
-import { fmt, fmtPercent } from "./format.js";
+import { fmt, fmtPercent, isSimulatedSource } from "./format.js";
 import type { LaySummary } from "./lay-summary.js";
 import type { RenderedPlot } from "./plots.js";
 
@@ -206,7 +206,7 @@ export function renderHtml(a: Analysis, parts: HtmlParts): string {
   body.push(
     `<p class="meta">Data: ${escapeHtml(a.source)} · ${a.studies.length} studies analysed${a.excluded.length > 0 ? `, ${a.excluded.length} excluded` : ""} · made with Pooled${parts.version ? ` ${escapeHtml(parts.version)}` : ""}</p>`,
   );
-  if (/simulated/i.test(a.source)) {
+  if (isSimulatedSource(a.source)) {
     body.push(
       `<p class="banner">These data are <b>simulated</b>: they show how the analysis works and are not real findings.</p>`,
     );

@@ -4,6 +4,7 @@
  * what to bear in mind. Short sentences, everyday words, numbers rounded; no statistical terms.
  */
 import type { Analysis } from "../analysis/types.js";
+import { isSimulatedSource } from "./format.js";
 
 /** What the report knows about the question, in the reader's words (all optional). */
 export interface LaySummaryOptions {
@@ -24,10 +25,13 @@ export interface LaySummary {
   paragraphs: string[];
 }
 
-/** A number for lay readers: at most 2 significant decimals, no trailing zeros. */
+/**
+ * A number for lay readers: whole numbers from 10 up, else one decimal, kept even when it is 0 so
+ * the two ends of a range read alike ("between 2.7 and 4.0").
+ */
 function round(x: number, decimals = 1): string {
   const text = Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(decimals);
-  return text.replace(/\.0+$/, "").replace(/^-0$/, "0");
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -46,7 +50,7 @@ export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySum
 
   // What was compared.
   let compared = `This review brought together the results of ${plural(k, "experiment", "experiments")}. Each one compared a group of ${subjects} given ${treatment} with a control group that was not, and measured ${options.outcome ?? "the same outcome"}.`;
-  if (/simulated|example|demo/i.test(a.source)) {
+  if (isSimulatedSource(a.source)) {
     compared +=
       " The data in this example are simulated (made up to show how the method works): they are not real findings.";
   }
@@ -94,7 +98,10 @@ export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySum
   }
   const bias = a.bias;
   if (bias !== null && (bias.egger !== null || bias.begg !== null)) {
-    const p = bias.egger?.p ?? bias.begg?.p ?? 1;
+    // For SMDs the SE contains g itself, so Egger's test on the SE is biased towards asymmetry;
+    // the report's own recommendation, the sample-size version, decides (Zwetsloot et al. 2017).
+    const smd = a.settings.measure === "SMD" || a.settings.measure === "SMDH";
+    const p = (smd ? bias.eggerSampleSize?.p : undefined) ?? bias.egger?.p ?? bias.begg?.p ?? 1;
     const tf = bias.trimFill;
     if (p < 0.1) {
       let text =

@@ -5,6 +5,7 @@
 import {
   baujatPlot,
   bubblePlot,
+  cumulativePlot,
   type EffectScale,
   type ForestInput,
   type ForestStudy,
@@ -319,6 +320,38 @@ export function renderPlots(
           title: "Leave-one-out analysis",
         },
         { idPrefix: "loo" },
+      ),
+    }));
+  }
+
+  if (a.cumulative !== null) {
+    const steps = a.cumulative.filter(
+      (r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null,
+    );
+    collect.push(() => ({
+      file: "cumulative.svg",
+      title: "Cumulative meta-analysis",
+      caption:
+        "The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.",
+      svg: cumulativePlot(
+        {
+          ...scale,
+          rows: steps.map((r) => ({
+            // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
+            label: r.study.includes(String(r.year)) ? r.study : `${r.study} (${r.year})`,
+            estimate: r.estimate!,
+            ciLower: r.ciLower!,
+            ciUpper: r.ciUpper!,
+            tau2: r.tau2,
+            I2: r.I2,
+          })),
+          full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
+          measure: SHORT_MEASURE[a.settings.measure],
+          level: a.settings.level,
+          orderedBy: "publication year",
+          title: "Cumulative meta-analysis",
+        },
+        { idPrefix: "cumulative" },
       ),
     }));
   }

@@ -230,7 +230,10 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "sub_est <- sapply(sub, function(r) as.numeric(coef(r)[1]))",
       "sub_se <- sapply(sub, function(r) r$se)",
       'separate <- rma(sub_est, sei = sub_se, method = "FE")',
-      `common <- rma(yi, vi, mods = ~ factor(${byName}, levels = by_levels), data = dat, ${fit})`,
+      "# The common-tau2 model needs more studies than subgroups; without them its test is NA.",
+      `common <- tryCatch(rma(yi, vi, mods = ~ factor(${byName}, levels = by_levels), data = dat, ${fit}),`,
+      '  error = function(e) { message("Common tau2 test not available: ", conditionMessage(e));',
+      "    list(QM = NA, QMdf = c(NA, NA), QMp = NA) })",
       'cat("Separate tau2: Q =", separate$QE, "df =", separate$k - 1, "p =", separate$QEp, "\\n")',
       'cat("Common tau2:   QM =", common$QM, "df =", common$QMdf[1], "p =", common$QMp, "\\n")',
     );

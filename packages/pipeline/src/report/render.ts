@@ -5,7 +5,14 @@
  */
 import type { Analysis } from "../analysis/types.js";
 import type { StudyTable } from "../input/types.js";
-import { leaveOneOutCsv, modelCsv, regressionCsv, studiesCsv, subgroupsCsv } from "./csv.js";
+import {
+  cumulativeCsv,
+  leaveOneOutCsv,
+  modelCsv,
+  regressionCsv,
+  studiesCsv,
+  subgroupsCsv,
+} from "./csv.js";
 import { renderHtml } from "./html.js";
 import { type LaySummaryOptions, laySummary } from "./lay-summary.js";
 import { methodsParagraph } from "./methods.js";
@@ -52,6 +59,7 @@ export function renderReport(
     ["subgroups.csv", subgroupsCsv(analysis)],
     ["regression.csv", regressionCsv(analysis)],
     ["leave-one-out.csv", leaveOneOutCsv(analysis)],
+    ["cumulative.csv", cumulativeCsv(analysis)],
   ];
   const csvFiles: ReportFile[] = tables.flatMap(([path, content]) =>
     content === null ? [] : [{ path, content }],

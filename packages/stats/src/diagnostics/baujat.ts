@@ -4,7 +4,7 @@
 import { TooFewStudiesError } from "../errors.js";
 import type { RmaResult } from "../models/types.js";
 import { quadraticForm } from "./matrix.js";
-import { allBut, type RefitOptions, refitSubsets } from "./refit.js";
+import { type RefitOptions, refitSubsets } from "./refit.js";
 
 /** One study on the Baujat plot; `influence` is null when the refit without it failed. */
 export interface BaujatPoint {
@@ -38,8 +38,7 @@ export function baujat(model: RmaResult, options: RefitOptions = {}): BaujatResu
   const { k, p, X, yi, vi, tau2, fitted } = model;
   if (k < p + 1)
     throw new TooFewStudiesError(k, p + 1, `a Baujat plot of a model with ${p} coefficient(s)`);
-  const subsets = Array.from({ length: k }, (_, i) => allBut(k, i));
-  const { fits, failures } = refitSubsets(model, subsets, options);
+  const { fits, failures } = refitSubsets(model, { kind: "leave-one-out" }, options);
   const points = fits.map((fit, i): BaujatPoint => {
     const heterogeneity = (yi[i]! - fitted[i]!) ** 2 / (tau2 + vi[i]!);
     let influence: number | null = null;

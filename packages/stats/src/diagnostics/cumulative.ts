@@ -49,8 +49,7 @@ export function cumulative(model: RmaResult, options: CumulativeOptions = {}): C
   }
   const k = model.k;
   const order = entryOrder(k, options.order, options.decreasing ?? false);
-  const subsets = order.map((_, step) => order.slice(0, step + 1));
-  const { fits, failures } = refitSubsets(model, subsets, options);
+  const { fits, failures } = refitSubsets(model, { kind: "prefixes", order }, options);
   const steps = fits.map((fit, step) => summaryRow(fit, model.labels[order[step]!]!, order[step]!));
   const notes = failures.map(
     (f) => `Step ${f.index + 1}: the model could not be fitted (${f.message}).`,

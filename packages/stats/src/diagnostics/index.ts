@@ -9,4 +9,10 @@ export {
 } from "./cumulative.js";
 export { type InfluenceResult, type InfluenceRow, influence } from "./influence.js";
 export { type LeaveOneOutResult, type LeaveOneOutRow, leaveOneOut } from "./leave-one-out.js";
-export { type RefitFailure, type RefitOptions, refitSubsets } from "./refit.js";
+export {
+  type RefitFailure,
+  type RefitFit,
+  type RefitOptions,
+  refitSubsets,
+  type SubsetPlan,
+} from "./refit.js";

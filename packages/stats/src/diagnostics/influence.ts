@@ -5,7 +5,7 @@ import { chisqLowerP } from "../distributions/index.js";
 import { TooFewStudiesError } from "../errors.js";
 import type { RmaResult } from "../models/types.js";
 import { invertWithDet, quadraticForm, weightedCrossInverse } from "./matrix.js";
-import { allBut, type RefitOptions, refitSubsets } from "./refit.js";
+import { type RefitOptions, refitSubsets } from "./refit.js";
 
 /** Diagnostics of one study; null where the model without it could not be fitted (metafor: NA). */
 export interface InfluenceRow {
@@ -91,8 +91,7 @@ export function influence(model: RmaResult, options: RefitOptions = {}): Influen
     xtwxInv === null ? Number.NaN : w[i]! * quadraticForm(row, xtwxInv),
   );
 
-  const subsets = Array.from({ length: k }, (_, i) => allBut(k, i));
-  const { fits, failures } = refitSubsets(model, subsets, options);
+  const { fits, failures } = refitSubsets(model, { kind: "leave-one-out" }, options);
 
   const dffitsCut = 3 * Math.sqrt(p / (k - p));
   const hatCut = (3 * p) / k;

@@ -3,7 +3,7 @@
  */
 import { PooledInputError, TooFewStudiesError } from "../errors.js";
 import type { RmaResult } from "../models/types.js";
-import { allBut, type RefitOptions, refitSubsets } from "./refit.js";
+import { type RefitFit, type RefitOptions, refitSubsets } from "./refit.js";
 
 /**
  * The model without one study. `study`, `estimate`, `se`, `ciLower`, `ciUpper`, `tau2` and `I2` are
@@ -61,8 +61,7 @@ export function leaveOneOut(model: RmaResult, options: RefitOptions = {}): Leave
   }
   const k = model.k;
   if (k < 3) throw new TooFewStudiesError(k, 3, "a leave-one-out analysis");
-  const subsets = Array.from({ length: k }, (_, i) => allBut(k, i));
-  const { fits, failures } = refitSubsets(model, subsets, options);
+  const { fits, failures } = refitSubsets(model, { kind: "leave-one-out" }, options);
   const studies = fits.map((fit, i) => summaryRow(fit, model.labels[i]!, i));
   const notes = failures.map(
     (f) => `Without ${model.labels[f.index]}: the model could not be fitted (${f.message}).`,
@@ -71,7 +70,7 @@ export function leaveOneOut(model: RmaResult, options: RefitOptions = {}): Leave
 }
 
 /** The pooled-estimate summary of one refit (shared with the cumulative analysis). */
-export function summaryRow(fit: RmaResult | null, study: string, index: number): LeaveOneOutRow {
+export function summaryRow(fit: RefitFit | null, study: string, index: number): LeaveOneOutRow {
   if (fit === null) {
     return {
       study,

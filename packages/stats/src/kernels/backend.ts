@@ -9,12 +9,14 @@ import { PooledError } from "../errors.js";
 import type { BackendName, Method } from "../types.js";
 import { type FitInput, FitOutSlot, type KernelFit, MethodCode, packControl } from "./contract.js";
 import { createFitWorkspace, type FitWorkspace, fitKernel, fitOutSize } from "./js/fit.js";
+import { createRefitWorkspace, type RefitWorkspace, refitKernel } from "./js/refit.js";
 import {
   bootstrapKernel,
   createResampleWorkspace,
   permutationKernel,
   type ResampleWorkspace,
 } from "./js/resample.js";
+import type { RefitBlockInput } from "./refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "./resample-contract.js";
 import { createWasmBackend } from "./wasm/backend.js";
 
@@ -32,6 +34,12 @@ export interface StatsBackend {
    * count × bootstrapRowSize(p) doubles. Returns a status.
    */
   bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number;
+  /**
+   * Refits the model on every subset of its studies (kernels/js/refit.ts, refitKernel): one call
+   * for the whole loop of leave-one-out, influence, cumulative or Baujat; out has
+   * count × refitRowSize(p) doubles (kernels/refit-contract.ts). Returns a status.
+   */
+  refitBlock(input: RefitBlockInput, out: Float64Array): number;
 }
 
 /** The resampling half of the TS backend: one workspace, grown when a bigger problem comes. */
@@ -83,6 +91,32 @@ function createJsResampling(): Pick<StatsBackend, "permutationBlock" | "bootstra
   };
 }
 
+/** The refit half of the TS backend: one workspace, grown when a bigger problem comes. */
+function createJsRefit(): Pick<StatsBackend, "refitBlock"> {
+  let ws: RefitWorkspace = createRefitWorkspace(16, 4);
+  return {
+    refitBlock(input: RefitBlockInput, out: Float64Array): number {
+      const { yi, vi, X, k, p } = input;
+      if (k > ws.kMax || p > ws.pMax) {
+        ws = createRefitWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
+      }
+      return refitKernel(
+        ws,
+        yi,
+        vi,
+        X,
+        k,
+        p,
+        input.method,
+        input.control,
+        input.rctl,
+        input.subsets,
+        out,
+      );
+    },
+  };
+}
+
 /** The plain-TypeScript reference backend; keeps one workspace and grows it when needed. */
 function createJsBackend(): StatsBackend {
   let workspace: FitWorkspace = createFitWorkspace(16, 4);
@@ -90,6 +124,7 @@ function createJsBackend(): StatsBackend {
   return {
     name: "js",
     ...createJsResampling(),
+    ...createJsRefit(),
     fit(input: FitInput, method: Method, control: FitControl): KernelFit {
       const { yi, vi, X, k, p } = input;
       if (k > workspace.kMax || p > workspace.pMax) {

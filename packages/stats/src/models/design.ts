@@ -105,10 +105,15 @@ export function buildDesign(k: number, mods: Moderator[] = [], labels?: string[]
   if (k >= p) {
     const ones = new Float64Array(k).fill(1);
     if (!weightedQR(X, ones, k, p, new Float64Array(k * p), new Float64Array(p * p))) {
-      throw new SingularMatrixError(
-        `the moderator matrix (${termNames.join(", ")}) is singular: a moderator is constant or a combination of others`,
-      );
+      throw singularDesignError(termNames);
     }
   }
   return { X, k, p, termNames };
+}
+
+/** The error of a design matrix without full column rank (also used by the refit loop). */
+export function singularDesignError(termNames: string[]): SingularMatrixError {
+  return new SingularMatrixError(
+    `the moderator matrix (${termNames.join(", ")}) is singular: a moderator is constant or a combination of others`,
+  );
 }

@@ -6,14 +6,7 @@
  * from the kernel's τ², β and (X'WX)⁻¹.
  */
 import { type FitControl, fitDefaults } from "../defaults.js";
-import {
-  chisqUpperP,
-  fUpperP,
-  normalTwoSidedP,
-  qnorm,
-  qt,
-  tTwoSidedP,
-} from "../distributions/index.js";
+import { chisqUpperP, fUpperP } from "../distributions/index.js";
 import {
   errorFromStatus,
   KernelStatus,
@@ -24,16 +17,22 @@ import {
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import type { FitInput } from "../kernels/contract.js";
 import { createFitWorkspace, generalizedQ } from "../kernels/js/fit.js";
-import type { BackendName, Coefficient, Method, TestType } from "../types.js";
+import type { BackendName, Method, TestType } from "../types.js";
 import { buildDesign } from "./design.js";
 import { qProfileIntervals } from "./qprofile.js";
+import {
+  coefficientTable,
+  criticalValue,
+  heterogeneityStatistics,
+  knappHartungScale,
+  scaledCovariance,
+  studyCountError,
+} from "./statistics.js";
 import type { ChisqTest, FTest, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
 
 const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 /** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
 const FEW_STUDIES = 10;
-/** metafor sets s² = 0 when the Knapp-Hartung residual sum of squares is below machine epsilon. */
-const DOUBLE_EPS = 2.220446049250313e-16;
 
 /**
  * Fits a fixed-effect (method "FE") or random-effects model, with optional moderators.
@@ -75,14 +74,9 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   if (k === 0) throw new TooFewStudiesError(0, 1, "a meta-analysis");
   const design = buildDesign(k, options.mods, options.labels ? labels : undefined);
   const { X, p, termNames } = design;
-  if (k < p) throw new TooFewStudiesError(k, p, `a model with ${p} coefficients`);
   const tau2Fixed = control.tau2Fixed !== undefined && method !== "FE";
-  if (k === p && p > 1 && method !== "FE" && !tau2Fixed) {
-    throw new TooFewStudiesError(k, p + 1, `estimating tau² in a model with ${p} coefficients`);
-  }
-  if (k === p && test === "knha") {
-    throw new TooFewStudiesError(k, p + 1, "the Knapp-Hartung test (k - p degrees of freedom)");
-  }
+  const countError = studyCountError(k, p, method, test, tau2Fixed);
+  if (countError !== null) throw countError;
 
   const input: FitInput = { yi, vi, X, k, p };
   const fit = backend.fit(input, method, control);
@@ -98,57 +92,28 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   let s2w = 1;
   if (test === "knha") {
     checked(generalizedQ(ws, yi, vi, X, k, p, tau2, qOut), method, k, p);
-    const rss = qOut[0]!;
-    s2w = rss <= DOUBLE_EPS ? 0 : rss / dfResid;
+    s2w = knappHartungScale(qOut[0]!, dfResid);
   }
-  const vb: number[][] = [];
-  for (let i = 0; i < p; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < p; j++) row.push(s2w * fit.vb[i * p + j]!);
-    vb.push(row);
-  }
+  const vb = scaledCovariance(fit.vb, 0, p, s2w);
   const beta = Array.from(fit.beta);
   const df = test === "knha" ? dfResid : null;
-  const crit =
-    df === null ? qnorm((1 - level / 100) / 2, false) : qt((1 - level / 100) / 2, df, false);
-  const coefficients: Coefficient[] = beta.map((estimate, j) => {
-    const se = Math.sqrt(vb[j]![j]!);
-    const statistic = estimate / se;
-    return {
-      name: termNames[j]!,
-      estimate,
-      se,
-      statistic,
-      p: df === null ? normalTwoSidedP(statistic) : tTwoSidedP(statistic, df),
-      ciLower: estimate - crit * se,
-      ciUpper: estimate + crit * se,
-    };
-  });
+  const crit = criticalValue(level, df);
+  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
 
   // Omnibus test: all coefficients but the intercept, or the intercept alone.
   const QMCoefficients = p > 1 ? range(1, p) : [0];
   const QM = omnibusTest(beta, vb, QMCoefficients, df);
 
   // Heterogeneity with fixed-effect weights 1/vᵢ.
-  let QEstat = 0;
-  let QEp = 1;
-  let typicalVariance = 0;
-  let I2 = 0;
-  let H2 = 1;
+  let q0 = Number.NaN;
+  let trP0 = Number.NaN;
   if (k > p) {
     checked(generalizedQ(ws, yi, vi, X, k, p, 0, qOut), method, k, p);
-    QEstat = Math.max(0, qOut[0]!);
-    QEp = chisqUpperP(QEstat, dfResid);
-    typicalVariance = dfResid / qOut[2]!;
-    if (method === "FE") {
-      I2 = Math.max(0, (100 * (QEstat - dfResid)) / QEstat);
-      H2 = QEstat / dfResid;
-    } else {
-      I2 = (100 * tau2) / (typicalVariance + tau2);
-      H2 = tau2 / typicalVariance + 1;
-    }
+    q0 = qOut[0]!;
+    trP0 = qOut[2]!;
   }
-  const QE: ChisqTest = { distribution: "chisq", statistic: QEstat, df: dfResid, p: QEp };
+  const { QE, typicalVariance, I2, H2 } = heterogeneityStatistics(method, tau2, q0, trP0, k, p);
+  const QEstat = QE.statistic;
 
   const weightsRaw = vi.map((v) => 1 / (v + tau2));
   const sumW = weightsRaw.reduce((a, b) => a + b, 0);

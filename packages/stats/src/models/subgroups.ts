@@ -9,7 +9,7 @@
  *   dummies (metafor's rma(yi, vi, mods = ~ factor(group))).
  */
 import { chisqUpperP } from "../distributions/index.js";
-import { EmptySubgroupError, PooledInputError, PooledInputErrors } from "../errors.js";
+import { EmptySubgroupError, PooledError, PooledInputError, PooledInputErrors } from "../errors.js";
 import { sortedLevels } from "./design.js";
 import { rma } from "./rma.js";
 import type {
@@ -135,21 +135,39 @@ export function subgroups(
     p: chisqUpperP(qBetween, levels.length - 1),
   };
 
-  // Common tau²: meta-regression on the group dummies.
-  const common = rma(data, {
-    ...rmaOptions,
-    mods: [{ name: "group", type: "categorical", values: Array.from(groups) }],
-  });
-  const qm = common.QM;
-  const commonTest: SubgroupTest = {
-    type: "common-tau2",
-    distribution: qm.distribution,
-    statistic: qm.statistic,
-    df: qm.df,
-    df2: qm.distribution === "F" ? qm.df2 : null,
-    p: qm.p,
-    tau2: common.tau2,
-  };
+  // Common tau²: meta-regression on the group dummies. It needs more studies than subgroups (and a
+  // converging fit); when it cannot be had, say why and keep everything else.
+  let commonTest: SubgroupTest;
+  try {
+    const common = rma(data, {
+      ...rmaOptions,
+      mods: [{ name: "group", type: "categorical", values: Array.from(groups) }],
+    });
+    const qm = common.QM;
+    commonTest = {
+      type: "common-tau2",
+      distribution: qm.distribution,
+      statistic: qm.statistic,
+      df: qm.df,
+      df2: qm.distribution === "F" ? qm.df2 : null,
+      p: qm.p,
+      tau2: common.tau2,
+    };
+  } catch (error) {
+    const inputError = error instanceof PooledInputError || error instanceof PooledInputErrors;
+    if (!(error instanceof PooledError) || inputError) throw error;
+    const knha = (options.test ?? "z") === "knha";
+    commonTest = {
+      type: "common-tau2",
+      distribution: knha ? "F" : "chisq",
+      statistic: null,
+      df: levels.length - 1,
+      df2: null,
+      p: null,
+      tau2: null,
+      unavailable: `The test with a common tau² could not be computed: ${error.message}`,
+    };
+  }
 
   return { kind: "subgroups", levels, groups: groupModels, tests: [separate, commonTest] };
 }

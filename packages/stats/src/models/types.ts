@@ -152,12 +152,18 @@ export type SubgroupTest =
       /** metafor's QM of mods = ~ factor(group): one tau² shared by all subgroups. */
       type: "common-tau2";
       distribution: "chisq" | "F";
-      statistic: number;
+      /** null when that model cannot be fitted (see `unavailable`). */
+      statistic: number | null;
       df: number;
       df2: number | null;
       p: number | null;
-      /** The common (residual) tau² of that model. */
-      tau2: number;
+      /** The common (residual) tau² of that model; null when it cannot be fitted. */
+      tau2: number | null;
+      /**
+       * Why the test is missing, e.g. one study per subgroup leaves no degrees of freedom for a
+       * common tau²; the subgroup models and the separate-tau² test stand regardless.
+       */
+      unavailable?: string;
     };
 
 /** Options of {@link subgroups}: those of rma, without moderators. */

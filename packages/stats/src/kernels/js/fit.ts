@@ -122,6 +122,36 @@ export function fitTrPAtZero(ws: FitWorkspace): number {
 }
 
 /**
+ * y'Py and tr(P) of the last weighted least squares in the workspace: after an OK
+ * {@link fitKernel}, the final one at the estimate with the uncentred outcomes, so Q(τ̂²) and
+ * (when τ̂² = 0) tr(P) at 0, the same numbers {@link generalizedQ} gives on the same data and τ².
+ */
+export function lastRss(ws: FitWorkspace): number {
+  return ws.stats[StatRss]!;
+}
+
+/** tr(P) of the last weighted least squares (see {@link lastRss}). */
+export function lastTrP(ws: FitWorkspace): number {
+  return ws.stats[StatTrP]!;
+}
+
+/**
+ * Whether X (row-major k×p) has full column rank: the unweighted QR check of models/design.ts
+ * (buildDesign), on the workspace's QR scratch.
+ */
+export function designHasFullRank(
+  ws: FitWorkspace,
+  X: Float64Array,
+  k: number,
+  p: number,
+): boolean {
+  if (k < 1 || p < 1 || k > ws.kMax || p > ws.pMax) return false;
+  ws.stats[StatQrTau2] = Number.NaN;
+  for (let i = 0; i < k; i++) ws.sw[i] = 1;
+  return weightedQR(X, ws.sw, k, p, ws.q, ws.r);
+}
+
+/**
  * Weighted least squares of y on X with the weights in ws.w: fills the QR, the residuals and the
  * scalar statistics y'Py, y'PPy, tr(P), Σw, Σw², tr(PV) (and tr(PP), log det(X'WX) when asked).
  * With reuseQR the QR (and W^½) already in the workspace are used: the caller has checked that they

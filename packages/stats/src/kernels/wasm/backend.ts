@@ -6,6 +6,7 @@ import type { FitControl } from "../../defaults.js";
 import type { Method } from "../../types.js";
 import type { StatsBackend } from "../backend.js";
 import { type FitInput, type KernelFit, MethodCode, packControl } from "../contract.js";
+import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
 import { type WasmCore, wasmCore } from "./core.js";
 
@@ -23,6 +24,9 @@ export function createWasmBackend(core?: () => WasmCore): StatsBackend {
     },
     bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number {
       return getCore().bootstrapBlock(input, out);
+    },
+    refitBlock(input: RefitBlockInput, out: Float64Array): number {
+      return getCore().refitBlock(input, out);
     },
   };
 }

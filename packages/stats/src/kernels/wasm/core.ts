@@ -6,6 +6,7 @@
  */
 import { type CoreExports, type CoreTarget, instantiate, instantiateSync } from "@pooled/core-wasm";
 import { type FitInput, FitOutSlot, type KernelFit } from "../contract.js";
+import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
 
 /** One instance of the core with copy-in/copy-out helpers. */
@@ -123,6 +124,23 @@ export class WasmCore {
       sdev,
       outPtr,
     );
+    this.get(outPtr, out);
+    return status;
+  }
+
+  /** One refit call (every subset); out has count × refitRowSize(p) doubles. */
+  refitBlock(input: RefitBlockInput, out: Float64Array): number {
+    const e = this.exports;
+    e.reset();
+    const { k, p } = input;
+    const yi = this.put(input.yi.subarray(0, k));
+    const vi = this.put(input.vi.subarray(0, k));
+    const X = this.put(input.X.subarray(0, k * p));
+    const ctl = this.put(input.control);
+    const rctl = this.put(input.rctl);
+    const subsets = this.put(input.subsets);
+    const outPtr = this.reserve(out.length);
+    const status = e.refit(yi, vi, X, k, p, input.method, ctl, rctl, subsets, outPtr);
     this.get(outPtr, out);
     return status;
   }
