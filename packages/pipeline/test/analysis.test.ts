@@ -17,7 +17,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { AnalysisInputError, analyze, escalcData } from "../src/analysis/index.js";
-import type { StudyTable } from "../src/input/index.js";
+import { parseStudyText, type StudyTable } from "../src/input/index.js";
 import {
   collectBadValues,
   examplePrisma,
@@ -132,6 +132,10 @@ describe("the JSON contract of issue 6", () => {
     expect(fe.model.piUpper).toBeNull();
     expect(fe.subgroups).toBeNull();
     expect(fe.regression).toBeNull();
+    // ...and the same for the fixed-effect subgroup tests: no tau² rather than a tau² of 0.
+    const feBy = analyze(bbb, { method: "FE", by: "dose" });
+    expect(feBy.subgroups!.tests.map((t) => t.tau2)).toEqual([null, null]);
+    expect(feBy.subgroups!.groups.every((g) => g.tau2 === null)).toBe(true);
   });
 
   test("studies in input order, weights in percent summing to 100", () => {
@@ -433,6 +437,32 @@ describe("values are the stats engine's, unchanged", () => {
     expect(a.leaveOneOut).toBeNull();
     expect(a.model.k).toBe(2);
     expect(a.warnings.some((w) => w.includes("at least 3"))).toBe(true);
+  });
+
+  test("SDs only from SEM columns (no SD column at all) analyse as the same SDs given directly", () => {
+    const sem = [
+      ["A", 10, 0.7, 8, 7, 0.9, 8],
+      ["B", 11, 0.8, 10, 7.5, 0.8, 9],
+      ["C", 9.5, 0.6, 12, 7, 1.0, 10],
+      ["D", 12, 1.1, 7, 8, 0.9, 8],
+    ] as const;
+    const fromSem = parseStudyText(
+      `study,m1i,sem1i,n1i,m2i,sem2i,n2i\n${sem.map((r) => r.join(",")).join("\n")}\n`,
+      "sem.csv",
+    );
+    const sd = (x: number, n: number) => x * Math.sqrt(n);
+    const direct = parseStudyText(
+      `study,m1i,sd1i,n1i,m2i,sd2i,n2i\n${sem
+        .map(([s, m1, e1, n1, m2, e2, n2]) => [s, m1, sd(e1, n1), n1, m2, sd(e2, n2), n2].join(","))
+        .join("\n")}\n`,
+      "sd.csv",
+    );
+    expect(fromSem.problems).toEqual([]);
+    const a = analyze(fromSem.table!, {});
+    const b = analyze(direct.table!, {});
+    expect(a.studies.map((s) => s.vi)).toEqual(b.studies.map((s) => s.vi));
+    expect(a.model.estimate).toBe(b.model.estimate);
+    expect(a.model.tau2).toBe(b.model.tau2);
   });
 
   test("one study per subgroup: the common-tau² test is null with a warning, the rest stands", () => {

@@ -3,7 +3,7 @@
  * (shared/STYLE.md §6, thin targets); these types are the structural subset of the pipeline's
  * Analysis JSON (issue 6's contract) that the page reads, so extra fields never break the page.
  */
-import type { DataProblem, PrismaCounts, StudyField, StudyTable } from "@pooled/pipeline";
+import type { DataProblem, InputField, PrismaCounts, StudyTable } from "@pooled/pipeline";
 
 export type MeasureName = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
 export type MethodName = "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
@@ -27,14 +27,22 @@ export interface Settings {
   prisma?: PrismaCounts | null;
 }
 
-/** Explicit column choices that override auto-detection (field -> header, or null to unmap). */
-export type ColumnOverrides = Partial<Record<StudyField, string | null>>;
+/**
+ * Explicit column choices that override auto-detection (field -> header, or null to unmap). The
+ * input-only fields (SEM, CI bounds, exclude) are included: the pipeline turns them into SDs and
+ * the excluded list.
+ */
+export type ColumnOverrides = Partial<Record<InputField, string | null>>;
 
-/** How to read a file: column choices, and the measure (it decides which columns are required). */
+/** How to read a file: column choices, number format, sheet, and the measure. */
 export interface ParseRequest {
   columns?: ColumnOverrides;
   /** Omitted: the pipeline infers it (MD for arm data, GEN for given effect sizes), as the CLI. */
   measure?: MeasureName;
+  /** Numbers written with a decimal comma ("3,5"), as the CLI's --decimal-comma. */
+  decimalComma?: boolean;
+  /** XLSX sheet by name (as listed in ParseOutcome.sheets), as the CLI's --sheet; default the first. */
+  sheet?: string;
 }
 
 export interface ModelSummary {
@@ -164,7 +172,7 @@ export interface ReportFile {
   content: string;
 }
 
-export type ParseOutcome =
+export type ParseOutcome = (
   | { ok: true; table: StudyTable; headers: string[]; fileName: string }
   | {
       ok: false;
@@ -172,9 +180,14 @@ export type ParseOutcome =
       fileName: string;
       /** Headers as written (empty when the file could not be read at all). */
       headers: string[];
-      /** The column each field would take (detection by name, then the reader's choices). */
-      detected: Partial<Record<StudyField, string>>;
-    };
+    }
+) & {
+  /**
+   * The column each field takes (the table's own mapping when read, else detection by name, then
+   * the reader's choices), the input-only fields (SEM, CI, exclude) included.
+   */
+  detected: Partial<Record<InputField, string>>;
+};
 
 export type AnalyzeOutcome =
   | {
@@ -201,6 +214,8 @@ export interface Progress {
 export interface EngineApi {
   /** Parse a data file's bytes (CSV, TSV, XLSX, JSON; the name picks the format). */
   parse(bytes: Uint8Array, fileName: string, request?: ParseRequest): Promise<ParseOutcome>;
+  /** An XLSX workbook's sheet names in order (the pipeline's numbering); [] for other files. */
+  sheetNames(bytes: Uint8Array, fileName: string): Promise<string[]>;
   /** Parse the example bundled at build time. */
   loadExample(request?: ParseRequest): Promise<ParseOutcome>;
   /** Fast analysis for the current settings, without permutations and bootstrap. */

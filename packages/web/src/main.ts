@@ -2,7 +2,7 @@
  * The page: wires the DOM to the engine worker. All decisions about what to show live in view/
  * (pure, unit-tested); this file only reads controls, calls the worker and writes the DOM.
  */
-import type { PrismaCounts, StudyField, StudyTable } from "@pooled/pipeline";
+import type { InputField, PrismaCounts, StudyTable } from "@pooled/pipeline";
 import * as Comlink from "comlink";
 import type {
   AnalyzeOutcome,
@@ -16,6 +16,7 @@ import type {
   Settings,
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
+import { isWorkbook, MAPPABLE_FIELDS, sheetHint, sheetOptions } from "./view/columns.js";
 import {
   formatDuration,
   formatEstimate,
@@ -46,6 +47,7 @@ import {
   needsResampling,
   readSettings,
   type SettingsForm,
+  settingsErrors,
   subgroupCandidates,
   TEST_LABELS,
   TESTS,
@@ -53,25 +55,15 @@ import {
 } from "./view/settings.js";
 import { type AppState, applyProgress, INITIAL_STATE, pageView } from "./view/state.js";
 
-/** Fields shown in the column-mapping panel, with what each means. */
-const MAPPABLE_FIELDS: { field: StudyField; label: string }[] = [
-  { field: "study", label: "Study label" },
-  { field: "m1i", label: "Treatment mean" },
-  { field: "sd1i", label: "Treatment SD" },
-  { field: "n1i", label: "Treatment n" },
-  { field: "m2i", label: "Control mean" },
-  { field: "sd2i", label: "Control SD" },
-  { field: "n2i", label: "Control n" },
-  { field: "msham", label: "Sham mean (NMD)" },
-  { field: "yi", label: "Effect size (yi)" },
-  { field: "vi", label: "Sampling variance (vi)" },
-  { field: "sei", label: "Standard error (sei)" },
-  { field: "controlGroup", label: "Shared control id" },
-  { field: "cluster", label: "Publication id" },
-  { field: "year", label: "Year" },
-];
-
-type Source = { kind: "example" } | { kind: "bytes"; bytes: Uint8Array; name: string };
+type Source =
+  | { kind: "example" }
+  | {
+      kind: "bytes";
+      bytes: Uint8Array;
+      name: string;
+      /** The workbook's sheet names for an XLSX file (empty otherwise). */
+      sheets: string[];
+    };
 
 // ---- the engine workers -------------------------------------------------------------------------
 
@@ -100,6 +92,7 @@ let source: Source | null = null;
 let table: StudyTable | null = null;
 let headers: string[] = [];
 let analysisSeq = 0;
+let loadSeq = 0;
 let jobSeq = 0;
 let activePlot = "forest";
 let loadClickedAt: number | null = null;
@@ -112,7 +105,11 @@ const el = {
   problems: byId("problems"),
   problemsHeading: byId("problems-heading"),
   problemsList: byId("problems-list"),
+  problemsHint: byId("problems-hint"),
   columnsPanel: byId<HTMLDetailsElement>("columns-panel"),
+  decimalComma: byId<HTMLInputElement>("decimal-comma"),
+  sheetField: byId("sheet-field"),
+  sheet: byId<HTMLSelectElement>("sheet"),
   columnsGrid: byId("columns-grid"),
   form: byId<HTMLFormElement>("settings-form"),
   measure: byId<HTMLSelectElement>("measure"),
@@ -141,6 +138,14 @@ const el = {
   plain: byId("plain-text"),
   plotTabs: byId("plot-tabs"),
   plotPanels: byId("plot-panels"),
+  plotSize: byId<HTMLButtonElement>("plot-size"),
+  /** "Open full size": a link (new tab, middle-click), made here as it has no href until a plot. */
+  plotOpen: h(
+    "a",
+    { class: "button", id: "plot-open", target: "_blank", rel: "noopener", hidden: true },
+    "Open full size",
+    h("span", { class: "visually-hidden" }, " (opens a new tab)"),
+  ),
   exportSvg: byId<HTMLButtonElement>("export-svg"),
   exportPng: byId<HTMLButtonElement>("export-png"),
   tables: byId("tables"),
@@ -240,24 +245,46 @@ function settingsForm(): SettingsForm {
   };
 }
 
-function currentSettings(): Settings | null {
-  const read = readSettings(settingsForm());
-  if (!read.ok) {
-    el.settingsErrors.textContent = read.errors.map((e) => e.message).join(". ");
-    for (const input of [el.bootstrap, el.permutations, el.seed]) {
-      input.setAttribute("aria-invalid", String(read.errors.some((e) => e.field === input.name)));
-    }
-    return null;
+/** Shows what is wrong with the resampling inputs (or nothing), marking the controls concerned. */
+function showSettingsErrors(form: SettingsForm, options: { forRun: boolean }): void {
+  const shown = settingsErrors(form, options);
+  el.settingsErrors.textContent = shown.message;
+  for (const input of [el.bootstrap, el.permutations, el.seed]) {
+    if (shown.invalid.includes(input.name as keyof SettingsForm))
+      input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
   }
-  el.settingsErrors.textContent = "";
-  for (const input of [el.bootstrap, el.permutations, el.seed])
-    input.removeAttribute("aria-invalid");
+}
+
+/** Whether the message on screen came from a Run press (it then also asks for a count). */
+let settingsErrorsForRun = false;
+/** The last analysis did not run because a settings value could not be read. */
+let analysisBlocked = false;
+
+function currentSettings(options: { forRun: boolean } = { forRun: false }): Settings | null {
+  const form = settingsForm();
+  settingsErrorsForRun = options.forRun;
+  showSettingsErrors(form, options);
+  const read = readSettings(form);
+  if (!read.ok) return null;
   return userPrisma ? { ...read.settings, prisma: userPrisma } : read.settings;
+}
+
+/**
+ * Typing in a resampling field re-checks the form while a message is on screen, so a corrected
+ * value clears it at once (and a new mistake replaces it); a clean form is not nagged while typed.
+ */
+function revalidateSettings(): void {
+  if (el.settingsErrors.textContent === "") return;
+  const form = settingsForm();
+  showSettingsErrors(form, { forRun: settingsErrorsForRun });
+  // An analysis the bad value held back runs once the form reads again.
+  if (analysisBlocked && readSettings(form).ok) analyseSoon();
 }
 
 // ---- column mapping -----------------------------------------------------------------------------
 
-function renderColumns(mapping: Partial<Record<StudyField, string>>): void {
+function renderColumns(mapping: Partial<Record<InputField, string>>): void {
   const options = [
     { value: "", label: "(not used)" },
     ...headers.map((c) => ({ value: c, label: c })),
@@ -278,7 +305,7 @@ function columnOverrides(): ColumnOverrides {
   for (const select of Array.from(
     el.columnsGrid.querySelectorAll<HTMLSelectElement>("select[data-field]"),
   )) {
-    out[select.dataset["field"] as StudyField] = select.value === "" ? null : select.value;
+    out[select.dataset["field"] as InputField] = select.value === "" ? null : select.value;
   }
   return out;
 }
@@ -292,10 +319,19 @@ function columnOverrides(): ColumnOverrides {
  */
 async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureName): Promise<void> {
   source = next;
+  const seq = ++loadSeq;
   const name = next.kind === "example" ? "the example" : next.name;
   setState({ phase: { kind: "parsing", fileName: name } });
+  // The reading options as the controls show them now (the CLI's --decimal-comma and --sheet).
+  const decimalComma = el.decimalComma.checked;
+  const sheet = next.kind === "bytes" && next.sheets.length > 0 ? el.sheet.value : "";
   const read = async (m: MeasureName | undefined): Promise<ParseOutcome> => {
-    const request: ParseRequest = { ...(columns ? { columns } : {}), ...(m ? { measure: m } : {}) };
+    const request: ParseRequest = {
+      ...(columns ? { columns } : {}),
+      ...(m ? { measure: m } : {}),
+      ...(decimalComma ? { decimalComma } : {}),
+      ...(sheet !== "" ? { sheet } : {}),
+    };
     try {
       return next.kind === "example"
         ? await engine.api.loadExample(request)
@@ -315,11 +351,17 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
     const wanted = chooseMeasure(outcome.table, el.measure.value as MeasureName);
     if (wanted !== inferredMeasure(outcome.table)) outcome = await read(wanted);
   }
-  if (source !== next) return;
+  if (seq !== loadSeq) return; // a newer read (another file, option or column) replaced this one
   if (!outcome.ok) {
     table = null;
+    const hint = next.kind === "bytes" ? sheetHint(next.sheets, sheet) : null;
     setState({
-      phase: { kind: "problems", fileName: outcome.fileName, problems: outcome.problems },
+      phase: {
+        kind: "problems",
+        fileName: outcome.fileName,
+        problems: outcome.problems,
+        ...(hint ? { hint } : {}),
+      },
       result: null,
     });
     // The column choices stay editable: a header the reader's file names differently can be mapped.
@@ -335,7 +377,7 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
   const fresh = table === null || table.source !== outcome.table.source;
   table = outcome.table;
   headers = outcome.headers.length > 0 ? outcome.headers : tableHeaders(outcome.table);
-  renderColumns(outcome.table.columns.fields);
+  renderColumns(outcome.detected);
   adaptSettingsToTable(outcome.table);
   // A load the reader asked for (not a re-read after a settings change) brings the results into view.
   if (columns === undefined && measure === undefined) scrollToResults = true;
@@ -354,14 +396,29 @@ function reload(): void {
   if (source) void load(source, columnOverrides(), el.measure.value as MeasureName);
 }
 
+/** Reads new bytes: lists a workbook's sheets first (the selector starts at the first sheet). */
+async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
+  let sheets: string[] = [];
+  if (isWorkbook(name, bytes)) {
+    try {
+      sheets = await engine.api.sheetNames(bytes, name);
+    } catch {
+      sheets = []; // the parse that follows reports an unreadable workbook
+    }
+  }
+  fillSelect(el.sheet, sheetOptions(sheets), sheets[0] ?? "");
+  el.sheetField.hidden = sheets.length === 0;
+  await load({ kind: "bytes", bytes, name, sheets });
+}
+
 async function loadFile(file: File): Promise<void> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  await load({ kind: "bytes", bytes, name: file.name });
+  await loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 
 async function analyse(): Promise<void> {
   if (!table) return;
   const settings = currentSettings();
+  analysisBlocked = settings === null;
   if (!settings) return;
   const seq = ++analysisSeq;
   const fileName = table.source;
@@ -411,10 +468,9 @@ function analyseSoon(): void {
 
 async function runResampling(): Promise<void> {
   if (!table || state.job) return;
-  const settings = currentSettings();
+  const settings = currentSettings({ forRun: true });
   if (!settings) return;
   if (!needsResampling(settings)) {
-    el.settingsErrors.textContent = "Enter a number of bootstrap replicates or permutations first.";
     el.bootstrap.focus();
     return;
   }
@@ -505,6 +561,9 @@ function render(): void {
         ),
       ),
     );
+    const hint = p.kind === "problems" ? (p.hint ?? "") : "";
+    el.problemsHint.textContent = hint;
+    el.problemsHint.hidden = hint === "";
     el.problems.hidden = false;
   } else {
     el.problems.hidden = true;
@@ -588,8 +647,39 @@ function renderPlots(files: ReportFile[]): void {
   const hasPlots = tabs.length > 0;
   el.exportSvg.disabled = !hasPlots;
   el.exportPng.disabled = !hasPlots;
+  el.plotSize.disabled = !hasPlots;
   if (!hasPlots)
     el.plotPanels.replaceChildren(h("p", { class: "hint" }, "No plots in this build."));
+  updatePlotLink();
+}
+
+/** The object URL behind "Open full size" (the active plot's SVG), revoked when replaced. */
+let plotUrl: string | null = null;
+
+/**
+ * Points "Open full size" at the active plot's SVG as a blob: URL, which the browser shows in a
+ * tab of its own at its drawn size (the page's CSP allows blob: images; the SVG has no scripts).
+ */
+function updatePlotLink(): void {
+  if (plotUrl) URL.revokeObjectURL(plotUrl);
+  plotUrl = null;
+  const file = plotFiles.get(activePlot);
+  if (!file) {
+    el.plotOpen.removeAttribute("href");
+    el.plotOpen.hidden = true;
+    return;
+  }
+  plotUrl = URL.createObjectURL(new Blob([file.content], { type: "image/svg+xml" }));
+  el.plotOpen.href = plotUrl;
+  el.plotOpen.hidden = false;
+  el.plotOpen.dataset["plot"] = activePlot;
+}
+
+/** Fit to the panel (default) or the drawn size, scrolling sideways: one toggle for all plots. */
+function setPlotSize(actual: boolean): void {
+  el.plotSize.setAttribute("aria-pressed", String(actual));
+  el.plotPanels.classList.toggle("actual", actual);
+  el.plotPanels.classList.toggle("fit", !actual);
 }
 
 function plotPanel(tab: PlotTab): HTMLElement {
@@ -628,6 +718,7 @@ function selectPlot(id: string, focus: boolean): void {
   for (const panel of Array.from(el.plotPanels.querySelectorAll<HTMLElement>("[role=tabpanel]"))) {
     panel.hidden = panel.id !== `panel-${id}`;
   }
+  updatePlotLink();
 }
 
 function tableElement(t: TableView): HTMLElement {
@@ -704,9 +795,19 @@ async function exportPlot(kind: "svg" | "png"): Promise<void> {
 // ---- events -------------------------------------------------------------------------------------
 
 function wireEvents(): void {
+  el.plotSize.after(el.plotOpen);
   byId("load-example").addEventListener("click", () => {
     loadClickedAt = performance.now();
+    el.sheetField.hidden = true;
     void load({ kind: "example" });
+  });
+  // A reading option re-reads the current source: the decimal mark keeps the column choices; a
+  // new sheet has headers of its own, so its columns are detected afresh.
+  el.decimalComma.addEventListener("change", () => {
+    if (source) void load(source, el.columnsPanel.hidden ? undefined : columnOverrides());
+  });
+  el.sheet.addEventListener("change", () => {
+    if (source?.kind === "bytes") void load(source);
   });
   const fileInput = byId<HTMLInputElement>("file-input");
   fileInput.addEventListener("change", () => {
@@ -753,13 +854,15 @@ function wireEvents(): void {
     const text = byId<HTMLTextAreaElement>("paste-area").value;
     if (text.trim() === "") return;
     const name = text.includes("\t") ? "pasted.tsv" : "pasted.csv";
-    void load({ kind: "bytes", bytes: new TextEncoder().encode(text), name });
+    void loadBytes(new TextEncoder().encode(text), name);
   });
 
   for (const select of [el.measure, el.method, el.test, el.by])
     select.addEventListener("change", analyseSoon);
   el.modsList.addEventListener("change", analyseSoon);
   el.columnsGrid.addEventListener("change", reload);
+  for (const input of [el.bootstrap, el.permutations, el.seed])
+    input.addEventListener("input", revalidateSettings);
   el.form.addEventListener("submit", (e) => {
     e.preventDefault();
     void runResampling();
@@ -786,6 +889,9 @@ function wireEvents(): void {
     const id = tabs[j]?.dataset["plot"];
     if (id) selectPlot(id, true);
   });
+  el.plotSize.addEventListener("click", () =>
+    setPlotSize(el.plotSize.getAttribute("aria-pressed") !== "true"),
+  );
   el.exportSvg.addEventListener("click", () => void exportPlot("svg"));
   el.exportPng.addEventListener("click", () => void exportPlot("png"));
   el.exports.addEventListener("click", (e) => {

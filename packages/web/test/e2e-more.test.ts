@@ -298,6 +298,167 @@ describe("the app, further", () => {
     );
   });
 
+  it("reads a semicolon file with decimal commas once “Decimal comma (3,5)” is ticked", async () => {
+    const csv = [
+      "study;m1i;sd1i;n1i;m2i;sd2i;n2i",
+      "A;10,5;2,1;8;8,2;2;8",
+      "B;11;2,5;10;8,5;2;10",
+      "C;9,3;3;6;8;2,5;6",
+      "D;12,4;2,2;9;8,8;2,4;9",
+    ].join("\n");
+    const bytes = new TextEncoder().encode(csv);
+    const table = await referenceParseWith(bytes, "komma.csv", {
+      decimalComma: true,
+      measure: "MD",
+    });
+    const expected = referenceAnalysis(table, { ...DEFAULT_SETTINGS });
+    await page.selectOption("#measure", "MD");
+    await page.setInputFiles("#file-input", {
+      name: "komma.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(bytes),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("problems-heading")?.textContent?.includes("komma.csv"),
+    );
+    // The advice names the page's control, not the CLI's flag.
+    const problems = (await page.textContent("#problems-list")) ?? "";
+    expect(problems).toMatch(/tick “Decimal comma \(3,5\)” in the Data panel/);
+    expect(problems).not.toMatch(/--decimal-comma/);
+    // The box is labelled and reachable from the keyboard.
+    await page.focus("#decimal-comma");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.startsWith("komma.csv: 4 studies"),
+    );
+    expect(await page.isChecked("#decimal-comma")).toBe(true);
+    expect(await shownEstimate()).toBeCloseTo(expected.model.estimate, 12);
+    expect(await page.isHidden("#problems")).toBe(true);
+    // Unticked, the same file is read as before (points only) and its problems return.
+    await page.uncheck("#decimal-comma");
+    await page.waitForSelector("#problems:not([hidden])");
+    expect(session.errors).toEqual([]);
+  });
+
+  it("reads a workbook whose studies are on sheet 2 once that sheet is chosen", async () => {
+    const xlsx = buildXlsx([
+      { name: "notes", rows: [["notes"], ["Extracted by two reviewers, 2024"]] },
+      {
+        name: "studies",
+        rows: [
+          ["study", "m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"],
+          ["A", 10, 2, 8, 8, 2, 8],
+          ["B", 11, 2.5, 10, 8.5, 2, 10],
+          ["C", 9, 3, 6, 8, 2.5, 6],
+          ["D", 12.5, 2.1, 7, 8.2, 2.3, 7],
+        ],
+      },
+    ]);
+    const table = await referenceParseWith(xlsx, "two-sheets.xlsx", {
+      sheet: "studies",
+      measure: "MD",
+    });
+    const expected = referenceAnalysis(table, { ...DEFAULT_SETTINGS });
+    await page.selectOption("#measure", "MD");
+    await page.setInputFiles("#file-input", {
+      name: "two-sheets.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from(xlsx),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("problems-heading")?.textContent?.includes("two-sheets.xlsx"),
+    );
+    expect(await page.isVisible("#sheet")).toBe(true);
+    expect(await page.$$eval("#sheet option", (os) => os.map((o) => o.textContent))).toEqual([
+      "1. notes",
+      "2. studies",
+    ]);
+    expect(await page.textContent("#problems-hint")).toMatch(/2 sheets .*sheet “notes” was read/);
+    await page.screenshot({ path: join(screenshotDir, "sheet-problems-1280.png") });
+    await page.selectOption("#sheet", "studies");
+    await page.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.startsWith("two-sheets.xlsx: 4 studies"),
+    );
+    expect(await shownEstimate()).toBeCloseTo(expected.model.estimate, 12);
+    expect(await page.isHidden("#problems")).toBe(true);
+    // A CSV has no sheets: the selector goes away.
+    await page.setInputFiles("#file-input", {
+      name: "own.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(
+        "study,m1i,sd1i,n1i,m2i,sd2i,n2i\nA,10,2,8,8,2,8\nB,11,2.5,10,8.5,2,10\n",
+      ),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.startsWith("own.csv: 2 studies"),
+    );
+    expect(await page.isHidden("#sheet-field")).toBe(true);
+  });
+
+  it("maps SEM columns in the Columns panel (the pipeline turns them into SDs)", async () => {
+    // Study B reports SEMs only; its SDs come from them (SD = SEM·√n) once the columns are mapped.
+    // (An SD column stays: the pipeline's analysis does not yet take a table whose SDs all come
+    // from SEMs, whatever the page does.)
+    const csv = [
+      "study,m1i,sd1i,err_T,n1i,m2i,sd2i,err_C,n2i",
+      "A,10,2,,8,8,2,,8",
+      "B,11,,0.8,10,8.5,,0.6,10",
+      "C,9,3,,6,8,2.5,,6",
+    ].join("\n");
+    const bytes = new TextEncoder().encode(csv);
+    const columns = { sem1i: "err_T", sem2i: "err_C" } as const;
+    const table = await referenceParseWith(bytes, "sem.csv", { columns, measure: "MD" });
+    const expected = referenceAnalysis(table, { ...DEFAULT_SETTINGS });
+    await page.setInputFiles("#file-input", {
+      name: "sem.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(bytes),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("problems-heading")?.textContent?.includes("sem.csv"),
+    );
+    await page.evaluate(() => {
+      (document.getElementById("columns-panel") as HTMLDetailsElement).open = true;
+    });
+    for (const id of ["sem1i", "sem2i", "ci1lb", "ci1ub", "ci2lb", "ci2ub", "exclude"])
+      expect(await page.isVisible(`#col-${id}`)).toBe(true);
+    await page.selectOption("#col-sem1i", "err_T");
+    await page.selectOption("#col-sem2i", "err_C");
+    await page.waitForFunction(() =>
+      document.getElementById("status")?.textContent?.startsWith("sem.csv: 3 studies"),
+    );
+    expect(await shownEstimate()).toBeCloseTo(expected.model.estimate, 12);
+    // After the re-read the panel still shows the choices.
+    expect(await page.inputValue("#col-sem1i")).toBe("err_T");
+  });
+
+  it("clears a resampling error as soon as the value is corrected", async () => {
+    await page.getByTestId("load-example").click();
+    await waitForResult();
+    await page.fill("#bootstrap", "lots");
+    await page.click("#run-resampling");
+    await expect.poll(() => page.textContent("#settings-errors")).toMatch(/bootstrap: a whole/);
+    expect(await page.getAttribute("#bootstrap", "aria-invalid")).toBe("true");
+    await page.fill("#bootstrap", "200");
+    await expect.poll(() => page.textContent("#settings-errors")).toBe("");
+    expect(await page.getAttribute("#bootstrap", "aria-invalid")).toBeNull();
+    // A new mistake while the message is on screen replaces it at once.
+    await page.fill("#seed", "-4");
+    await page.click("#run-resampling");
+    await expect.poll(() => page.textContent("#settings-errors")).toMatch(/^seed:/);
+    await page.fill("#seed", "x");
+    expect(await page.textContent("#settings-errors")).toMatch(/^seed:/);
+    await page.fill("#seed", "1");
+    await expect.poll(() => page.textContent("#settings-errors")).toBe("");
+    // Run with nothing to resample asks for a count; typing one clears that too.
+    await page.fill("#bootstrap", "");
+    await page.click("#run-resampling");
+    await expect.poll(() => page.textContent("#settings-errors")).toMatch(/Enter a number/);
+    await page.fill("#permutations", "100");
+    await expect.poll(() => page.textContent("#settings-errors")).toBe("");
+    await page.fill("#permutations", "");
+  });
+
   it("fits a meta-regression when a moderator is ticked, with a bubble plot", async () => {
     await page.selectOption("#measure", "MD");
     await page.getByTestId("load-example").click();

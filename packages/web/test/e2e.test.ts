@@ -298,6 +298,60 @@ describe("the static page", () => {
     await page.screenshot({ path: join(screenshotDir, "example-390-full.png"), fullPage: true });
     expect(session.foreignRequests).toEqual([]);
   });
+
+  it("fits every plot to a phone's width, with actual size and a full-size tab on offer", async () => {
+    // Still 390 x 844, the example loaded.
+    const width = (selector: string) =>
+      page.locator(selector).evaluate((e) => e.getBoundingClientRect().width);
+    const right = (selector: string) =>
+      page.locator(selector).evaluate((e) => e.getBoundingClientRect().right);
+    const forest = 'svg[data-testid="forest-plot"]';
+    expect(await width(forest)).toBeLessThanOrEqual(390);
+    expect(await right(forest)).toBeLessThanOrEqual(390);
+    // Drawn wider than the phone, shrunk with its aspect ratio kept (nothing cut off).
+    const drawn = await page
+      .locator(forest)
+      .evaluate((e) => [Number(e.getAttribute("width")), Number(e.getAttribute("height"))]);
+    expect(drawn[0]!).toBeGreaterThan(390);
+    const box = (await page.locator(forest).boundingBox())!;
+    expect(box.height / box.width).toBeCloseTo(drawn[1]! / drawn[0]!, 2);
+    await page.click('[role=tab][data-plot="rob"]');
+    expect(await right("#panel-rob svg")).toBeLessThanOrEqual(390);
+    await page.locator("#plots-heading").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshotDir, "rob-fit-390.png") });
+
+    // Actual size: the drawn width, scrolling sideways inside the (focusable) panel.
+    await page.focus("#plot-size");
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute("#plot-size", "aria-pressed")).toBe("true");
+    expect(await width("#panel-rob svg")).toBeGreaterThan(390);
+    const panelScrolls = await page
+      .locator("#panel-rob")
+      .evaluate((e) => e.scrollWidth > e.clientWidth);
+    expect(panelScrolls).toBe(true);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.keyboard.press("Enter");
+    expect(await page.getAttribute("#plot-size", "aria-pressed")).toBe("false");
+
+    // Open full size: the active plot's SVG in a tab of its own (a blob: URL, so no request).
+    const href = (await page.getAttribute("#plot-open", "href")) ?? "";
+    expect(href).toMatch(/^blob:/);
+    expect(await page.getAttribute("#plot-open", "data-plot")).toBe("rob");
+    const [tab] = await Promise.all([
+      session.context.waitForEvent("page"),
+      page.click("#plot-open"),
+    ]);
+    await tab.waitForLoadState();
+    expect(await tab.evaluate(() => document.documentElement.nodeName.toLowerCase())).toBe("svg");
+    await tab.close();
+    await page.click('[role=tab][data-plot="forest"]');
+    expect(await page.getAttribute("#plot-open", "data-plot")).toBe("forest");
+    expect(session.foreignRequests).toEqual([]);
+    expect(session.errors).toEqual([]);
+  });
 });
 
 async function progressValue(): Promise<number> {

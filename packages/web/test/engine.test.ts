@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseStudyFile } from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
+import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
 import type { Progress, Settings } from "../src/api.js";
 import { createEngine, type ExampleBundle } from "../src/engine/engine.js";
 import { bindPipeline } from "../src/engine/pipeline-binding.js";
@@ -65,6 +66,70 @@ describe("engine (the worker's API, in Node)", () => {
     const where = outcome.problems.map((p) => `${p.row}:${p.column}`).sort();
     expect(where).toEqual(["2:n1i", "3:m2i", "3:sd1i"]);
     expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("lists a workbook's sheets and reads the one chosen, as --sheet does", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), null);
+    const xlsx = buildXlsx([
+      { name: "notes", rows: [["notes"], ["extracted by two reviewers"]] },
+      {
+        name: "data",
+        rows: [
+          ["study", "m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"],
+          ["A", 10, 2, 8, 8, 2, 8],
+          ["B", 11, 2.5, 10, 8.5, 2, 10],
+        ],
+      },
+    ]);
+    expect(await engine.sheetNames(xlsx, "two.xlsx")).toEqual(["notes", "data"]);
+    expect(await engine.sheetNames(new TextEncoder().encode("study,yi"), "a.csv")).toEqual([]);
+    expect(await engine.sheetNames(new Uint8Array([0x50, 0x4b, 3, 4, 0]), "x.xlsx")).toEqual([]);
+    const first = await engine.parse(xlsx, "two.xlsx");
+    expect(first.ok).toBe(false);
+    const chosen = await engine.parse(xlsx, "two.xlsx", { sheet: "data" });
+    expect(chosen.ok && chosen.table.rows.map((r) => r.study)).toEqual(["A", "B"]);
+  });
+
+  it("reads decimal commas when asked, as --decimal-comma does", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), null);
+    const bytes = new TextEncoder().encode(
+      "study;m1i;sd1i;n1i;m2i;sd2i;n2i\nA;10,5;2;8;8,25;2;8\nB;11;2,5;10;8;2;10\n",
+    );
+    expect((await engine.parse(bytes, "komma.csv")).ok).toBe(false);
+    const read = await engine.parse(bytes, "komma.csv", { decimalComma: true });
+    expect(read.ok && read.table.rows.map((r) => [r.m1i, r.m2i, r.sd1i])).toEqual([
+      [10.5, 8.25, 2],
+      [11, 8, 2.5],
+    ]);
+  });
+
+  it("reports the SEM, CI and exclude columns it uses, for the Columns panel", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), null);
+    const csv = [
+      "study,m1i,sem_treatment,n1i,m2i,ci_lower_control,ci_upper_control,n2i,exclude",
+      "A,10,1,9,8,6.5,9.5,9,",
+      "B,11,0.8,10,8.5,7,10,10,",
+      "C,9,1.2,6,8,6,10,6,duplicate of A",
+    ].join("\n");
+    const read = await engine.parse(new TextEncoder().encode(csv), "sem.csv");
+    expect(read.ok).toBe(true);
+    expect(read.detected).toMatchObject({
+      m1i: "m1i",
+      sem1i: "sem_treatment",
+      ci2lb: "ci_lower_control",
+      ci2ub: "ci_upper_control",
+      exclude: "exclude",
+    });
+    // Mapped by hand under other names, the same columns read the same table.
+    const renamed = csv
+      .replace("sem_treatment", "se_T")
+      .replace("ci_lower_control", "lo_C")
+      .replace("ci_upper_control", "hi_C");
+    const mapped = await engine.parse(new TextEncoder().encode(renamed), "sem.csv", {
+      columns: { sem1i: "se_T", ci2lb: "lo_C", ci2ub: "hi_C" },
+    });
+    expect(mapped.ok && read.ok && mapped.table.rows).toEqual(read.ok && read.table.rows);
+    expect(mapped.detected).toMatchObject({ sem1i: "se_T", ci2lb: "lo_C", ci2ub: "hi_C" });
   });
 
   it("says plainly that a build without the example has none", async () => {

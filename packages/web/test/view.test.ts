@@ -1,7 +1,20 @@
-import type { DataProblem, StudyRow, StudyTable } from "@pooled/pipeline";
+import {
+  type DataProblem,
+  INPUT_FIELDS,
+  parseStudyText,
+  type StudyRow,
+  type StudyTable,
+} from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
 import type { AnalysisView, AnalyzeOutcome, ReportFile } from "../src/api.js";
 import { normaliseFiles, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import {
+  columnChoices,
+  isWorkbook,
+  MAPPABLE_FIELDS,
+  sheetHint,
+  sheetOptions,
+} from "../src/view/columns.js";
 import {
   formatEstimate,
   formatHeterogeneity,
@@ -16,6 +29,7 @@ import {
   problemList,
   shortValue,
   sortProblems,
+  webWording,
 } from "../src/view/problems.js";
 import {
   dataNotes,
@@ -31,9 +45,11 @@ import {
   DEFAULT_SETTINGS,
   describeExtraColumns,
   moderatorCandidates,
+  NO_RESAMPLING_MESSAGE,
   parseCount,
   readSettings,
   type SettingsForm,
+  settingsErrors,
   subgroupCandidates,
   tableHeaders,
 } from "../src/view/settings.js";
@@ -236,6 +252,102 @@ describe("problems", () => {
   });
 });
 
+describe("problems, worded for the page", () => {
+  const flagOf = /--[a-z]/;
+  const lines = (csv: string, options: Parameters<typeof parseStudyText>[2] = {}) =>
+    problemList(parseStudyText(csv, "data.csv", options).problems, "data.csv").lines;
+
+  it("points a decimal-comma file at the checkbox, not at --decimal-comma", () => {
+    // The pipeline's own messages, from a semicolon file with decimal commas.
+    const csv = "study;m1i;sd1i;n1i;m2i;sd2i;n2i\nA;10,5;2,1;8;8,2;2;8\nB;11;2;10;8;2;10\n";
+    const raw = parseStudyText(csv, "data.csv").problems;
+    expect(raw.some((p) => p.expected.includes("--decimal-comma"))).toBe(true);
+    const shown = lines(csv);
+    expect(shown.length).toBe(raw.length);
+    for (const line of shown) {
+      expect(line.what).not.toMatch(flagOf);
+      expect(line.what).toMatch(/tick “Decimal comma \(3,5\)” in the Data panel/);
+    }
+    expect(shown[0]).toMatchObject({ where: "Row 2, column “m1i”", row: 2, column: "m1i" });
+    expect(shown[0]!.what).toBe(
+      "expected a number (this looks like a decimal comma: tick “Decimal comma (3,5)” in the Data panel); found “10,5”",
+    );
+    // With the box ticked, a decimal point is the mistake, and the message says the box is ticked.
+    const ticked = lines("study;m1i;sd1i;n1i;m2i;sd2i;n2i\nA;10.5;2;8;8;2;8\nB;11;2;10;8;2;10\n", {
+      decimalComma: true,
+    });
+    expect(ticked.map((l) => l.what)).toEqual([
+      "expected a number (“Decimal comma (3,5)” is ticked, so write 3,5 rather than 3.5); found “10.5”",
+    ]);
+  });
+
+  it("sends --map advice to the Columns panel", () => {
+    // Two columns both named as the treatment mean.
+    const shown = lines("study,m1i,mean_treatment,sd1i,n1i,m2i,sd2i,n2i\nA,1,1,1,8,0,1,8\n");
+    const ambiguous = shown.find((l) => /one column for m1i/.test(l.what));
+    expect(ambiguous?.what).toMatch(/an explicit choice for m1i in the Columns panel/);
+    for (const line of shown) expect(line.what).not.toMatch(flagOf);
+  });
+
+  it("rewords every CLI flag a message may name, and leaves other text alone", () => {
+    expect(webWording("a sheet with data (use --sheet 2)")).toBe(
+      "a sheet with data (choose the sheet)",
+    );
+    expect(webWording("see --sheet")).toBe("see the Sheet choice in the Data panel");
+    expect(webWording('field=column, e.g. --map m1i="Mean T"')).toBe(
+      "field=column, e.g. the Columns panel",
+    );
+    expect(webWording("a column named “dose” (--by)")).toBe("a column named “dose” (Subgroups by)");
+    expect(webWording("a number from -3 to 3 -- or NA")).toBe("a number from -3 to 3 -- or NA");
+  });
+});
+
+describe("columns and reading options", () => {
+  it("lets every input field of the pipeline be mapped, SEM, CI bounds and exclude included", () => {
+    const fields = MAPPABLE_FIELDS.map((f) => f.field);
+    expect(new Set(fields).size).toBe(fields.length);
+    expect([...fields].sort()).toEqual([...INPUT_FIELDS].sort());
+    for (const f of ["sem1i", "sem2i", "ci1lb", "ci1ub", "ci2lb", "ci2ub", "exclude"] as const)
+      expect(fields).toContain(f);
+    // Each arm's spread sits between its mean and its n.
+    expect(fields.slice(1, 7)).toEqual(["m1i", "sd1i", "sem1i", "ci1lb", "ci1ub", "n1i"]);
+  });
+
+  it("shows the columns the pipeline uses: detection, then the reader's choices, then the table", () => {
+    const detected = { study: "study", m1i: "mean_t", sem1i: "sem_t", exclude: "exclude" };
+    expect(columnChoices(detected)).toEqual(detected);
+    // Un-mapping, choosing another header, and a header taken from the field it was detected for.
+    expect(
+      columnChoices(detected, { exclude: null, sd1i: "sem_t", m1i: "mean_t" }, { n1i: "n_t" }),
+    ).toEqual({ study: "study", m1i: "mean_t", sd1i: "sem_t", n1i: "n_t" });
+    // The table's mapping of the study fields wins (it is what was read).
+    expect(columnChoices({ study: "name" }, {}, { study: "study" })).toEqual({ study: "study" });
+  });
+
+  it("recognises a workbook as the pipeline does, and lists its sheets by number and name", () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]);
+    const text = new TextEncoder().encode("study,yi");
+    expect(isWorkbook("data.xlsx", text)).toBe(true);
+    expect(isWorkbook("DATA.XLSM", text)).toBe(true);
+    expect(isWorkbook("data.csv", text)).toBe(false);
+    expect(isWorkbook("download", zip)).toBe(true);
+    expect(isWorkbook("data.json", zip)).toBe(false);
+    expect(sheetOptions(["notes", "data"])).toEqual([
+      { value: "notes", label: "1. notes" },
+      { value: "data", label: "2. data" },
+    ]);
+  });
+
+  it("says which sheet was read when a workbook of several sheets fails", () => {
+    expect(sheetHint(["Sheet1"], "")).toBeNull();
+    expect(sheetHint([], "")).toBeNull();
+    expect(sheetHint(["notes", "data"], "")).toBe(
+      "This workbook has 2 sheets (1. “notes”, 2. “data”); sheet “notes” was read. If the studies are on another sheet, choose it under “Sheet” in the Data panel.",
+    );
+    expect(sheetHint(["notes", "data"], "data")).toMatch(/sheet “data” was read/);
+  });
+});
+
 describe("settings", () => {
   const rows = Array.from({ length: 6 }, (_, i) =>
     row(i, {
@@ -330,6 +442,27 @@ describe("settings", () => {
         "seed",
       ]);
   });
+  it("re-checks the resampling fields as they are corrected", () => {
+    const bad = settingsErrors(form({ bootstrap: "many", seed: "-1" }));
+    expect(bad.invalid).toEqual(["bootstrap", "seed"]);
+    expect(bad.message).toBe(
+      "bootstrap: a whole number of replicates from 1 to 1,000,000. seed: a whole number of 0 or more",
+    );
+    // One value corrected: only the other one is still reported.
+    expect(settingsErrors(form({ bootstrap: "200", seed: "-1" }))).toEqual({
+      message: "seed: a whole number of 0 or more",
+      invalid: ["seed"],
+    });
+    expect(settingsErrors(form({ bootstrap: "200", seed: "7" }))).toEqual({
+      message: "",
+      invalid: [],
+    });
+    // Run with nothing to resample asks for a count; typing one clears it.
+    expect(settingsErrors(form(), { forRun: true }).message).toBe(NO_RESAMPLING_MESSAGE);
+    expect(settingsErrors(form(), { forRun: false }).message).toBe("");
+    expect(settingsErrors(form({ permutations: "exact" }), { forRun: true }).message).toBe("");
+  });
+
   it("parses replicate counts written in common ways", () => {
     expect(parseCount("1e4")).toBe(10000);
     expect(parseCount("10 000")).toBe(10000);

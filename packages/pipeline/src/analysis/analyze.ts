@@ -140,7 +140,11 @@ export function escalcData(table: StudyTable): EscalcData {
   >(
     key: K,
   ) =>
-    table.columns.fields[key] === undefined ? undefined : table.rows.map((r) => r[key] ?? null);
+    // A field counts when a column feeds it directly, or when the reader derived it for some row
+    // (an SD computed from an SEM or CI column has no SD column behind it).
+    table.columns.fields[key] === undefined && table.rows.every((r) => r[key] === undefined)
+      ? undefined
+      : table.rows.map((r) => r[key] ?? null);
   const data: EscalcData = { labels: table.rows.map((r) => r.study) };
   const assign = (name: keyof EscalcData, values: (number | null)[] | undefined) => {
     if (values !== undefined) (data as Record<string, unknown>)[name] = values;

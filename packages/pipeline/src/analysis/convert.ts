@@ -86,6 +86,7 @@ function subgroupResult(level: string, model: RmaResult, indices: number[]): Sub
 
 /** Subgroups in contract form: groups in sorted level order, separate-tau² test first. */
 export function subgroupsResult(by: string, result: SubgroupsResult): SubgroupsResultJson {
+  const fixedEffect = result.groups[0]?.model.method === "FE";
   return {
     by,
     groups: result.groups.map((g) => subgroupResult(g.level, g.model, g.indices)),
@@ -96,7 +97,8 @@ export function subgroupsResult(by: string, result: SubgroupsResult): SubgroupsR
       p: finite(t.p),
       distribution: t.distribution,
       df2: t.type === "common-tau2" ? t.df2 : null,
-      tau2: t.type === "common-tau2" ? finite(t.tau2) : null,
+      // A fixed-effect model has no tau² (null, as model.tau2), not a tau² of 0.
+      tau2: t.type === "common-tau2" && !fixedEffect ? finite(t.tau2) : null,
     })),
   };
 }

@@ -3,7 +3,7 @@
  * cross postMessage (plain objects, no classes, errors as DataProblem lists). No DOM here, so the
  * same code runs in a Web Worker and in Node (tests).
  */
-import type { DataProblem, StudyField, StudyTable } from "@pooled/pipeline";
+import type { DataProblem, StudyTable } from "@pooled/pipeline";
 import type { ShardWorkerFactory } from "@pooled/stats";
 import type {
   AnalysisView,
@@ -15,6 +15,7 @@ import type {
   ReportFile,
   Settings,
 } from "../api.js";
+import { columnChoices, isWorkbook } from "../view/columns.js";
 import { errorToProblems } from "../view/problems.js";
 import { tableHeaders } from "../view/settings.js";
 import { type PipelineBinding, toAnalysisOptions } from "./pipeline-binding.js";
@@ -59,19 +60,14 @@ export function createEngine(
   ): Promise<ParseOutcome> => {
     try {
       const result = await pipeline.parse(bytes, fileName, request);
+      const byName = pipeline.detectColumns(result.headers);
       if (!result.ok) {
-        const detected = pipeline.detectColumns(result.headers);
-        for (const [field, header] of Object.entries(request?.columns ?? {})) {
-          const f = field as StudyField;
-          if (header === null) delete detected[f];
-          else if (header !== undefined) detected[f] = header;
-        }
         return {
           ok: false,
           problems: result.problems,
           fileName,
           headers: result.headers,
-          detected,
+          detected: columnChoices(byName, request?.columns),
         };
       }
       return {
@@ -79,6 +75,7 @@ export function createEngine(
         table: result.table,
         headers: result.headers ?? tableHeaders(result.table),
         fileName,
+        detected: columnChoices(byName, request?.columns, result.table.columns.fields),
       };
     } catch (error) {
       return {
@@ -118,6 +115,10 @@ export function createEngine(
   return {
     async parse(bytes, fileName, request) {
       return parseBytes(bytes, fileName, request);
+    },
+
+    async sheetNames(bytes, fileName) {
+      return isWorkbook(fileName, bytes) ? pipeline.sheetNames(bytes) : [];
     },
 
     async loadExample(request) {

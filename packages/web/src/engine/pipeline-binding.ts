@@ -9,16 +9,21 @@ import {
   analyze,
   analyzeAsync,
   type DataProblem,
+  type InputField,
   laySummary,
   matchHeader,
+  type ParseOptions,
   type PrismaCounts,
   parsePrisma,
   parseStudyFile,
   renderReport,
-  type StudyField,
   type StudyTable,
 } from "@pooled/pipeline";
 import type { ShardWorkerFactory } from "@pooled/stats";
+// The XLSX reader the pipeline parses workbooks with (its dependency, bundled once): listing the
+// sheets with it numbers and names them exactly as parseStudyFile's `sheet` option reads them.
+// The pipeline does not list sheet names itself yet.
+import readXlsxFile from "read-excel-file/universal";
 import type { ParseRequest, Progress, ReportFile, Settings } from "../api.js";
 
 export interface PipelineBinding {
@@ -30,8 +35,13 @@ export interface PipelineBinding {
     | { ok: true; table: StudyTable; headers: string[] }
     | { ok: false; problems: DataProblem[]; headers: string[] }
   >;
-  /** The field each header feeds by its name (the CLI's auto-detection), first header per field. */
-  detectColumns(headers: readonly string[]): Partial<Record<StudyField, string>>;
+  /** An XLSX workbook's sheet names, in order; [] when the bytes are not a readable workbook. */
+  sheetNames(bytes: Uint8Array): Promise<string[]>;
+  /**
+   * The field each header feeds by its name (the CLI's auto-detection), first header per field,
+   * input-only fields (SEM, CI bounds, exclude) included.
+   */
+  detectColumns(headers: readonly string[]): Partial<Record<InputField, string>>;
   /** PRISMA counts from a JSON text, or the problems found in it. */
   prisma(text: string, fileName: string): { counts: PrismaCounts | null; problems: DataProblem[] };
   analyze(table: StudyTable, options: Record<string, unknown>): unknown;
@@ -51,23 +61,6 @@ export interface PipelineBinding {
   /** The plain-language summary's paragraphs (the report's lay summary). */
   plainLanguage(analysis: unknown): { heading: string; text: string }[];
 }
-
-const STUDY_FIELDS = [
-  "study",
-  "m1i",
-  "sd1i",
-  "n1i",
-  "m2i",
-  "sd2i",
-  "n2i",
-  "msham",
-  "yi",
-  "vi",
-  "sei",
-  "controlGroup",
-  "cluster",
-  "year",
-] as const satisfies readonly StudyField[];
 
 /** Settings -> the pipeline's analysis options (the CLI's flag names, issue 6). */
 export function toAnalysisOptions(
@@ -95,23 +88,33 @@ export function toAnalysisOptions(
 export function bindPipeline(version?: string): PipelineBinding {
   return {
     async parse(bytes, fileName, request) {
-      const result = await parseStudyFile(bytes, fileName, {
-        ...(request?.columns ? { columns: request.columns } : {}),
-        ...(request?.measure ? { measure: request.measure } : {}),
-      });
+      const options: ParseOptions = {};
+      if (request?.columns) options.columns = request.columns;
+      if (request?.measure) options.measure = request.measure;
+      if (request?.decimalComma) options.decimalComma = true;
+      if (request?.sheet !== undefined && request.sheet !== "") options.sheet = request.sheet;
+      const result = await parseStudyFile(bytes, fileName, options);
       if (result.problems.length > 0 || !result.table) {
         return { ok: false, problems: result.problems, headers: result.headers };
       }
       return { ok: true, table: result.table, headers: result.headers };
     },
+    async sheetNames(bytes) {
+      try {
+        const buffer = bytes.buffer.slice(
+          bytes.byteOffset,
+          bytes.byteOffset + bytes.byteLength,
+        ) as ArrayBuffer;
+        return (await readXlsxFile(buffer)).map((s) => s.sheet);
+      } catch {
+        return []; // parse() reports an unreadable workbook with its reason
+      }
+    },
     detectColumns(headers) {
-      const out: Partial<Record<StudyField, string>> = {};
+      const out: Partial<Record<InputField, string>> = {};
       for (const header of headers) {
         const match = matchHeader(header);
-        if (match?.kind === "field" && (STUDY_FIELDS as readonly string[]).includes(match.field)) {
-          const field = match.field as StudyField;
-          out[field] ??= header;
-        }
+        if (match?.kind === "field") out[match.field] ??= header;
       }
       return out;
     },

@@ -42,8 +42,38 @@ export function describeLocation(row: number | null, column: string | null): str
   return "File";
 }
 
+/**
+ * The pipeline's messages are shared with the CLI and name its flags; on the page the same advice
+ * points at the control that does it. Most specific first; applied to what was expected only
+ * (what was found is the reader's data, shown as written).
+ */
+/** A flag's argument as a message writes it: `m1i="Mean T"`, `2`, `<column>`. */
+const ARG = String.raw`(?: (?:[^\s,;)"]|"[^"]*")+)?`;
+
+const WEB_WORDING: readonly [RegExp, string][] = [
+  [/\buse --decimal-comma\b/g, "tick “Decimal comma (3,5)” in the Data panel"],
+  [/--decimal-comma is on\b/g, "“Decimal comma (3,5)” is ticked"],
+  [/--decimal-comma\b/g, "“Decimal comma (3,5)” in the Data panel"],
+  [/\b(an explicit choice )\(--map ([A-Za-z0-9_]+)=<column>\)/g, "$1for $2 in the Columns panel"],
+  [/\((?:e\.g\. )?--map [^)]*\)/g, "(in the Columns panel)"],
+  [/\buse --map\b/g, "use the Columns panel"],
+  [new RegExp(`--map${ARG}`, "g"), "the Columns panel"],
+  [new RegExp(String.raw`\buse --sheet${ARG}`, "g"), "choose the sheet"],
+  [new RegExp(`--sheet${ARG}`, "g"), "the Sheet choice in the Data panel"],
+  [/--measure\b/g, "the Effect measure setting"],
+  [/--by\b/g, "Subgroups by"],
+  [/--mods\b/g, "Moderators"],
+];
+
+/** A pipeline message reworded for the page: CLI flags become the controls that do the same. */
+export function webWording(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of WEB_WORDING) out = out.replace(pattern, replacement);
+  return out;
+}
+
 export function problemLine(problem: DataProblem): ProblemLine {
-  const expected = problem.expected.trim();
+  const expected = webWording(problem.expected.trim());
   // The contract's `expected` reads "a number greater than 0"; engine errors passed through
   // errorToProblems are whole sentences about the file, shown as written.
   const fileLevel = problem.row === null && problem.column === null;

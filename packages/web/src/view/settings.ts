@@ -207,6 +207,37 @@ export function readSettings(form: SettingsForm): SettingsResult {
   };
 }
 
+/** What Run says when no resampling was asked for. */
+export const NO_RESAMPLING_MESSAGE =
+  "Enter a number of bootstrap replicates or permutations first.";
+
+export interface SettingsErrorView {
+  /** The message under the resampling fields; "" when there is nothing to say. */
+  message: string;
+  /** The controls to mark aria-invalid. */
+  invalid: (keyof SettingsForm)[];
+}
+
+/**
+ * What the settings form says about itself: every bad value, or, for a Run press, that there is
+ * nothing to resample. Re-checked as the reader types, so a corrected value clears its message.
+ */
+export function settingsErrors(
+  form: SettingsForm,
+  options: { forRun: boolean } = { forRun: false },
+): SettingsErrorView {
+  const read = readSettings(form);
+  if (!read.ok) {
+    return {
+      message: read.errors.map((e) => e.message).join(". "),
+      invalid: read.errors.map((e) => e.field),
+    };
+  }
+  if (options.forRun && !needsResampling(read.settings))
+    return { message: NO_RESAMPLING_MESSAGE, invalid: [] };
+  return { message: "", invalid: [] };
+}
+
 /** "10000", "10,000", "1e4" and "10 000" all read as 10000. */
 export function parseCount(text: string): number | null {
   const cleaned = text.replace(/[,_\s]/g, "");

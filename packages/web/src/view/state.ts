@@ -9,7 +9,13 @@ import { formatDuration } from "./format.js";
 export type Phase =
   | { kind: "empty" }
   | { kind: "parsing"; fileName: string }
-  | { kind: "problems"; fileName: string; problems: DataProblem[] }
+  | {
+      kind: "problems";
+      fileName: string;
+      problems: DataProblem[];
+      /** Advice about the reading options (e.g. another sheet), shown above the list. */
+      hint?: string;
+    }
   | { kind: "analysing"; fileName: string }
   | { kind: "ready"; fileName: string }
   | { kind: "failed"; fileName: string; problems: DataProblem[] };
