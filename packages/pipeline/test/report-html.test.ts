@@ -106,6 +106,17 @@ describe("the report folder", () => {
     expect(a.studies.every((s) => s.n1 === null && s.n2 === null)).toBe(true);
   });
 
+  test("bubble plot: fitted line and CI band, also with several moderators (others at their means)", () => {
+    const one = byPath.get("bubble.svg") as string; // mods: year
+    expect(one).toContain('class="ci-band"');
+    expect(one).toContain('class="fit-line"');
+    const two = analyze(bbb, { mods: ["year", "route"] });
+    const svg = renderReport(two, bbb).find((f) => f.path === "bubble.svg")!.content as string;
+    expect(svg).toContain('class="ci-band"');
+    expect(svg).toContain('class="fit-line"');
+    expect(svg).toContain("other moderators at their means");
+  });
+
   test("arm data: the forest plot shows n per arm; SMD adds the sample-size funnel", () => {
     const forest = byPath.get("forest.svg") as string;
     expect(forest).toContain("n (T)");

@@ -645,6 +645,8 @@ describe("results", () => {
     const files: ReportFile[] = [
       "report.html",
       "plots/funnel.svg",
+      "funnel-sample-size.svg",
+      "funnel-contour.svg",
       "plots/forest.svg",
       "prisma.svg",
       "rob-summary.svg",
@@ -659,6 +661,8 @@ describe("results", () => {
     expect(plotTabs(files).map((t) => `${t.id}=${t.file}`)).toEqual([
       "forest=plots/forest.svg",
       "funnel=plots/funnel.svg",
+      "funnel-contour=funnel-contour.svg",
+      "funnel-sample-size=funnel-sample-size.svg",
       "rob=rob-summary.svg",
       "rob-2=rob-traffic.svg",
       "prisma=prisma.svg",

@@ -424,23 +424,69 @@ function bubbleInput(a: Analysis, scale: EffectScale) {
     ...(scale.scale ? { scale: scale.scale } : {}),
     title: `Meta-regression on ${mod.name}`,
   };
-  const slope = reg.terms.find((t) => t.name === mod.name);
-  if (reg.moderators.length === 1 && reg.terms.length === 2 && slope) {
+  // The fitted line of the chosen moderator with every other design column held at its mean
+  // (a categorical moderator's dummies at the share of each level), as metafor's regplot draws it.
+  const means = designMeans(reg);
+  const column = termIndex(reg, index);
+  const slope = reg.terms[column];
+  if (means !== null && slope !== undefined) {
     const crit =
       reg.df === null
         ? qnorm((1 - a.settings.level / 100) / 2, false)
         : qt((1 - a.settings.level / 100) / 2, reg.df, false);
-    const [b0, b1] = [reg.terms[0]!.estimate, slope.estimate];
+    const beta = reg.terms.map((t) => t.estimate);
     const V = reg.vcov;
     const lo = Math.min(...x);
     const hi = Math.max(...x);
     input.fit = Array.from({ length: 21 }, (_, j) => {
-      const xv = lo + ((hi - lo) * j) / 20;
-      const estimate = b0 + b1 * xv;
-      const se = Math.sqrt(V[0]![0]! + 2 * xv * V[0]![1]! + xv * xv * V[1]![1]!);
-      return { x: xv, estimate, ciLower: estimate - crit * se, ciUpper: estimate + crit * se };
+      const row = [...means];
+      row[column] = lo + ((hi - lo) * j) / 20;
+      const estimate = row.reduce((sum, r, c) => sum + r * beta[c]!, 0);
+      let variance = 0;
+      for (let r = 0; r < row.length; r++)
+        for (let c = 0; c < row.length; c++) variance += row[r]! * V[r]![c]! * row[c]!;
+      const se = Math.sqrt(variance);
+      return {
+        x: row[column]!,
+        estimate,
+        ciLower: estimate - crit * se,
+        ciUpper: estimate + crit * se,
+      };
     });
-    input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? "—" : `${reg.R2.toFixed(0)}%`}`;
+    const others = reg.moderators.length > 1 ? "; other moderators at their means" : "";
+    input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? "—" : `${reg.R2.toFixed(0)}%`}${others}`;
   }
   return input;
+}
+
+type Regression = NonNullable<Analysis["regression"]>;
+
+/** Column of the design (term index) of moderator `index`: its first column. */
+function termIndex(reg: Regression, index: number): number {
+  let column = 1;
+  for (let m = 0; m < index; m++) {
+    const mod = reg.moderators[m]!;
+    column += mod.type === "continuous" ? 1 : (mod.levels?.length ?? 1) - 1;
+  }
+  return column;
+}
+
+/**
+ * Mean of every design column: 1 for the intercept, the mean of a continuous moderator, the share
+ * of each non-reference level for a categorical one. null when the layout does not match the
+ * terms (then no line is drawn rather than a wrong one).
+ */
+function designMeans(reg: Regression): number[] | null {
+  const means = [1];
+  for (const mod of reg.moderators) {
+    const values = mod.values;
+    if (mod.type === "continuous") {
+      const numbers = values as number[];
+      means.push(numbers.reduce((sum, v) => sum + v, 0) / numbers.length);
+    } else {
+      for (const level of (mod.levels ?? []).slice(1))
+        means.push(values.filter((v) => v === level).length / values.length);
+    }
+  }
+  return means.length === reg.terms.length ? means : null;
 }

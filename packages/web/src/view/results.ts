@@ -239,7 +239,10 @@ export interface PlotTab {
 /** Known plots in the order the tabs show them; matched on the report's SVG file names. */
 const PLOT_ORDER: { id: string; label: string; pattern: RegExp }[] = [
   { id: "forest", label: "Forest", pattern: /forest/i },
-  { id: "funnel", label: "Funnel", pattern: /funnel/i },
+  { id: "funnel", label: "Funnel", pattern: /^funnel\.svg$/i },
+  { id: "funnel-contour", label: "Contour funnel", pattern: /funnel.*contour/i },
+  { id: "funnel-sample-size", label: "Funnel (sample size)", pattern: /funnel.*sample/i },
+  { id: "funnel-other", label: "Funnel", pattern: /funnel/i },
   { id: "galbraith", label: "Galbraith", pattern: /galbraith|radial/i },
   { id: "bubble", label: "Bubble", pattern: /bubble/i },
   { id: "rob", label: "Risk of bias", pattern: /risk|rob|syrcle/i },
