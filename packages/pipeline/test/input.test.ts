@@ -211,7 +211,7 @@ describe("bad files: every problem, with file, row and column", () => {
 
   it("NaN, Inf and spreadsheet errors are not numbers; empty cells are named", async () => {
     const { problems } = await parse(
-      `${HEADER}\nA,NaN,2,8,7,2.5,8\nB,11,Inf,10,7.5,2,9\nC,11,3,10,#DIV/0!,2,9\nD,11,3,,7,2,9\nE,1e999,3,10,7,2,9\n`,
+      `${HEADER}\nA,NaN,2,8,7,2.5,8\nB,11,Inf,10,7.5,2,9\nC,11,3,10,#DIV/0!,2,9\nD,11,3,,7,2,9\nE,1e999,3,10,7,2,9\nF,11,3,10,NA,2,9\n`,
     );
     expect(brief(problems)).toEqual([
       [2, "m1i", "a number", '"NaN"'],
@@ -219,6 +219,7 @@ describe("bad files: every problem, with file, row and column", () => {
       [4, "m2i", "a number", '"#DIV/0!"'],
       [5, "n1i", "a whole number of animals, 2 or more (the treatment n)", "an empty cell"],
       [6, "m1i", "a number", '"1e999"'],
+      [7, "m2i", "a number (the control mean)", "NA (a missing value)"],
     ]);
   });
 

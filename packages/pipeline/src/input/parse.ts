@@ -28,7 +28,14 @@ import {
   SYRCLE_ITEMS,
   type SyrcleItem,
 } from "./types.js";
-import { isEmptyCell, numberHint, readExclusion, readJudgement, readNumber } from "./values.js";
+import {
+  emptyCellText,
+  isEmptyCell,
+  numberHint,
+  readExclusion,
+  readJudgement,
+  readNumber,
+} from "./values.js";
 
 type Measure = NonNullable<ParseOptions["measure"]>;
 const ARM_MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD"];
@@ -281,7 +288,7 @@ function validateGrid(
           row,
           column: header(at),
           expected: `${rule.expected} (the ${FIELD_LABEL[field] ?? field})`,
-          found: "an empty cell",
+          found: emptyCellText(cells[at]),
         });
       return undefined;
     }
@@ -362,7 +369,7 @@ function validateGrid(
       row,
       column: where === undefined ? null : header(where),
       expected: `the ${armName} SD (or its SEM or 95% CI)`,
-      found: "an empty cell",
+      found: emptyCellText(cells[where]),
     });
     return undefined;
   }
@@ -399,7 +406,7 @@ function validateGrid(
         row,
         column: header(col.study!),
         expected: "a study label",
-        found: "an empty cell",
+        found: emptyCellText(cells[col.study!]),
       });
     }
 
@@ -445,7 +452,7 @@ function validateGrid(
           row,
           column: header((col.vi ?? col.sei)!),
           expected: "a sampling variance (vi) or a standard error (sei)",
-          found: "an empty cell",
+          found: emptyCellText(viCell ?? seiCell),
         });
         complete = false;
       }
@@ -483,7 +490,9 @@ function validateGrid(
       if (at === undefined) continue;
       const judgement = readJudgement(cells[at]);
       if (judgement === null) {
-        const found = isEmptyCell(cells[at]) ? "an empty cell" : JSON.stringify(String(cells[at]));
+        const found = isEmptyCell(cells[at])
+          ? emptyCellText(cells[at])
+          : JSON.stringify(String(cells[at]));
         problems.push({
           file,
           row,

@@ -79,3 +79,10 @@ export function readExclusion(
     return { excluded: true, reason: `marked in column "${column}"` };
   return { excluded: true, reason: text };
 }
+
+/** How a problem message names an empty cell: R's "NA" is named as such, not as empty. */
+export function emptyCellText(cell: Cell | undefined): string {
+  return typeof cell === "string" && cell.trim() === "NA"
+    ? "NA (a missing value)"
+    : "an empty cell";
+}
