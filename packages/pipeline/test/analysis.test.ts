@@ -16,7 +16,12 @@ import {
 } from "@pooled/stats";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { AnalysisInputError, analyze, escalcData } from "../src/analysis/index.js";
+import {
+  AnalysisInputError,
+  analyze,
+  escalcData,
+  MAX_STUDIES_REFITS,
+} from "../src/analysis/index.js";
 import { parseStudyText, type StudyTable } from "../src/input/index.js";
 import {
   collectBadValues,
@@ -437,6 +442,22 @@ describe("values are the stats engine's, unchanged", () => {
     expect(a.leaveOneOut).toBeNull();
     expect(a.model.k).toBe(2);
     expect(a.warnings.some((w) => w.includes("at least 3"))).toBe(true);
+  });
+
+  test("beyond 2000 studies the k-refit analyses are skipped with a warning; the rest is computed", () => {
+    const plain = bbb.rows.filter((r) => !r.controlGroup);
+    const rows = Array.from({ length: MAX_STUDIES_REFITS + 1 }, (_, i) => ({
+      ...plain[i % plain.length]!,
+      row: i + 2,
+      study: `Experiment ${i + 1}`,
+    }));
+    const a = analyze({ ...bbb, rows }, {});
+    expect(a.model.k).toBe(MAX_STUDIES_REFITS + 1);
+    expect(a.leaveOneOut).toBeNull();
+    expect(a.baujat).toBeNull();
+    expect(a.cumulative).toBeNull();
+    expect(a.bias!.egger).not.toBeNull();
+    expect(a.warnings.join(" ")).toMatch(/2001 studies: leave-one-out, the Baujat plot/);
   });
 
   test("SDs only from SEM columns (no SD column at all) analyse as the same SDs given directly", () => {

@@ -2,6 +2,7 @@
  * Begg's rank correlation test and Kendall's tau against metafor 3.8's ranktest
  * (fixtures/bias.json, "ranktest"): exact p-values without ties, the normal approximation with ties.
  */
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   begg,
@@ -9,6 +10,7 @@ import {
   KENDALL_EXACT_MAX_N,
   kendallTau,
 } from "../src/bias/index.js";
+import { pairCounts } from "../src/bias/kendall.js";
 import * as dist from "../src/distributions/index.js";
 import { PooledInputError, TooFewStudiesError } from "../src/errors.js";
 import { rma } from "../src/models/index.js";
@@ -49,6 +51,59 @@ describe("begg vs metafor ranktest", () => {
     expect(() => begg({ yi: [0.1, 0.2], vi: [0.01, 0.02] })).toThrow(TooFewStudiesError);
     expect(() => begg({ yi: [0.1, 0.2], vi: [0.01, 0.02] })).toThrow(
       /needs at least 3 studies; got 2/,
+    );
+  });
+});
+
+describe("pairCounts (Knight's O(n log n) method)", () => {
+  /** The definition, pair by pair: the reference the fast method must equal exactly. */
+  const naive = (x: number[], y: number[]) => {
+    let s = 0;
+    let untiedX = 0;
+    let untiedY = 0;
+    for (let i = 0; i < x.length; i++) {
+      for (let j = i + 1; j < x.length; j++) {
+        const sx = Math.sign(x[i]! - x[j]!);
+        const sy = Math.sign(y[i]! - y[j]!);
+        s += sx * sy;
+        untiedX += sx * sx;
+        untiedY += sy * sy;
+      }
+    }
+    return { s, untiedX, untiedY };
+  };
+
+  it("equals the pairwise sums exactly, with and without ties (property test)", () => {
+    // Small integer ranges force ties in x, in y and in both.
+    const column = (max: number) =>
+      fc.array(fc.integer({ min: 0, max }), { minLength: 2, maxLength: 60 });
+    fc.assert(
+      fc.property(
+        column(6),
+        column(40),
+        fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+        (xs, ys, shift) => {
+          const n = Math.min(xs.length, ys.length);
+          const x = xs.slice(0, n).map((v) => v + shift);
+          const y = ys.slice(0, n).map((v) => v / 7);
+          expect(pairCounts(x, y)).toEqual(naive(x, y));
+        },
+      ),
+      { numRuns: 400, seed: 20261130 },
+    );
+  });
+
+  it("handles k = 50 000 (n log n), agreeing with the definition on a sample", () => {
+    const n = 50_000;
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
+    const y = Array.from({ length: n }, (_, i) => Math.round(Math.cos(i * 0.7) * 50));
+    const fast = pairCounts(x, y);
+    const pairs = (n * (n - 1)) / 2;
+    expect(fast.untiedX).toBe(pairs);
+    expect(fast.untiedY).toBeLessThan(pairs);
+    expect(Math.abs(fast.s)).toBeLessThanOrEqual(pairs);
+    expect(pairCounts(x.slice(0, 700), y.slice(0, 700))).toEqual(
+      naive(x.slice(0, 700), y.slice(0, 700)),
     );
   });
 });

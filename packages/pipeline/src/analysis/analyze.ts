@@ -53,6 +53,12 @@ import type {
 
 /** Bias tests and leave-one-out need at least this many studies (issue 6). */
 export const MIN_STUDIES_SENSITIVITY = 3;
+/**
+ * Leave-one-out, Baujat and the cumulative analysis refit the model once per study, so their cost
+ * grows with k²: about 3 s at k = 2000 on one core, minutes beyond. Above this many studies they
+ * are skipped with a warning saying so; everything else is still computed.
+ */
+export const MAX_STUDIES_REFITS = 2000;
 
 /** What the resampling stage needs from the deterministic stage. */
 export interface PreparedAnalysis {
@@ -276,6 +282,12 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
         return { z: e.z, p: e.p, predictor: e.predictor };
       });
     }
+  }
+  if (k >= MIN_STUDIES_SENSITIVITY && k > MAX_STUDIES_REFITS) {
+    warnings.push(
+      `${k} studies: leave-one-out, the Baujat plot and the cumulative analysis were skipped (each refits the model ${k} times; they are run up to ${MAX_STUDIES_REFITS} studies).`,
+    );
+  } else if (k >= MIN_STUDIES_SENSITIVITY) {
     loo = attempt("Leave-one-out analysis", warnings, () => {
       const result = leaveOneOut(model);
       warnings.push(...result.notes);
