@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import {
   type Analysis,
   analyzeAsync,
+  type PlotLabels,
   type PrismaCounts,
   renderMarkdown,
   renderReport,
@@ -51,7 +52,7 @@ export interface Engine {
   /** What --format prints on stdout. */
   summary(analysis: Analysis, format: Format): string;
   /** Every file of the report folder (--out). */
-  reportFiles(analysis: Analysis, table: StudyTable): ReportFile[];
+  reportFiles(analysis: Analysis, table: StudyTable, plots?: PlotLabels): ReportFile[];
 }
 
 export const engine: Engine = {
@@ -72,8 +73,8 @@ export const engine: Engine = {
           : renderText(analysis);
     return text.endsWith("\n") ? text : `${text}\n`;
   },
-  reportFiles: (analysis, table) =>
-    normaliseFiles(renderReport(analysis, table, { version: cliVersion() })),
+  reportFiles: (analysis, table, plots = {}) =>
+    normaliseFiles(renderReport(analysis, table, { version: cliVersion(), plots })),
 };
 
 /** Accepts what a renderer may return: an array of { name | path, content }, a Map, or a plain object. */

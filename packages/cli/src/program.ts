@@ -3,13 +3,20 @@
  * The flag names are a contract (issue 6): scripts outside the project depend on them.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { type AnalyzeFlags, EXIT, type Io, runAnalyze } from "./commands/analyze.js";
+import {
+  type AnalyzeFlags,
+  EXIT,
+  type ForestSort,
+  type Io,
+  runAnalyze,
+} from "./commands/analyze.js";
 import { runDemo } from "./commands/demo.js";
 import { cliVersion } from "./paths.js";
 
 const MEASURES = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
 const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 const FORMATS = ["text", "json", "markdown"];
+const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 
 function positiveInteger(flag: string) {
   return (value: string): number => {
@@ -163,6 +170,14 @@ Examples:
     .option(
       "--prisma <file.json|counts>",
       "PRISMA 2020 flow counts for the flow diagram: a JSON file, or the counts inline, e.g. --prisma prisma.json or --prisma identified=486,duplicatesRemoved=131,screened=355,excludedScreening=287,fullTextAssessed=68,fullTextExcluded.no control group=46,included=22 (optional: identifiedDatabases, identifiedRegisters, automationRemoved, otherRemoved, reportsSought, notRetrieved, includedReports)",
+    )
+    .addOption(
+      new Option(
+        "--forest-sort <order>",
+        "order of the studies in the forest plot (within subgroups): input (as in the file), effect, year or weight (largest first), e.g. --forest-sort effect",
+      )
+        .choices(FOREST_SORTS)
+        .default("input"),
     )
     .option(
       "--quiet",

@@ -603,6 +603,32 @@ describe("small-study tests, leave-one-out, resampling blocks (dat.bcg, GEN, REM
 });
 
 describe("report folder", () => {
+  it("--forest-sort orders the forest plot's studies; the default keeps the file's order", async () => {
+    const labelsIn = (report: string) => {
+      const svg = readFileSync(join(dir, report, "forest.svg"), "utf8");
+      return [...svg.matchAll(/>([ABC])</g)].map((m) => m[1]);
+    };
+    // MD: A 3.0, B 3.5, C 5.0; the file lists them B, C, A.
+    const [, a, b, c] = GOOD.trim().split("\n");
+    write("mixed.csv", `${HEADER}\n${b}\n${c}\n${a}\n`);
+    expect((await pooled(["analyze", "mixed.csv", "--out", "sort-input"], dir)).code).toBe(0);
+    expect(labelsIn("sort-input")).toEqual(["B", "C", "A"]);
+    const byEffect = await pooled(
+      ["analyze", "mixed.csv", "--forest-sort", "effect", "--out", "sort-effect"],
+      dir,
+    );
+    expect(byEffect.code, byEffect.stderr).toBe(0);
+    expect(labelsIn("sort-effect")).toEqual(["A", "B", "C"]);
+    const analysis = JSON.parse(readFileSync(join(dir, "sort-effect", "analysis.json"), "utf8"));
+    const byWeight = [...analysis.studies]
+      .sort((a: { weight: number }, b: { weight: number }) => b.weight - a.weight)
+      .map((s: { study: string }) => s.study);
+    await pooled(["analyze", "mixed.csv", "--forest-sort", "weight", "--out", "sort-weight"], dir);
+    expect(labelsIn("sort-weight")).toEqual(byWeight);
+    const bad = await pooled(["analyze", "ok.csv", "--forest-sort", "size"], dir);
+    expect(bad.code).toBe(2);
+  });
+
   it("pooled demo writes a complete report and prints the text summary", async () => {
     const run = await pooled(["demo", "--out", "demo-report"], dir);
     expect(run.code, run.stderr).toBe(0);

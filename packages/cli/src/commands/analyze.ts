@@ -9,6 +9,7 @@ import {
   formatProblem,
   inferMeasure,
   type ParseOptions,
+  type PlotLabels,
   type PrismaCounts,
   parseColumnMap,
   parsePrisma,
@@ -23,6 +24,9 @@ import { ReportFolderError, writeReportFolder } from "../io/write-report.js";
 export const EXIT = { OK: 0, FAILURE: 1, BAD_INPUT: 2, INTERRUPTED: 130 } as const;
 
 /** The parsed flags of `pooled analyze` (commander's camel-cased names). */
+/** Order of the forest plot's studies (--forest-sort). */
+export type ForestSort = NonNullable<PlotLabels["forestSort"]>;
+
 export interface AnalyzeFlags {
   measure?: AnalyzeSettings["measure"];
   method: AnalyzeSettings["method"];
@@ -39,6 +43,7 @@ export interface AnalyzeFlags {
   map: string[];
   config?: string;
   prisma?: string;
+  forestSort?: ForestSort;
   quiet?: boolean;
 }
 
@@ -165,7 +170,12 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     }
     if (controller.signal.aborted) return interrupted(io);
 
-    const files = flags.out === undefined ? null : engine.reportFiles(analysis, table);
+    const files =
+      flags.out === undefined
+        ? null
+        : engine.reportFiles(analysis, table, {
+            ...(flags.forestSort ? { forestSort: flags.forestSort } : {}),
+          });
     const summary = engine.summary(analysis, flags.format);
     if (flags.out !== undefined && files !== null) {
       const where = await writeReportFolder(flags.out, files, controller.signal);

@@ -221,6 +221,7 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
       ciUpper: yi[i]! + crit * sei,
       n1: groupSize(data.n1i, i),
       n2: groupSize(data.n2i, i),
+      year: row.year ?? null,
     };
   });
 

@@ -91,6 +91,8 @@ export interface StudyResult {
    */
   n1: number | null;
   n2: number | null;
+  /** Extra: publication year from the file's year column, else null. */
+  year: number | null;
 }
 
 /** Contract: the main (intercept-only) model. */

@@ -8,6 +8,7 @@ import {
   cumulativePlot,
   type EffectScale,
   type ForestInput,
+  type ForestSort,
   type ForestStudy,
   forestPlot,
   funnelPlot,
@@ -37,6 +38,11 @@ export interface PlotLabels {
   effectLabel?: string;
   /** Under the axis, e.g. { left: "Favours control", right: "Favours treatment" }. */
   favours?: { left: string; right: string };
+  /**
+   * Order of the studies in the forest plot (within each subgroup): as in the file (default), by
+   * effect, by year or by weight (largest first).
+   */
+  forestSort?: ForestSort;
 }
 
 const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
@@ -101,6 +107,7 @@ function forestStudy(s: StudyResult): ForestStudy {
     ciLower: s.ciLower,
     ciUpper: s.ciUpper,
     weight: s.weight,
+    ...(s.year === null ? {} : { year: s.year }),
     columns: { n1: groupSizeText(s.n1), n2: groupSizeText(s.n2) },
   };
 }
@@ -190,7 +197,10 @@ export function renderPlots(
     file: "forest.svg",
     title: "Forest plot",
     caption: `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).`,
-    svg: forestPlot(forestInput(a, labels), { idPrefix: "forest" }),
+    svg: forestPlot(forestInput(a, labels), {
+      idPrefix: "forest",
+      ...(labels.forestSort ? { sort: labels.forestSort } : {}),
+    }),
   }));
 
   const tf = a.bias?.trimFill ?? null;
