@@ -19,7 +19,7 @@ import {
   riskOfBiasPlot,
 } from "@pooled/plots";
 import { qnorm, qt } from "@pooled/stats";
-import type { Analysis, StudyResult } from "../analysis/types.js";
+import type { Analysis, LeaveOneOutResultRow, StudyResult } from "../analysis/types.js";
 import { MEASURE_NAMES, METHOD_NAMES } from "./format.js";
 
 /** One rendered plot. */
@@ -306,38 +306,20 @@ export function renderPlots(
   }
 
   if (a.leaveOneOut !== null) {
-    const rows = a.leaveOneOut.filter(
-      (r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null,
-    );
+    const rows = a.leaveOneOut;
     collect.push(() => ({
       file: "leave-one-out.svg",
       title: "Leave-one-out",
       caption: "The pooled estimate recomputed without each study in turn.",
       svg: leaveOneOutPlot(
-        {
-          ...scale,
-          rows: rows.map((r) => ({
-            label: r.study,
-            estimate: r.estimate!,
-            ciLower: r.ciLower!,
-            ciUpper: r.ciUpper!,
-            tau2: r.tau2,
-            I2: r.I2,
-          })),
-          full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
-          measure: SHORT_MEASURE[a.settings.measure],
-          level: a.settings.level,
-          title: "Leave-one-out analysis",
-        },
+        { ...sensitivityInput(a, scale, rows, (r) => r.study), title: "Leave-one-out analysis" },
         { idPrefix: "loo" },
       ),
     }));
   }
 
   if (a.cumulative !== null) {
-    const steps = a.cumulative.filter(
-      (r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null,
-    );
+    const steps = a.cumulative;
     collect.push(() => ({
       file: "cumulative.svg",
       title: "Cumulative meta-analysis",
@@ -345,19 +327,10 @@ export function renderPlots(
         "The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.",
       svg: cumulativePlot(
         {
-          ...scale,
-          rows: steps.map((r) => ({
-            // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
-            label: r.study.includes(String(r.year)) ? r.study : `${r.study} (${r.year})`,
-            estimate: r.estimate!,
-            ciLower: r.ciLower!,
-            ciUpper: r.ciUpper!,
-            tau2: r.tau2,
-            I2: r.I2,
-          })),
-          full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
-          measure: SHORT_MEASURE[a.settings.measure],
-          level: a.settings.level,
+          // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
+          ...sensitivityInput(a, scale, steps, (r) =>
+            r.study.includes(String(r.year)) ? r.study : `${r.study} (${r.year})`,
+          ),
           orderedBy: "publication year",
           title: "Cumulative meta-analysis",
         },
@@ -499,4 +472,32 @@ function designMeans(reg: Regression): number[] | null {
     }
   }
   return means.length === reg.terms.length ? means : null;
+}
+
+/**
+ * Input of a leave-one-out or cumulative forest plot: one row per refit that could be fitted
+ * (a failed refit has no interval to draw), and the model with every study.
+ */
+function sensitivityInput<Row extends LeaveOneOutResultRow>(
+  a: Analysis,
+  scale: EffectScale,
+  rows: readonly Row[],
+  label: (row: Row) => string,
+) {
+  return {
+    ...scale,
+    rows: rows
+      .filter((r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null)
+      .map((r) => ({
+        label: label(r),
+        estimate: r.estimate!,
+        ciLower: r.ciLower!,
+        ciUpper: r.ciUpper!,
+        tau2: r.tau2,
+        I2: r.I2,
+      })),
+    full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
+    measure: SHORT_MEASURE[a.settings.measure],
+    level: a.settings.level,
+  };
 }
