@@ -8,6 +8,8 @@ import type { DataProblem, InputField, PrismaCounts, StudyTable } from "@pooled/
 export type MeasureName = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
 export type MethodName = "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
 export type TestName = "z" | "knha";
+/** Order of the forest plot's studies (the CLI's --forest-sort). */
+export type ForestSortName = "input" | "effect" | "year" | "weight";
 
 /** The settings a reader chooses; the same names as the CLI flags (issue 6). */
 export interface Settings {
@@ -23,6 +25,8 @@ export interface Settings {
   /** Bootstrap replicates (--bootstrap), or null for none. */
   bootstrap: number | null;
   seed: number;
+  /** Order of the studies in the forest plot (--forest-sort); default "input". */
+  forestSort?: ForestSortName;
   /** PRISMA 2020 counts; undefined: the example's own counts when the example is loaded. */
   prisma?: PrismaCounts | null;
 }

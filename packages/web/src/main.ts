@@ -39,6 +39,8 @@ import {
   chooseMeasure,
   DEFAULT_SETTINGS,
   EXAMPLE_SUBGROUP,
+  FOREST_SORT_LABELS,
+  FOREST_SORTS,
   inferredMeasure,
   MEASURES,
   METHOD_LABELS,
@@ -115,6 +117,7 @@ const el = {
   measure: byId<HTMLSelectElement>("measure"),
   method: byId<HTMLSelectElement>("method"),
   test: byId<HTMLSelectElement>("test"),
+  forestSort: byId<HTMLSelectElement>("forest-sort"),
   by: byId<HTMLSelectElement>("by"),
   modsList: byId("mods-list"),
   bootstrap: byId<HTMLInputElement>("bootstrap"),
@@ -185,6 +188,11 @@ function initSettingsControls(): void {
     TESTS.map((t) => ({ value: t, label: TEST_LABELS[t] })),
     DEFAULT_SETTINGS.test,
   );
+  fillSelect(
+    el.forestSort,
+    FOREST_SORTS.map((f) => ({ value: f, label: FOREST_SORT_LABELS[f] })),
+    DEFAULT_SETTINGS.forestSort ?? "input",
+  );
   el.seed.value = String(DEFAULT_SETTINGS.seed);
 }
 
@@ -237,6 +245,7 @@ function settingsForm(): SettingsForm {
     measure: el.measure.value,
     method: el.method.value,
     test: el.test.value,
+    forestSort: el.forestSort.value,
     by: el.by.value,
     mods: selectedMods(),
     permutations: el.permutations.value,
@@ -857,7 +866,7 @@ function wireEvents(): void {
     void loadBytes(new TextEncoder().encode(text), name);
   });
 
-  for (const select of [el.measure, el.method, el.test, el.by])
+  for (const select of [el.measure, el.method, el.test, el.forestSort, el.by])
     select.addEventListener("change", analyseSoon);
   el.modsList.addEventListener("change", analyseSoon);
   el.columnsGrid.addEventListener("change", reload);

@@ -145,6 +145,26 @@ describe("the static page", () => {
     expect(shown.text).toBe(formatEstimate(expected.model, "SMD"));
   });
 
+  it("orders the forest plot by effect when asked (as the CLI's --forest-sort)", async () => {
+    const forest = 'svg[data-testid="forest-plot"]';
+    const markerCentres = () =>
+      page.$$eval(`${forest} .study-row .marker`, (markers) =>
+        markers.map((m) => Number(m.getAttribute("x")) + Number(m.getAttribute("width")) / 2),
+      );
+    await page.selectOption("#by", "");
+    await expect.poll(async () => (await markerCentres()).length).toBe(29);
+    const asGiven = await markerCentres();
+    const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]! - 1e-6);
+    expect(ascending(asGiven)).toBe(false);
+    await page.selectOption("#forest-sort", "effect");
+    await expect.poll(async () => ascending(await markerCentres())).toBe(true);
+    expect([...(await markerCentres())].sort((a, b) => a - b)).toEqual(
+      [...asGiven].sort((a, b) => a - b),
+    );
+    await page.selectOption("#forest-sort", "input");
+    await page.selectOption("#by", EXAMPLE_SUBGROUP);
+  });
+
   it("runs a bootstrap in the worker with a moving progress bar, stays responsive, and cancels", async () => {
     await page.fill("#bootstrap", "100000");
     await page.click("#run-resampling");

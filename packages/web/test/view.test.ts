@@ -426,12 +426,21 @@ describe("settings", () => {
         permutations: "exact",
         bootstrap: 10000,
         seed: 42,
+        forestSort: "input",
       },
     });
+    const sorted = readSettings(form({ forestSort: "weight" }));
+    expect(sorted.ok && sorted.settings.forestSort).toBe("weight");
   });
   it("reports every bad value with its control", () => {
     const read = readSettings(
-      form({ measure: "OR", bootstrap: "many", permutations: "-5", seed: "1.5" }),
+      form({
+        measure: "OR",
+        bootstrap: "many",
+        permutations: "-5",
+        seed: "1.5",
+        forestSort: "size",
+      }),
     );
     expect(read.ok).toBe(false);
     if (!read.ok)
@@ -440,6 +449,7 @@ describe("settings", () => {
         "permutations",
         "bootstrap",
         "seed",
+        "forestSort",
       ]);
   });
   it("re-checks the resampling fields as they are corrected", () => {

@@ -88,8 +88,13 @@ export function createEngine(
     }
   };
 
-  const finish = (analysis: unknown, table: StudyTable, started: number): AnalyzeOutcome => {
-    const files: ReportFile[] = pipeline.renderReport(analysis, table);
+  const finish = (
+    analysis: unknown,
+    table: StudyTable,
+    started: number,
+    settings: Settings,
+  ): AnalyzeOutcome => {
+    const files: ReportFile[] = pipeline.renderReport(analysis, table, settings.forestSort);
     return {
       ok: true,
       // Structured clone drops nothing JSON-able; the view reads the contract's subset.
@@ -150,7 +155,7 @@ export function createEngine(
           table,
           toAnalysisOptions(fast, prismaOf(table, settings)),
         );
-        return finish(analysis, table, started);
+        return finish(analysis, table, started, settings);
       } catch (error) {
         return failure(error, table, false);
       }
@@ -184,7 +189,7 @@ export function createEngine(
           },
         );
         if (pending) void Promise.resolve(onProgress(pending)).catch(() => undefined);
-        return finish(analysis, table, started);
+        return finish(analysis, table, started, settings);
       } catch (error) {
         return failure(error, table, controller.signal.aborted);
       } finally {

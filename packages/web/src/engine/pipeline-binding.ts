@@ -24,7 +24,7 @@ import type { ShardWorkerFactory } from "@pooled/stats";
 // sheets with it numbers and names them exactly as parseStudyFile's `sheet` option reads them.
 // The pipeline does not list sheet names itself yet.
 import readXlsxFile from "read-excel-file/universal";
-import type { ParseRequest, Progress, ReportFile, Settings } from "../api.js";
+import type { ForestSortName, ParseRequest, Progress, ReportFile, Settings } from "../api.js";
 
 export interface PipelineBinding {
   parse(
@@ -57,7 +57,7 @@ export interface PipelineBinding {
     },
   ): Promise<unknown>;
   /** The report folder of `pooled analyze --out`, as the CLI renders it (same version string). */
-  renderReport(analysis: unknown, table: StudyTable): ReportFile[];
+  renderReport(analysis: unknown, table: StudyTable, forestSort?: ForestSortName): ReportFile[];
   /** The plain-language summary's paragraphs (the report's lay summary). */
   plainLanguage(analysis: unknown): { heading: string; text: string }[];
 }
@@ -137,12 +137,11 @@ export function bindPipeline(version?: string): PipelineBinding {
         ...(control.workerFactory !== undefined ? { workerFactory: control.workerFactory } : {}),
       });
     },
-    renderReport(analysis, table) {
-      const files = renderReport(
-        analysis as Analysis,
-        table,
-        version !== undefined ? { version } : {},
-      );
+    renderReport(analysis, table, forestSort) {
+      const files = renderReport(analysis as Analysis, table, {
+        ...(version !== undefined ? { version } : {}),
+        ...(forestSort !== undefined ? { plots: { forestSort } } : {}),
+      });
       return normaliseFiles(files);
     },
     plainLanguage(analysis) {

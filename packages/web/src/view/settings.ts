@@ -3,7 +3,7 @@
  * strings into a Settings object (the CLI's flags, issue 6). Pure functions, no DOM.
  */
 import type { StudyField, StudyRow, StudyTable, SyrcleItem } from "@pooled/pipeline";
-import type { MeasureName, MethodName, Settings, TestName } from "../api.js";
+import type { ForestSortName, MeasureName, MethodName, Settings, TestName } from "../api.js";
 
 export const MEASURES: MeasureName[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
 export const METHODS: MethodName[] = ["REML", "FE", "DL", "HE", "HS", "SJ", "ML", "EB", "PM"];
@@ -36,6 +36,15 @@ export const DEFAULT_SETTINGS: Settings = {
   permutations: null,
   bootstrap: null,
   seed: 1,
+  forestSort: "input",
+};
+
+export const FOREST_SORTS: ForestSortName[] = ["input", "effect", "year", "weight"];
+export const FOREST_SORT_LABELS: Record<ForestSortName, string> = {
+  input: "As in the file",
+  effect: "By effect",
+  year: "By year",
+  weight: "By weight (largest first)",
 };
 
 /** Loading the example also groups it by dose, as `pooled demo` does (--by dose). */
@@ -146,6 +155,8 @@ export interface SettingsForm {
   permutations: string;
   bootstrap: string;
   seed: string;
+  /** Optional: forms without the control read as the default order. */
+  forestSort?: string;
 }
 
 export type SettingsResult =
@@ -190,7 +201,12 @@ export function readSettings(form: SettingsForm): SettingsResult {
   if (!Number.isSafeInteger(seed) || seed < 0)
     errors.push({ field: "seed", message: "seed: a whole number of 0 or more" });
 
-  if (errors.length > 0 || !measure || !method || !test) return { ok: false, errors };
+  const forestSort = FOREST_SORTS.find((f) => f === (form.forestSort ?? "input"));
+  if (!forestSort)
+    errors.push({ field: "forestSort", message: `unknown forest plot order “${form.forestSort}”` });
+
+  if (errors.length > 0 || !measure || !method || !test || !forestSort)
+    return { ok: false, errors };
   const by = form.by === "" ? null : form.by;
   return {
     ok: true,
@@ -203,6 +219,7 @@ export function readSettings(form: SettingsForm): SettingsResult {
       permutations,
       bootstrap,
       seed,
+      forestSort,
     },
   };
 }
