@@ -627,6 +627,9 @@ describe("report folder", () => {
     expect(labelsIn("sort-weight")).toEqual(byWeight);
     const bad = await pooled(["analyze", "ok.csv", "--forest-sort", "size"], dir);
     expect(bad.code).toBe(2);
+    const noYear = await pooled(["analyze", "mixed.csv", "--forest-sort", "year"], dir);
+    expect(noYear.code).toBe(0);
+    expect(noYear.stderr).toContain("warning: --forest-sort year: the file has no year column");
   });
 
   it("pooled demo writes a complete report and prints the text summary", async () => {

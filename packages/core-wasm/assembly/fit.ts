@@ -352,7 +352,7 @@ export function fitKernel(
     return status;
   }
   if (isNaN<f64>(tau2)) return BAD_INPUT;
-  if (tau2 < 0) tau2 = 0;
+  if (!(tau2 > 0)) tau2 = 0; // also turns -0 (a step from 0 to 0) into 0
 
   const reuseQR = ld(wsStats, StatQrTau2) == tau2;
   setWeights(vi, k, tau2);

@@ -73,7 +73,7 @@ export function prepareRefitWorkspace(kMax: i32, pMax: i32): void {
   rfY = allocF64(k);
   rfV = allocF64(k);
   rfX = allocF64(k * p);
-  rfFitOut = allocF64(2 + p + p * p);
+  rfFitOut = allocF64(OUT_BETA + p + p * p);
   rfQOut = allocF64(4);
 }
 
@@ -106,6 +106,9 @@ export function refitKernel(
   const knha = ld(rctl, F_TEST) == 1;
   const length = ld(rctl, F_LENGTH);
   if (mode != MODE_LISTS && mode != MODE_LEAVE_ONE_OUT && mode != MODE_PREFIXES) return BAD_INPUT;
+  // Counts are whole numbers (a fractional one would read past the subsets array).
+  if (!(count >= 0) || count != Math.floor(count)) return BAD_INPUT;
+  if (!(length >= 0) || length != Math.floor(length)) return BAD_INPUT;
   if (mode != MODE_LISTS && count > length) return BAD_INPUT;
   const tau2Fixed = !isNaN<f64>(ld(control, CTL_TAU2_FIXED)) && method != FE;
   const row = ROW_BETA + p + p * p;
@@ -118,7 +121,7 @@ export function refitKernel(
     let ok = true;
     if (mode == MODE_LISTS) {
       const n = cursor < length ? ld(subsets, <i32>cursor) : -1;
-      if (!(n >= 0) || cursor + 1 + n > length) {
+      if (!(n >= 0) || n != Math.floor(n) || cursor + 1 + n > length) {
         ok = false;
         cursor = length;
       } else {

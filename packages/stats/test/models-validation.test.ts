@@ -152,6 +152,13 @@ for (const backend of testBackends) {
       expect(res.heterogeneityIntervals).toBeNull();
     });
 
+    it("never reports tau² = -0 (a fixed or initial -0, or a step from 0 to 0)", () => {
+      for (const control of [{ tau2Fixed: -0 }, { tau2Init: -0 }]) {
+        const res = rma({ yi: [0.1, 0.1, 0.1], vi: [0.02, 0.03, 0.05] }, { control, backend });
+        expect(Object.is(res.tau2, 0)).toBe(true);
+      }
+    });
+
     it("skips the Q-profile intervals when asked, leaving every other statistic unchanged", () => {
       const full = rma({ yi, vi }, { backend });
       const lean = rma({ yi, vi }, { backend, heterogeneityIntervals: false });

@@ -4,6 +4,7 @@
  * callbacks and cancellation with an AbortSignal. The workers run the built package
  * (dist/inference/node-worker.js), so `npm run build` must have run (turbo's test task does).
  */
+import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { PooledError } from "../src/errors.js";
 import { bootstrap } from "../src/inference/bootstrap.js";
@@ -99,6 +100,19 @@ describe("progress and cancellation", () => {
     await expect(bootstrap(model, { replicates: 10, signal: aborted })).rejects.toMatchObject({
       code: "CANCELLED",
     });
+  });
+
+  it("leaves no abort listener behind on a signal shared by several runs", async () => {
+    const controller = new AbortController();
+    for (let run = 0; run < 3; run++) {
+      await bootstrap(model, {
+        replicates: 2048,
+        seed: run,
+        workers: 2,
+        signal: controller.signal,
+      });
+    }
+    expect(EventEmitter.getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("rejects with CANCELLED when the signal aborts while the workers are starting", async () => {

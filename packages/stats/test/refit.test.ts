@@ -230,6 +230,31 @@ describe.each(testBackends)("refitSubsets = rma() on every subset (%s backend)",
     );
     expectSameAsRma(model, { kind: "leave-one-out" }, control, "hackshaw1998 maxIter 1");
   });
+
+  it("refits keep the model's own control (as metafor's leave1out keeps x$control)", () => {
+    const ds = diagnosticsFixture.datasets["hackshaw1998"]!;
+    const loose = { threshold: 1e-3 };
+    const model = rma({ yi: ds.yi, vi: ds.vi }, { backend, method: "REML", control: loose });
+    const { fits } = refitSubsets(model, { kind: "leave-one-out" });
+    const byDefault = refitSubsets(rma({ yi: ds.yi, vi: ds.vi }, { backend, method: "REML" }), {
+      kind: "leave-one-out",
+    }).fits;
+    fits.forEach((fit, i) => {
+      const subset = ds.yi.map((_, j) => j).filter((j) => j !== i);
+      let direct: RmaResult | null = null;
+      try {
+        direct = rma(
+          { yi: subset.map((j) => ds.yi[j]!), vi: subset.map((j) => ds.vi[j]!) },
+          { backend, method: "REML", control: loose },
+        );
+      } catch {
+        direct = null;
+      }
+      expect(fit?.tau2 ?? null).toBe(direct?.tau2 ?? null);
+    });
+    // ...and a loose control gives other numbers than the default one would.
+    expect(fits.some((f, i) => f !== null && f.tau2 !== byDefault[i]?.tau2)).toBe(true);
+  });
 });
 
 function relErr(a: number, b: number): number {

@@ -17,6 +17,7 @@ import {
   parseStudyFile,
 } from "@pooled/pipeline";
 import { type AnalyzeSettings, engine, type Format } from "../engine.js";
+import { onInterrupt } from "../interrupt.js";
 import { createProgressBar } from "../io/progress.js";
 import { readInputFile } from "../io/read-input.js";
 import { ReportFolderError, writeReportFolder } from "../io/write-report.js";
@@ -119,6 +120,11 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     return EXIT.BAD_INPUT;
   }
   const table = parsed.table;
+  if (flags.forestSort === "year" && table.columns.fields.year === undefined) {
+    warnings.push(
+      "--forest-sort year: the file has no year column; the forest plot keeps its order.",
+    );
+  }
 
   // 2. The analysis. Ctrl-C aborts it (and any report being written) and exits 130.
   const settings: AnalyzeSettings = {
@@ -139,7 +145,7 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
     controller.abort(new Error("interrupted"));
   };
-  process.on("SIGINT", onSigint);
+  const releaseInterrupt = onInterrupt(onSigint);
   // Like the progress bar, the announcement goes only to a terminal: piped stderr stays silent.
   const announce =
     flags.quiet !== true &&
@@ -212,7 +218,7 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     );
     return EXIT.FAILURE;
   } finally {
-    process.off("SIGINT", onSigint);
+    releaseInterrupt();
   }
 }
 

@@ -4,6 +4,7 @@ export type { PreparedAnalysis } from "./analyze.js";
 export {
   analyze,
   escalcData,
+  MAX_STUDIES_LEAVE_ONE_OUT,
   MAX_STUDIES_REFITS,
   MIN_STUDIES_SENSITIVITY,
   prepareAnalysis,

@@ -79,7 +79,8 @@ export type SubsetPlan =
  * Refits `model` (same method, test, level, design columns and backend) on each subset of its
  * studies. A subset that rma would reject (too few studies, a singular design, non-convergence)
  * gives null, as metafor records NA for a failed refit, with the same typed error's message in
- * `failures`. control.tau2Fixed of the model is not kept (options.control applies). One kernel
+ * `failures`. The model's control applies (threshold, maxIter, stepAdj, tau2Init), except a fixed
+ * tau², which is not kept; options.control overrides it. One kernel
  * call fits every subset (see kernels/refit-contract.ts).
  *
  * @example refitSubsets(model, { kind: "leave-one-out" }).fits.map((f) => f?.beta[0] ?? null)
@@ -91,7 +92,10 @@ export function refitSubsets(
   options: RefitOptions = {},
 ): { fits: (RefitFit | null)[]; failures: RefitFailure[] } {
   const { method, test, level, k, p } = model;
-  const control: FitControl = { ...fitDefaults.control, ...options.control };
+  // The model's own control (e.g. a raised maxIter), as metafor's leave1out keeps x$control; a
+  // fixed tau² is not carried over (each subset estimates its own), options.control on top.
+  const { tau2Fixed: _modelTau2, ...modelControl } = model.control ?? fitDefaults.control;
+  const control: FitControl = { ...fitDefaults.control, ...modelControl, ...options.control };
   const tau2Fixed = control.tau2Fixed !== undefined && method !== "FE";
   const backend = getBackend(model.backend);
 

@@ -97,16 +97,20 @@ export async function runTask(
   const n = Math.min(workers, task.blocks.length);
   // Listen before the first await: an abort while workers start must not be missed (the event
   // fires once, and a listener added afterwards would wait for the whole run).
+  const signal = options.signal;
+  let onAbort: (() => void) | null = null;
   const abort = new Promise<never>((_, reject) => {
-    const signal = options.signal;
     if (!signal) return;
     if (signal.aborted) reject(cancelled());
-    else signal.addEventListener("abort", () => reject(cancelled()), { once: true });
+    else {
+      onAbort = () => reject(cancelled());
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
   });
   abort.catch(() => {}); // handled by the race below; no unhandled rejection if it never runs
-  const factory = options.workerFactory ?? (await defaultWorkerFactory());
   const pool: ShardWorker[] = [];
   try {
+    const factory = options.workerFactory ?? (await defaultWorkerFactory());
     for (let w = 0; w < n; w++) {
       if (options.signal?.aborted) throw cancelled();
       pool.push(await factory());
@@ -124,6 +128,8 @@ export async function runTask(
     await Promise.race([Promise.all(runs), abort]);
     return results;
   } finally {
+    // A signal reused across runs must not collect one listener per finished run.
+    if (signal && onAbort) signal.removeEventListener("abort", onAbort);
     for (const worker of pool) worker.terminate();
   }
 }

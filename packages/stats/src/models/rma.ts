@@ -177,6 +177,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     test,
     level,
     backend: backend.name as BackendName,
+    control,
     k,
     p,
     labels,

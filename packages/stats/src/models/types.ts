@@ -27,9 +27,9 @@ export interface RmaOptions {
   /** Kernel implementation; default "wasm" when available, else "js". */
   backend?: BackendName;
   /**
-   * Compute the Q-profile CIs of τ², I² and H² (default true). Refitting loops that never read
-   * them (leave-one-out, influence, cumulative) turn them off: each is a root search costing
-   * dozens of weighted least-squares fits.
+   * Compute the Q-profile CIs of τ², I² and H² (default true). false skips them, for callers that
+   * fit many models and never read them: each is a root search costing dozens of weighted
+   * least-squares fits.
    */
   heterogeneityIntervals?: boolean;
 }
@@ -84,6 +84,8 @@ export interface RmaResult {
   test: TestType;
   level: number;
   backend: BackendName;
+  /** The fitting control used (defaults filled in); refits of this model start from it. */
+  control: FitControl;
   /** Number of studies. */
   k: number;
   /** Number of coefficients (intercept included). */

@@ -42,14 +42,14 @@ export function describeLocation(row: number | null, column: string | null): str
   return "File";
 }
 
+/** A flag's argument as a message writes it: `m1i="Mean T"`, `2`, `<column>`. */
+const ARG = String.raw`(?: (?:[^\s,;)"]|"[^"]*")+)?`;
+
 /**
  * The pipeline's messages are shared with the CLI and name its flags; on the page the same advice
  * points at the control that does it. Most specific first; applied to what was expected only
  * (what was found is the reader's data, shown as written).
  */
-/** A flag's argument as a message writes it: `m1i="Mean T"`, `2`, `<column>`. */
-const ARG = String.raw`(?: (?:[^\s,;)"]|"[^"]*")+)?`;
-
 const WEB_WORDING: readonly [RegExp, string][] = [
   [/\buse --decimal-comma\b/g, "tick “Decimal comma (3,5)” in the Data panel"],
   [/--decimal-comma is on\b/g, "“Decimal comma (3,5)” is ticked"],

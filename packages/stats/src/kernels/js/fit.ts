@@ -460,7 +460,7 @@ export function fitKernel(
     return status;
   }
   if (Number.isNaN(tau2)) return KernelStatus.BAD_INPUT;
-  if (tau2 < 0) tau2 = 0;
+  if (!(tau2 > 0)) tau2 = 0; // also turns -0 (a step from 0 to 0) into 0
 
   // Final weighted least squares at the estimate, with the uncentred outcomes. The QR of the last
   // weighted least squares is reused when it was taken at this tau² (the ll0 check's likelihood at

@@ -106,6 +106,9 @@ export function refitKernel(
   if (mode !== RefitMode.lists && mode !== RefitMode.leaveOneOut && mode !== RefitMode.prefixes) {
     return KernelStatus.BAD_INPUT;
   }
+  // Counts are whole numbers (a fractional one would read past the subsets array).
+  if (!(count >= 0) || count !== Math.floor(count)) return KernelStatus.BAD_INPUT;
+  if (!(length >= 0) || length !== Math.floor(length)) return KernelStatus.BAD_INPUT;
   if (mode !== RefitMode.lists && count > length) return KernelStatus.BAD_INPUT;
   const tau2Fixed = !Number.isNaN(control[ControlSlot.tau2Fixed]!) && method !== MethodCode.FE;
   const row = refitRowSize(p);
@@ -119,7 +122,7 @@ export function refitKernel(
     let ok = true;
     if (mode === RefitMode.lists) {
       const n = cursor < length ? subsets[cursor]! : -1;
-      if (!(n >= 0) || cursor + 1 + n > length) {
+      if (!(n >= 0) || n !== Math.floor(n) || cursor + 1 + n > length) {
         ok = false;
         cursor = length;
       } else {
