@@ -112,6 +112,10 @@ describe("methods paragraph", () => {
     expect(text).toContain("Duval & Tweedie 2000");
     expect(text).toContain("Hooijmans et al. 2014");
     expect(text).toContain("Page et al. 2021");
+    expect(text).toContain("Peters et al. 2008"); // contour-enhanced funnel
+    expect(text).toContain("Lau et al. 1992"); // cumulative by year (the example has years)
+    expect(text).toContain("Baujat et al. 2002");
+    expect(references.some((r) => r.startsWith("Lau J"))).toBe(true);
     expect(text).toContain("Cochrane Handbook");
     expect(text).not.toContain("Knapp & Hartung");
     expect(text).not.toContain("DerSimonian");
@@ -135,6 +139,7 @@ describe("methods paragraph", () => {
     const { text } = methodsParagraph(analyze(il1b, { measure: "SMD" }));
     expect(text).toContain("Hedges' g");
     expect(text).toContain("Pustejovsky & Rodgers 2019");
+    expect(text).toContain("Zwetsloot et al. 2017");
   });
 });
 

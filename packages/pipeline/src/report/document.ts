@@ -215,6 +215,24 @@ export function analysisDocument(a: Analysis): Block[] {
     );
   }
 
+  if (a.cumulative !== null) {
+    blocks.push(heading(2, "Cumulative meta-analysis", "cumulative"));
+    blocks.push(
+      table(
+        ["Study added", "Year", "k", "Estimate", `${a.model.level}% CI`, "tau²", "I²"],
+        a.cumulative.map((r) => [
+          r.study,
+          String(r.year),
+          String(r.k),
+          fmt(r.estimate, d),
+          fmtCi(r.ciLower, r.ciUpper, d),
+          fmt(r.tau2, 4),
+          fmtPercent(r.I2),
+        ]),
+      ),
+    );
+  }
+
   if (a.permutation !== null) {
     const p = a.permutation;
     blocks.push(heading(2, "Permutation test", "permutation"));

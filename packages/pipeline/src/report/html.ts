@@ -55,9 +55,12 @@ const PLOT_SECTION: Record<string, string> = {
   "forest.svg": "summary",
   "bubble.svg": "regression",
   "funnel.svg": "bias",
+  "funnel-contour.svg": "bias",
+  "funnel-sample-size.svg": "bias",
   "galbraith.svg": "bias",
   "leave-one-out.svg": "leave-one-out",
   "baujat.svg": "leave-one-out",
+  "cumulative.svg": "cumulative",
   "risk-of-bias.svg": "risk-of-bias",
   "prisma.svg": "prisma",
 };

@@ -73,6 +73,12 @@ export const REFERENCES = {
     "Galbraith RF (1988). A note on graphical presentation of estimated odds ratios from several clinical trials. Statistics in Medicine 7(8):889-894.",
   baujat2002:
     "Baujat B, Mahé C, Pignon JP, Hill C (2002). A graphical method for exploring heterogeneity in meta-analyses: application to a meta-analysis of 65 trials. Statistics in Medicine 21(18):2641-2652.",
+  peters2008:
+    "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L (2008). Contour-enhanced meta-analysis funnel plots help distinguish publication bias from other causes of asymmetry. Journal of Clinical Epidemiology 61(10):991-996.",
+  zwetsloot2017:
+    "Zwetsloot PP, Van Der Naald M, Sena ES, et al. (2017). Standardized mean differences cause funnel plot distortion in publication bias assessments. eLife 6:e24260.",
+  lau1992:
+    "Lau J, Antman EM, Jimenez-Silva J, Kupelnick B, Mosteller F, Chalmers TC (1992). Cumulative meta-analysis of therapeutic trials for myocardial infarction. New England Journal of Medicine 327(4):248-254.",
 } as const;
 
 export type ReferenceKey = keyof typeof REFERENCES;
@@ -113,6 +119,9 @@ const CITE: Record<ReferenceKey, string> = {
   page2021: "Page et al. 2021",
   galbraith1988: "Galbraith 1988",
   baujat2002: "Baujat et al. 2002",
+  peters2008: "Peters et al. 2008",
+  zwetsloot2017: "Zwetsloot et al. 2017",
+  lau1992: "Lau et al. 1992",
 };
 
 const ESTIMATOR: Record<Exclude<Method, "FE">, { name: string; refs: ReferenceKey[] }> = {
@@ -237,12 +246,17 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       parts.push(`trim-and-fill (${a.bias.trimFill.estimator} estimator) ${cite("duval2000")}`);
     if (parts.length > 0)
       sentences.push(
-        `Small-study effects were examined with funnel and radial plots ${cite("galbraith1988")}, ${parts.join(", ")}.`,
+        `Small-study effects were examined with funnel plots, contour-enhanced ${cite("peters2008")}${a.bias.eggerSampleSize !== null ? ` and against sample size for standardised mean differences ${cite("zwetsloot2017")}` : ""}, radial plots ${cite("galbraith1988")}, ${parts.join(", ")}.`,
       );
   }
   if (a.leaveOneOut !== null) {
     sentences.push(
-      `Influence was examined by leaving out one study at a time ${cite("viechtbauer2010b")}${" and with a Baujat plot "}${cite("baujat2002")}.`,
+      `Influence was examined by leaving out one study at a time ${cite("viechtbauer2010b")}${a.baujat !== null ? ` and with a Baujat plot ${cite("baujat2002")}` : ""}.`,
+    );
+  }
+  if (a.cumulative !== null) {
+    sentences.push(
+      `A cumulative meta-analysis added the studies in order of publication year ${cite("lau1992")}.`,
     );
   }
   if (a.riskOfBias !== null) {
