@@ -24,6 +24,7 @@ import {
   MAX_STUDIES_REFITS,
 } from "../src/analysis/index.js";
 import { parseStudyText, type StudyTable } from "../src/input/index.js";
+import { bubbleInput } from "../src/report/plots.js";
 import {
   collectBadValues,
   examplePrisma,
@@ -317,6 +318,21 @@ describe("numbers against metafor (fixtures/pipeline.json)", () => {
       for (const key of ["QM", "QMp", "tau2", "R2", "QE"] as const)
         expectClose(reg[key], fx.regression[key], key);
       expect(reg.QMdf).toBe(fx.regression.QMdf);
+    });
+
+    test(`bubble line on year with dose at its means = metafor's predict(), ${test_}`, () => {
+      const fx = pipelineFixture(`bbb/MD/REML/${test_}/mods-dose-year`);
+      const a = analyze(bbb, { mods: ["dose", "year"], test: test_ });
+      const fit = bubbleInput(a, { scale: "linear" })!.fit!;
+      // The line's end points are at the smallest and the largest year.
+      const ends = [fit[0]!, fit.at(-1)!];
+      expect(ends.map((f) => f.x)).toEqual(fx.bubble.x);
+      for (const key of ["estimate", "ciLower", "ciUpper"] as const)
+        expectAllClose(
+          ends.map((f) => f[key]),
+          fx.bubble[key],
+          `bubble ${key}`,
+        );
     });
   }
 

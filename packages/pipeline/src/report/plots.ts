@@ -384,8 +384,11 @@ export function renderPlots(
   return { plots, failures };
 }
 
-/** Bubble plot of the first continuous moderator; the fitted line only when it is the sole moderator. */
-function bubbleInput(a: Analysis, scale: EffectScale) {
+/**
+ * Bubble plot of the first continuous moderator, with the fitted line and its confidence band
+ * (other moderators at their means); null without one. Exported for the tests against metafor.
+ */
+export function bubbleInput(a: Analysis, scale: EffectScale) {
   const reg = a.regression;
   if (reg === null) return null;
   const index = reg.moderators.findIndex((m) => m.type === "continuous");
