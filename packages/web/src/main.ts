@@ -406,11 +406,9 @@ function reload(): void {
 }
 
 /** Reads new bytes: lists a workbook's sheets first (the selector starts at the first sheet). */
-/** Sheet lookups started; a slow lookup must not overwrite the result of a newer load. */
-let sheetLookupSeq = 0;
-
 async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
-  const seq = ++sheetLookupSeq;
+  // Counts as a read for load()'s sequence: a slow sheet lookup must not overwrite a newer load.
+  const seq = ++loadSeq;
   let sheets: string[] = [];
   if (isWorkbook(name, bytes)) {
     try {
@@ -419,7 +417,7 @@ async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
       sheets = []; // the parse that follows reports an unreadable workbook
     }
   }
-  if (seq !== sheetLookupSeq) return; // another file was loaded meanwhile
+  if (seq !== loadSeq) return; // another read started meanwhile
   fillSelect(el.sheet, sheetOptions(sheets), sheets[0] ?? "");
   el.sheetField.hidden = sheets.length === 0;
   await load({ kind: "bytes", bytes, name, sheets });

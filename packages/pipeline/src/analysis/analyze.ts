@@ -285,8 +285,6 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
         return { z: e.z, p: e.p, predictor: e.predictor };
       });
     }
-  }
-  if (k >= MIN_STUDIES_SENSITIVITY) {
     const skipped: string[] = [];
     if (k <= MAX_STUDIES_LEAVE_ONE_OUT) {
       loo = attempt("Leave-one-out analysis", warnings, () => {

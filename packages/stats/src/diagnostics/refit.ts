@@ -118,11 +118,8 @@ export function refitSubsets(
     rctl[RefitSlot.mode] = RefitMode.prefixes;
     packed = Float64Array.from(subsets.order);
   }
-  const count = Array.isArray(subsets)
-    ? subsets.length
-    : subsets.kind === "leave-one-out"
-      ? packed.length
-      : subsets.order.length;
+  // Lists pack a length before each subset; the other plans pack one number per subset.
+  const count = Array.isArray(subsets) ? subsets.length : packed.length;
   rctl[RefitSlot.count] = count;
   rctl[RefitSlot.test] = test === "knha" ? 1 : 0;
   rctl[RefitSlot.length] = packed.length;

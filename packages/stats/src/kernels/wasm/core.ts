@@ -29,6 +29,21 @@ export class WasmCore {
     return this.exports.alloc(Math.max(1, n) * 8);
   }
 
+  /**
+   * Every kernel call's first step: resets the arena and copies the studies (yi, vi, X) and the
+   * packed control block in, in this order.
+   */
+  private putModel(input: FitInput, control: Float64Array) {
+    this.exports.reset();
+    const { k, p } = input;
+    return {
+      yi: this.put(input.yi.subarray(0, k)),
+      vi: this.put(input.vi.subarray(0, k)),
+      X: this.put(input.X.subarray(0, k * p)),
+      ctl: this.put(control),
+    };
+  }
+
   /** Copies n doubles at ptr into `into` (a view made now, after the call). */
   private get(ptr: number, into: Float64Array): Float64Array {
     into.set(new Float64Array(this.exports.memory.buffer, ptr, into.length));
@@ -37,14 +52,9 @@ export class WasmCore {
 
   /** The fit kernel; `control` is a packed control block (ControlSlot layout). */
   fit(input: FitInput, method: number, control: Float64Array, out: Float64Array): number {
-    const e = this.exports;
-    e.reset();
-    const yi = this.put(input.yi.subarray(0, input.k));
-    const vi = this.put(input.vi.subarray(0, input.k));
-    const X = this.put(input.X.subarray(0, input.k * input.p));
-    const ctl = this.put(control);
+    const { yi, vi, X, ctl } = this.putModel(input, control);
     const outPtr = this.reserve(out.length);
-    const status = e.fit(yi, vi, X, input.k, input.p, method, ctl, outPtr);
+    const status = this.exports.fit(yi, vi, X, input.k, input.p, method, ctl, outPtr);
     this.get(outPtr, out);
     return status;
   }
@@ -65,18 +75,13 @@ export class WasmCore {
 
   /** One permutation block; out has permutationOutSize(p) doubles. */
   permutationBlock(input: PermutationBlockInput, out: Float64Array): number {
-    const e = this.exports;
-    e.reset();
     const { k, p } = input;
-    const yi = this.put(input.yi.subarray(0, k));
-    const vi = this.put(input.vi.subarray(0, k));
-    const X = this.put(input.X.subarray(0, k * p));
-    const ctl = this.put(input.control);
+    const { yi, vi, X, ctl } = this.putModel(input, input.control);
     const rctl = this.put(input.rctl);
     const labels = this.put(input.labels);
     const classRows = this.put(input.classRows);
     const outPtr = this.reserve(out.length);
-    const status = e.permutation(
+    const status = this.exports.permutation(
       yi,
       vi,
       X,
@@ -95,20 +100,15 @@ export class WasmCore {
 
   /** One bootstrap block; out has count × bootstrapRowSize(p) doubles. */
   bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number {
-    const e = this.exports;
-    e.reset();
     const { k, p } = input;
-    const yi = this.put(input.yi.subarray(0, k));
-    const vi = this.put(input.vi.subarray(0, k));
-    const X = this.put(input.X.subarray(0, k * p));
-    const ctl = this.put(input.control);
+    const { yi, vi, X, ctl } = this.putModel(input, input.control);
     const rctl = this.put(input.rctl);
     const from = this.put(input.from);
     const members = this.put(input.members);
     const fitted = this.put(input.fitted);
     const sdev = this.put(input.sdev);
     const outPtr = this.reserve(out.length);
-    const status = e.bootstrap(
+    const status = this.exports.bootstrap(
       yi,
       vi,
       X,
@@ -130,17 +130,12 @@ export class WasmCore {
 
   /** One refit call (every subset); out has count × refitRowSize(p) doubles. */
   refitBlock(input: RefitBlockInput, out: Float64Array): number {
-    const e = this.exports;
-    e.reset();
     const { k, p } = input;
-    const yi = this.put(input.yi.subarray(0, k));
-    const vi = this.put(input.vi.subarray(0, k));
-    const X = this.put(input.X.subarray(0, k * p));
-    const ctl = this.put(input.control);
+    const { yi, vi, X, ctl } = this.putModel(input, input.control);
     const rctl = this.put(input.rctl);
     const subsets = this.put(input.subsets);
     const outPtr = this.reserve(out.length);
-    const status = e.refit(yi, vi, X, k, p, input.method, ctl, rctl, subsets, outPtr);
+    const status = this.exports.refit(yi, vi, X, k, p, input.method, ctl, rctl, subsets, outPtr);
     this.get(outPtr, out);
     return status;
   }
