@@ -163,6 +163,17 @@ describe("the static page", () => {
     );
     await page.selectOption("#forest-sort", "input");
     await page.selectOption("#by", EXAMPLE_SUBGROUP);
+    // Let the re-analysis these changes start finish before the next test runs its own job.
+    await page.waitForFunction(() => {
+      const body = document.getElementById("results-body");
+      const forest = document.querySelector('svg[data-testid="forest-plot"]');
+      return (
+        body !== null &&
+        !body.classList.contains("stale") &&
+        forest !== null &&
+        (forest.textContent ?? "").includes("dose: ")
+      );
+    });
   });
 
   it("runs a bootstrap in the worker with a moving progress bar, stays responsive, and cancels", async () => {
