@@ -478,6 +478,22 @@ function analyseSoon(): void {
 
 // ---- resampling ---------------------------------------------------------------------------------
 
+/**
+ * What the analysis shown depends on, the resampling fields aside (they describe the job itself):
+ * a finished job belongs to the page while this is unchanged. Comparing settings rather than
+ * counting analyses keeps a job whose settings were re-analysed unchanged (a debounced analysis
+ * of the very settings the job started with).
+ */
+function analysisKey(s: Settings): string {
+  return JSON.stringify({
+    ...s,
+    permutations: null,
+    bootstrap: null,
+    seed: null,
+    prisma: userPrisma ?? null,
+  });
+}
+
 async function runResampling(): Promise<void> {
   if (!table || state.job) return;
   const settings = currentSettings({ forRun: true });
@@ -488,7 +504,7 @@ async function runResampling(): Promise<void> {
   }
   jobEngine ??= startWorker();
   const id = ++jobSeq;
-  const seqAtStart = analysisSeq;
+  const keyAtStart = analysisKey(settings);
   const tableAtStart = table;
   const task = settings.bootstrap !== null ? "bootstrap" : "permutations";
   const total =
@@ -514,7 +530,9 @@ async function runResampling(): Promise<void> {
   if (job?.id !== id) return; // cancelled (and possibly the worker ended) meanwhile
   const elapsed = performance.now() - job.startedAt;
   const name = task === "bootstrap" ? "Bootstrap" : "Permutation test";
-  if (outcome.ok && (analysisSeq !== seqAtStart || table !== tableAtStart)) {
+  const now = readSettings(settingsForm());
+  const changed = !now.ok || analysisKey(now.settings) !== keyAtStart || table !== tableAtStart;
+  if (outcome.ok && changed) {
     // The reader changed the data or settings meanwhile: this result belongs to the old ones.
     setState({
       job: null,

@@ -235,6 +235,30 @@ describe("the static page", () => {
     await page.fill("#seed", "1");
   });
 
+  it("keeps a job started right after a settings change; drops one whose settings change while it runs", async () => {
+    // Run pressed within the debounce of a settings change: the analysis that follows is of the
+    // very settings the job started with, so the job's result stands.
+    await page.fill("#bootstrap", "200");
+    // In one task, so Run lands inside the 60 ms debounce of the change (before its analysis).
+    await page.evaluate(() => {
+      const method = document.getElementById("method") as HTMLSelectElement;
+      method.value = "DL";
+      method.dispatchEvent(new Event("change", { bubbles: true }));
+      (document.getElementById("run-resampling") as HTMLButtonElement).click();
+    });
+    await expect
+      .poll(() => page.textContent("#progress-label"), { timeout: 60_000 })
+      .toMatch(/^Bootstrap finished in/);
+    // A setting changed while the job runs: its result belongs to the old settings.
+    await page.fill("#bootstrap", "20000");
+    await page.click("#run-resampling");
+    await page.selectOption("#method", "REML");
+    await expect
+      .poll(() => page.textContent("#progress-label"), { timeout: 60_000 })
+      .toMatch(/changed meanwhile/);
+    await page.fill("#bootstrap", "");
+  });
+
   it("exports the forest plot as SVG (the report's file) and as PNG", async () => {
     const example = await exampleFile();
     const settings: Settings = { ...DEFAULT_SETTINGS, by: EXAMPLE_SUBGROUP, measure: "SMD" };
