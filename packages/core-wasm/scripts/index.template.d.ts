@@ -3,7 +3,8 @@ export type CoreTarget = "release" | "debug";
 
 /**
  * The pointer-level exports of the core (see assembly/index.ts). Pointers are byte offsets into
- * `memory`; kernels return an i32 KernelStatus.
+ * `memory`; an array argument is the address of its first element. Kernels return an i32
+ * KernelStatus.
  */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
@@ -62,7 +63,6 @@ export interface CoreExports {
     out: number,
   ): number;
   prngFill(seed: number, stream: number, kind: number, bound: number, n: number, out: number): void;
-  allocDoubles(n: number): number;
 }
 
 export declare function wasmBytes(target?: CoreTarget): Uint8Array;

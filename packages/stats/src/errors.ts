@@ -5,6 +5,8 @@
  * - model-level failures throw the specific subclasses below, each naming what the user can do.
  */
 
+import { KernelStatus } from "@pooled/core-wasm/kernels";
+
 /** Base class: every error Pooled throws on purpose is an instance of this. */
 export class PooledError extends Error {
   /** Stable machine-readable code, e.g. "INPUT", "NOT_CONVERGED". */
@@ -100,16 +102,8 @@ export class EmptySubgroupError extends PooledError {
   }
 }
 
-/** Status codes returned by kernels (TS and WASM alike). Kernels never throw. */
-export const KernelStatus = {
-  OK: 0,
-  NOT_CONVERGED: 1,
-  SINGULAR: 2,
-  BAD_INPUT: 3,
-  TOO_FEW_STUDIES: 4,
-  CANCELLED: 5,
-} as const;
-export type KernelStatus = (typeof KernelStatus)[keyof typeof KernelStatus];
+/** Status codes returned by kernels (TS and WASM alike, kernels/contract.ts). Kernels never throw. */
+export { KernelStatus };
 
 /** Maps a non-OK kernel status to the typed error of this layer (the only place that does). */
 export function errorFromStatus(

@@ -2,6 +2,8 @@
  * Bad input to rma gets typed errors naming the study and the field (issue 2, "Validation"), and
  * the kernel contract holds: statuses instead of exceptions, no allocation per call, O(k·p²) cost.
  */
+
+import { FitWorkspace, fitKernel, fitOutSize } from "@pooled/core-wasm/kernels";
 import { describe, expect, it } from "vitest";
 import {
   KernelStatus,
@@ -13,7 +15,6 @@ import {
 } from "../src/errors.js";
 import { getBackend } from "../src/kernels/backend.js";
 import { ControlSlot, FitOutSlot, MethodCode, packControl } from "../src/kernels/contract.js";
-import { createFitWorkspace, fitKernel, fitOutSize } from "../src/kernels/js/fit.js";
 import { rma } from "../src/models/index.js";
 import { testBackends } from "./backends.js";
 
@@ -122,6 +123,31 @@ for (const backend of testBackends) {
       }
     });
 
+    it("R² is null with a note naming the remedies when its model without moderators does not converge", () => {
+      // dose explains every difference: the moderator model stops at tau² = 0 in one iteration,
+      // while the model without moderators needs several, so maxIter 1 fails only R²'s reference.
+      const dose = [1, 2, 3, 4, 5, 6, 7, 8];
+      const res = rma(
+        {
+          yi: dose.map((d, i) => 0.3 * d + (i % 2 === 1 ? 0.05 : -0.05)),
+          vi: dose.map((_, i) => 0.02 + 0.01 * (i % 3)),
+        },
+        {
+          method: "REML",
+          mods: [{ name: "dose", type: "continuous", values: dose }],
+          control: { maxIter: 1 },
+          backend,
+        },
+      );
+      expect(res.tau2).toBe(0);
+      expect(res.coefficients[1]!.estimate).toBeCloseTo(0.3, 1);
+      expect(res.QM.p).toBeLessThan(0.001);
+      expect(res.R2).toBeNull();
+      expect(res.notes[0]).toMatch(
+        /^R² could not be computed: the model without moderators it compares with failed: REML estimation of tau² did not converge after 1 iterations\. Remedies: raise control\.maxIter/,
+      );
+    });
+
     it("dummy-codes a categorical moderator against its first sorted level", () => {
       const res = rma(
         { yi, vi },
@@ -187,7 +213,7 @@ for (const backend of testBackends) {
 
 describe("fit kernel contract (js)", () => {
   it("never throws: bad input and too few studies come back as statuses", () => {
-    const ws = createFitWorkspace(4, 2);
+    const ws = new FitWorkspace(4, 2);
     const out = new Float64Array(fitOutSize(2));
     const control = packControl({ threshold: 1e-10, maxIter: 100, stepAdj: 1 });
     const X = new Float64Array([1, 0, 1, 1, 1, 2]);
@@ -242,7 +268,7 @@ describe("fit kernel contract (js)", () => {
   });
 
   it("writes tau², iterations, β and vb into the out block; fixed tau² is honoured", () => {
-    const ws = createFitWorkspace(3, 1);
+    const ws = new FitWorkspace(3, 1);
     const out = new Float64Array(fitOutSize(1));
     const control = packControl({ threshold: 1e-10, maxIter: 100, stepAdj: 1, tau2Fixed: 0.5 });
     expect(control[ControlSlot.tau2Fixed]).toBe(0.5);

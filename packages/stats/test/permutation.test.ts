@@ -4,10 +4,10 @@
  * exact p-values (within 3 binomial standard errors, seeded).
  */
 import { readFileSync } from "node:fs";
+import { multisetPermutations } from "@pooled/core-wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { PooledError } from "../src/errors.js";
 import { permutationTest } from "../src/inference/permutation.js";
-import { multisetPermutations } from "../src/kernels/js/resample.js";
 import { rma } from "../src/models/rma.js";
 import type { Method, Moderator, TestType } from "../src/types.js";
 import { testBackends } from "./backends.js";

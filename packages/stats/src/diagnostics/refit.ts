@@ -1,7 +1,7 @@
 /**
  * The one refit loop of the sensitivity analyses: leave-one-out, influence, cumulative and Baujat
- * all refit a model on subsets of its studies. The loop runs inside one kernel call
- * (kernels/js/refit.ts and its WASM port, beside the permutation loop: shared/ARCHITECTURE.md);
+ * all refit a model on subsets of its studies. The loop runs inside one kernel call (core-wasm's
+ * kernels/refit.ts, compiled to WASM and JS, beside the permutation loop: shared/ARCHITECTURE.md);
  * this file packs the subsets, calls the backend once and derives each refit's tests, CIs and
  * heterogeneity statistics with rma's own helpers (models/statistics.ts).
  */

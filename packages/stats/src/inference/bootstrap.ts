@@ -80,10 +80,6 @@ export interface BootstrapResult {
   workers: number;
 }
 
-const statusNames = new Map<number, string>(
-  Object.entries(KernelStatus).map(([name, code]) => [code as number, name]),
-);
-
 /** Cluster structure in CSR form: cluster g holds members[from[g] .. from[g+1]). */
 export function clusterIndex(k: number, cluster?: ArrayLike<string | number>) {
   if (cluster !== undefined && cluster.length !== k) {
@@ -147,7 +143,7 @@ export async function bootstrap(
     sdev[i] = Math.sqrt(flat.vi[i]! + model.tau2);
   }
   const rctl = new Float64Array(ResampleSlot.size);
-  rctl[ResampleSlot.mode] = type === "case" ? BootstrapType.case : BootstrapType.parametric;
+  rctl[ResampleSlot.mode] = type === "case" ? BootstrapType.cases : BootstrapType.parametric;
   rctl[ResampleSlot.seed] = seed;
   rctl[ResampleSlot.groups] = clusters.groups;
   const backend = getBackend(options.backend).name;
@@ -184,7 +180,7 @@ export async function bootstrap(
       const s = out[t * row]!;
       if (s !== KernelStatus.OK) {
         failed++;
-        const name = statusNames.get(s) ?? `STATUS_${s}`;
+        const name = KernelStatus[s] ?? `STATUS_${s}`; // a numeric enum maps codes back to names
         failures[name] = (failures[name] ?? 0) + 1;
       }
       for (let j = 0; j < nstat; j++) values[j]![r] = out[t * row + 1 + j]!;

@@ -12,9 +12,10 @@
  * A refit that fails is counted in `failed` and left out of the shares (metafor's na.rm; metafor's
  * random mode redraws instead).
  */
+
+import { multisetPermutations } from "@pooled/core-wasm/kernels";
 import { PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
-import { multisetPermutations } from "../kernels/js/resample.js";
 import { PERMUTATION_COMPTOL, PermutationOut, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
 import { BLOCK_SIZE, makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";

@@ -1,21 +1,30 @@
 /**
- * The two implementations of the kernels behind one interface (shared/STYLE.md §6):
- * "wasm" (default once the WASM core lands) and "js" (the plain-TS reference).
+ * The two compiled outputs of the one kernel source behind one interface (shared/STYLE.md §6):
+ * "wasm" (default: asc's WebAssembly build) and "js" (tsc's JS build, the readable reference).
  *
  * A small registry: each backend registers itself under its name, {@link getBackend} looks it up.
  */
+
+import {
+  bootstrapKernel,
+  FitWorkspace,
+  fitKernel,
+  permutationKernel,
+  RefitWorkspace,
+  ResampleWorkspace,
+  refitKernel,
+} from "@pooled/core-wasm/kernels";
 import type { FitControl } from "../defaults.js";
 import { PooledError } from "../errors.js";
 import type { BackendName, Method } from "../types.js";
-import { type FitInput, FitOutSlot, type KernelFit, MethodCode, packControl } from "./contract.js";
-import { createFitWorkspace, type FitWorkspace, fitKernel, fitOutSize } from "./js/fit.js";
-import { createRefitWorkspace, type RefitWorkspace, refitKernel } from "./js/refit.js";
 import {
-  bootstrapKernel,
-  createResampleWorkspace,
-  permutationKernel,
-  type ResampleWorkspace,
-} from "./js/resample.js";
+  type FitInput,
+  FitOutSlot,
+  fitOutSize,
+  type KernelFit,
+  MethodCode,
+  packControl,
+} from "./contract.js";
 import type { RefitBlockInput } from "./refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "./resample-contract.js";
 import { createWasmBackend } from "./wasm/backend.js";
@@ -25,17 +34,17 @@ export interface StatsBackend {
   /** Fit FE or a random-effects model; never throws, reports a status. */
   fit(input: FitInput, method: Method, control: FitControl): KernelFit;
   /**
-   * One block of a permutation test (kernels/js/resample.ts, permutationKernel): refits every
+   * One block of a permutation test (@pooled/core-wasm/kernels, permutationKernel): refits every
    * arrangement inside the kernel; out has permutationOutSize(p) doubles. Returns a status.
    */
   permutationBlock(input: PermutationBlockInput, out: Float64Array): number;
   /**
-   * One block of bootstrap replicates (kernels/js/resample.ts, bootstrapKernel); out has
+   * One block of bootstrap replicates (@pooled/core-wasm/kernels, bootstrapKernel); out has
    * count × bootstrapRowSize(p) doubles. Returns a status.
    */
   bootstrapBlock(input: BootstrapBlockInput, out: Float64Array): number;
   /**
-   * Refits the model on every subset of its studies (kernels/js/refit.ts, refitKernel): one call
+   * Refits the model on every subset of its studies (@pooled/core-wasm/kernels, refitKernel): one call
    * for the whole loop of leave-one-out, influence, cumulative or Baujat; out has
    * count × refitRowSize(p) doubles (kernels/refit-contract.ts). Returns a status.
    */
@@ -44,10 +53,10 @@ export interface StatsBackend {
 
 /** The resampling half of the TS backend: one workspace, grown when a bigger problem comes. */
 function createJsResampling(): Pick<StatsBackend, "permutationBlock" | "bootstrapBlock"> {
-  let ws: ResampleWorkspace = createResampleWorkspace(16, 4);
+  let ws: ResampleWorkspace = new ResampleWorkspace(16, 4);
   const ensure = (k: number, p: number): ResampleWorkspace => {
     if (k > ws.kMax || p > ws.pMax) {
-      ws = createResampleWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
+      ws = new ResampleWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
     }
     return ws;
   };
@@ -93,12 +102,12 @@ function createJsResampling(): Pick<StatsBackend, "permutationBlock" | "bootstra
 
 /** The refit half of the TS backend: one workspace, grown when a bigger problem comes. */
 function createJsRefit(): Pick<StatsBackend, "refitBlock"> {
-  let ws: RefitWorkspace = createRefitWorkspace(16, 4);
+  let ws: RefitWorkspace = new RefitWorkspace(16, 4);
   return {
     refitBlock(input: RefitBlockInput, out: Float64Array): number {
       const { yi, vi, X, k, p } = input;
       if (k > ws.kMax || p > ws.pMax) {
-        ws = createRefitWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
+        ws = new RefitWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
       }
       return refitKernel(
         ws,
@@ -119,7 +128,7 @@ function createJsRefit(): Pick<StatsBackend, "refitBlock"> {
 
 /** The plain-TypeScript reference backend; keeps one workspace and grows it when needed. */
 function createJsBackend(): StatsBackend {
-  let workspace: FitWorkspace = createFitWorkspace(16, 4);
+  let workspace: FitWorkspace = new FitWorkspace(16, 4);
   const controlBlock = new Float64Array(8);
   return {
     name: "js",
@@ -128,7 +137,7 @@ function createJsBackend(): StatsBackend {
     fit(input: FitInput, method: Method, control: FitControl): KernelFit {
       const { yi, vi, X, k, p } = input;
       if (k > workspace.kMax || p > workspace.pMax) {
-        workspace = createFitWorkspace(Math.max(k, workspace.kMax), Math.max(p, workspace.pMax));
+        workspace = new FitWorkspace(Math.max(k, workspace.kMax), Math.max(p, workspace.pMax));
       }
       const out = new Float64Array(fitOutSize(p));
       const status = fitKernel(

@@ -1,42 +1,16 @@
 /**
  * The kernel contract shared by the plain-TS reference path and the WebAssembly path
- * (shared/ARCHITECTURE.md, "The WASM boundary"; shared/STYLE.md §5–§7).
+ * (shared/ARCHITECTURE.md, "The WASM boundary"; shared/STYLE.md §5–§7). The constants
+ * themselves (MethodCode, ControlSlot, FitOutSlot) are defined once, in the kernel source
+ * (@pooled/core-wasm/kernels, kernels/contract.ts), and re-exported here.
  *
  * Kernels work on flat typed arrays, never throw, never allocate per call once a workspace exists,
  * and report a {@link KernelStatus}. The friendly API in models/ builds the inputs, calls a kernel
  * through a {@link StatsBackend} and maps statuses to typed errors with `errorFromStatus`.
  */
-import type { Method } from "../types.js";
+import { ControlSlot } from "@pooled/core-wasm/kernels";
 
-/** Numeric codes for the estimators, identical in TS and AssemblyScript. */
-export const MethodCode = {
-  FE: 0,
-  DL: 1,
-  HE: 2,
-  HS: 3,
-  SJ: 4,
-  ML: 5,
-  REML: 6,
-  EB: 7,
-  PM: 8,
-} as const satisfies Record<Method, number>;
-
-/**
- * Layout of the packed control block (one Float64Array), so that a new option never changes a
- * kernel's signature. NaN means "not given".
- */
-export const ControlSlot = {
-  threshold: 0,
-  maxIter: 1,
-  stepAdj: 2,
-  /** Starting value for iterative estimators; NaN = metafor's default (max(0, HE)). */
-  tau2Init: 3,
-  /** Fix tau² at this value instead of estimating it; NaN = estimate. */
-  tau2Fixed: 4,
-  /** Seed for resampling kernels (uint32 stored as a double). */
-  seed: 5,
-  size: 8,
-} as const;
+export { ControlSlot, FitOutSlot, fitOutSize, MethodCode } from "@pooled/core-wasm/kernels";
 
 /**
  * Result of one model fit: the estimates the rest of the engine derives everything else from.
@@ -58,16 +32,6 @@ export interface FitInput {
   k: number;
   p: number;
 }
-
-/**
- * Layout of the fit kernel's out block (Float64Array of FitOutSlot.beta + p + p·p doubles):
- * tau2, iterations, then β (p values), then vb = (X'WX)⁻¹ row-major (p×p).
- */
-export const FitOutSlot = {
-  tau2: 0,
-  iterations: 1,
-  beta: 2,
-} as const;
 
 /**
  * Packs a control object into the control block (ControlSlot layout); absent options become NaN.

@@ -3,8 +3,9 @@
  * moderators dummy-coded against their first level in sorted order (treatment contrasts, as R's
  * factor() with its default contr.treatment).
  */
+
+import { weightedQR } from "@pooled/core-wasm/kernels";
 import { PooledInputError, PooledInputErrors, SingularMatrixError } from "../errors.js";
-import { weightedQR } from "../kernels/js/linalg.js";
 import type { Moderator } from "../types.js";
 
 export interface DesignMatrix {

@@ -9,9 +9,10 @@
  * The search interval is metafor's: [0, max(100, 10·τ̂²)]; a bound beyond it is reported as the
  * edge with a ">" sign, a Q(0) below the lower critical value gives the null set {0}.
  */
+
+import { FitWorkspace, generalizedQ } from "@pooled/core-wasm/kernels";
 import { qchisq } from "../distributions/index.js";
 import { KernelStatus } from "../errors.js";
-import { createFitWorkspace, generalizedQ } from "../kernels/js/fit.js";
 import type { HeterogeneityIntervals } from "./types.js";
 
 /** Newton stops when a step is below this fraction of the current value (or 1e-300 absolute). */
@@ -40,7 +41,7 @@ export interface QProfileInput {
  */
 export function qProfileIntervals(input: QProfileInput): HeterogeneityIntervals {
   const { yi, vi, X, k, p, tau2, typicalVariance, level } = input;
-  const ws = createFitWorkspace(k, p);
+  const ws = new FitWorkspace(k, p);
   const q = new Float64Array(4);
   const Q = (t: number): number => {
     const status = generalizedQ(ws, yi, vi, X, k, p, t, q);

@@ -5,6 +5,8 @@
  * calls the fit kernel through a backend (kernels/backend.ts) and derives every reported statistic
  * from the kernel's τ², β and (X'WX)⁻¹.
  */
+
+import { FitWorkspace, generalizedQ } from "@pooled/core-wasm/kernels";
 import { type FitControl, fitDefaults } from "../defaults.js";
 import { chisqUpperP, fUpperP } from "../distributions/index.js";
 import {
@@ -16,7 +18,6 @@ import {
 } from "../errors.js";
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import type { FitInput } from "../kernels/contract.js";
-import { createFitWorkspace, generalizedQ } from "../kernels/js/fit.js";
 import type { BackendName, Method, TestType } from "../types.js";
 import { buildDesign } from "./design.js";
 import { qProfileIntervals } from "./qprofile.js";
@@ -85,7 +86,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   }
   const tau2 = fit.tau2;
   const dfResid = k - p;
-  const ws = createFitWorkspace(k, p);
+  const ws = new FitWorkspace(k, p);
   const qOut = new Float64Array(4);
 
   // Knapp-Hartung scale factor, from the weighted residuals at τ̂² (Knapp & Hartung 2003, eq. 7).
@@ -142,7 +143,8 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     };
   }
 
-  const R2 = p > 1 ? pseudoR2(backend, yi, vi, k, method, control, tau2, QEstat, dfResid) : null;
+  const R2 =
+    p > 1 ? pseudoR2(backend, yi, vi, k, method, control, tau2, QEstat, dfResid) : { value: null };
 
   const heterogeneityIntervals =
     options.heterogeneityIntervals !== false &&
@@ -154,6 +156,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
       : null;
 
   const notes: string[] = [];
+  if (R2.unavailable !== undefined) notes.push(R2.unavailable);
   if (test === "z" && method !== "FE" && k < FEW_STUDIES) {
     notes.push(
       `Only ${k} studies: the z test understates uncertainty; consider test "knha" (Knapp-Hartung).`,
@@ -198,7 +201,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     I2,
     H2,
     typicalVariance,
-    R2,
+    R2: R2.value,
     prediction,
     heterogeneityIntervals,
     weights,
@@ -308,8 +311,10 @@ function omnibusTest(
 /**
  * Pseudo-R² in percent (metafor's default definition): for random-effects models
  * max(0, 100·(τ²₀ - τ²)/τ²₀) with τ²₀ from the model without moderators fitted by the same method
- * (Raudenbush 2009); 0 when τ²₀ = 0; null when that model cannot be fitted. For FE models metafor
- * reports the adjusted R² of the weighted least-squares regression: 1 - (QE/Q₀)·(k - 1)/(k - p).
+ * (Raudenbush 2009); 0 when τ²₀ = 0. For FE models metafor reports the adjusted R² of the weighted
+ * least-squares regression: 1 - (QE/Q₀)·(k - 1)/(k - p). When the model without moderators cannot
+ * be fitted, R² is null and `unavailable` says why (the typed error's message, with its remedies):
+ * R² is a by-product, so its reference model failing never costs the meta-regression itself.
  */
 function pseudoR2(
   backend: StatsBackend,
@@ -321,22 +326,30 @@ function pseudoR2(
   tau2: number,
   QE: number,
   dfResid: number,
-): number | null {
+): { value: number | null; unavailable?: string } {
   const ones = new Float64Array(k).fill(1);
+  const unavailable = (status: number, iterations = 0) => {
+    const error = errorFromStatus(status, { method, iterations, k, p: 1 });
+    return {
+      value: null,
+      unavailable: `R² could not be computed: the model without moderators it compares with failed: ${error.message}`,
+    };
+  };
   if (method === "FE") {
     let allEqual = true;
     for (let i = 1; i < k; i++) if (yi[i] !== yi[0]) allEqual = false;
-    if (allEqual) return 0;
-    const ws = createFitWorkspace(k, 1);
+    if (allEqual) return { value: 0 };
+    const ws = new FitWorkspace(k, 1);
     const q = new Float64Array(4);
-    if (generalizedQ(ws, yi, vi, ones, k, 1, 0, q) !== KernelStatus.OK) return null;
-    return Math.max(0, 100 * (1 - ((QE / q[0]!) * (k - 1)) / dfResid));
+    const status = generalizedQ(ws, yi, vi, ones, k, 1, 0, q);
+    if (status !== KernelStatus.OK) return unavailable(status);
+    return { value: Math.max(0, 100 * (1 - ((QE / q[0]!) * (k - 1)) / dfResid)) };
   }
   const { tau2Fixed: _ignored, ...nullControl } = control;
   const fit0 = backend.fit({ yi, vi, X: ones, k, p: 1 }, method, nullControl);
-  if (fit0.status !== KernelStatus.OK) return null;
-  if (fit0.tau2 === 0) return 0;
-  return Math.max(0, (100 * (fit0.tau2 - tau2)) / fit0.tau2);
+  if (fit0.status !== KernelStatus.OK) return unavailable(fit0.status, fit0.iterations);
+  if (fit0.tau2 === 0) return { value: 0 };
+  return { value: Math.max(0, (100 * (fit0.tau2 - tau2)) / fit0.tau2) };
 }
 
 function checked(status: number, method: string, k: number, p: number): void {

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly backend: the same kernels as the TS reference (kernels/js/), compiled from
- * packages/core-wasm. Instantiated lazily on first use.
+ * The WebAssembly backend: the kernel source of the JS reference path (@pooled/core-wasm/kernels)
+ * as compiled by asc in packages/core-wasm. Instantiated lazily on first use.
  */
 import type { FitControl } from "../../defaults.js";
 import type { Method } from "../../types.js";
