@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
+import { type SideAnalyses, statsSideAnalyses } from "../src/analysis/index.js";
 import {
   type PrismaCounts,
   parsePrisma,
@@ -82,4 +83,40 @@ export function collectBadValues(value: unknown, path = "$", out: string[] = [])
     for (const [k, v] of Object.entries(value)) collectBadValues(v, `${path}.${k}`, out);
   }
   return out;
+}
+
+/** A small table of given effect sizes (GEN), with any extra columns (a grouping, a year...). */
+export function givenEffects(rows: Record<string, string | number>[]): StudyTable {
+  const header = Object.keys(rows[0]!);
+  const lines = [header, ...rows.map((r) => header.map((h) => r[h]))].map((r) => r.join(","));
+  const { table, problems } = parseStudyText(`${lines.join("\n")}\n`, "forced.csv");
+  expect(problems).toEqual([]);
+  return table!;
+}
+
+/** The engine's side-analysis functions with some replaced (e.g. by one made to fail). */
+export function sideWith(replaced: Partial<SideAnalyses>): SideAnalyses {
+  return { ...statsSideAnalyses, ...replaced };
+}
+
+/** What a REML fit stopped at maxIter 1 says, remedies included. */
+export const NOT_CONVERGED_1 =
+  "REML estimation of tau² did not converge after 1 iterations. Remedies: raise control.maxIter, lower control.stepAdj (step halving, e.g. 0.5), loosen control.threshold, or use a non-iterative estimator such as DL or HE.";
+
+/**
+ * Effects in three subgroups of which "b" is heterogeneous and the others are not (one study in
+ * "c"): at maxIter 1 only "b"'s model fails to converge.
+ */
+export function threeSubgroups(): StudyTable {
+  const rows: [number, number, string][] = [
+    [0.3, 0.04, "a"],
+    [0.31, 0.05, "a"],
+    [0.29, 0.04, "a"],
+    [0.1, 0.02, "b"],
+    [0.9, 0.03, "b"],
+    [0.2, 0.02, "b"],
+    [1.4, 0.03, "b"],
+    [0.5, 0.05, "c"],
+  ];
+  return givenEffects(rows.map(([yi, vi, lab], i) => ({ study: `S${i + 1}`, yi, vi, lab })));
 }

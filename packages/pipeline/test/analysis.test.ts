@@ -392,7 +392,7 @@ describe("values are the stats engine's, unchanged", () => {
     const route = bbb.rows.map((r) => String(r.extra["route"]));
     const sub = subgroups({ yi: es.yi, vi: es.vi }, route, { labels: es.labels });
     expect(a.subgroups!.groups.map((g) => g.estimate)).toEqual(
-      sub.groups.map((g) => g.model.beta[0]),
+      sub.groups.map((g) => g.model!.beta[0]),
     );
     expect(a.subgroups!.tests.map((t) => t.Q)).toEqual(sub.tests.map((t) => t.statistic));
     const reg = rma(

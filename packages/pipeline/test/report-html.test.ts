@@ -2,11 +2,19 @@
  * renderReport and report.html: every file of the report folder, a self-contained page with every
  * section and every plot inline, nothing fetched from outside, labels escaped, output deterministic.
  */
+import { leaveOneOut, permutationTest, subgroups, trimFill } from "@pooled/stats";
 import { describe, expect, test } from "vitest";
-import { analyze, analyzeAsync } from "../src/analysis/index.js";
+import { analyze, analyzeAsync, prepareAnalysis } from "../src/analysis/index.js";
 import type { StudyTable } from "../src/input/index.js";
+import { escapeHtml } from "../src/report/html.js";
 import { renderReport } from "../src/report/index.js";
-import { examplePrisma, exampleTable } from "./analysis-helpers.js";
+import {
+  examplePrisma,
+  exampleTable,
+  NOT_CONVERGED_1,
+  sideWith,
+  threeSubgroups,
+} from "./analysis-helpers.js";
 
 const bbb = exampleTable();
 const analysis = analyze(bbb, { by: "dose", mods: ["year"], prisma: examplePrisma() });
@@ -213,5 +221,85 @@ describe("report.html", () => {
     expect(page).toContain('id="bootstrap"');
     expect(page).toContain("seed 3");
     expect(page).toContain("Higgins &amp; Thompson 2004");
+  });
+});
+
+describe("a report with side analyses that could not be computed", () => {
+  /** The text of one section of the page, from its heading to the next section. */
+  const section = (page: string, id: string) => {
+    const from = page.indexOf(`<h2 id="${id}">`);
+    expect(from, `section ${id}`).toBeGreaterThan(0);
+    return page.slice(from, page.indexOf("</section>", from));
+  };
+  const filesOf = (a: ReturnType<typeof analyze>, table: StudyTable) =>
+    new Map(renderReport(a, table).map((f) => [f.path, f.content as string]));
+
+  test("says in each section what could not be computed and why, lists it under Warnings, and writes everything else", async () => {
+    const side = sideWith({
+      trimFill: (model) => trimFill(model, { control: { maxIter: 1 } }),
+      permutationTest: (model, options) =>
+        permutationTest(model, { ...options, control: { maxIter: 1 } }),
+      bootstrap: () => Promise.reject(new Error("worker thread exited with code 1")),
+    });
+    const a = await analyzeAsync(bbb, { permutations: 50, bootstrap: 50, seed: 1 }, side);
+    const out = filesOf(a, bbb);
+    const page = out.get("report.html")!;
+    const trimFillWhy = `Trim-and-fill could not be computed: ${NOT_CONVERGED_1}`;
+    expect(section(page, "bias")).toContain(`<li>${escapeHtml(trimFillWhy)}</li>`);
+    expect(section(page, "bias")).toContain("Egger&#39;s regression test (predictor");
+    expect(section(page, "permutation")).toMatch(
+      /<p>The permutation test could not be computed: REML estimation of tau² did not converge/,
+    );
+    expect(section(page, "bootstrap")).toContain(
+      "<p>The bootstrap could not be computed: worker thread exited with code 1</p>",
+    );
+    const warnings = section(page, "warnings");
+    expect(warnings).toContain(escapeHtml(trimFillWhy));
+    expect(warnings).toContain("The bootstrap could not be computed");
+    expect(warnings).toContain("The permutation test could not be computed");
+    // Everything else is written: the other sections, plots and files.
+    for (const id of ["summary", "studies", "leave-one-out", "cumulative"])
+      expect(page).toContain(`id="${id}"`);
+    expect(page).not.toContain("A plot could not be drawn");
+    for (const path of ["forest.svg", "funnel.svg", "leave-one-out.csv", "analysis.R"])
+      expect(out.has(path), path).toBe(true);
+    const json = JSON.parse(out.get("analysis.json")!);
+    expect(json.bias.trimFill).toBeNull();
+    expect(json.bias.egger).not.toBeNull();
+    expect(json.permutation).toBeNull();
+    expect(json.bootstrap).toBeNull();
+    expect(json.warnings).toContain(trimFillWhy);
+    for (const summary of [out.get("summary.txt")!, out.get("summary.md")!]) {
+      const flat = summary.replace(/\s+/g, " ").replace(/\\/g, "");
+      expect(flat).toContain(trimFillWhy);
+      expect(flat).toContain(
+        "The bootstrap could not be computed: worker thread exited with code 1",
+      );
+    }
+  });
+
+  test("a subgroup without a model keeps its row and its studies in the forest plot; its reason is shown", () => {
+    const table = threeSubgroups();
+    const side = sideWith({
+      subgroups: (data, groups, options) =>
+        subgroups(data, groups, { ...options, control: { maxIter: 1 } }),
+      leaveOneOut: (model) => leaveOneOut(model, { control: { maxIter: 1 } }),
+    });
+    const a = prepareAnalysis(table, { by: "lab" }, side).analysis;
+    const out = filesOf(a, table);
+    const sub = section(out.get("report.html")!, "subgroups");
+    expect(sub).toContain("<td>b</td>");
+    expect(sub).toContain(escapeHtml(`Subgroup "b" could not be computed: ${NOT_CONVERGED_1}`));
+    expect(sub).toContain("The test with a separate tau² per subgroup could not be computed");
+    const loo = section(out.get("report.html")!, "leave-one-out");
+    expect(loo).toContain("A row of dashes is a refit that could not be computed");
+    // The forest plot draws every study, and subtotals for the levels that have a model.
+    const forest = out.get("forest.svg")!;
+    for (const s of a.studies) expect(forest).toContain(`>${s.study}<`);
+    expect(forest.match(/Subtotal \(k = /g)).toHaveLength(2);
+    const csv = out.get("subgroups.csv")!;
+    expect(csv.split("\r\n")[2]).toBe("subgroup,b,4,,,,,,,,,,,,");
+    const text = out.get("summary.txt")!.replace(/\s+/g, " ");
+    expect(text).toContain(`Subgroup "b" could not be computed: ${NOT_CONVERGED_1}`);
   });
 });

@@ -233,11 +233,15 @@ export function subgroupForestExample(
   );
   return {
     ...BBB_AXIS,
-    subgroups: result.groups.map((g) => ({
-      label: `Dose: ${g.level}`,
-      studies: g.indices.map((i) => forestStudy(studies[i], re.weights[i])),
-      pooled: { ...pooledOf(g.model, `Subtotal (k = ${g.k})`, false), test: undefined },
-    })),
+    subgroups: result.groups.map((g) => {
+      // every dose group of the example data has a model; a failed one would be a broken example
+      if (g.model === null) throw new Error(`example data: subgroup ${g.level}: ${g.unavailable}`);
+      return {
+        label: `Dose: ${g.level}`,
+        studies: g.indices.map((i) => forestStudy(studies[i], re.weights[i])),
+        pooled: { ...pooledOf(g.model, `Subtotal (k = ${g.k})`, false), test: undefined },
+      };
+    }),
     pooled: [pooledOf(re)],
     subgroupTests: result.tests.flatMap((t) =>
       t.statistic === null || t.p === null

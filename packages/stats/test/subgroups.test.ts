@@ -66,8 +66,11 @@ for (const backend of testBackends) {
         const kind: QuantityKind = single ? "closed" : est;
         expect(got.level).toBe(ref.level);
         expect(got.k).toBe(ref.k);
-        const coef = got.model.coefficients[0]!;
-        expectClose(got.model.tau2, ref.expected.tau2, kind, `${id} ${ref.level} tau2`);
+        // Every fixture level converges; a null model here would be a failure of the engine.
+        expect(got.unavailable).toBeUndefined();
+        const model = got.model!;
+        const coef = model.coefficients[0]!;
+        expectClose(model.tau2, ref.expected.tau2, kind, `${id} ${ref.level} tau2`);
         expectClose(coef.estimate, arr(ref.expected.beta)[0], kind, `${id} ${ref.level} estimate`);
         expectClose(coef.se, arr(ref.expected.se)[0], kind, `${id} ${ref.level} se`);
         expectClose(
@@ -78,8 +81,8 @@ for (const backend of testBackends) {
         );
         expectClose(coef.ciLower, arr(ref.expected["ci.lb"])[0], kind, `${id} ${ref.level} ci.lb`);
         expectClose(coef.ciUpper, arr(ref.expected["ci.ub"])[0], kind, `${id} ${ref.level} ci.ub`);
-        expectClose(got.model.QE.statistic, ref.expected.QE, "closed", `${id} ${ref.level} QE`);
-        expectClose(got.model.I2, ref.expected.I2, kind, `${id} ${ref.level} I2`);
+        expectClose(model.QE.statistic, ref.expected.QE, "closed", `${id} ${ref.level} QE`);
+        expectClose(model.I2, ref.expected.I2, kind, `${id} ${ref.level} I2`);
       }
       const [separate, common] = res.tests;
       expect(separate!.type).toBe("separate-tau2");
@@ -127,13 +130,42 @@ for (const backend of testBackends) {
       if (common!.type === "common-tau2") expect(common!.unavailable).toMatch(/at least 5 studies/);
     });
 
+    it("a level whose model does not converge is null with the reason; the other levels stand", () => {
+      // maxIter 1: "a" (homogeneous, tau² = 0 on the boundary) and "c" (one study) converge at once,
+      // the heterogeneous "b" cannot; so cannot the common-tau² model of all studies.
+      const res = subgroups(
+        {
+          yi: [0.3, 0.31, 0.29, 0.1, 0.9, 0.2, 1.4, 0.5],
+          vi: [0.04, 0.05, 0.04, 0.02, 0.03, 0.02, 0.03, 0.05],
+        },
+        ["a", "a", "a", "b", "b", "b", "b", "c"],
+        { method: "REML", control: { maxIter: 1 }, backend },
+      );
+      const [a, b, c] = res.groups;
+      expect(b).toMatchObject({ level: "b", k: 4, indices: [3, 4, 5, 6], model: null });
+      expect(b!.unavailable).toMatch(
+        /^Subgroup "b" could not be computed: REML estimation of tau² did not converge after 1 iterations\. Remedies: raise control\.maxIter/,
+      );
+      expect(a!.model!.tau2).toBe(0);
+      expect(a!.unavailable).toBeUndefined();
+      expect(c!.model!.coefficients[0]!.estimate).toBe(0.5);
+      const [separate, common] = res.tests;
+      expect(separate).toMatchObject({ type: "separate-tau2", statistic: null, p: null, df: 2 });
+      if (separate!.type === "separate-tau2") {
+        expect(separate!.unavailable).toBe(
+          'The test with a separate tau² per subgroup could not be computed: it compares every subgroup\'s estimate, and subgroup "b" could not be fitted.',
+        );
+      }
+      if (common!.type === "common-tau2") expect(common!.unavailable).toMatch(/did not converge/);
+    });
+
     it("fits a one-study level under Knapp-Hartung with the z test, and says so", () => {
       const res = subgroups(
         { yi: [0.1, 0.5, 0.3, 0.8], vi: [0.02, 0.03, 0.05, 0.04] },
         ["a", "a", "a", "b"],
         { method: "REML", test: "knha", backend },
       );
-      const single = res.groups[1]!.model;
+      const single = res.groups[1]!.model!;
       expect(single.test).toBe("z");
       expect(single.coefficients[0]!.estimate).toBe(0.8);
       expect(single.coefficients[0]!.se).toBeCloseTo(Math.sqrt(0.04), 15);

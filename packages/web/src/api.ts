@@ -73,7 +73,12 @@ export interface StudyResult {
 }
 
 export interface SubgroupSummary {
-  groups: (Omit<ModelSummary, "piLower" | "piUpper"> & { level: string })[];
+  /** A level whose model could not be fitted has null statistics; `warnings` says why. */
+  groups: (Omit<ModelSummary, "piLower" | "piUpper" | "estimate" | "se"> & {
+    level: string;
+    estimate: number | null;
+    se: number | null;
+  })[];
   tests: {
     type: "separate-tau2" | "common-tau2";
     Q: number | null;

@@ -37,6 +37,7 @@ import {
   plotTabs,
   resamplingTables,
   resultTables,
+  subgroupTables,
   tableToCsv,
 } from "../src/view/results.js";
 import {
@@ -589,6 +590,16 @@ describe("results", () => {
     expect(tables[2]!.rows[0]![0]).toMatch(/Separate/);
     // Study CI from yi ± 1.96·sqrt(vi): 1 ± 0.98.
     expect(tables[3]!.rows[0]).toEqual(["A", "1.00", "[0.02, 1.98]", "60.0%"]);
+  });
+  it("a subgroup whose model could not be fitted shows dashes, the others their numbers", () => {
+    const [iv, ip] = analysis.subgroups!.groups;
+    const failed = { ...ip!, estimate: null, se: null, ciLower: null, ciUpper: null, p: null };
+    const [groups] = subgroupTables({
+      ...analysis,
+      subgroups: { ...analysis.subgroups!, groups: [iv!, { ...failed, tau2: null, I2: null }] },
+    });
+    expect(groups!.rows[1]).toEqual(["ip", "1", "–", "[–, –]", "–", "–", "–"]);
+    expect(groups!.rows[0]![2]).toBe("1.00");
   });
   it("shows bootstrap intervals and permutation p-values", () => {
     const interval = (e: number, l: number, u: number) => ({

@@ -4,25 +4,19 @@
  * with the same table and options and get the same object.
  */
 import {
-  baujat,
-  begg,
-  cumulative,
   type EscalcData,
-  egger,
   escalc,
   fitDefaults,
-  leaveOneOut,
   type Measure,
   type Moderator,
   PooledInputError,
   PooledInputErrors,
   qnorm,
+  type RmaOptions,
   type RmaResult,
   rma,
   sortedLevels,
   splitSharedControls,
-  subgroups,
-  trimFill,
 } from "@pooled/stats";
 import { inferMeasure } from "../input/parse.js";
 import {
@@ -43,6 +37,8 @@ import {
   subgroupsResult,
   trimFillResult,
 } from "./convert.js";
+import { attempt, SIDE_ANALYSIS } from "./failures.js";
+import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import type {
   Analysis,
   AnalysisOptions,
@@ -174,8 +170,15 @@ export function escalcData(table: StudyTable): EscalcData {
 /**
  * Runs every deterministic part of the analysis (everything but permutations and bootstrap).
  * Exposed for the async variant and for tests; most callers want {@link analyze}.
+ *
+ * @param side - the engine calls of the side analyses; tests pass one made to fail
+ * @throws as {@link analyze}; a failed side analysis is a null block and a warning instead
  */
-export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): PreparedAnalysis {
+export function prepareAnalysis(
+  table: StudyTable,
+  options: AnalysisOptions,
+  side: SideAnalyses = statsSideAnalyses,
+): PreparedAnalysis {
   const settings = resolveSettings(table, options);
   const notes: string[] = [...table.notes];
   const warnings: string[] = [];
@@ -229,29 +232,24 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
   });
 
   // Subgroups (--by).
-  let subgroupBlock: Analysis["subgroups"] = null;
-  if (byColumn !== null) {
-    const groups = byColumn.values as string[];
-    const result = subgroups({ yi, vi }, groups, { ...fitOptions, labels });
-    subgroupBlock = subgroupsResult(byColumn.header, result);
-    for (const t of result.tests)
-      if (t.type === "common-tau2" && t.unavailable !== undefined) warnings.push(t.unavailable);
-    for (const g of result.groups) {
-      for (const note of g.model.notes)
-        if (!note.startsWith("Only ")) warnings.push(`Subgroup "${g.level}": ${note}`);
-    }
-  }
+  const subgroupBlock =
+    byColumn === null
+      ? null
+      : subgroupAnalysis(side, { yi, vi, labels }, byColumn, fitOptions, model, warnings);
 
   // Meta-regression (--mods), moderators in the order given.
-  let regressionBlock: Analysis["regression"] = null;
-  let regressionModel: RmaResult | null = null;
   const mods: Moderator[] = (modColumns as AnalysisColumn[]).map((c) =>
     c.type === "continuous"
       ? { name: c.name, type: "continuous", values: c.values }
       : { name: c.name, type: "categorical", values: c.values },
   );
+  let regressionBlock: Analysis["regression"] = null;
+  let regressionModel: RmaResult | null = null;
   if (mods.length > 0) {
-    regressionModel = rma({ yi, vi }, { ...fitOptions, labels, mods });
+    regressionModel = side.regression({ yi, vi }, { ...fitOptions, labels, mods });
+    // Its own notes (e.g. R² missing and why); those that repeat the main model's are said once.
+    for (const note of regressionModel.notes)
+      if (!model.notes.includes(note)) warnings.push(`Meta-regression: ${note}`);
     regressionBlock = regressionResult(
       regressionModel,
       (modColumns as AnalysisColumn[]).map((c) => ({
@@ -271,32 +269,19 @@ export function prepareAnalysis(table: StudyTable, options: AnalysisOptions): Pr
   let baujatPoints: Analysis["baujat"] = null;
   let cumulativeSteps: Analysis["cumulative"] = null;
   if (k >= MIN_STUDIES_SENSITIVITY) {
-    bias = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
-    bias.egger = attempt("Egger's regression test", warnings, () =>
-      eggerResult(egger(model, { measure: settings.measure })),
-    );
-    bias.begg = attempt("Begg's rank correlation test", warnings, () => beggResult(begg(model)));
-    bias.trimFill = attempt("Trim-and-fill", warnings, () => trimFillResult(trimFill(model)));
-    if ((settings.measure === "SMD" || settings.measure === "SMDH") && data.n1i && data.n2i) {
-      const n1i = data.n1i.map(Number);
-      const n2i = data.n2i.map(Number);
-      bias.eggerSampleSize = attempt("Egger's test on sample size", warnings, () => {
-        const e = egger(model, { predictor: "sqrtinvn1n2", n1i, n2i });
-        return { z: e.z, p: e.p, predictor: e.predictor };
-      });
-    }
+    bias = smallStudyTests(side, model, settings.measure, data, warnings);
     const skipped: string[] = [];
     if (k <= MAX_STUDIES_LEAVE_ONE_OUT) {
-      loo = attempt("Leave-one-out analysis", warnings, () => {
-        const result = leaveOneOut(model);
+      loo = attempt(SIDE_ANALYSIS.leaveOneOut, warnings, () => {
+        const result = side.leaveOneOut(model);
         warnings.push(...result.notes);
         return leaveOneOutRows(result);
       });
     } else skipped.push(`leave-one-out (run up to ${MAX_STUDIES_LEAVE_ONE_OUT} studies)`);
     if (k <= MAX_STUDIES_REFITS) {
-      cumulativeSteps = cumulativeByYear(table, model, warnings);
-      baujatPoints = attempt("Baujat plot data", warnings, () =>
-        baujat(model).points.map((p) => ({
+      cumulativeSteps = cumulativeByYear(side, table, model, warnings);
+      baujatPoints = attempt(SIDE_ANALYSIS.baujat, warnings, () =>
+        side.baujat(model).points.map((p) => ({
           study: p.study,
           heterogeneity: p.heterogeneity,
           influence: finite(p.influence),
@@ -381,19 +366,6 @@ function asDataProblems<T>(table: StudyTable, run: () => T): T {
   }
 }
 
-/**
- * Runs a sub-analysis that may legitimately fail on some data (e.g. Egger's test when every study
- * has the same SE): the failure becomes null plus a warning saying why, the rest goes on.
- */
-function attempt<T>(what: string, warnings: string[], run: () => T): T | null {
-  try {
-    return run();
-  } catch (error) {
-    warnings.push(`${what} could not be computed: ${(error as Error).message}`);
-    return null;
-  }
-}
-
 /** Per-study SYRCLE judgements and per-item counts; null when the table has no item columns. */
 export function riskOfBiasSummary(table: StudyTable): RiskOfBiasSummary | null {
   const items = SYRCLE_ITEMS.filter((item) => table.columns.riskOfBias[item] !== undefined);
@@ -470,6 +442,7 @@ function baseName(path: string): string {
  * rows rather than guessing where they belong.
  */
 function cumulativeByYear(
+  side: SideAnalyses,
   table: StudyTable,
   model: RmaResult,
   warnings: string[],
@@ -483,9 +456,69 @@ function cumulativeByYear(
     return null;
   }
   const years = table.rows.map((r) => r.year!);
-  return attempt("Cumulative meta-analysis", warnings, () => {
-    const result = cumulative(model, { order: years });
+  return attempt(SIDE_ANALYSIS.cumulative, warnings, () => {
+    const result = side.cumulative(model, { order: years });
     warnings.push(...result.notes);
     return cumulativeRows(result, years);
   });
+}
+
+/**
+ * Subgroups (--by): a model per level and the two tests for differences. A level whose model
+ * fails keeps its row with null statistics, a test that cannot be had is null, each with a warning
+ * saying why; should the whole analysis fail, the block is null with a warning.
+ */
+function subgroupAnalysis(
+  side: SideAnalyses,
+  data: { yi: number[]; vi: number[]; labels: string[] },
+  byColumn: AnalysisColumn,
+  fitOptions: Pick<RmaOptions, "method" | "test" | "level">,
+  model: RmaResult,
+  warnings: string[],
+): Analysis["subgroups"] {
+  const result = attempt(SIDE_ANALYSIS.subgroups, warnings, () =>
+    side.subgroups({ yi: data.yi, vi: data.vi }, byColumn.values as string[], {
+      ...fitOptions,
+      labels: data.labels,
+    }),
+  );
+  if (result === null) return null;
+  for (const g of result.groups) {
+    if (g.unavailable !== undefined) warnings.push(g.unavailable);
+    // "Only k studies..." repeats per level what the main model's note already says.
+    for (const note of g.model?.notes ?? [])
+      if (!note.startsWith("Only ")) warnings.push(`Subgroup "${g.level}": ${note}`);
+  }
+  for (const t of result.tests) if (t.unavailable !== undefined) warnings.push(t.unavailable);
+  return subgroupsResult(byColumn.header, result, data.labels, model.method);
+}
+
+/**
+ * Egger's and Begg's tests and trim-and-fill (and for the SMD, Egger's test on sample size), each
+ * on its own: one that fails on these data is null with a warning, the others stand.
+ */
+function smallStudyTests(
+  side: SideAnalyses,
+  model: RmaResult,
+  measure: Measure,
+  data: EscalcData,
+  warnings: string[],
+): BiasResult {
+  const bias: BiasResult = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
+  bias.egger = attempt(SIDE_ANALYSIS.egger, warnings, () =>
+    eggerResult(side.egger(model, { measure })),
+  );
+  bias.begg = attempt(SIDE_ANALYSIS.begg, warnings, () => beggResult(side.begg(model)));
+  bias.trimFill = attempt(SIDE_ANALYSIS.trimFill, warnings, () =>
+    trimFillResult(side.trimFill(model)),
+  );
+  if ((measure === "SMD" || measure === "SMDH") && data.n1i && data.n2i) {
+    const n1i = data.n1i.map(Number);
+    const n2i = data.n2i.map(Number);
+    bias.eggerSampleSize = attempt(SIDE_ANALYSIS.eggerSampleSize, warnings, () => {
+      const e = side.egger(model, { predictor: "sqrtinvn1n2", n1i, n2i });
+      return { z: e.z, p: e.p, predictor: e.predictor };
+    });
+  }
+  return bias;
 }

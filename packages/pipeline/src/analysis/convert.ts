@@ -8,6 +8,7 @@ import type {
   CumulativeResult,
   EggerResult,
   LeaveOneOutResult,
+  Method,
   RmaResult,
   SubgroupsResult,
   TrimFillResult,
@@ -84,12 +85,48 @@ function subgroupResult(level: string, model: RmaResult, indices: number[]): Sub
   };
 }
 
-/** Subgroups in contract form: groups in sorted level order, separate-tau² test first. */
-export function subgroupsResult(by: string, result: SubgroupsResult): SubgroupsResultJson {
-  const fixedEffect = result.groups[0]?.model.method === "FE";
+/** A subgroup whose model could not be fitted: its level and studies, every statistic null. */
+function unfittedSubgroup(level: string, indices: number[], labels: string[]): SubgroupResult {
+  return {
+    level,
+    k: indices.length,
+    estimate: null,
+    se: null,
+    ciLower: null,
+    ciUpper: null,
+    p: null,
+    tau2: null,
+    I2: null,
+    H2: null,
+    Q: null,
+    Qp: null,
+    piLower: null,
+    piUpper: null,
+    studies: indices.map((i) => labels[i]!),
+    indices: [...indices],
+  };
+}
+
+/**
+ * Subgroups in contract form: groups in sorted level order, separate-tau² test first.
+ *
+ * @param labels - the study labels of the whole analysis (for a level without a model)
+ * @param method - the analysis's method (a fixed-effect model has no tau²)
+ */
+export function subgroupsResult(
+  by: string,
+  result: SubgroupsResult,
+  labels: string[],
+  method: Method,
+): SubgroupsResultJson {
+  const fixedEffect = method === "FE";
   return {
     by,
-    groups: result.groups.map((g) => subgroupResult(g.level, g.model, g.indices)),
+    groups: result.groups.map((g) =>
+      g.model === null
+        ? unfittedSubgroup(g.level, g.indices, labels)
+        : subgroupResult(g.level, g.model, g.indices),
+    ),
     tests: result.tests.map((t) => ({
       type: t.type,
       Q: finite(t.statistic),

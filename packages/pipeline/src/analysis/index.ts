@@ -14,4 +14,5 @@ export {
 export type { AnalysisColumn, ColumnValues } from "./columns.js";
 export { AnalysisInputError, analysisColumn, readColumn } from "./columns.js";
 export { analyzeAsync, bootstrapResult } from "./resampling.js";
+export { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 export type * from "./types.js";

@@ -4,17 +4,18 @@
  * meta-regression, and the bootstrap (case resampling of studies, or of publications when the
  * table has a publication column). Progress and cancellation are passed through to the engine.
  */
-import {
-  type BootstrapResult,
-  type BootstrapStatistic,
-  bootstrap,
-  type PermutationResult,
-  permutationTest,
-  type RunOptions,
+import type {
+  BootstrapResult,
+  BootstrapStatistic,
+  PermutationResult,
+  RmaResult,
+  RunOptions,
 } from "@pooled/stats";
 import type { StudyTable } from "../input/types.js";
-import { prepareAnalysis } from "./analyze.js";
+import { type PreparedAnalysis, prepareAnalysis } from "./analyze.js";
 import { finite } from "./convert.js";
+import { attemptAsync, SIDE_ANALYSIS } from "./failures.js";
+import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import type {
   Analysis,
   AsyncAnalysisOptions,
@@ -23,10 +24,17 @@ import type {
   PermutationResultJson,
 } from "./types.js";
 
+type Stage = "permutation" | "regression-permutation" | "bootstrap";
+
 /**
  * The whole analysis, with the permutation test and the bootstrap when asked.
  *
+ * Each resampling run stands on its own: one that fails (other than by cancellation) leaves its
+ * block null with a warning saying why, and the rest of the analysis is returned. Replicates whose
+ * refit fails are left out and counted, in the block and in a warning.
+ *
  * @param options - the analysis options, plus onProgress, signal, workers and workerFactory
+ * @param side - the engine calls of the side analyses; tests pass one made to fail
  * @returns the same object as {@link analyze}, with `permutation` / `bootstrap` filled in and the
  *   regression's permutationP and permutationQMp
  * @throws PooledError with code "CANCELLED" when the signal aborts (no partial result)
@@ -37,30 +45,57 @@ import type {
 export async function analyzeAsync(
   table: StudyTable,
   options: AsyncAnalysisOptions = {},
+  side: SideAnalyses = statsSideAnalyses,
 ): Promise<Analysis> {
-  const prepared = prepareAnalysis(table, options);
-  const { analysis, model, regressionModel } = prepared;
-  const { settings } = analysis;
-  const run = (stage: "permutation" | "regression-permutation" | "bootstrap"): RunOptions => ({
+  const prepared = prepareAnalysis(table, options, side);
+  const run = (stage: Stage): RunOptions => ({
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.workerFactory !== undefined ? { workerFactory: options.workerFactory } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     onProgress: (p) => options.onProgress?.({ stage, done: p.done, total: p.total }),
   });
+  const { analysis } = prepared;
+  if (analysis.settings.permutations !== null)
+    await permutationStage(prepared, side, run, options.signal);
+  if (analysis.settings.bootstrap !== null)
+    await bootstrapStage(prepared, side, run, options.signal);
+  return analysis;
+}
 
-  if (settings.permutations !== null) {
-    const main = await permutationTest(model, {
-      ...run("permutation"),
-      iterations: settings.permutations,
-      seed: settings.seed,
-    });
-    let regression: PermutationResultJson["regression"] = null;
-    if (regressionModel !== null && analysis.regression !== null) {
-      const perm = await permutationTest(regressionModel, {
-        ...run("regression-permutation"),
-        iterations: settings.permutations,
+/**
+ * The permutation tests (Higgins & Thompson 2004): sign flips of the main model, and row
+ * permutations of the meta-regression when --mods was given. Each may fail alone: the main one
+ * leaves `permutation` null, the meta-regression's leaves `permutation.regression` and its
+ * permutation p-values null.
+ */
+async function permutationStage(
+  prepared: PreparedAnalysis,
+  side: SideAnalyses,
+  run: (stage: Stage) => RunOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { analysis, model, regressionModel } = prepared;
+  const { settings, warnings } = analysis;
+  const permute = (what: string, fitted: RmaResult, stage: Stage) =>
+    attemptAsync(what, warnings, signal, async () => {
+      const result = await side.permutationTest(fitted, {
+        ...run(stage),
+        iterations: settings.permutations!,
         seed: settings.seed,
       });
+      noteFailures(warnings, result, what);
+      return result;
+    });
+
+  const main = await permute(SIDE_ANALYSIS.permutation, model, "permutation");
+  let regression: PermutationResultJson["regression"] = null;
+  if (regressionModel !== null && analysis.regression !== null) {
+    const perm = await permute(
+      SIDE_ANALYSIS.regressionPermutation,
+      regressionModel,
+      "regression-permutation",
+    );
+    if (perm !== null) {
       regression = {
         iterations: perm.iterations,
         exact: perm.exact,
@@ -72,44 +107,60 @@ export async function analyzeAsync(
         term.permutationP = finite(perm.coefficients[j]?.p);
       });
       analysis.regression.permutationQMp = finite(perm.QM.p);
-      noteFailures(analysis, perm, "the meta-regression's permutation test");
     }
+  }
+  if (main !== null) {
     analysis.permutation = {
       seed: settings.seed,
-      requested: settings.permutations,
+      requested: settings.permutations!,
       iterations: main.iterations,
       exact: main.exact,
       p: finite(main.coefficients[0]?.p),
       failed: main.failed,
       regression,
     };
-    noteFailures(analysis, main, "the permutation test");
   }
-
-  if (settings.bootstrap !== null) {
-    const boot = await bootstrap(model, {
-      ...run("bootstrap"),
-      replicates: settings.bootstrap,
-      seed: settings.seed,
-      type: "case",
-      ...(prepared.clusters !== null ? { cluster: prepared.clusters } : {}),
-    });
-    analysis.bootstrap = bootstrapResult(boot);
-    if (boot.failed > 0) {
-      analysis.warnings.push(
-        `${boot.failed} of ${boot.replicates} bootstrap replicates could not be refitted and were left out of the intervals.`,
-      );
-    }
-  }
-  return analysis;
 }
 
-function noteFailures(analysis: Analysis, result: PermutationResult, what: string): void {
-  if (result.failed > 0) {
-    analysis.warnings.push(
-      `${result.failed} arrangements of ${what} could not be refitted and were left out of its p-values.`,
+/** The bootstrap of the main model (case resampling of studies, or of publications). */
+async function bootstrapStage(
+  prepared: PreparedAnalysis,
+  side: SideAnalyses,
+  run: (stage: Stage) => RunOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { analysis, model, clusters } = prepared;
+  const { settings, warnings } = analysis;
+  const boot = await attemptAsync(SIDE_ANALYSIS.bootstrap, warnings, signal, () =>
+    side.bootstrap(model, {
+      ...run("bootstrap"),
+      replicates: settings.bootstrap!,
+      seed: settings.seed,
+      type: "case",
+      ...(clusters !== null ? { cluster: clusters } : {}),
+    }),
+  );
+  if (boot === null) return;
+  analysis.bootstrap = bootstrapResult(boot);
+  if (boot.failed > 0) {
+    warnings.push(
+      `${boot.failed} of ${boot.replicates} bootstrap replicates could not be refitted and were left out of the intervals.`,
     );
   }
+}
+
+/** "12 of 10000 arrangements of the permutation test could not be refitted and were left out." */
+function noteFailures(warnings: string[], result: PermutationResult, what: string): void {
+  if (result.failed > 0) {
+    warnings.push(
+      `${result.failed} of ${result.iterations} arrangements of ${lowerFirst(what)} could not be refitted and were left out of its p-values.`,
+    );
+  }
+}
+
+/** "The permutation test" -> "the permutation test", for use inside a sentence. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function interval(stat: BootstrapStatistic | undefined): BootstrapInterval {

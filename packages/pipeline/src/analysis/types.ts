@@ -130,12 +130,15 @@ export interface ModelResult {
   I2CiUpper: number | null;
 }
 
-/** Contract: one subgroup's own model. */
+/**
+ * Contract: one subgroup's own model. A level whose model could not be fitted keeps its level, k
+ * and studies with every statistic null (the reason is in `warnings`).
+ */
 export interface SubgroupResult {
   level: string;
   k: number;
-  estimate: number;
-  se: number;
+  estimate: number | null;
+  se: number | null;
   ciLower: number | null;
   ciUpper: number | null;
   p: number | null;

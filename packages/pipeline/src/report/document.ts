@@ -3,6 +3,7 @@
  * Analysis and rendered three ways: plain text (terminal), Markdown and HTML. The three formats
  * then always show the same numbers in the same order.
  */
+import { failureOf, SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis } from "../analysis/types.js";
 import {
   digitsFor,
@@ -110,94 +111,173 @@ export function analysisDocument(a: Analysis): Block[] {
     ),
   );
 
-  if (a.subgroups !== null) {
-    const sub = a.subgroups;
-    blocks.push(heading(2, `Subgroups by ${sub.by}`, "subgroups"));
-    blocks.push(
-      table(
-        ["Subgroup", "k", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
-        sub.groups.map((g) => [
-          g.level,
-          String(g.k),
-          fmt(g.estimate, d),
-          fmtCi(g.ciLower, g.ciUpper, d),
-          fmtP(g.p),
-          fmt(g.tau2, 4),
-          fmtPercent(g.I2),
-        ]),
-      ),
-    );
-    blocks.push(
-      table(
-        ["Test for subgroup differences", "Statistic", "df", "p"],
-        sub.tests.map((t) => [
-          t.type === "separate-tau2"
-            ? "separate tau² per subgroup (as RevMan, meta)"
-            : `common tau² (metafor's QM${t.distribution === "F" ? ", F test" : ""})`,
-          `${t.distribution === "F" ? "F" : "Q"} = ${fmt(t.Q)}`,
-          t.df2 === null ? String(t.df) : `${t.df}, ${t.df2}`,
-          fmtP(t.p),
-        ]),
-      ),
+  blocks.push(...subgroupBlocks(a, d));
+  blocks.push(...regressionBlocks(a));
+  blocks.push(...biasBlocks(a, d));
+  blocks.push(...refitBlocks(a, d));
+  blocks.push(...permutationBlocks(a));
+  blocks.push(...bootstrapBlocks(a, d));
+
+  if (a.excluded.length > 0) {
+    blocks.push(heading(2, "Excluded rows", "excluded"));
+    blocks.push(list(a.excluded.map((e) => `Row ${e.row}, ${e.study}: ${e.reason}`)));
+  }
+  if (a.warnings.length > 0) {
+    blocks.push(heading(2, "Warnings", "warnings"));
+    blocks.push(list([...a.warnings]));
+  }
+  if (a.notes.length > 0) {
+    blocks.push(heading(2, "Notes on the data", "notes"));
+    blocks.push(list([...a.notes]));
+  }
+  return blocks;
+}
+
+/**
+ * The sentences saying why each of `what` could not be computed (from the warnings), so a section
+ * shows them where its numbers would have been; the Warnings section lists them too.
+ */
+function failures(a: Analysis, ...what: string[]): string[] {
+  return what.flatMap((w) => failureOf(a.warnings, w) ?? []);
+}
+
+/** A section that was asked for but could not be computed: its heading and why. */
+function failedSection(a: Analysis, title: string, id: string, what: string): Block[] {
+  const why = failures(a, what);
+  return why.length === 0 ? [] : [heading(2, title, id), paragraph(why[0]!)];
+}
+
+/** Said under a table with rows of "—": which refits failed is in the warnings. */
+const FAILED_ROWS =
+  "A row of dashes is a refit that could not be computed; the Warnings say why (metafor's NA).";
+
+function subgroupBlocks(a: Analysis, d: number): Block[] {
+  const sub = a.subgroups;
+  if (sub === null) {
+    const by = a.settings.by ?? "";
+    return failedSection(a, `Subgroups by ${by}`, "subgroups", SIDE_ANALYSIS.subgroups);
+  }
+  const blocks: Block[] = [heading(2, `Subgroups by ${sub.by}`, "subgroups")];
+  blocks.push(
+    table(
+      ["Subgroup", "k", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
+      sub.groups.map((g) => [
+        g.level,
+        String(g.k),
+        fmt(g.estimate, d),
+        fmtCi(g.ciLower, g.ciUpper, d),
+        fmtP(g.p),
+        fmt(g.tau2, 4),
+        fmtPercent(g.I2),
+      ]),
+    ),
+  );
+  blocks.push(
+    table(
+      ["Test for subgroup differences", "Statistic", "df", "p"],
+      sub.tests.map((t) => [
+        t.type === "separate-tau2"
+          ? "separate tau² per subgroup (as RevMan, meta)"
+          : `common tau² (metafor's QM${t.distribution === "F" ? ", F test" : ""})`,
+        `${t.distribution === "F" ? "F" : "Q"} = ${fmt(t.Q)}`,
+        t.df2 === null ? String(t.df) : `${t.df}, ${t.df2}`,
+        fmtP(t.p),
+      ]),
+    ),
+  );
+  const why = failures(
+    a,
+    ...sub.groups.filter((g) => g.estimate === null).map((g) => SIDE_ANALYSIS.subgroup(g.level)),
+    ...(sub.tests.some((t) => t.type === "separate-tau2" && t.Q === null)
+      ? [SIDE_ANALYSIS.separateTau2Test]
+      : []),
+    ...(sub.tests.some((t) => t.type === "common-tau2" && t.Q === null)
+      ? [SIDE_ANALYSIS.commonTau2Test]
+      : []),
+  );
+  if (why.length > 0) blocks.push(list(why));
+  return blocks;
+}
+
+function regressionBlocks(a: Analysis): Block[] {
+  const reg = a.regression;
+  if (reg === null) return [];
+  const perm = reg.terms.some((t) => t.permutationP !== null);
+  const blocks: Block[] = [heading(2, "Meta-regression", "regression")];
+  blocks.push(
+    table(
+      ["Term", "Estimate", "SE", `${a.model.level}% CI`, "p", ...(perm ? ["Permutation p"] : [])],
+      reg.terms.map((t) => [
+        t.name,
+        fmt(t.estimate, 3),
+        fmt(t.se, 3),
+        fmtCi(t.ciLower, t.ciUpper, 3),
+        fmtP(t.p),
+        ...(perm ? [fmtP(t.permutationP)] : []),
+      ]),
+    ),
+  );
+  const qm = `${reg.QMdistribution === "F" ? `F(${reg.QMdf}, ${reg.QMdf2})` : `QM (df = ${reg.QMdf})`} = ${fmt(reg.QM)}, p ${pText(reg.QMp)}`;
+  const permText =
+    reg.permutationQMp === null ? "" : ` (permutation p ${pText(reg.permutationQMp)})`;
+  blocks.push(
+    paragraph(
+      `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.`,
+    ),
+  );
+  const why = failures(
+    a,
+    ...(reg.R2 === null ? [SIDE_ANALYSIS.R2] : []),
+    ...(a.settings.permutations !== null && reg.permutationQMp === null
+      ? [SIDE_ANALYSIS.regressionPermutation]
+      : []),
+  );
+  if (why.length > 0) blocks.push(list(why));
+  return blocks;
+}
+
+function biasBlocks(a: Analysis, d: number): Block[] {
+  const b = a.bias;
+  if (b === null) return [];
+  const items: string[] = [];
+  if (b.egger !== null) {
+    const stat = b.egger.distribution === "t" ? `t(${b.egger.df})` : "z";
+    items.push(
+      `Egger's regression test (predictor: standard error): ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${fmt(b.egger.limitEstimate, d)} ${fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper, d)}.`,
     );
   }
-
-  if (a.regression !== null) {
-    const reg = a.regression;
-    const perm = reg.terms.some((t) => t.permutationP !== null);
-    blocks.push(heading(2, "Meta-regression", "regression"));
-    blocks.push(
-      table(
-        ["Term", "Estimate", "SE", `${a.model.level}% CI`, "p", ...(perm ? ["Permutation p"] : [])],
-        reg.terms.map((t) => [
-          t.name,
-          fmt(t.estimate, 3),
-          fmt(t.se, 3),
-          fmtCi(t.ciLower, t.ciUpper, 3),
-          fmtP(t.p),
-          ...(perm ? [fmtP(t.permutationP)] : []),
-        ]),
-      ),
-    );
-    const qm = `${reg.QMdistribution === "F" ? `F(${reg.QMdf}, ${reg.QMdf2})` : `QM (df = ${reg.QMdf})`} = ${fmt(reg.QM)}, p ${pText(reg.QMp)}`;
-    const permText =
-      reg.permutationQMp === null ? "" : ` (permutation p ${pText(reg.permutationQMp)})`;
-    blocks.push(
-      paragraph(
-        `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.`,
-      ),
+  if (b.eggerSampleSize !== null) {
+    items.push(
+      `Egger-type test on sample size, sqrt(1/n1 + 1/n2) (recommended for SMD): z = ${fmt(b.eggerSampleSize.z)}, p ${pText(b.eggerSampleSize.p)}.`,
     );
   }
-
-  if (a.bias !== null) {
-    const b = a.bias;
-    blocks.push(heading(2, "Small-study effects", "bias"));
-    const items: string[] = [];
-    if (b.egger !== null) {
-      const stat = b.egger.distribution === "t" ? `t(${b.egger.df})` : "z";
-      items.push(
-        `Egger's regression test (predictor: standard error): ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${fmt(b.egger.limitEstimate, d)} ${fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper, d)}.`,
-      );
-    }
-    if (b.eggerSampleSize !== null) {
-      items.push(
-        `Egger-type test on sample size, sqrt(1/n1 + 1/n2) (recommended for SMD): z = ${fmt(b.eggerSampleSize.z)}, p ${pText(b.eggerSampleSize.p)}.`,
-      );
-    }
-    if (b.begg !== null) {
-      items.push(
-        `Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)}, p ${pText(b.begg.p)}.`,
-      );
-    }
-    if (b.trimFill !== null) {
-      const tf = b.trimFill;
-      items.push(
-        `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted estimate ${fmt(tf.estimate, d)} ${fmtCi(tf.ciLower, tf.ciUpper, d)}.`,
-      );
-    }
-    blocks.push(list(items));
+  if (b.begg !== null) {
+    items.push(
+      `Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)}, p ${pText(b.begg.p)}.`,
+    );
   }
+  if (b.trimFill !== null) {
+    const tf = b.trimFill;
+    items.push(
+      `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted estimate ${fmt(tf.estimate, d)} ${fmtCi(tf.ciLower, tf.ciUpper, d)}.`,
+    );
+  }
+  // A null test here was attempted and failed (eggerSampleSize is only attempted for the SMD).
+  items.push(
+    ...failures(
+      a,
+      ...(b.egger === null ? [SIDE_ANALYSIS.egger] : []),
+      ...(b.eggerSampleSize === null ? [SIDE_ANALYSIS.eggerSampleSize] : []),
+      ...(b.begg === null ? [SIDE_ANALYSIS.begg] : []),
+      ...(b.trimFill === null ? [SIDE_ANALYSIS.trimFill] : []),
+    ),
+  );
+  return [heading(2, "Small-study effects", "bias"), list(items)];
+}
 
+/** Leave-one-out and the cumulative meta-analysis: the model refitted on subsets of studies. */
+function refitBlocks(a: Analysis, d: number): Block[] {
+  const blocks: Block[] = [];
   if (a.leaveOneOut !== null) {
     blocks.push(heading(2, "Leave-one-out", "leave-one-out"));
     blocks.push(
@@ -213,6 +293,9 @@ export function analysisDocument(a: Analysis): Block[] {
         ]),
       ),
     );
+    if (a.leaveOneOut.some((r) => r.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
+  } else {
+    blocks.push(...failedSection(a, "Leave-one-out", "leave-one-out", SIDE_ANALYSIS.leaveOneOut));
   }
 
   if (a.cumulative !== null) {
@@ -231,58 +314,52 @@ export function analysisDocument(a: Analysis): Block[] {
         ]),
       ),
     );
-  }
-
-  if (a.permutation !== null) {
-    const p = a.permutation;
-    blocks.push(heading(2, "Permutation test", "permutation"));
+    if (a.cumulative.some((r) => r.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
+  } else {
     blocks.push(
-      paragraph(
-        `${p.exact ? "Exact" : "Random"} permutation test (${p.iterations} arrangements${p.exact ? "" : `, seed ${p.seed}`}): p ${pText(p.p)} for the pooled estimate${p.regression === null ? "" : `; the meta-regression's test of moderators: p ${pText(p.regression.QMp)} (${p.regression.iterations} arrangements)`}.`,
-      ),
+      ...failedSection(a, "Cumulative meta-analysis", "cumulative", SIDE_ANALYSIS.cumulative),
     );
-  }
-
-  if (a.bootstrap !== null) {
-    const b = a.bootstrap;
-    blocks.push(heading(2, "Bootstrap", "bootstrap"));
-    blocks.push(
-      paragraph(
-        `${b.type === "case" ? "Case" : "Parametric"} bootstrap, ${b.iterations} replicates (seed ${b.seed})${b.clusters === null ? "" : `, resampling ${b.clusters} publications`}; ${b.failed} failed refits.`,
-      ),
-    );
-    const row = (name: string, s: typeof b.estimate, digits: number) => [
-      name,
-      fmt(s.estimate, digits),
-      fmt(s.se, digits),
-      fmtCi(s.percentileLower, s.percentileUpper, digits),
-      fmtCi(s.bcaLower, s.bcaUpper, digits),
-    ];
-    blocks.push(
-      table(
-        [
-          "Statistic",
-          "Estimate",
-          "Bootstrap SE",
-          `${b.level}% percentile CI`,
-          `${b.level}% BCa CI`,
-        ],
-        [row("Pooled estimate", b.estimate, d), row("tau²", b.tau2, 4), row("I² (%)", b.I2, 1)],
-      ),
-    );
-  }
-
-  if (a.excluded.length > 0) {
-    blocks.push(heading(2, "Excluded rows", "excluded"));
-    blocks.push(list(a.excluded.map((e) => `Row ${e.row}, ${e.study}: ${e.reason}`)));
-  }
-  if (a.warnings.length > 0) {
-    blocks.push(heading(2, "Warnings", "warnings"));
-    blocks.push(list([...a.warnings]));
-  }
-  if (a.notes.length > 0) {
-    blocks.push(heading(2, "Notes on the data", "notes"));
-    blocks.push(list([...a.notes]));
   }
   return blocks;
+}
+
+function permutationBlocks(a: Analysis): Block[] {
+  const p = a.permutation;
+  if (p === null) {
+    return failedSection(a, "Permutation test", "permutation", SIDE_ANALYSIS.permutation);
+  }
+  const left = (failed: number, of: number) =>
+    failed === 0 ? "" : `; ${failed} of ${of} could not be refitted and were left out`;
+  const regression =
+    p.regression === null
+      ? ""
+      : `; the meta-regression's test of moderators: p ${pText(p.regression.QMp)} (${p.regression.iterations} arrangements${left(p.regression.failed, p.regression.iterations)})`;
+  return [
+    heading(2, "Permutation test", "permutation"),
+    paragraph(
+      `${p.exact ? "Exact" : "Random"} permutation test (${p.iterations} arrangements${p.exact ? "" : `, seed ${p.seed}`}${left(p.failed, p.iterations)}): p ${pText(p.p)} for the pooled estimate${regression}.`,
+    ),
+  ];
+}
+
+function bootstrapBlocks(a: Analysis, d: number): Block[] {
+  const b = a.bootstrap;
+  if (b === null) return failedSection(a, "Bootstrap", "bootstrap", SIDE_ANALYSIS.bootstrap);
+  const row = (name: string, s: typeof b.estimate, digits: number) => [
+    name,
+    fmt(s.estimate, digits),
+    fmt(s.se, digits),
+    fmtCi(s.percentileLower, s.percentileUpper, digits),
+    fmtCi(s.bcaLower, s.bcaUpper, digits),
+  ];
+  return [
+    heading(2, "Bootstrap", "bootstrap"),
+    paragraph(
+      `${b.type === "case" ? "Case" : "Parametric"} bootstrap, ${b.iterations} replicates (seed ${b.seed})${b.clusters === null ? "" : `, resampling ${b.clusters} publications`}; ${b.failed} failed refits.`,
+    ),
+    table(
+      ["Statistic", "Estimate", "Bootstrap SE", `${b.level}% percentile CI`, `${b.level}% BCa CI`],
+      [row("Pooled estimate", b.estimate, d), row("tau²", b.tau2, 4), row("I² (%)", b.I2, 1)],
+    ),
+  ];
 }

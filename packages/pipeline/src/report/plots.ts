@@ -140,15 +140,20 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
     input.subgroups = a.subgroups.groups.map((g) => ({
       label: `${a.subgroups!.by}: ${g.level}`,
       studies: g.indices.map((i) => forestStudy(a.studies[i]!)),
-      pooled: {
-        label: `Subtotal (k = ${g.k})`,
-        estimate: g.estimate,
-        ciLower: g.ciLower ?? g.estimate,
-        ciUpper: g.ciUpper ?? g.estimate,
-        piLower: g.piLower,
-        piUpper: g.piUpper,
-        heterogeneity: { tau2: g.tau2, I2: g.I2, Q: g.Q, df: g.k - 1, p: g.Qp },
-      },
+      // A level whose model could not be fitted shows its studies without a subtotal diamond.
+      ...(g.estimate === null
+        ? {}
+        : {
+            pooled: {
+              label: `Subtotal (k = ${g.k})`,
+              estimate: g.estimate,
+              ciLower: g.ciLower ?? g.estimate,
+              ciUpper: g.ciUpper ?? g.estimate,
+              piLower: g.piLower,
+              piUpper: g.piUpper,
+              heterogeneity: { tau2: g.tau2, I2: g.I2, Q: g.Q, df: g.k - 1, p: g.Qp },
+            },
+          }),
     }));
     input.subgroupTests = a.subgroups.tests
       .filter((t) => t.Q !== null && t.p !== null)

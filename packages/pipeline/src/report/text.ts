@@ -53,6 +53,7 @@ export function renderText(analysis: Analysis): string {
     `Pooled analysis of ${analysis.source}`,
     "=".repeat(width(`Pooled analysis of ${analysis.source}`)),
   ];
+  let previous: Block["kind"] | null = null;
   for (const block of analysisDocument(analysis)) {
     switch (block.kind) {
       case "heading":
@@ -62,6 +63,8 @@ export function renderText(analysis: Analysis): string {
         out.push(...wrap(block.text));
         break;
       case "list":
+        // A list under a table (e.g. what could not be computed) is set off from its last row.
+        if (previous === "table") out.push("");
         for (const item of block.items) {
           const [first, ...rest] = wrap(item, 98);
           out.push(`- ${first}`, ...rest.map((l) => `  ${l}`));
@@ -71,6 +74,7 @@ export function renderText(analysis: Analysis): string {
         out.push("", ...textTable(block));
         break;
     }
+    previous = block.kind;
   }
   return out.join("\n") + "\n";
 }

@@ -33,6 +33,10 @@ import type {
  * Knapp-Hartung such a level has no degrees of freedom, so it is fitted with the z test instead
  * (and a note says so); metafor would report a zero SE there.
  *
+ * A level whose model cannot be fitted (no convergence, too few studies for the test) gets
+ * `model: null` with the reason in `unavailable`; the other levels and the common-tau² test stand,
+ * and the separate-tau² test, which needs every level's estimate, is null with its reason.
+ *
  * @param data - yi with vi or sei
  * @param groups - the level of each study
  * @param options - rma options (method, test, level, control, backend); `levels` lists the levels
@@ -89,51 +93,11 @@ export function subgroups(
     );
   }
 
-  const spread = data.vi !== undefined ? data.vi : data.sei;
-  const useSe = data.vi === undefined;
   const { levels: _levels, ...rmaOptions } = options;
-  const groupModels: SubgroupModel[] = levels.map((level) => {
-    const indices: number[] = [];
-    for (let i = 0; i < k; i++) if (groups[i] === level) indices.push(i);
-    const yi = indices.map((i) => data.yi[i]!);
-    const s = indices.map((i) => spread![i]!);
-    const sub: RmaData = useSe ? { yi, sei: s } : { yi, vi: s };
-    const singleKnha = indices.length === 1 && (options.test ?? "z") === "knha";
-    const model: RmaResult = rma(sub, {
-      ...rmaOptions,
-      ...(singleKnha ? { test: "z" as const } : {}),
-      labels: labels ? indices.map((i) => labels[i]!) : indices.map((i) => String(i + 1)),
-    });
-    if (singleKnha) {
-      model.notes.push(
-        `Subgroup "${level}" has one study: fitted with the z test (Knapp-Hartung needs k > 1).`,
-      );
-    }
-    return { level, k: indices.length, indices, model };
-  });
-
-  // Separate tau²: fixed-effect meta-analysis of the subgroup estimates.
-  let sumW = 0;
-  let sumWY = 0;
-  for (const g of groupModels) {
-    const c = g.model.coefficients[0]!;
-    const w = 1 / (c.se * c.se);
-    sumW += w;
-    sumWY += w * c.estimate;
-  }
-  const pooled = sumWY / sumW;
-  let qBetween = 0;
-  for (const g of groupModels) {
-    const c = g.model.coefficients[0]!;
-    qBetween += (c.estimate - pooled) ** 2 / (c.se * c.se);
-  }
-  const separate: SubgroupTest = {
-    type: "separate-tau2",
-    distribution: "chisq",
-    statistic: qBetween,
-    df: levels.length - 1,
-    p: chisqUpperP(qBetween, levels.length - 1),
-  };
+  const groupModels = levels.map((level) =>
+    fitLevel(data, groups, level, labels, rmaOptions, options.test ?? "z"),
+  );
+  const separate = separateTau2Test(groupModels);
 
   // Common tau²: meta-regression on the group dummies. It needs more studies than subgroups (and a
   // converging fit); when it cannot be had, say why and keep everything else.
@@ -154,8 +118,7 @@ export function subgroups(
       tau2: common.tau2,
     };
   } catch (error) {
-    const inputError = error instanceof PooledInputError || error instanceof PooledInputErrors;
-    if (!(error instanceof PooledError) || inputError) throw error;
+    if (!isModelFailure(error)) throw error;
     const knha = (options.test ?? "z") === "knha";
     commonTest = {
       type: "common-tau2",
@@ -170,4 +133,99 @@ export function subgroups(
   }
 
   return { kind: "subgroups", levels, groups: groupModels, tests: [separate, commonTest] };
+}
+
+/**
+ * A failure of the model on these data (too few studies, no convergence, a singular design), as
+ * opposed to bad input or a bug: only the former leaves one part missing while the rest stands.
+ */
+function isModelFailure(error: unknown): error is PooledError {
+  const inputError = error instanceof PooledInputError || error instanceof PooledInputErrors;
+  return error instanceof PooledError && !inputError;
+}
+
+/**
+ * One level's own model. A level whose model cannot be fitted gets model null and the reason, so
+ * one awkward level (e.g. a non-converging tau²) never costs the other levels.
+ */
+function fitLevel(
+  data: RmaData,
+  groups: ArrayLike<string>,
+  level: string,
+  labels: string[] | undefined,
+  rmaOptions: SubgroupOptions,
+  test: "z" | "knha",
+): SubgroupModel {
+  const indices: number[] = [];
+  for (let i = 0; i < data.yi.length; i++) if (groups[i] === level) indices.push(i);
+  const yi = indices.map((i) => data.yi[i]!);
+  const useSe = data.vi === undefined;
+  const spread = useSe ? data.sei! : data.vi!;
+  const s = indices.map((i) => spread[i]!);
+  const sub: RmaData = useSe ? { yi, sei: s } : { yi, vi: s };
+  const singleKnha = indices.length === 1 && test === "knha";
+  let model: RmaResult;
+  try {
+    model = rma(sub, {
+      ...rmaOptions,
+      ...(singleKnha ? { test: "z" as const } : {}),
+      labels: labels ? indices.map((i) => labels[i]!) : indices.map((i) => String(i + 1)),
+    });
+  } catch (error) {
+    if (!isModelFailure(error)) throw error;
+    return {
+      level,
+      k: indices.length,
+      indices,
+      model: null,
+      unavailable: `Subgroup "${level}" could not be computed: ${error.message}`,
+    };
+  }
+  if (singleKnha) {
+    model.notes.push(
+      `Subgroup "${level}" has one study: fitted with the z test (Knapp-Hartung needs k > 1).`,
+    );
+  }
+  return { level, k: indices.length, indices, model };
+}
+
+/**
+ * Separate tau²: fixed-effect meta-analysis of the subgroup estimates, Q_between on G - 1 df
+ * (Borenstein et al. 2009, ch. 19). Undefined when a level has no model: dropping that level
+ * would silently test the other levels only.
+ */
+function separateTau2Test(groupModels: SubgroupModel[]): SubgroupTest {
+  const df = groupModels.length - 1;
+  const missing = groupModels.filter((g) => g.model === null).map((g) => `"${g.level}"`);
+  if (missing.length > 0) {
+    return {
+      type: "separate-tau2",
+      distribution: "chisq",
+      statistic: null,
+      df,
+      p: null,
+      unavailable: `The test with a separate tau² per subgroup could not be computed: it compares every subgroup's estimate, and subgroup${missing.length === 1 ? "" : "s"} ${missing.join(", ")} could not be fitted.`,
+    };
+  }
+  let sumW = 0;
+  let sumWY = 0;
+  for (const g of groupModels) {
+    const c = g.model!.coefficients[0]!;
+    const w = 1 / (c.se * c.se);
+    sumW += w;
+    sumWY += w * c.estimate;
+  }
+  const pooled = sumWY / sumW;
+  let qBetween = 0;
+  for (const g of groupModels) {
+    const c = g.model!.coefficients[0]!;
+    qBetween += (c.estimate - pooled) ** 2 / (c.se * c.se);
+  }
+  return {
+    type: "separate-tau2",
+    distribution: "chisq",
+    statistic: qBetween,
+    df,
+    p: chisqUpperP(qBetween, df),
+  };
 }

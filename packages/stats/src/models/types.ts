@@ -121,7 +121,10 @@ export interface RmaResult {
   H2: number;
   /** Typical within-study variance ṽ = (k - p)/tr(P), FE weights (0 when k = p). */
   typicalVariance: number;
-  /** Pseudo-R² in percent (models with moderators), else null; null when it cannot be computed. */
+  /**
+   * Pseudo-R² in percent (models with moderators), else null; null when the model without
+   * moderators it compares with cannot be fitted, and then a note in `notes` says why.
+   */
   R2: number | null;
   /** Average effect with CI and prediction interval (intercept-only models), else null. */
   prediction: Prediction | null;
@@ -146,9 +149,15 @@ export type SubgroupTest =
       /** FE meta-analysis of the subgroup estimates with their SEs (meta, RevMan, Stata). */
       type: "separate-tau2";
       distribution: "chisq";
-      statistic: number;
+      /** null when a subgroup's own model cannot be fitted (see `unavailable`). */
+      statistic: number | null;
       df: number;
-      p: number;
+      p: number | null;
+      /**
+       * Why the test is missing: it compares every subgroup's estimate, so one subgroup without a
+       * model leaves it undefined (leaving that level out would test a different hypothesis).
+       */
+      unavailable?: string;
     }
   | {
       /** metafor's QM of mods = ~ factor(group): one tau² shared by all subgroups. */
@@ -177,7 +186,10 @@ export interface SubgroupModel {
   k: number;
   /** Indices of the studies of this level in the input. */
   indices: number[];
-  model: RmaResult;
+  /** null when this level's model cannot be fitted (see `unavailable`); the others stand. */
+  model: RmaResult | null;
+  /** Why the model is missing: the typed error's message, which names the remedy. */
+  unavailable?: string;
 }
 
 export interface SubgroupsResult {

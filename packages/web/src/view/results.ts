@@ -188,7 +188,7 @@ export function resamplingTables(a: AnalysisView): TableView[] {
     if (p.QMp !== undefined && p.QMp !== null) rows.push(["Moderators (QM)", formatP(p.QMp)]);
     out.push({
       id: "permutation",
-      caption: `Permutation test (${p.exact ? "exact, " : ""}${p.iterations.toLocaleString("en")} arrangements, seed ${p.seed})`,
+      caption: `Permutation test (${p.exact ? "exact, " : ""}${p.iterations.toLocaleString("en")} arrangements, seed ${p.seed}${p.failed > 0 ? `, ${p.failed} failed` : ""})`,
       headers: ["Test", "Permutation p"],
       rows,
     });
