@@ -1,16 +1,15 @@
 /**
  * The command line: `pooled analyze <file>`, `pooled demo`, `--help`, `--version`.
  * The flag names are a contract (issue 6): scripts outside the project depend on them.
+ *
+ * Only commander and the flag definitions load here. The commands, and with them the whole
+ * analysis engine (pipeline, stats, plots, WASM), are imported when a command runs, so `--help`,
+ * `--version` and flag errors answer without loading them.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import {
-  type AnalyzeFlags,
-  EXIT,
-  type ForestSort,
-  type Io,
-  runAnalyze,
-} from "./commands/analyze.js";
-import { runDemo } from "./commands/demo.js";
+import type { AnalyzeFlags, ForestSort, Io } from "./commands/analyze.js";
+import type { DemoFlags } from "./commands/demo.js";
+import { EXIT } from "./exit-codes.js";
 import { cliVersion } from "./paths.js";
 
 const MEASURES = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
@@ -185,6 +184,7 @@ Examples:
     )
     .addHelpText("after", ANALYZE_EXAMPLES)
     .action(async (file: string, flags: AnalyzeFlags) => {
+      const { runAnalyze } = await import("./commands/analyze.js");
       setExitCode(await runAnalyze(file, flags, io));
     });
 
@@ -201,7 +201,8 @@ Examples:
     )
     .option("--quiet", "no messages on stderr, e.g. pooled demo --quiet")
     .addHelpText("after", "\nExample:\n  $ pooled demo --out demo-report")
-    .action(async (flags: { out: string; format: AnalyzeFlags["format"]; quiet?: boolean }) => {
+    .action(async (flags: DemoFlags) => {
+      const { runDemo } = await import("./commands/demo.js");
       setExitCode(await runDemo(flags, io));
     });
 

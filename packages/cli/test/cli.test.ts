@@ -600,6 +600,87 @@ describe("small-study tests, leave-one-out, resampling blocks (dat.bcg, GEN, REM
     expect(JSON.parse(b.stdout).permutation).toEqual(first.permutation);
     expect(JSON.parse(b.stdout).bootstrap).toEqual(first.bootstrap);
   }, 120_000);
+
+  it("resampling of several blocks runs on worker threads started from the bundled CLI", async () => {
+    // More than one block of 1024 replicates: with more than one core (availableParallelism), the
+    // blocks go to worker threads, whose script (dist/node-worker.js) must resolve in the bundle.
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `S${i + 1},${10 + (i % 7) * 0.5},2,${8 + (i % 5)},7,2.5,${8 + (i % 3)}`,
+    );
+    write("workers.csv", `${HEADER}\n${rows.join("\n")}\n`);
+    const run = await pooled(
+      [
+        "analyze",
+        "workers.csv",
+        "--permutations",
+        "3000",
+        "--bootstrap",
+        "3000",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+        "--quiet",
+      ],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.permutation).toMatchObject({ seed: 3, iterations: 3000, failed: 0 });
+    expect(out.bootstrap).toMatchObject({ seed: 3, iterations: 3000 });
+  }, 120_000);
+});
+
+describe("a side analysis that fails never costs the analysis; the main model failing does", () => {
+  it("equal SEs break the small-study tests, Knapp-Hartung the first cumulative step: exit 0, full report, reasons shown", async () => {
+    write(
+      "equal-se.csv",
+      "study,yi,vi,year\nS1,0.1,0.04,2001\nS2,0.5,0.04,2002\nS3,0.3,0.04,2003\nS4,0.8,0.04,2004\nS5,0.2,0.04,2005\n",
+    );
+    const run = await pooled(
+      ["analyze", "equal-se.csv", "--test", "knha", "--out", "equal-se"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const egger =
+      'Egger\'s regression test could not be computed: the predictor "sei" has the same value in every study';
+    expect(run.stdout.replace(/\s+/g, " ")).toContain(egger);
+    const report = (name: string) => readFileSync(join(dir, "equal-se", name), "utf8");
+    const analysis = JSON.parse(report("analysis.json"));
+    expect(analysis.bias).toEqual({
+      egger: null,
+      begg: null,
+      trimFill: null,
+      eggerSampleSize: null,
+    });
+    expect(analysis.warnings.some((w: string) => w.startsWith(egger))).toBe(true);
+    expect(analysis.cumulative[0].estimate).toBeNull();
+    expect(analysis.cumulative[4].estimate).toBeCloseTo(analysis.model.estimate, 10);
+    expect(analysis.warnings).toContain(
+      "Step 1: the model could not be fitted (the Knapp-Hartung test (k - p degrees of freedom) needs at least 2 studies; got 1).",
+    );
+    expect(analysis.leaveOneOut).toHaveLength(5);
+    const html = report("report.html");
+    expect(html).toContain("Egger&#39;s regression test could not be computed");
+    expect(html).toContain("Step 1: the model could not be fitted");
+    for (const file of ["forest.svg", "leave-one-out.csv", "cumulative.csv", "summary.txt"])
+      expect(existsSync(join(dir, "equal-se", file)), file).toBe(true);
+  });
+
+  it("the main model failing exits 1 with the engine's reason and writes no report", async () => {
+    write("one-study.csv", "study,yi,vi\nS1,0.3,0.02\n");
+    const run = await pooled(
+      ["analyze", "one-study.csv", "--test", "knha", "--out", "one-study"],
+      dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "pooled: the analysis failed: the Knapp-Hartung test (k - p degrees of freedom) needs at least 2 studies; got 1",
+    );
+    expect(run.stderr).toContain("no report was written");
+    expect(existsSync(join(dir, "one-study"))).toBe(false);
+  });
 });
 
 describe("report folder", () => {

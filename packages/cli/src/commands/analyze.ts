@@ -17,17 +17,16 @@ import {
   parseStudyFile,
 } from "@pooled/pipeline";
 import { type AnalyzeSettings, engine, type Format } from "../engine.js";
+import { EXIT } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { createProgressBar } from "../io/progress.js";
 import { readInputFile } from "../io/read-input.js";
 import { ReportFolderError, writeReportFolder } from "../io/write-report.js";
 
-export const EXIT = { OK: 0, FAILURE: 1, BAD_INPUT: 2, INTERRUPTED: 130 } as const;
-
-/** The parsed flags of `pooled analyze` (commander's camel-cased names). */
 /** Order of the forest plot's studies (--forest-sort). */
 export type ForestSort = NonNullable<PlotLabels["forestSort"]>;
 
+/** The parsed flags of `pooled analyze` (commander's camel-cased names). */
 export interface AnalyzeFlags {
   measure?: AnalyzeSettings["measure"];
   method: AnalyzeSettings["method"];

@@ -1,7 +1,8 @@
 /** `pooled demo`: the bundled (simulated) example, analysed and reported. */
 import { isAbsolute, join, relative } from "node:path";
+import { EXIT } from "../exit-codes.js";
 import { examplesDir } from "../paths.js";
-import { type AnalyzeFlags, EXIT, type Io, runAnalyze } from "./analyze.js";
+import { type AnalyzeFlags, type Io, runAnalyze } from "./analyze.js";
 
 export interface DemoFlags {
   out: string;

@@ -3,7 +3,6 @@
  * sibling folder, which is renamed into place at the end. An interruption (Ctrl-C, an error)
  * removes the temporary folder and leaves any earlier report untouched.
  */
-import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import type { ReportFile } from "../engine.js";
@@ -46,6 +45,8 @@ export async function writeReportFolder(
       );
   }
   await mkdir(parent, { recursive: true });
+  // node:crypto loads twenty internal modules (about 5 ms); only runs that write a report need it.
+  const { randomBytes } = await import("node:crypto");
   const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const temp = join(parent, `.${basename(target)}.partial-${tag}`);
   const old = join(parent, `.${basename(target)}.old-${tag}`);
