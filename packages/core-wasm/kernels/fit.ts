@@ -97,7 +97,7 @@ export class FitWorkspace {
     this.c = newF64s(p);
     this.c2 = newF64s(p);
     this.stats = newF64s(STATS_SIZE);
-    this.root = newF64s(2);
+    this.root = newF64s(ROOT_SIZE);
   }
 }
 
@@ -291,18 +291,32 @@ function logLikelihood(
   return -0.5 * <f64>k * LOG_2PI - 0.5 * sumLogV - 0.5 * rss;
 }
 
-/** Where the score root search stands (FitWorkspace.root). */
-const RootLo = 0; // largest tau² seen with score > 0 (0 before any)
-const RootHi = 1; // smallest tau² seen with score <= 0 (+Infinity before any)
-/** Bound on the step halvings of one iteration (a double halves to 0 in about 1075). */
+/** State of the score root search (FitWorkspace.root). */
+const RootLo = 0; // largest accepted tau² with score > 0 (0 before any)
+const RootHi = 1; // smallest accepted tau² with score <= 0 (+Infinity before any)
+const RootScore = 2; // the (doubled) score at the current point
+const RootObserved = 3; // its observed information
+const RootExpected = 4; // its expected information (metafor's Fisher step divisor)
+const RootNewton = 5; // 1 when the last proposal was a Newton step
+const RootLoSeen = 6; // 1 once an accepted point had score > 0 (RootLo is then a real bound)
+const ROOT_SIZE = 7;
+/** Bound on the step halvings of one proposal (a double halves to 0 in about 1075). */
 const MAX_HALVINGS = 1100;
-
 /** An estimate within this many thresholds of 0 is checked against the boundary (fitKernel). */
 const BOUNDARY_FACTOR: f64 = 4;
+/**
+ * A Newton step is taken back when the log-likelihood falls by more than this, relative to
+ * 1 + |log-likelihood|: far above rounding (about 1e-14 here), far below a step past a maximum.
+ */
+const LIKELIHOOD_SLACK: f64 = 1e-10;
 
 /**
- * The (doubled) score of the estimator at the weights of the last weighted least squares (see
- * {@link scoreStep}): REML y'PPy - tr(P), ML y'PPy - Σw, EB Q·k/(k-p) - k.
+ * The (doubled) score of the estimator at the weights of the last weighted least squares:
+ * - REML: S = y'PPy - tr(P), observed information 2y'PPPy - tr(PP), expected tr(PP)
+ *   (Viechtbauer 2005, eq. 11; Harville 1977);
+ * - ML: S = y'PPy - Σw, observed 2y'PPPy - Σw², expected Σw² (Viechtbauer 2005, eq. 9);
+ * - EB: S = Q·k/(k-p) - k with Q = y'Py, observed y'PPy·k/(k-p) (dQ/dτ² = -y'PPy), and metafor's
+ *   step divisor Σw as the expected information (Morris 1983; Berkey et al. 1995).
  */
 function currentScore(ws: FitWorkspace, method: i32, k: i32, p: i32): f64 {
   const st = ws.stats;
@@ -312,63 +326,182 @@ function currentScore(ws: FitWorkspace, method: i32, k: i32, p: i32): f64 {
 }
 
 /**
- * One step of the safeguarded Newton search for the root of the (RE)ML or EB score on [0, ∞)
- * (shared/METHODS.md, "Models"). The scores (doubled) and their slopes at the weighted least
- * squares just computed:
- * - REML: S = y'PPy - tr(P), observed information 2y'PPPy - tr(PP), expected tr(PP)
- *   (Viechtbauer 2005, eq. 11; Harville 1977);
- * - ML: S = y'PPy - Σw, observed 2y'PPPy - Σw², expected Σw² (Viechtbauer 2005, eq. 9);
- * - EB: S = Q·k/(k-p) - k with Q = y'Py, observed y'PPy·k/(k-p) (dQ/dτ² = -y'PPy), and metafor's
- *   step divisor Σw as the expected information (Morris 1983; Berkey et al. 1995).
- * The step is Newton's when the observed information is positive and the step stays inside the
- * bracket of what the iterates have shown (a point with S > 0 below, one with S <= 0 above);
- * otherwise metafor's Fisher step; a step that still leaves the bracket (or makes tau² negative)
- * is halved until it does not, as metafor halves its steps to keep tau² >= 0. The halving keeps
- * the search in the basin metafor's Fisher scoring goes to where the likelihood has several
- * maxima (a stress data set has one at 6e-4 behind a local minimum near 1e-4 and the boundary
- * maximum at 0: a step straight to 0 would miss it). Updates the bracket in `root`, returns the
- * next tau² (tau² itself at tau² = 0 with S <= 0: the estimate is on the boundary).
+ * Records the score and the informations at tau2 (the last weighted least squares) in `root`
+ * and narrows the bracket with it; returns the score.
  */
-function scoreStep(
+function recordScore(ws: FitWorkspace, method: i32, k: i32, p: i32, tau2: f64, root: F64s): f64 {
+  const st = ws.stats;
+  const score = currentScore(ws, method, k, p);
+  if (method === MethodCode.REML) {
+    root[RootObserved] = 2 * st[StatRssPP] - st[StatTrPP];
+    root[RootExpected] = st[StatTrPP];
+  } else if (method === MethodCode.ML) {
+    root[RootObserved] = 2 * st[StatRssPP] - st[StatSumW2];
+    root[RootExpected] = st[StatSumW2];
+  } else {
+    root[RootObserved] = (st[StatRssP] * <f64>k) / <f64>(k - p);
+    root[RootExpected] = st[StatSumW];
+  }
+  root[RootScore] = score;
+  if (score > 0) {
+    if (tau2 >= root[RootLo]) root[RootLo] = tau2;
+    root[RootLoSeen] = 1;
+  } else if (tau2 < root[RootHi]) {
+    root[RootHi] = tau2;
+  }
+  return score;
+}
+
+/**
+ * The next tau² of the safeguarded Newton search from tau2, whose score is recorded in `root`
+ * (shared/METHODS.md, "Models"; the safeguard of Press et al. 2007, Numerical Recipes §9.4,
+ * rtsafe): Newton's step when `newton` is asked, the observed information is positive and the
+ * step stays inside the bracket (a point with S > 0 below, one with S <= 0 above). Otherwise, once
+ * the iterates have bracketed a root from both sides, the bracket's midpoint; before that,
+ * metafor's Fisher step, halved until it stays inside the bracket and tau² >= 0, as metafor
+ * halves its steps. NaN when no step is possible (an infinite step, or none small enough): the
+ * search has stalled.
+ */
+function propose(root: F64s, tau2: f64, stepAdj: f64, newton: bool): f64 {
+  const lo = root[RootLo];
+  const hi = root[RootHi];
+  const observed = root[RootObserved];
+  let step: f64 = (stepAdj * root[RootScore]) / observed;
+  root[RootNewton] = 1;
+  if (!newton || !(observed > 0) || !(tau2 + step >= lo && tau2 + step < hi)) {
+    root[RootNewton] = 0;
+    if (root[RootLoSeen] === 1 && isFinite(hi)) return 0.5 * (lo + hi);
+    step = (stepAdj * root[RootScore]) / root[RootExpected];
+  }
+  if (!isFinite(step)) return NaN;
+  for (let h = 0; h < MAX_HALVINGS && !(tau2 + step >= lo && tau2 + step < hi); h++) step *= 0.5;
+  if (!(tau2 + step >= lo && tau2 + step < hi)) return NaN;
+  return tau2 + step;
+}
+
+/**
+ * The log-likelihood (ML) or restricted log-likelihood (REML) at the last weighted least squares
+ * (centred outcomes, weights at tau2), without its constant terms: only differences are used.
+ */
+function profileLogLikelihood(ws: FitWorkspace, vi: F64s, k: i32, tau2: f64, reml: bool): f64 {
+  let sumLogV: f64 = 0;
+  for (let i = 0; i < k; i++) sumLogV += Math.log(vi[i] + tau2);
+  const ll: f64 = -0.5 * sumLogV - 0.5 * ws.stats[StatRss];
+  return reml ? ll - 0.5 * ws.stats[StatLogDet] : ll;
+}
+
+/**
+ * Whether a Newton step from a point with score `score` and log-likelihood `ll` to the point of
+ * the last weighted least squares (log-likelihood `llNext`) stays on the same hill of the
+ * likelihood: the likelihood has not fallen, and the score has either changed sign (the step
+ * crossed the root it aimed at) or shrunk (it moved towards it). A step that lands where the
+ * score has the same sign and is larger has passed a maximum and a minimum.
+ */
+function newtonStepHolds(
   ws: FitWorkspace,
   method: i32,
   k: i32,
   p: i32,
-  tau2: f64,
-  stepAdj: f64,
-  root: F64s,
-): f64 {
-  const st = ws.stats;
-  const score = currentScore(ws, method, k, p);
-  let observed: f64 = 0;
-  let expected: f64 = 0;
-  if (method === MethodCode.REML) {
-    observed = 2 * st[StatRssPP] - st[StatTrPP];
-    expected = st[StatTrPP];
-  } else if (method === MethodCode.ML) {
-    observed = 2 * st[StatRssPP] - st[StatSumW2];
-    expected = st[StatSumW2];
-  } else {
-    observed = (st[StatRssP] * <f64>k) / <f64>(k - p);
-    expected = st[StatSumW];
+  score: f64,
+  ll: f64,
+  llNext: f64,
+): bool {
+  if (llNext < ll - LIKELIHOOD_SLACK * (1 + Math.abs(ll))) return false;
+  const scoreNext = currentScore(ws, method, k, p);
+  return score > 0 !== scoreNext > 0 || Math.abs(scoreNext) <= Math.abs(score);
+}
+
+/**
+ * ML, REML and EB: the root of the score on [0, ∞) that metafor's Fisher scoring converges to
+ * from `start`, by safeguarded Newton (see {@link propose}). For ML and REML a Newton step after
+ * which the likelihood has fallen is taken back and replaced by metafor's Fisher step: a long
+ * Newton step can cross a maximum into the basin of another (with two maxima, e.g. one inside
+ * and one at 0), which Fisher scoring's shorter steps do not. EB's score is monotone (one root).
+ * Converged when |Δτ²| <= threshold; a tau² of 0 with a score <= 0 is the boundary maximum.
+ * Writes tau² and the iterations (weighted least squares computed) into out; returns a
+ * KernelStatus (NOT_CONVERGED when maxIter runs out or the search stalls).
+ */
+function solveScoreRoot(
+  ws: FitWorkspace,
+  vi: F64s,
+  X: F64s,
+  k: i32,
+  p: i32,
+  method: i32,
+  start: f64,
+  control: F64s,
+  out: F64s,
+): i32 {
+  const threshold = control[ControlSlot.threshold];
+  const maxIter = control[ControlSlot.maxIter];
+  const stepAdj = control[ControlSlot.stepAdj];
+  const reml = method === MethodCode.REML;
+  const guarded = method !== MethodCode.EB;
+  const flags: i32 =
+    method === MethodCode.EB ? 0 : reml ? WITH_TRPP | WITH_RSSPP | WITH_LOGDET : WITH_RSSPP;
+  const yc = ws.yc;
+  const root = ws.root;
+  root[RootLo] = 0;
+  root[RootHi] = Infinity;
+  root[RootLoSeen] = 0;
+  let tau2 = start;
+  let iterations = 1;
+  out[FitOutSlot.tau2] = tau2;
+  out[FitOutSlot.iterations] = 1;
+  setWeights(ws, vi, k, tau2);
+  if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
+  let score = recordScore(ws, method, k, p, tau2, root);
+  let ll: f64 = guarded ? profileLogLikelihood(ws, vi, k, tau2, reml) : 0;
+  let status: i32 = KernelStatus.NOT_CONVERGED;
+  while (true) {
+    // a root; metafor takes a NaN step as 0 (converged); at 0 with S <= 0 the estimate is the
+    // boundary maximum
+    if (score === 0 || isNaN(score) || (tau2 === 0 && !(score > 0))) {
+      status = KernelStatus.OK;
+      break;
+    }
+    let next = propose(root, tau2, stepAdj, true);
+    const newton = root[RootNewton] === 1;
+    if (isNaN(next)) break;
+    if (Math.abs(next - tau2) <= threshold) {
+      tau2 = next;
+      status = KernelStatus.OK;
+      break;
+    }
+    if (<f64>iterations >= maxIter) break;
+    iterations++;
+    setWeights(ws, vi, k, next);
+    if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
+    let llNext: f64 = guarded ? profileLogLikelihood(ws, vi, k, next, reml) : 0;
+    if (guarded && newton && !newtonStepHolds(ws, method, k, p, score, ll, llNext)) {
+      next = propose(root, tau2, stepAdj, false);
+      if (isNaN(next)) break;
+      if (Math.abs(next - tau2) <= threshold) {
+        tau2 = next;
+        status = KernelStatus.OK;
+        break;
+      }
+      if (<f64>iterations >= maxIter) break;
+      iterations++;
+      setWeights(ws, vi, k, next);
+      if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
+      llNext = profileLogLikelihood(ws, vi, k, next, reml);
+    }
+    tau2 = next;
+    ll = llNext;
+    score = recordScore(ws, method, k, p, tau2, root);
   }
-  // nothing to learn from a NaN score (metafor: a NaN step is 0): stop here
-  if (isNaN(score)) return tau2;
-  if (score > 0) {
-    if (tau2 > root[RootLo]) root[RootLo] = tau2;
-  } else {
-    if (tau2 < root[RootHi]) root[RootHi] = tau2;
-    if (tau2 === 0) return tau2; // the likelihood falls from the boundary on: the estimate is 0
+  if (status === KernelStatus.OK && tau2 > 0 && tau2 <= BOUNDARY_FACTOR * threshold) {
+    // Converged within a few thresholds of 0, where the steps are halved towards the boundary
+    // (metafor stops there, a few 1e-12 above 0 at threshold 1e-10): the maximiser is 0 unless
+    // the score at 0 is positive (then a root lies in (0, tau²) and tau² stays).
+    setWeights(ws, vi, k, 0);
+    if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
+    if (!(currentScore(ws, method, k, p) > 0)) tau2 = 0;
   }
-  const lo = root[RootLo];
-  const hi = root[RootHi];
-  let step: f64 = (stepAdj * score) / observed;
-  if (!(observed > 0) || !(tau2 + step >= lo && tau2 + step < hi)) {
-    step = (stepAdj * score) / expected;
-  }
-  for (let h = 0; h < MAX_HALVINGS && !(tau2 + step >= lo && tau2 + step < hi); h++) step *= 0.5;
-  if (!(tau2 + step >= lo && tau2 + step < hi)) return tau2;
-  return tau2 + step;
+  out[FitOutSlot.tau2] = tau2;
+  out[FitOutSlot.iterations] = <f64>iterations;
+  return status;
 }
 
 /**
@@ -380,7 +513,7 @@ function scoreStep(
  * - SJ: τ₀²·Q(τ₀²)/(k-p), τ₀² = mean((y - ȳ)²) (Sidik & Jonkman 2005) or control tau2Init.
  * - ML, REML, EB: the root of the score on [0, ∞) that metafor's Fisher scoring from max(0, HE)
  *   (or tau2Init) converges to, found by safeguarded Newton from the same start (see
- *   {@link scoreStep}): converged when |Δτ²| <= threshold within maxIter iterations, else
+ *   {@link solveScoreRoot}): converged when |Δτ²| <= threshold within maxIter iterations, else
  *   NOT_CONVERGED. Newton converges quadratically where Fisher scoring crawls (dat.raudenbush1985
  *   rows 1-7 with mods = ~weeks: 106 Fisher iterations to 1e-10, 8 here). An estimate that ends
  *   within a few thresholds of 0 is 0 when the score at 0 is not positive (the maximiser metafor
@@ -442,6 +575,12 @@ export function fitKernel(
   const tau2Init = control[ControlSlot.tau2Init];
   const tau2Fixed = control[ControlSlot.tau2Fixed];
   const dfResid = k - p;
+  // every loop below is bounded by these: a control block outside them is refused
+  if (!(threshold > 0) || !(maxIter >= 1) || !isFinite(maxIter) || !(stepAdj > 0)) {
+    return KernelStatus.BAD_INPUT;
+  }
+  if (!isNaN(tau2Init) && !(tau2Init >= 0 && isFinite(tau2Init))) return KernelStatus.BAD_INPUT;
+  if (!isNaN(tau2Fixed) && !(tau2Fixed >= 0 && isFinite(tau2Fixed))) return KernelStatus.BAD_INPUT;
 
   let tau2: f64 = 0;
   let iterations: i32 = 0;
@@ -501,31 +640,10 @@ export function fitKernel(
     tau2 = (st[StatRss] - st[StatTrPV]) / <f64>dfResid;
     if (method !== MethodCode.HE) {
       tau2 = isNaN(tau2Init) ? Math.max(0, tau2) : tau2Init;
-      status = KernelStatus.NOT_CONVERGED;
       const reml = method === MethodCode.REML;
-      const flags: i32 = method === MethodCode.EB ? 0 : reml ? WITH_TRPP | WITH_RSSPP : WITH_RSSPP;
-      const root = ws.root;
-      root[RootLo] = 0;
-      root[RootHi] = Infinity;
-      while (<f64>iterations < maxIter) {
-        iterations++;
-        setWeights(ws, vi, k, tau2);
-        if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
-        const previous = tau2;
-        tau2 = scoreStep(ws, method, k, p, tau2, stepAdj, root);
-        if (Math.abs(previous - tau2) <= threshold) {
-          status = KernelStatus.OK;
-          break;
-        }
-      }
-      if (status === KernelStatus.OK && tau2 > 0 && tau2 <= BOUNDARY_FACTOR * threshold) {
-        // Converged within a few thresholds of 0, where the steps are halved towards the
-        // boundary (metafor stops there, a few 1e-12 above 0 at threshold 1e-10): the maximiser
-        // is 0 unless the score at 0 is positive (then a root lies in (0, tau²) and tau² stays).
-        setWeights(ws, vi, k, 0);
-        if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
-        if (!(currentScore(ws, method, k, p) > 0)) tau2 = 0;
-      }
+      status = solveScoreRoot(ws, vi, X, k, p, method, tau2, control, out);
+      tau2 = out[FitOutSlot.tau2];
+      iterations = <i32>out[FitOutSlot.iterations];
       if (status === KernelStatus.OK && method !== MethodCode.EB && tau2 > threshold) {
         // metafor's ll0check: the iteration may stop at a local maximum away from 0
         const ll0 = logLikelihood(ws, vi, X, k, p, 0, reml);

@@ -158,3 +158,38 @@ for (const fixture of stressFixtures) {
     });
   }
 }
+
+describe("the solver's safeguards", () => {
+  // Found by a hostile review: ML with two maxima (0.399 inside, and 0). Newton's first step from
+  // the start 0.66 lands at 0.0025, past the inner maximum, where the likelihood is 1.9 lower;
+  // Fisher scoring (metafor) goes 0.476, 0.424, ... to 0.398936 (metafor 3.8: 0.3989361).
+  const bimodal = {
+    yi: [
+      -1.0006740387040838, 0.5085547738858959, -2.894364300428894, -0.2745266545856566,
+      0.6559365523050462,
+    ],
+    vi: [
+      0.3331664866631268, 0.17025796887108996, 1.8421609207030036, 0.24288939636195506,
+      0.004909721278937493,
+    ],
+  };
+  for (const backend of testBackends) {
+    it(`takes back a Newton step that passes a maximum [${backend}]`, () => {
+      expect(rma(bimodal, { method: "ML", backend }).tau2).toBeCloseTo(0.3989361, 7);
+      expect(rma(bimodal, { method: "REML", backend }).tau2).toBeCloseTo(0.6750541, 7);
+    });
+
+    it(`refuses a control block that would not bound the search [${backend}]`, () => {
+      for (const control of [
+        { stepAdj: 0 },
+        { maxIter: Number.POSITIVE_INFINITY },
+        { maxIter: 2.5 },
+        { threshold: 0 },
+        { tau2Init: -0.01 },
+        { tau2Fixed: Number.NaN },
+      ]) {
+        expect(() => rma(bimodal, { method: "ML", backend, control })).toThrow(/control\./);
+      }
+    });
+  }
+});

@@ -12,6 +12,7 @@ import { chisqUpperP, fUpperP } from "../distributions/index.js";
 import {
   errorFromStatus,
   KernelStatus,
+  PooledError,
   PooledInputError,
   PooledInputErrors,
   TooFewStudiesError,
@@ -57,6 +58,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   const test: TestType = options.test ?? fitDefaults.test;
   const level = options.level ?? fitDefaults.level;
   const control: FitControl = { ...fitDefaults.control, ...options.control };
+  checkControl(control);
   const backend = getBackend(options.backend);
   const { yi, vi, labels } = validateData(data, options.labels);
   const k = yi.length;
@@ -360,4 +362,39 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let i = from; i < to; i++) out.push(i);
   return out;
+}
+
+/** Largest maxIter accepted: every iteration is a weighted least squares; this bounds a fit. */
+export const MAX_ITERATIONS = 1_000_000;
+
+/**
+ * Checks the fitting control before any work (the kernel refuses the same values with BAD_INPUT):
+ * each bound keeps the solver's loops finite and its start on [0, ∞).
+ *
+ * @throws PooledError ("BAD_OPTION") naming the option, its value and what is expected
+ */
+export function checkControl(control: FitControl): void {
+  const bad = (what: string, value: unknown, expected: string) =>
+    new PooledError("BAD_OPTION", `control.${what} must be ${expected}; got ${String(value)}`);
+  if (!(control.threshold > 0 && Number.isFinite(control.threshold))) {
+    throw bad("threshold", control.threshold, "a positive number (e.g. 1e-10)");
+  }
+  if (
+    !(
+      Number.isInteger(control.maxIter) &&
+      control.maxIter >= 1 &&
+      control.maxIter <= MAX_ITERATIONS
+    )
+  ) {
+    throw bad("maxIter", control.maxIter, `a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  if (!(control.stepAdj > 0 && Number.isFinite(control.stepAdj))) {
+    throw bad("stepAdj", control.stepAdj, "a positive number (1: full steps)");
+  }
+  for (const what of ["tau2Init", "tau2Fixed"] as const) {
+    const value = control[what];
+    if (value !== undefined && !(value >= 0 && Number.isFinite(value))) {
+      throw bad(what, value, "a number >= 0");
+    }
+  }
 }
