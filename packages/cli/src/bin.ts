@@ -5,6 +5,13 @@ import { cliVersion } from "./paths.js";
 // Ctrl-C is handled from the first moment (see interrupt.ts); the rest loads after.
 installInterruptHandler();
 
+// A reader that stops early (`pooled --help | head -1`, `--format json | head -c 100`) closes the
+// pipe: what it did not read is not wanted, so that ends the run quietly, not with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // Scripts call `pooled --version` to check an installation; answered before commander loads

@@ -17,19 +17,27 @@ const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 const FORMATS = ["text", "json", "markdown"];
 const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 
-function positiveInteger(flag: string) {
+/**
+ * Most permutations or bootstrap replicates a run may ask for: the engine's MAX_RESAMPLES (stats'
+ * inference/blocks.ts), restated here so that --help and flag parsing need not load the engine;
+ * cli.test.ts checks the two are equal.
+ */
+export const MAX_RESAMPLES = 10_000_000;
+
+function wholeNumber(flag: string, min: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > MAX_RESAMPLES)
       throw new InvalidArgumentError(
-        `${flag} expects a whole number of 1 or more, e.g. ${flag} 1000`,
+        `${flag} expects a whole number from ${min} to ${MAX_RESAMPLES}, e.g. ${flag} 1000`,
       );
-    return Number(value);
+    return n;
   };
 }
 
 function permutations(value: string): number | "exact" {
   if (value.trim().toLowerCase() === "exact") return "exact";
-  return positiveInteger("--permutations")(value);
+  return wholeNumber("--permutations", 2)(value);
 }
 
 function seed(value: string): number {
@@ -129,7 +137,7 @@ Examples:
     .option(
       "--bootstrap <N>",
       "bootstrap with N replicates (percentile and BCa intervals), e.g. --bootstrap 2000",
-      positiveInteger("--bootstrap"),
+      wholeNumber("--bootstrap", 1),
     )
     .option(
       "--seed <n>",

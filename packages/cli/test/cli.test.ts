@@ -16,9 +16,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The pipeline's test helper that writes small .xlsx workbooks (no binary file committed).
+import { MAX_RESAMPLES as ENGINE_MAX_RESAMPLES } from "@pooled/pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
+import { MAX_RESAMPLES } from "../src/program.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(root, "packages/cli/dist/bin.js");
@@ -131,7 +133,41 @@ describe("help and version", () => {
     expect(run.stderr).toMatch(/argument 'OR' is invalid/);
     const perm = await pooled(["analyze", "ok.csv", "--permutations", "lots"], dir);
     expect(perm.code).toBe(2);
-    expect(perm.stderr).toMatch(/--permutations expects a whole number of 1 or more/);
+    expect(perm.stderr).toMatch(/--permutations expects a whole number from 2 to 10000000/);
+  });
+
+  it("resampling counts beyond the limit, or below what a test needs, are refused before any work", async () => {
+    for (const [flag, value] of [
+      ["--bootstrap", "99999999999999999999999"],
+      ["--bootstrap", "10000001"],
+      ["--permutations", "600000000"],
+      ["--permutations", "1"],
+    ]) {
+      const run = await pooled(["analyze", "ok.csv", flag!, value!], dir);
+      expect(run.code, `${flag} ${value}`).toBe(2);
+      expect(run.stderr).toMatch(
+        new RegExp(`${flag} expects a whole number from [12] to 10000000`),
+      );
+    }
+    expect(MAX_RESAMPLES).toBe(ENGINE_MAX_RESAMPLES);
+  });
+
+  it("a reader that closes the pipe early ends the run quietly", async () => {
+    for (const args of [
+      ["--help"],
+      ["analyze", "--help"],
+      ["analyze", "ok.csv", "--format", "json"],
+    ]) {
+      const child = spawn(process.execPath, [bin, ...args], { cwd: dir });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise<number | null>((done) => child.on("close", done));
+      expect(stderr, args.join(" ")).not.toMatch(/EPIPE|Error/);
+      expect(code, args.join(" ")).toBe(0);
+    }
   });
 
   it("--permutations exact with too many arrangements is bad input, with what to ask instead", async () => {
@@ -759,6 +795,32 @@ describe("report folder", () => {
     120_000,
   );
 
+  it("never replaces a folder holding files it did not write, nor the working folder", async () => {
+    const { mkdirSync, readFileSync: read } = await import("node:fs");
+    // the README's `--format json > analysis.json`, then --out . beside the data
+    const project = join(dir, "project");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "studies.csv"), readFileSync(join(dir, "ok.csv")));
+    const json = await pooled(["analyze", "studies.csv", "--format", "json"], project);
+    expect(json.code, json.stderr).toBe(0);
+    writeFileSync(join(project, "analysis.json"), json.stdout);
+    const here = await pooled(["analyze", "studies.csv", "--out", "."], project);
+    expect(here.code).toBe(1);
+    expect(here.stderr).toMatch(/working folder/);
+    const beside = await pooled(["analyze", "project/studies.csv", "--out", "project"], dir);
+    expect(beside.code).toBe(1);
+    expect(beside.stderr).toMatch(/does not hold a Pooled report/);
+    expect(read(join(project, "studies.csv"), "utf8")).toBe(read(join(dir, "ok.csv"), "utf8"));
+    // a report folder with a file added by hand keeps it
+    const first = await pooled(["analyze", "ok.csv", "--out", "kept"], dir);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(dir, "kept", "notes.txt"), "mine");
+    const second = await pooled(["analyze", "ok.csv", "--out", "kept"], dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/holds files Pooled did not write \(notes\.txt\)/);
+    expect(read(join(dir, "kept", "notes.txt"), "utf8")).toBe("mine");
+  }, 120_000);
+
   it("replaces an earlier report, but never a folder that is not a report", async () => {
     const again = await pooled(["demo", "--out", "demo-report", "--quiet"], dir);
     expect(again.code, again.stderr).toBe(0);
@@ -787,7 +849,7 @@ describe("Ctrl-C", () => {
         "analyze",
         "long.csv",
         "--bootstrap",
-        "50000000",
+        "10000000",
         "--seed",
         "1",
         "--out",

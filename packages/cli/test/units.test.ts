@@ -40,7 +40,12 @@ describe("writeReportFolder", () => {
   it("replaces an earlier report as a whole", async () => {
     const out = join(dir, "a", "report");
     await writeReportFolder(out, [{ name: "analysis.json", content: '{"new":1}' }]);
-    expect(readdirSync(out)).toEqual(["analysis.json"]);
+    // the earlier report's plots/ and bytes.bin are gone; the manifest lists what is there now
+    expect(readdirSync(out).sort()).toEqual([".pooled-report.json", "analysis.json"]);
+    expect(JSON.parse(readFileSync(join(out, ".pooled-report.json"), "utf8"))).toEqual({
+      tool: "pooled",
+      entries: ["analysis.json"],
+    });
     expect(readdirSync(join(dir, "a"))).toEqual(["report"]);
   });
 

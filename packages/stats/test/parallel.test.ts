@@ -120,7 +120,7 @@ describe("progress and cancellation", () => {
     // abort in that window was missed and the run went on to the end (Ctrl-C in the CLI hung).
     const controller = new AbortController();
     const run = bootstrap(model, {
-      replicates: 50_000_000,
+      replicates: 10_000_000, // MAX_RESAMPLES: a run far longer than the test
       seed: 3,
       workers: 2,
       signal: controller.signal,

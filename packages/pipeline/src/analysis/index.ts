@@ -1,5 +1,7 @@
 // Public exports of analysis/: the whole analysis of a study table as one JSON-able object.
 
+/** Most permutations or bootstrap replicates a run may ask for (checked by the engine). */
+export { MAX_RESAMPLES } from "@pooled/stats";
 export type { PreparedAnalysis } from "./analyze.js";
 export {
   analyze,

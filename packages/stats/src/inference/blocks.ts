@@ -21,6 +21,13 @@ import type { BackendName } from "../types.js";
 /** Replicates (or arrangements) per block: large enough to amortise a kernel call. */
 export const BLOCK_SIZE = 1024;
 
+/**
+ * Most permutations or bootstrap replicates one run may ask for, checked before any work: 10⁷
+ * REML refits take minutes on two cores, and the bootstrap keeps a row per replicate (about
+ * 0.5 GB at 10⁷ with 4 coefficients); beyond that a run would exhaust memory or hours.
+ */
+export const MAX_RESAMPLES = 10_000_000;
+
 /** One block: first rank / stream index, and how many replicates. */
 export interface Block {
   /** Exact enumeration: rank of the first arrangement; random: the stream index. */

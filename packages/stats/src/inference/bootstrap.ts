@@ -14,7 +14,7 @@ import { KernelStatus, PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
 import { BootstrapType, bootstrapRowSize, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
-import { makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";
+import { MAX_RESAMPLES, makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";
 import {
   type BcaInterval,
   type BootstrapInterval,
@@ -124,8 +124,11 @@ export async function bootstrap(
   const flat = flattenModel(modelOrData, options);
   const { k, p, model } = flat;
   const replicates = options.replicates ?? 1000;
-  if (!Number.isInteger(replicates) || replicates < 1) {
-    throw new PooledError("BAD_OPTION", `replicates must be a positive integer; got ${replicates}`);
+  if (!Number.isInteger(replicates) || replicates < 1 || replicates > MAX_RESAMPLES) {
+    throw new PooledError(
+      "BAD_OPTION",
+      `replicates must be a whole number from 1 to ${MAX_RESAMPLES}; got ${replicates}`,
+    );
   }
   const type = options.type ?? "case";
   if (type !== "case" && type !== "parametric") {

@@ -18,7 +18,7 @@ import { PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
 import { PERMUTATION_COMPTOL, PermutationOut, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
-import { BLOCK_SIZE, makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";
+import { BLOCK_SIZE, MAX_RESAMPLES, makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";
 import { flattenModel, type ModelOptions, type ModelOrData, throwOnStatus } from "./model-input.js";
 import { type RunOptions, runTask } from "./parallel.js";
 
@@ -124,10 +124,13 @@ export async function permutationTest(
   const flat = flattenModel(modelOrData, options);
   const { k, p, model } = flat;
   const iterations = options.iterations ?? 1000;
-  if (iterations !== "exact" && (!Number.isInteger(iterations) || iterations < 2)) {
+  if (
+    iterations !== "exact" &&
+    (!Number.isInteger(iterations) || iterations < 2 || iterations > MAX_RESAMPLES)
+  ) {
     throw new PooledError(
       "BAD_OPTION",
-      `iterations must be an integer >= 2 or "exact"; got ${iterations}`,
+      `iterations must be a whole number from 2 to ${MAX_RESAMPLES} or "exact"; got ${iterations}`,
     );
   }
   const intOnly = p === 1;
