@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { EXAMPLE, type Job, makeJobs, metaforValue, type Paths } from "./cli/jobs.js";
 import { type Command, runOnce, type Timing, timeCommand } from "./cli/timing.js";
 import { makeData, toCsv } from "./data.js";
+import { intFromEnv } from "./env.js";
 import { countName } from "./plan.js";
 import { machineLine, markdownTable, num, table } from "./report.js";
 
@@ -26,14 +27,6 @@ const repoDir = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Goals of issue 11 (reported, never asserted): median whole-process time of a job. */
 const GOALS: Record<string, number> = { version: 80, analyze: 200 };
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`${name} must be an integer >= 2; got ${raw}`);
-  return n;
-}
 
 function parseArgs(argv: string[]): { runs: number; metafor: boolean } {
   const runsArg = argv.find((a) => a.startsWith("--runs="));

@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeData, toCsv } from "./data.js";
+import { intFromEnv } from "./env.js";
 import type { PathName, ResultRow } from "./harness.js";
 import { countName, fullPlan, kernelName } from "./plan.js";
 import { machineLine, num, table } from "./report.js";
@@ -57,14 +58,6 @@ export interface MetaforComparison {
   measuredMeanMs: number;
   /** metaforMs / Pooled's meanMs, per path (how many times faster Pooled is). */
   ratios: Partial<Record<PathName, number>>;
-}
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`${name} must be an integer >= 2; got ${raw}`);
-  return n;
 }
 
 function haveMetafor(): boolean {
