@@ -282,13 +282,8 @@ function logLikelihood(
 ): f64 {
   setWeights(ws, vi, k, tau2);
   if (!weightedLeastSquares(ws, ws.yc, vi, X, k, p, restricted ? WITH_LOGDET : 0)) return NaN;
-  let sumLogV: f64 = 0;
-  for (let i = 0; i < k; i++) sumLogV += Math.log(vi[i] + tau2);
-  const rss = ws.stats[StatRss];
-  if (restricted) {
-    return -0.5 * <f64>(k - p) * LOG_2PI - 0.5 * sumLogV - 0.5 * ws.stats[StatLogDet] - 0.5 * rss;
-  }
-  return -0.5 * <f64>k * LOG_2PI - 0.5 * sumLogV - 0.5 * rss;
+  const constant: f64 = -0.5 * <f64>(restricted ? k - p : k) * LOG_2PI;
+  return constant + profileLogLikelihood(ws, vi, k, tau2, restricted);
 }
 
 /** State of the score root search (FitWorkspace.root). */
@@ -390,6 +385,11 @@ function profileLogLikelihood(ws: FitWorkspace, vi: F64s, k: i32, tau2: f64, rem
   return reml ? ll - 0.5 * ws.stats[StatLogDet] : ll;
 }
 
+/** How an iteration of {@link solveScoreRoot} ended. */
+const STEP_TAKEN = 0; // moved to a new point (its weighted least squares computed)
+const STEP_CONVERGED = 1; // the step was within the threshold
+const STEP_STOPPED = 2; // stalled, or maxIter reached
+
 /**
  * Whether a Newton step from a point with score `score` and log-likelihood `ll` to the point of
  * the last weighted least squares (log-likelihood `llNext`) stays on the same hill of the
@@ -460,34 +460,34 @@ function solveScoreRoot(
       status = KernelStatus.OK;
       break;
     }
-    let next = propose(root, tau2, stepAdj, true);
-    const newton = root[RootNewton] === 1;
-    if (isNaN(next)) break;
-    if (Math.abs(next - tau2) <= threshold) {
-      tau2 = next;
-      status = KernelStatus.OK;
-      break;
-    }
-    if (<f64>iterations >= maxIter) break;
-    iterations++;
-    setWeights(ws, vi, k, next);
-    if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
-    let llNext: f64 = guarded ? profileLogLikelihood(ws, vi, k, next, reml) : 0;
-    if (guarded && newton && !newtonStepHolds(ws, method, k, p, score, ll, llNext)) {
-      next = propose(root, tau2, stepAdj, false);
+    // Newton first; a Newton step that leaves the hill is taken again as metafor's Fisher step
+    let next: f64 = NaN;
+    let llNext: f64 = 0;
+    let outcome = STEP_STOPPED;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      next = propose(root, tau2, stepAdj, attempt === 0);
+      const newton = root[RootNewton] === 1;
       if (isNaN(next)) break;
       if (Math.abs(next - tau2) <= threshold) {
-        tau2 = next;
-        status = KernelStatus.OK;
+        outcome = STEP_CONVERGED;
         break;
       }
       if (<f64>iterations >= maxIter) break;
       iterations++;
       setWeights(ws, vi, k, next);
       if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
-      llNext = profileLogLikelihood(ws, vi, k, next, reml);
+      llNext = guarded ? profileLogLikelihood(ws, vi, k, next, reml) : 0;
+      if (!(guarded && newton) || newtonStepHolds(ws, method, k, p, score, ll, llNext)) {
+        outcome = STEP_TAKEN;
+        break;
+      }
     }
+    if (outcome === STEP_STOPPED) break;
     tau2 = next;
+    if (outcome === STEP_CONVERGED) {
+      status = KernelStatus.OK;
+      break;
+    }
     ll = llNext;
     score = recordScore(ws, method, k, p, tau2, root);
   }

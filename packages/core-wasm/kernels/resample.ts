@@ -394,6 +394,33 @@ function copyStudy(
 }
 
 /**
+ * Appends the studies of cluster g (members[from[g] .. from[g+1])) at position kk of the
+ * resample; returns the new size, or -1 when they would not fit the workspace (the caller sizes
+ * it for groups × the largest cluster, so this never writes past it).
+ */
+function appendCluster(
+  ws: ResampleWorkspace,
+  yi: F64s,
+  vi: F64s,
+  X: F64s,
+  p: i32,
+  from: F64s,
+  members: F64s,
+  g: i32,
+  kk: i32,
+): i32 {
+  const first = <i32>from[g];
+  const end = <i32>from[g + 1];
+  if (kk + (end - first) > ws.kMax) return -1;
+  let at = kk;
+  for (let m = first; m < end; m++) {
+    copyStudy(ws, yi, vi, X, p, <i32>members[m], at);
+    at++;
+  }
+  return at;
+}
+
+/**
  * Bootstrap block: `count` replicates drawn in sequence from stream `start` of the seed (the
  * caller's block index), or, for the jackknife, leaving out clusters start .. start+count-1.
  * Row t of out: [status, β (p), tau², I²]. Schemes (BootstrapType):
@@ -456,19 +483,12 @@ export function bootstrapKernel(
   const v = ws.v;
   const x = ws.x;
   for (let t = 0; t < count; t++) {
-    let kk = 0;
-    let overflow = false;
+    let kk = 0; // the resample's size; -1 once it would not fit the workspace
     if (mode === BootstrapType.cases) {
       for (let d = 0; d < groups; d++) {
+        // every draw is made, even after an overflow, so the stream stays the same
         const g = <i32>nextBelow(ws.prng, <f64>groups);
-        const first = <i32>from[g];
-        const end = <i32>from[g + 1];
-        if (kk + (end - first) > ws.kMax) overflow = true;
-        if (overflow) continue;
-        for (let m = first; m < end; m++) {
-          copyStudy(ws, yi, vi, X, p, <i32>members[m], kk);
-          kk++;
-        }
+        if (kk >= 0) kk = appendCluster(ws, yi, vi, X, p, from, members, g, kk);
       }
     } else if (mode === BootstrapType.parametric) {
       kk = k;
@@ -479,18 +499,11 @@ export function bootstrapKernel(
       if (t === 0) for (let l = 0; l < k * p; l++) x[l] = X[l];
     } else {
       const omit = start + <f64>t;
-      for (let g = 0; g < groups; g++) {
-        if (<f64>g === omit) continue;
-        const first = <i32>from[g];
-        const end = <i32>from[g + 1];
-        if (kk + (end - first) > ws.kMax) overflow = true;
-        if (overflow) continue;
-        for (let m = first; m < end; m++) {
-          copyStudy(ws, yi, vi, X, p, <i32>members[m], kk);
-          kk++;
-        }
+      for (let g = 0; g < groups && kk >= 0; g++) {
+        if (<f64>g !== omit) kk = appendCluster(ws, yi, vi, X, p, from, members, g, kk);
       }
     }
+    const overflow = kk < 0;
     const at = t * row;
     const status: i32 = overflow
       ? KernelStatus.BAD_INPUT
