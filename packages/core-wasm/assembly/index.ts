@@ -9,6 +9,12 @@
  * KernelStatus and never trap on bad data.
  */
 import { FitWorkspace, fitKernel, generalizedQ } from "../kernels/fit.ts";
+import { MultilevelWorkspace, multilevelKernel } from "../kernels/multilevel.ts";
+import {
+  MultilevelResampleWorkspace,
+  multilevelBootstrapKernel,
+  multilevelPermutationKernel,
+} from "../kernels/multilevel-resample.ts";
 import {
   nextBelow,
   nextNormal,
@@ -121,6 +127,60 @@ export function refit(
 ): i32 {
   const ws = new RefitWorkspace(k, p);
   return refitKernel(ws, yi, vi, X, k, p, method, control, rctl, subsets, out);
+}
+
+/** Three-level model fit (rows sorted by cluster; starts has m + 1 entries): kernels/multilevel.ts. */
+export function multilevel(
+  yi: F64s,
+  vi: F64s,
+  X: F64s,
+  k: i32,
+  p: i32,
+  starts: I32s,
+  m: i32,
+  method: i32,
+  control: F64s,
+  out: F64s,
+): i32 {
+  const ws = new MultilevelWorkspace(k, p);
+  return multilevelKernel(ws, yi, vi, X, k, p, starts, m, method, control, out);
+}
+
+/** One block of the three-level permutation test: kernels/multilevel-resample.ts. */
+export function multilevelPermutation(
+  yi: F64s,
+  vi: F64s,
+  X: F64s,
+  k: i32,
+  p: i32,
+  starts: I32s,
+  m: i32,
+  method: i32,
+  control: F64s,
+  rctl: F64s,
+  out: F64s,
+): i32 {
+  const ws = new MultilevelResampleWorkspace(k, p, m);
+  return multilevelPermutationKernel(ws, yi, vi, X, k, p, starts, m, method, control, rctl, out);
+}
+
+/** One block of the three-level cluster bootstrap; kMax bounds a resample's rows. */
+export function multilevelBootstrap(
+  yi: F64s,
+  vi: F64s,
+  X: F64s,
+  k: i32,
+  p: i32,
+  kMax: i32,
+  starts: I32s,
+  m: i32,
+  method: i32,
+  control: F64s,
+  rctl: F64s,
+  out: F64s,
+): i32 {
+  const ws = new MultilevelResampleWorkspace(kMax > k ? kMax : k, p, m);
+  return multilevelBootstrapKernel(ws, yi, vi, X, k, p, starts, m, method, control, rctl, out);
 }
 
 /**

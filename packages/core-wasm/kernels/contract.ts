@@ -190,3 +190,38 @@ export enum RefitRow {
 export function refitRowSize(p: i32): i32 {
   return RefitRow.beta + p + p * p;
 }
+
+/** Slots of the three-level kernel's control block (multilevel.ts). NaN means "not given". */
+export enum MultilevelControlSlot {
+  /** Convergence: the largest change of a variance component at most this. */
+  threshold = 0,
+  /** Iteration bound. */
+  maxIter = 1,
+  /** Fix σ²_between (clusters) at this value; NaN = estimate. */
+  sigma2BetweenFixed = 2,
+  /** Fix σ²_within (experiments in a cluster) at this value; NaN = estimate. */
+  sigma2WithinFixed = 3,
+  /** Starting values; NaN = the kernel's (half a DL-type total each). */
+  sigma2BetweenInit = 4,
+  sigma2WithinInit = 5,
+  size = 8,
+}
+
+/**
+ * Out block of the three-level kernel ({@link multilevelOutSize}(p) doubles): σ²_b, σ²_w,
+ * iterations, the log-likelihood (ML, or REML without the constant ½·log|X'X|), QE and tr(P) of
+ * the fixed-effect model (W = 1/v), then β (p) and vb = (X'V⁻¹X)⁻¹ row-major (p×p).
+ */
+export enum MultilevelOutSlot {
+  sigma2Between = 0,
+  sigma2Within = 1,
+  iterations = 2,
+  logLik = 3,
+  QE = 4,
+  trP0 = 5,
+  beta = 6,
+}
+
+export function multilevelOutSize(p: i32): i32 {
+  return MultilevelOutSlot.beta + p + p * p;
+}

@@ -62,6 +62,45 @@ export interface CoreExports {
     subsets: number,
     out: number,
   ): number;
+  multilevel(
+    yi: number,
+    vi: number,
+    X: number,
+    k: number,
+    p: number,
+    starts: number,
+    m: number,
+    method: number,
+    control: number,
+    out: number,
+  ): number;
+  multilevelPermutation(
+    yi: number,
+    vi: number,
+    X: number,
+    k: number,
+    p: number,
+    starts: number,
+    m: number,
+    method: number,
+    control: number,
+    rctl: number,
+    out: number,
+  ): number;
+  multilevelBootstrap(
+    yi: number,
+    vi: number,
+    X: number,
+    k: number,
+    p: number,
+    kMax: number,
+    starts: number,
+    m: number,
+    method: number,
+    control: number,
+    rctl: number,
+    out: number,
+  ): number;
   prngFill(seed: number, stream: number, kind: number, bound: number, n: number, out: number): void;
 }
 

@@ -12,4 +12,6 @@ export * from "./effect-sizes/index.js";
 export * from "./errors.js";
 export * from "./inference/index.js";
 export * from "./models/index.js";
+export * from "./multilevel/index.js";
+export * from "./robust/index.js";
 export * from "./types.js";

@@ -10,6 +10,10 @@
 
 import { getBackend } from "../kernels/backend.js";
 import {
+  type MultilevelResampleInput,
+  multilevelBootstrapRowSize,
+} from "../kernels/multilevel-contract.js";
+import {
   type BootstrapBlockInput,
   bootstrapRowSize,
   type PermutationBlockInput,
@@ -38,7 +42,13 @@ export interface Block {
 /** A permutation or bootstrap run, ready to be executed block by block anywhere. */
 export type ResampleTask =
   | { kind: "permutation"; backend: BackendName; input: PermutationBlockInput; blocks: Block[] }
-  | { kind: "bootstrap"; backend: BackendName; input: BootstrapBlockInput; blocks: Block[] };
+  | { kind: "bootstrap"; backend: BackendName; input: BootstrapBlockInput; blocks: Block[] }
+  | {
+      kind: "multilevel-permutation" | "multilevel-bootstrap";
+      backend: BackendName;
+      input: MultilevelResampleInput;
+      blocks: Block[];
+    };
 
 /**
  * Cuts `total` replicates into blocks. Random runs: block b is stream b. Exact enumeration (and the
@@ -59,9 +69,15 @@ export function rankBlocks(blocks: Block[], blockSize = BLOCK_SIZE): Block[] {
 
 /** Size of the out block of one block of a task. */
 export function blockOutSize(task: ResampleTask, block: Block): number {
-  return task.kind === "permutation"
-    ? permutationOutSize(task.input.p)
-    : block.count * bootstrapRowSize(task.input.p);
+  switch (task.kind) {
+    case "permutation":
+    case "multilevel-permutation":
+      return permutationOutSize(task.input.p);
+    case "bootstrap":
+      return block.count * bootstrapRowSize(task.input.p);
+    case "multilevel-bootstrap":
+      return block.count * multilevelBootstrapRowSize(task.input.p);
+  }
 }
 
 /**
@@ -75,9 +91,20 @@ export function runBlock(task: ResampleTask, index: number): { status: number; o
   rctl[ResampleSlot.start] = block.start;
   rctl[ResampleSlot.count] = block.count;
   const out = new Float64Array(blockOutSize(task, block));
-  const status =
-    task.kind === "permutation"
-      ? backend.permutationBlock({ ...task.input, rctl }, out)
-      : backend.bootstrapBlock({ ...task.input, rctl }, out);
+  let status: number;
+  switch (task.kind) {
+    case "permutation":
+      status = backend.permutationBlock({ ...task.input, rctl }, out);
+      break;
+    case "bootstrap":
+      status = backend.bootstrapBlock({ ...task.input, rctl }, out);
+      break;
+    case "multilevel-permutation":
+      status = backend.multilevelPermutationBlock({ ...task.input, rctl }, out);
+      break;
+    case "multilevel-bootstrap":
+      status = backend.multilevelBootstrapBlock({ ...task.input, rctl }, out);
+      break;
+  }
   return { status, out };
 }

@@ -225,30 +225,7 @@ export async function bootstrap(
 
   const names = [...model.termNames, "tau2", "I2"];
   const estimates = [...model.beta, model.tau2, model.I2];
-  const statistics: BootstrapStatistic[] = names.map((name, j) => {
-    const t = values[j]!;
-    let n = 0;
-    let sum = 0;
-    for (let i = 0; i < replicates; i++) {
-      if (Number.isFinite(t[i]!)) {
-        n++;
-        sum += t[i]!;
-      }
-    }
-    const mean = n > 0 ? sum / n : Number.NaN;
-    let ss = 0;
-    for (let i = 0; i < replicates; i++) if (Number.isFinite(t[i]!)) ss += (t[i]! - mean) ** 2;
-    const estimate = estimates[j]!;
-    return {
-      name,
-      estimate,
-      mean,
-      bias: mean - estimate,
-      se: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN,
-      percentile: percentileInterval(t, level),
-      bca: jack ? bcaInterval(t, estimate, jack[j]!, level) : null,
-    };
-  });
+  const statistics = summarizeReplicates(names, estimates, values, jack, level);
 
   const result: BootstrapResult = {
     kind: "bootstrap",
@@ -271,4 +248,41 @@ export async function bootstrap(
     result.replicateValues = Array.from({ length: replicates }, (_, i) => values.map((v) => v[i]!));
   }
   return result;
+}
+
+/**
+ * Mean, bias, SD and the percentile and BCa intervals of each statistic's replicates (failed
+ * replicates are NaN and left out); jack holds the leave-one-cluster-out values for BCa, or null.
+ */
+export function summarizeReplicates(
+  names: readonly string[],
+  estimates: readonly number[],
+  values: readonly Float64Array[],
+  jack: readonly Float64Array[] | null,
+  level: number,
+): BootstrapStatistic[] {
+  return names.map((name, j) => {
+    const t = values[j]!;
+    let n = 0;
+    let sum = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (Number.isFinite(t[i]!)) {
+        n++;
+        sum += t[i]!;
+      }
+    }
+    const mean = n > 0 ? sum / n : Number.NaN;
+    let ss = 0;
+    for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i]!)) ss += (t[i]! - mean) ** 2;
+    const estimate = estimates[j]!;
+    return {
+      name,
+      estimate,
+      mean,
+      bias: mean - estimate,
+      se: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN,
+      percentile: percentileInterval(t, level),
+      bca: jack ? bcaInterval(t, estimate, jack[j]!, level) : null,
+    };
+  });
 }

@@ -9,6 +9,11 @@ import {
   bootstrapKernel,
   FitWorkspace,
   fitKernel,
+  MultilevelResampleWorkspace,
+  MultilevelWorkspace,
+  multilevelBootstrapKernel,
+  multilevelKernel,
+  multilevelPermutationKernel,
   permutationKernel,
   RefitWorkspace,
   ResampleWorkspace,
@@ -25,6 +30,7 @@ import {
   MethodCode,
   packControl,
 } from "./contract.js";
+import type { MultilevelBlockInput, MultilevelResampleInput } from "./multilevel-contract.js";
 import type { RefitBlockInput } from "./refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "./resample-contract.js";
 import { createWasmBackend } from "./wasm/backend.js";
@@ -49,6 +55,15 @@ export interface StatsBackend {
    * count × refitRowSize(p) doubles (kernels/refit-contract.ts). Returns a status.
    */
   refitBlock(input: RefitBlockInput, out: Float64Array): number;
+  /**
+   * One three-level fit (@pooled/core-wasm/kernels, multilevelKernel); out has
+   * multilevelOutSize(p) doubles. Returns a status.
+   */
+  multilevelFit(input: MultilevelBlockInput, out: Float64Array): number;
+  /** One block of the three-level permutation test; out has permutationOutSize(p) doubles. */
+  multilevelPermutationBlock(input: MultilevelResampleInput, out: Float64Array): number;
+  /** One block of the three-level bootstrap; out has count × multilevelBootstrapRowSize(p). */
+  multilevelBootstrapBlock(input: MultilevelResampleInput, out: Float64Array): number;
 }
 
 /** The resampling half of the TS backend: one workspace, grown when a bigger problem comes. */
@@ -126,6 +141,46 @@ function createJsRefit(): Pick<StatsBackend, "refitBlock"> {
   };
 }
 
+/** The three-level part of the TS backend: workspaces grown when a bigger problem comes. */
+function createJsMultilevel(): Pick<
+  StatsBackend,
+  "multilevelFit" | "multilevelPermutationBlock" | "multilevelBootstrapBlock"
+> {
+  let ws: MultilevelWorkspace = new MultilevelWorkspace(16, 4);
+  let rws: MultilevelResampleWorkspace = new MultilevelResampleWorkspace(16, 4, 16);
+  const resampleWorkspace = (input: MultilevelResampleInput) => {
+    const k = Math.max(input.k, input.kMax);
+    if (k > rws.kMax || input.p > rws.pMax || input.m > rws.mMax) {
+      rws = new MultilevelResampleWorkspace(
+        Math.max(k, rws.kMax),
+        Math.max(input.p, rws.pMax),
+        Math.max(input.m, rws.mMax),
+      );
+    }
+    return rws;
+  };
+  return {
+    multilevelFit(input: MultilevelBlockInput, out: Float64Array): number {
+      const { yi, vi, X, k, p } = input;
+      if (k > ws.kMax || p > ws.pMax) {
+        ws = new MultilevelWorkspace(Math.max(k, ws.kMax), Math.max(p, ws.pMax));
+      }
+      const { starts, m, method, control } = input;
+      return multilevelKernel(ws, yi, vi, X, k, p, starts, m, method, control, out);
+    },
+    multilevelPermutationBlock(input: MultilevelResampleInput, out: Float64Array): number {
+      const { yi, vi, X, k, p, starts, m, method, control, rctl } = input;
+      const w = resampleWorkspace(input);
+      return multilevelPermutationKernel(w, yi, vi, X, k, p, starts, m, method, control, rctl, out);
+    },
+    multilevelBootstrapBlock(input: MultilevelResampleInput, out: Float64Array): number {
+      const { yi, vi, X, k, p, starts, m, method, control, rctl } = input;
+      const w = resampleWorkspace(input);
+      return multilevelBootstrapKernel(w, yi, vi, X, k, p, starts, m, method, control, rctl, out);
+    },
+  };
+}
+
 /** The plain-TypeScript reference backend; keeps one workspace and grows it when needed. */
 function createJsBackend(): StatsBackend {
   let workspace: FitWorkspace = new FitWorkspace(16, 4);
@@ -134,6 +189,7 @@ function createJsBackend(): StatsBackend {
     name: "js",
     ...createJsResampling(),
     ...createJsRefit(),
+    ...createJsMultilevel(),
     fit(input: FitInput, method: Method, control: FitControl): KernelFit {
       const { yi, vi, X, k, p } = input;
       if (k > workspace.kMax || p > workspace.pMax) {

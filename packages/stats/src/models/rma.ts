@@ -8,7 +8,6 @@
 
 import { FitWorkspace, generalizedQ } from "@pooled/core-wasm/kernels";
 import { type FitControl, fitDefaults } from "../defaults.js";
-import { chisqUpperP, fUpperP } from "../distributions/index.js";
 import {
   errorFromStatus,
   KernelStatus,
@@ -27,10 +26,11 @@ import {
   criticalValue,
   heterogeneityStatistics,
   knappHartungScale,
+  omnibusTest,
   scaledCovariance,
   studyCountError,
 } from "./statistics.js";
-import type { ChisqTest, FTest, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
+import type { Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
 
 const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 /** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
@@ -215,7 +215,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
 }
 
 /** Checks lengths and values of yi and vi (or sei); collects every problem before throwing. */
-function validateData(
+export function validateData(
   data: RmaData,
   labelsIn: ArrayLike<string> | undefined,
 ): { yi: Float64Array; vi: Float64Array; labels: string[] } {
@@ -264,50 +264,6 @@ function validateData(
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new PooledInputErrors(errors);
   return { yi, vi, labels };
-}
-
-/**
- * Wald-type omnibus test of the coefficients `idx`: QM = b'V⁻¹b, χ²(m) under z; under Knapp-Hartung
- * QM/m against F(m, k - p) (metafor's rma.uni).
- */
-function omnibusTest(
-  beta: number[],
-  vb: number[][],
-  idx: number[],
-  df: number | null,
-): ChisqTest | FTest {
-  const m = idx.length;
-  // Cholesky of the m×m block, then QM = ‖L⁻¹b‖².
-  const L = new Float64Array(m * m);
-  let ok = true;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = vb[idx[i]!]![idx[j]!]!;
-      for (let l = 0; l < j; l++) s -= L[i * m + l]! * L[j * m + l]!;
-      if (i === j) {
-        if (!(s > 0)) ok = false;
-        L[i * m + i] = Math.sqrt(s);
-      } else {
-        L[i * m + j] = s / L[j * m + j]!;
-      }
-    }
-  }
-  let QM = Number.NaN;
-  if (ok) {
-    const u = new Float64Array(m);
-    QM = 0;
-    for (let i = 0; i < m; i++) {
-      let s = beta[idx[i]!]!;
-      for (let l = 0; l < i; l++) s -= L[i * m + l]! * u[l]!;
-      u[i] = s / L[i * m + i]!;
-      QM += u[i]! * u[i]!;
-    }
-  }
-  if (df === null) {
-    return { distribution: "chisq", statistic: QM, df: m, p: chisqUpperP(QM, m) };
-  }
-  const F = QM / m;
-  return { distribution: "F", statistic: F, df: m, df2: df, p: df > 0 ? fUpperP(F, m, df) : null };
 }
 
 /**

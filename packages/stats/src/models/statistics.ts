@@ -3,10 +3,17 @@
  * written once and shared by rma and the refit loop of the sensitivity analyses
  * (diagnostics/refit.ts), so a refit reports exactly what rma would.
  */
-import { chisqUpperP, normalTwoSidedP, qnorm, qt, tTwoSidedP } from "../distributions/index.js";
+import {
+  chisqUpperP,
+  fUpperP,
+  normalTwoSidedP,
+  qnorm,
+  qt,
+  tTwoSidedP,
+} from "../distributions/index.js";
 import { TooFewStudiesError } from "../errors.js";
 import type { Coefficient, Method, TestType } from "../types.js";
-import type { ChisqTest } from "./types.js";
+import type { ChisqTest, FTest } from "./types.js";
 
 /** metafor sets s² = 0 when the Knapp-Hartung residual sum of squares is below machine epsilon. */
 const DOUBLE_EPS = 2.220446049250313e-16;
@@ -138,4 +145,48 @@ export function heterogeneityStatistics(
     I2,
     H2,
   };
+}
+
+/**
+ * Wald-type omnibus test of the coefficients `idx`: QM = b'V⁻¹b, χ²(m) under z; under Knapp-Hartung
+ * QM/m against F(m, k - p) (metafor's rma.uni).
+ */
+export function omnibusTest(
+  beta: number[],
+  vb: number[][],
+  idx: number[],
+  df: number | null,
+): ChisqTest | FTest {
+  const m = idx.length;
+  // Cholesky of the m×m block, then QM = ‖L⁻¹b‖².
+  const L = new Float64Array(m * m);
+  let ok = true;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = vb[idx[i]!]![idx[j]!]!;
+      for (let l = 0; l < j; l++) s -= L[i * m + l]! * L[j * m + l]!;
+      if (i === j) {
+        if (!(s > 0)) ok = false;
+        L[i * m + i] = Math.sqrt(s);
+      } else {
+        L[i * m + j] = s / L[j * m + j]!;
+      }
+    }
+  }
+  let QM = Number.NaN;
+  if (ok) {
+    const u = new Float64Array(m);
+    QM = 0;
+    for (let i = 0; i < m; i++) {
+      let s = beta[idx[i]!]!;
+      for (let l = 0; l < i; l++) s -= L[i * m + l]! * u[l]!;
+      u[i] = s / L[i * m + i]!;
+      QM += u[i]! * u[i]!;
+    }
+  }
+  if (df === null) {
+    return { distribution: "chisq", statistic: QM, df: m, p: chisqUpperP(QM, m) };
+  }
+  const F = QM / m;
+  return { distribution: "F", statistic: F, df: m, df2: df, p: df > 0 ? fUpperP(F, m, df) : null };
 }

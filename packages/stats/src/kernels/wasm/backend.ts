@@ -6,6 +6,7 @@ import type { FitControl } from "../../defaults.js";
 import type { Method } from "../../types.js";
 import type { StatsBackend } from "../backend.js";
 import { type FitInput, type KernelFit, MethodCode, packControl } from "../contract.js";
+import type { MultilevelBlockInput, MultilevelResampleInput } from "../multilevel-contract.js";
 import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
 import { type WasmCore, wasmCore } from "./core.js";
@@ -27,6 +28,15 @@ export function createWasmBackend(core?: () => WasmCore): StatsBackend {
     },
     refitBlock(input: RefitBlockInput, out: Float64Array): number {
       return getCore().refitBlock(input, out);
+    },
+    multilevelFit(input: MultilevelBlockInput, out: Float64Array): number {
+      return getCore().multilevelFit(input, out);
+    },
+    multilevelPermutationBlock(input: MultilevelResampleInput, out: Float64Array): number {
+      return getCore().multilevelResampleBlock("permutation", input, out);
+    },
+    multilevelBootstrapBlock(input: MultilevelResampleInput, out: Float64Array): number {
+      return getCore().multilevelResampleBlock("bootstrap", input, out);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { type CoreExports, type CoreTarget, instantiate, instantiateSync } from "@pooled/core-wasm";
 import { type FitInput, FitOutSlot, type KernelFit } from "../contract.js";
+import type { MultilevelBlockInput, MultilevelResampleInput } from "../multilevel-contract.js";
 import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
 
@@ -42,6 +43,13 @@ export class WasmCore {
       X: this.put(input.X.subarray(0, k * p)),
       ctl: this.put(control),
     };
+  }
+
+  /** Copies int32 values into a fresh arena block and returns its pointer. */
+  private putInt32(values: Int32Array): number {
+    const ptr = this.exports.alloc(Math.max(1, values.length) * 4);
+    new Int32Array(this.exports.memory.buffer, ptr, values.length).set(values);
+    return ptr;
   }
 
   /** Copies n doubles at ptr into `into` (a view made now, after the call). */
@@ -136,6 +144,50 @@ export class WasmCore {
     const subsets = this.put(input.subsets);
     const outPtr = this.reserve(out.length);
     const status = this.exports.refit(yi, vi, X, k, p, input.method, ctl, rctl, subsets, outPtr);
+    this.get(outPtr, out);
+    return status;
+  }
+
+  /** One three-level fit; out has multilevelOutSize(p) doubles. */
+  multilevelFit(input: MultilevelBlockInput, out: Float64Array): number {
+    const { k, p, m } = input;
+    const { yi, vi, X, ctl } = this.putModel(input, input.control);
+    const starts = this.putInt32(input.starts);
+    const outPtr = this.reserve(out.length);
+    const status = this.exports.multilevel(yi, vi, X, k, p, starts, m, input.method, ctl, outPtr);
+    this.get(outPtr, out);
+    return status;
+  }
+
+  /** One block of the three-level permutation test or bootstrap. */
+  multilevelResampleBlock(
+    kind: "permutation" | "bootstrap",
+    input: MultilevelResampleInput,
+    out: Float64Array,
+  ): number {
+    const { k, p, m } = input;
+    const { yi, vi, X, ctl } = this.putModel(input, input.control);
+    const starts = this.putInt32(input.starts);
+    const rctl = this.put(input.rctl);
+    const outPtr = this.reserve(out.length);
+    const e = this.exports;
+    const status =
+      kind === "permutation"
+        ? e.multilevelPermutation(yi, vi, X, k, p, starts, m, input.method, ctl, rctl, outPtr)
+        : e.multilevelBootstrap(
+            yi,
+            vi,
+            X,
+            k,
+            p,
+            input.kMax,
+            starts,
+            m,
+            input.method,
+            ctl,
+            rctl,
+            outPtr,
+          );
     this.get(outPtr, out);
     return status;
   }

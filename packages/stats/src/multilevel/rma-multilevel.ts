@@ -1,0 +1,345 @@
+/**
+ * rmaMultilevel: the three-level meta-analysis (experiments nested in publications), as metafor's
+ * rma.mv(yi, vi, random = ~ 1 | cluster/experiment) with REML (default) or ML.
+ *
+ * The readable inference layer over the kernel (kernels/multilevel.ts): validation, the design,
+ * the fit, then every reported statistic: Wald tests (z, or t with k - p df as rma.mv's test = "t"),
+ * QM, QE, the prediction interval μ̂ ± crit·√(SE² + σ²_b + σ²_w), the multilevel I² of Cheung (2014,
+ * Psychol Methods 19(2), eq. 13-14): I²_l = 100·σ²_l/(σ²_b + σ²_w + ṽ), ṽ = (k - p)/tr(P) with
+ * W = diag(1/v); profile-likelihood CIs and LRTs per level (profile.ts); CR2 cluster-robust tests
+ * (robust/).
+ */
+import { weightedQR } from "@pooled/core-wasm/kernels";
+import { fitDefaults } from "../defaults.js";
+import { chisqUpperP } from "../distributions/index.js";
+import {
+  errorFromStatus,
+  KernelStatus,
+  PooledError,
+  PooledInputError,
+  TooFewStudiesError,
+} from "../errors.js";
+import { getBackend } from "../kernels/backend.js";
+import { buildDesign } from "../models/design.js";
+import { validateData } from "../models/rma.js";
+import {
+  coefficientTable,
+  criticalValue,
+  omnibusTest,
+  scaledCovariance,
+} from "../models/statistics.js";
+import type { Prediction } from "../models/types.js";
+import { robustCR2 } from "../robust/index.js";
+import type { RobustResult } from "../robust/types.js";
+import type { BackendName } from "../types.js";
+import { clusterLayout, permuteRows } from "./clusters.js";
+import { fitThreeLevel, type GroupedData } from "./fit.js";
+import { likelihoodRatioTest, type ProfileContext, profileInterval } from "./profile.js";
+import type {
+  MultilevelControl,
+  MultilevelData,
+  MultilevelMethod,
+  MultilevelOptions,
+  MultilevelResult,
+  MultilevelTest,
+  VarianceComponent,
+} from "./types.js";
+
+/** Defaults of the three-level model (metafor's rma.mv: REML, z tests, 95%). */
+export const multilevelDefaults = {
+  method: "REML",
+  test: "z",
+  control: {
+    /** As rma's: iterate to 1e-10 so estimates reproduce metafor's at a tight tolerance. */
+    threshold: fitDefaults.control.threshold,
+    maxIter: fitDefaults.control.maxIter,
+  },
+} as const;
+
+/**
+ * Fits the three-level model.
+ *
+ * @throws PooledInputError(s) for bad yi, vi/sei, cluster labels or options
+ * @throws TooFewStudiesError when k <= p (no residual df for the variance components)
+ * @throws SingularMatrixError for collinear moderators; NotConvergedError when the solver fails
+ * @example
+ * const res = rmaMultilevel({ yi, vi, cluster: ["a", "a", "b", "c", "c"] });
+ * res.coefficients[0].estimate; res.sigma2Between.estimate; res.I2Total; res.robust?.coefficients[0].se
+ */
+export function rmaMultilevel(
+  data: MultilevelData,
+  options: MultilevelOptions = {},
+): MultilevelResult {
+  const method: MultilevelMethod = options.method ?? multilevelDefaults.method;
+  const test: MultilevelTest = options.test ?? multilevelDefaults.test;
+  const level = options.level ?? fitDefaults.level;
+  const control: MultilevelControl = { ...multilevelDefaults.control, ...options.control };
+  checkOptions(method, test, level, control);
+  const backend = getBackend(options.backend);
+  const { yi, vi, labels } = validateData(data, options.labels);
+  const k = yi.length;
+  const cluster = validateClusters(data.cluster, k, labels, options.labels !== undefined);
+  if (k === 0) throw new TooFewStudiesError(0, 2, "a three-level model");
+  const { X, p, termNames } = buildDesign(k, options.mods, options.labels ? labels : undefined);
+  if (k <= p) {
+    throw new TooFewStudiesError(k, p + 1, `estimating variance components with ${p} coefficients`);
+  }
+  const layout = clusterLayout(cluster);
+  const grouped: GroupedData = {
+    yi: permuteRows(yi, layout.order),
+    vi: permuteRows(vi, layout.order),
+    X: permuteRows(X, layout.order, p),
+    k,
+    p,
+    starts: layout.starts,
+    m: layout.m,
+  };
+
+  // What the data can identify: with one row per cluster σ²_w and σ²_b enter V only as their sum;
+  // with one cluster σ²_b is a shift of every row, which the intercept absorbs.
+  const notes: string[] = [];
+  const withinIdentifiable = layout.m < k;
+  const fitControl: MultilevelControl = { ...control };
+  if (!withinIdentifiable && control.sigma2WithinFixed === undefined) {
+    fitControl.sigma2WithinFixed = 0;
+    notes.push(
+      "Every publication contributes one experiment, so the variance within publications cannot be told apart from the variance between them: sigma²_within is fixed at 0 and the model is the standard random-effects model.",
+    );
+  }
+  if (layout.m === 1 && control.sigma2BetweenFixed === undefined) {
+    fitControl.sigma2BetweenFixed = 0;
+    notes.push(
+      "All experiments come from one publication, so the variance between publications cannot be estimated: sigma²_between is fixed at 0.",
+    );
+  }
+
+  const fit = fitThreeLevel(backend, grouped, method, fitControl);
+  if (fit.status !== KernelStatus.OK) {
+    throw errorFromStatus(fit.status, { method, iterations: fit.iterations, k, p });
+  }
+  const sigma2b = fit.sigma2Between;
+  const sigma2w = fit.sigma2Within;
+  const dfResid = k - p;
+  const df = test === "t" ? dfResid : null;
+  const crit = criticalValue(level, df);
+  const beta = Array.from(fit.beta);
+  const vb = scaledCovariance(fit.vb, 0, p, 1);
+  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
+  const QMCoefficients = p > 1 ? range(1, p) : [0];
+  const QM = omnibusTest(beta, vb, QMCoefficients, df);
+  const QEstat = Math.max(0, fit.QE);
+  const QE = {
+    distribution: "chisq" as const,
+    statistic: QEstat,
+    df: dfResid,
+    p: chisqUpperP(QEstat, dfResid),
+  };
+  const typicalVariance = dfResid / fit.trP0;
+  const total = sigma2b + sigma2w + typicalVariance;
+  const I2Between = (100 * sigma2b) / total;
+  const I2Within = (100 * sigma2w) / total;
+
+  let prediction: Prediction | null = null;
+  if (p === 1) {
+    const se = coefficients[0]!.se;
+    const half = crit * Math.sqrt(se * se + sigma2b + sigma2w);
+    prediction = {
+      estimate: beta[0]!,
+      se,
+      ciLower: coefficients[0]!.ciLower,
+      ciUpper: coefficients[0]!.ciUpper,
+      piLower: beta[0]! - half,
+      piUpper: beta[0]! + half,
+    };
+  }
+
+  // Profile CIs and LRTs for each estimated component.
+  const estimatedB = fitControl.sigma2BetweenFixed === undefined;
+  const estimatedW = fitControl.sigma2WithinFixed === undefined;
+  const between: VarianceComponent = {
+    estimate: sigma2b,
+    ciLower: null,
+    ciUpper: null,
+    fixed: !estimatedB,
+  };
+  const within: VarianceComponent = {
+    estimate: sigma2w,
+    ciLower: null,
+    ciUpper: null,
+    fixed: !estimatedW,
+  };
+  let lrtBetween = null;
+  let lrtWithin = null;
+  if (options.intervals !== false) {
+    const ctx: ProfileContext = {
+      backend,
+      data: grouped,
+      method,
+      control: fitControl,
+      logLik: fit.logLik,
+    };
+    const scale = Math.max(sigma2b + sigma2w, typicalVariance);
+    for (const [component, vc] of [
+      ["between", between],
+      ["within", within],
+    ] as const) {
+      if (vc.fixed) continue;
+      const ci = profileInterval(ctx, component, vc.estimate, level, scale);
+      vc.ciLower = ci.lower;
+      vc.ciUpper = ci.upper;
+      if (ci.note !== undefined) notes.push(ci.note);
+    }
+    if (estimatedB && estimatedW) {
+      lrtBetween = likelihoodRatioTest(ctx, "between");
+      lrtWithin = likelihoodRatioTest(ctx, "within");
+    }
+  }
+
+  let robust: RobustResult | null = null;
+  if (options.robust !== false) {
+    if (layout.m < 2) {
+      notes.push("Cluster-robust (CR2) tests need at least 2 publications.");
+    } else {
+      try {
+        robust = robustCR2({
+          yi,
+          vi,
+          X,
+          k,
+          p,
+          cluster,
+          sigma2Between: sigma2b,
+          sigma2Within: sigma2w,
+          termNames,
+          level,
+          waldCoefficients: QMCoefficients,
+        });
+      } catch (error) {
+        notes.push(`Cluster-robust (CR2) tests are not available: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  const Xrows: number[][] = [];
+  for (let i = 0; i < k; i++) Xrows.push(Array.from(X.subarray(i * p, (i + 1) * p)));
+  return {
+    kind: "multilevel",
+    method,
+    test,
+    level,
+    backend: backend.name as BackendName,
+    control,
+    k,
+    clusters: layout.m,
+    p,
+    labels,
+    yi: Array.from(yi),
+    vi: Array.from(vi),
+    cluster: Array.from(cluster),
+    termNames,
+    X: Xrows,
+    coefficients,
+    beta,
+    vb,
+    sigma2Between: between,
+    sigma2Within: within,
+    df,
+    logLik: fit.logLik + (method === "REML" ? 0.5 * logDetCrossProduct(X, k, p) : 0),
+    QE,
+    QM,
+    QMCoefficients,
+    I2Between,
+    I2Within,
+    I2Total: I2Between + I2Within,
+    typicalVariance,
+    prediction,
+    lrtBetween,
+    lrtWithin,
+    withinIdentifiable,
+    robust,
+    converged: true,
+    iterations: fit.iterations,
+    notes,
+  };
+}
+
+/**
+ * log|X'X|: metafor's restricted log-likelihood includes ½·log|X'X| (rma.mv's REMLf = TRUE), a
+ * constant the kernel leaves out (it does not move the estimates).
+ */
+function logDetCrossProduct(X: Float64Array, k: number, p: number): number {
+  const q = new Float64Array(k * p);
+  const r = new Float64Array(p * p);
+  const ones = new Float64Array(k).fill(1);
+  if (!weightedQR(X, ones, k, p, q, r)) return Number.NaN;
+  let s = 0;
+  for (let j = 0; j < p; j++) s += 2 * Math.log(r[j * p + j]!);
+  return s;
+}
+
+function checkOptions(
+  method: MultilevelMethod,
+  test: MultilevelTest,
+  level: number,
+  control: MultilevelControl,
+): void {
+  if (method !== "REML" && method !== "ML") {
+    throw new PooledInputError({ field: "method", value: method }, '"REML" or "ML"');
+  }
+  if (test !== "z" && test !== "t") {
+    throw new PooledInputError({ field: "test", value: test }, '"z" or "t"');
+  }
+  if (!(level > 0 && level < 100)) {
+    throw new PooledInputError(
+      { field: "level", value: level },
+      "a confidence level in percent, in (0, 100)",
+    );
+  }
+  const bad = (what: string, value: unknown, expected: string) =>
+    new PooledError("BAD_OPTION", `control.${what} must be ${expected}; got ${String(value)}`);
+  if (!(control.threshold > 0 && Number.isFinite(control.threshold))) {
+    throw bad("threshold", control.threshold, "a positive number (e.g. 1e-10)");
+  }
+  if (!(Number.isInteger(control.maxIter) && control.maxIter >= 1 && control.maxIter <= 1e6)) {
+    throw bad("maxIter", control.maxIter, "a whole number from 1 to 1000000");
+  }
+  for (const what of ["sigma2BetweenFixed", "sigma2WithinFixed"] as const) {
+    const value = control[what];
+    if (value !== undefined && !(value >= 0 && Number.isFinite(value))) {
+      throw bad(what, value, "a number >= 0");
+    }
+  }
+}
+
+/** Cluster labels: one non-empty string per row. */
+function validateClusters(
+  cluster: ArrayLike<string> | undefined,
+  k: number,
+  labels: string[],
+  named: boolean,
+): string[] {
+  if (cluster === undefined || cluster.length !== k) {
+    throw new PooledInputError(
+      { field: "cluster", value: cluster === undefined ? "missing" : `${cluster.length} values` },
+      `${k} cluster (publication) labels, one per study`,
+    );
+  }
+  const out: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const c = cluster[i];
+    if (typeof c !== "string" || c === "") {
+      throw new PooledInputError(
+        { ...(named ? { study: labels[i]! } : {}), index: i, field: "cluster", value: c },
+        "a non-empty publication (cluster) label",
+      );
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}
