@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { PooledError, TooFewStudiesError } from "../src/errors.js";
+import { rma } from "../src/models/index.js";
 import {
   multilevelBootstrap,
   multilevelPermutationTest,
@@ -273,5 +274,110 @@ describe("three-level resampling: both paths give the same numbers", () => {
     expect(a!.coefficients[0]!.exceedances).toBe(b!.coefficients[0]!.exceedances);
     expect(a!.QM.exceedances).toBe(b!.QM.exceedances);
     expect(a!.valid + a!.failed).toBe(300);
+  });
+});
+
+describe("rmaMultilevel: properties", () => {
+  const c = fixtures[0]!.cases.find((x) => x.name === "assink2016 ~deltype REML z")!;
+  for (const backend of testBackends) {
+    it(`does not depend on the order of the rows or the names of the publications [${backend}]`, () => {
+      const a = fitCase(c, backend);
+      const order = c.data.yi.map((_, i) => i).reverse();
+      const pick = <T>(xs: T[]) => order.map((i) => xs[i]!);
+      const b = rmaMultilevel(
+        {
+          yi: pick(c.data.yi),
+          vi: pick(c.data.vi),
+          cluster: pick(c.data.cluster).map((s) => `pub-${s}`),
+        },
+        {
+          method: c.method,
+          mods: moderators(c).map(
+            (m) =>
+              ({
+                ...m,
+                values: pick(Array.from(m.values as ArrayLike<number | string>)),
+              }) as Moderator,
+          ),
+          backend,
+        },
+      );
+      for (let j = 0; j < a.p; j++) {
+        expectClose(b.beta[j], a.beta[j], "iterative", `beta[${j}]`);
+        expectClose(b.coefficients[j]!.se, a.coefficients[j]!.se, "iterative", `se[${j}]`);
+      }
+      expectClose(b.sigma2Between.estimate, a.sigma2Between.estimate, "iterative", "sigma2Between");
+      expectClose(b.sigma2Within.estimate, a.sigma2Within.estimate, "iterative", "sigma2Within");
+      expectClose(b.logLik, a.logLik, "iterative", "logLik");
+    });
+
+    it(`with sigma²_between fixed at 0 it is rma's model with tau² = sigma²_within [${backend}]`, () => {
+      const data = { yi: c.data.yi, vi: c.data.vi };
+      const ml = rmaMultilevel(
+        { ...data, cluster: c.data.cluster },
+        { mods: moderators(c), control: { sigma2BetweenFixed: 0 }, backend, robust: false },
+      );
+      const uni = rma(data, { method: "REML", mods: moderators(c), backend });
+      expectClose(ml.sigma2Within.estimate, uni.tau2, "iterative", "tau2");
+      for (let j = 0; j < uni.p; j++) {
+        expectClose(ml.beta[j], uni.beta[j], "iterative", `beta[${j}]`);
+        expectClose(ml.coefficients[j]!.se, uni.coefficients[j]!.se, "iterative", `se[${j}]`);
+      }
+      expect(ml.lrtBetween).toBeNull();
+    });
+  }
+
+  it("converges on random three-level data sets, at a maximum (scores 0, or negative at 0)", () => {
+    let seed = 20261207;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-300)) * Math.cos(2 * Math.PI * rnd());
+    let fits = 0;
+    for (let rep = 0; rep < 150; rep++) {
+      const m = 2 + Math.floor(rnd() * 10);
+      const yi: number[] = [];
+      const vi: number[] = [];
+      const cluster: string[] = [];
+      const sb = rnd() < 0.3 ? 0 : rnd() * 0.2;
+      const sw = rnd() < 0.3 ? 0 : rnd() * 0.2;
+      for (let j = 0; j < m; j++) {
+        const u = normal() * Math.sqrt(sb);
+        const size = 1 + Math.floor(rnd() * (rnd() < 0.2 ? 12 : 4));
+        for (let i = 0; i < size; i++) {
+          const v = 0.01 + rnd() * 0.2;
+          vi.push(v);
+          yi.push(0.3 + u + normal() * Math.sqrt(sw) + normal() * Math.sqrt(v));
+          cluster.push(`p${j}`);
+        }
+      }
+      if (yi.length < 3) continue;
+      for (const method of ["REML", "ML"] as const) {
+        const results = testBackends.map((backend) =>
+          rmaMultilevel({ yi, vi, cluster }, { method, backend, intervals: false, robust: false }),
+        );
+        const [a, b] = results;
+        expect(b!.sigma2Between.estimate).toBe(a!.sigma2Between.estimate);
+        expect(b!.sigma2Within.estimate).toBe(a!.sigma2Within.estimate);
+        expect(a!.iterations).toBeLessThanOrEqual(50);
+        // at the maximum: fixing a component at its estimate ± 1e-4 lowers the likelihood
+        for (const which of ["sigma2BetweenFixed", "sigma2WithinFixed"] as const) {
+          const vc = which === "sigma2BetweenFixed" ? a!.sigma2Between : a!.sigma2Within;
+          if (vc.fixed) continue;
+          for (const step of [-1e-4, 1e-4]) {
+            const at = vc.estimate + step;
+            if (at < 0) continue;
+            const other = rmaMultilevel(
+              { yi, vi, cluster },
+              { method, control: { [which]: at }, intervals: false, robust: false },
+            );
+            expect(other.logLik).toBeLessThanOrEqual(a!.logLik + 1e-9);
+          }
+        }
+        fits++;
+      }
+    }
+    expect(fits).toBeGreaterThan(250);
   });
 });
