@@ -204,13 +204,19 @@ export enum MultilevelControlSlot {
   /** Starting values; NaN = the kernel's (half a DL-type total each). */
   sigma2BetweenInit = 4,
   sigma2WithinInit = 5,
+  /**
+   * 1: a refit that needs neither QE nor tr(P) (resampling, profile likelihoods); with both
+   * components started or fixed, the fixed-effect pass is skipped (QE, tr(P) NaN). NaN or 0: a fit.
+   */
+  refit = 6,
   size = 8,
 }
 
 /**
  * Out block of the three-level kernel ({@link multilevelOutSize}(p) doubles): σ²_b, σ²_w,
  * iterations, the log-likelihood (ML, or REML without the constant ½·log|X'X|), QE and tr(P) of
- * the fixed-effect model (W = 1/v), then β (p) and vb = (X'V⁻¹X)⁻¹ row-major (p×p).
+ * the fixed-effect model (W = 1/v; NaN for a refit, MultilevelControlSlot.refit), then β (p) and
+ * vb = (X'V⁻¹X)⁻¹ row-major (p×p).
  */
 export enum MultilevelOutSlot {
   sigma2Between = 0,

@@ -95,6 +95,7 @@ function validLayout(ws: MultilevelResampleWorkspace, k: i32, p: i32, starts: I3
  */
 function resampleControl(ws: MultilevelResampleWorkspace, control: F64s, k: i32, m: i32): void {
   for (let s = 0; s < MultilevelControlSlot.size; s++) ws.control[s] = control[s];
+  ws.control[MultilevelControlSlot.refit] = 1;
   if (m == k && isNaN(control[MultilevelControlSlot.sigma2WithinFixed])) {
     ws.control[MultilevelControlSlot.sigma2WithinFixed] = 0;
   }

@@ -101,6 +101,8 @@ export class MultilevelWorkspace {
   readonly state: F64s;
   /** the point a step leads to */
   readonly trial: F64s;
+  /** ws.stats of the current point, kept while trials overwrite ws.stats */
+  readonly current: F64s;
 
   constructor(kMax: i32, pMax: i32) {
     const k = kMax > 1 ? kMax : 1;
@@ -131,6 +133,7 @@ export class MultilevelWorkspace {
     this.stats = newF64s(STATS_SIZE);
     this.state = newF64s(4);
     this.trial = newF64s(4);
+    this.current = newF64s(STATS_SIZE);
     for (let i = 0; i < k; i++) this.ones[i] = 1;
   }
 }
@@ -418,12 +421,12 @@ const StStepW = 3;
 
 /**
  * Solves info·δ = score over the free components (freeB, freeW) with the 2×2 information at
- * slots (bb, bw, ww) of ws.stats; writes δ into step[StStepB], step[StStepW].
+ * slots (bb, bw, ww) of the stats block st (the current point's); writes δ into step[StStepB], step[StStepW].
  *
  * @returns false when the information is not positive definite on the free components
  */
 function direction(
-  ws: MultilevelWorkspace,
+  st: F64s,
   step: F64s,
   freeB: bool,
   freeW: bool,
@@ -431,7 +434,6 @@ function direction(
   bw: i32,
   ww: i32,
 ): bool {
-  const st = ws.stats;
   const gB = st[SScoreB];
   const gW = st[SScoreW];
   step[StStepB] = 0;
@@ -542,24 +544,33 @@ function multilevelSolve(
   out: F64s,
 ): i32 {
   const st = ws.stats;
-  // QE and tr(P) of the fixed-effect model (W = 1/v): the heterogeneity test and the typical
-  // variance of the multilevel I² (Cheung 2014), and the DL-type starting value.
-  let status = evaluate(ws, yi, vi, X, k, p, starts, m, true, 0, 0, true);
-  if (status != KernelStatus.OK) return status;
-  const qe = st[SRss];
-  const trP0 = st[STrP];
-  out[MultilevelOutSlot.QE] = qe;
-  out[MultilevelOutSlot.trP0] = trP0;
-  let start: f64 = trP0 > 0 ? (qe - <f64>(k - p)) / trP0 : 0;
-  if (!(start > 0)) start = 0;
-  // Start inside (0, ∞)²: half of the DL-type total each, at least 1% of the mean v (a start at
-  // exactly 0 would leave a component whose score is 0 there stuck).
-  let meanV: f64 = 0;
-  for (let i = 0; i < k; i++) meanV += vi[i];
-  meanV /= <f64>k;
-  const half: f64 = start > 0.02 * meanV ? start / 2 : 0.01 * meanV;
   const initB = control[MultilevelControlSlot.sigma2BetweenInit];
   const initW = control[MultilevelControlSlot.sigma2WithinInit];
+  const startB = isFixedB || (initB >= 0 && isFinite(initB));
+  const startW = isFixedW || (initW >= 0 && isFinite(initW));
+  // QE and tr(P) of the fixed-effect model (W = 1/v): the heterogeneity test and the typical
+  // variance of the multilevel I² (Cheung 2014), and the DL-type starting value. Refits given their
+  // starting values (resampling, profile likelihoods) skip it: NaN in the out block.
+  let half: f64 = NaN;
+  out[MultilevelOutSlot.QE] = NaN;
+  out[MultilevelOutSlot.trP0] = NaN;
+  let status: i32 = KernelStatus.OK;
+  if (!startB || !startW || control[MultilevelControlSlot.refit] != 1) {
+    status = evaluate(ws, yi, vi, X, k, p, starts, m, true, 0, 0, true);
+    if (status != KernelStatus.OK) return status;
+    const qe = st[SRss];
+    const trP0 = st[STrP];
+    out[MultilevelOutSlot.QE] = qe;
+    out[MultilevelOutSlot.trP0] = trP0;
+    let start: f64 = trP0 > 0 ? (qe - <f64>(k - p)) / trP0 : 0;
+    if (!(start > 0)) start = 0;
+    // Start inside (0, ∞)²: half of the DL-type total each, at least 1% of the mean v (a start at
+    // exactly 0 would leave a component whose score is 0 there stuck).
+    let meanV: f64 = 0;
+    for (let i = 0; i < k; i++) meanV += vi[i];
+    meanV /= <f64>k;
+    half = start > 0.02 * meanV ? start / 2 : 0.01 * meanV;
+  }
   const state = ws.state;
   state[StB] = isFixedB
     ? control[MultilevelControlSlot.sigma2BetweenFixed]
@@ -577,18 +588,21 @@ function multilevelSolve(
   let iterations: i32 = 0;
   let converged = false;
   const trial = ws.trial;
+  const cur = ws.current;
   while (!converged) {
     if (iterations >= maxIter) {
       out[MultilevelOutSlot.iterations] = <f64>iterations;
       return KernelStatus.NOT_CONVERGED;
     }
     iterations++;
-    const ll = st[SLl];
+    // the current point's likelihood, scores and informations (trials overwrite ws.stats)
+    for (let s = 0; s < STATS_SIZE; s++) cur[s] = st[s];
+    const ll = cur[SLl];
     const b0 = state[StB];
     const w0 = state[StW];
     // a component at 0 whose score points below 0 stays there
-    const freeB = !isFixedB && !(b0 <= 0 && st[SScoreB] <= 0);
-    const freeW = !isFixedW && !(w0 <= 0 && st[SScoreW] <= 0);
+    const freeB = !isFixedB && !(b0 <= 0 && cur[SScoreB] <= 0);
+    const freeW = !isFixedW && !(w0 <= 0 && cur[SScoreW] <= 0);
     if (!freeB && !freeW) {
       converged = true;
       break;
@@ -598,8 +612,8 @@ function multilevelSolve(
     for (let attempt = 0; attempt < 2 && !accepted; attempt++) {
       const ok =
         attempt == 0
-          ? direction(ws, state, freeB, freeW, SObsBB, SObsBW, SObsWW)
-          : direction(ws, state, freeB, freeW, SFisherBB, SFisherBW, SFisherWW);
+          ? direction(cur, state, freeB, freeW, SObsBB, SObsBW, SObsWW)
+          : direction(cur, state, freeB, freeW, SFisherBB, SFisherBW, SFisherWW);
       if (!ok) continue;
       const dB = state[StStepB];
       const dW = state[StStepW];
@@ -614,7 +628,8 @@ function multilevelSolve(
           scale *= 0.5;
           continue;
         }
-        status = evaluate(ws, yi, vi, X, k, p, starts, m, reml, nb, nw, false);
+        // with the derivatives: an accepted trial is the next iteration's point
+        status = evaluate(ws, yi, vi, X, k, p, starts, m, reml, nb, nw, true);
         if (status == KernelStatus.OK && st[SLl] >= ll - LL_TOLERANCE * (1 + Math.abs(ll))) {
           accepted = true;
           trial[StB] = nb;
@@ -642,8 +657,6 @@ function multilevelSolve(
     const change = Math.max(Math.abs(trial[StB] - b0), Math.abs(trial[StW] - w0));
     state[StB] = trial[StB];
     state[StW] = trial[StW];
-    status = evaluate(ws, yi, vi, X, k, p, starts, m, reml, state[StB], state[StW], true);
-    if (status != KernelStatus.OK) return status;
     if (change <= threshold) converged = true;
   }
   return writeFit(ws, p, state[StB], state[StW], iterations, out);

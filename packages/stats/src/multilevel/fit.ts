@@ -32,7 +32,7 @@ export interface ThreeLevelFit {
   iterations: number;
   /** ML or REML log-likelihood without REML's ½·log|X'X| (rma-multilevel.ts adds it). */
   logLik: number;
-  /** Q and tr(P) of the fixed-effect model, W = diag(1/v). */
+  /** Q and tr(P) of the fixed-effect model, W = diag(1/v) (NaN for a fit given its starting values). */
   QE: number;
   trP0: number;
   beta: Float64Array;
@@ -40,12 +40,16 @@ export interface ThreeLevelFit {
   vb: Float64Array;
 }
 
-/** Fits the three-level model; a non-OK status is returned, not thrown. */
+/**
+ * Fits the three-level model; a non-OK status is returned, not thrown. A `refit` (profile
+ * likelihoods) given both starting values skips QE and tr(P).
+ */
 export function fitThreeLevel(
   backend: StatsBackend,
   data: GroupedData,
   method: MultilevelMethod,
   control: MultilevelControl,
+  refit = false,
 ): ThreeLevelFit {
   const { k, p } = data;
   const ctl = new Float64Array(MultilevelControlSlot.size).fill(Number.NaN);
@@ -57,6 +61,13 @@ export function fitThreeLevel(
   if (control.sigma2WithinFixed !== undefined) {
     ctl[MultilevelControlSlot.sigma2WithinFixed] = control.sigma2WithinFixed;
   }
+  if (control.sigma2BetweenInit !== undefined) {
+    ctl[MultilevelControlSlot.sigma2BetweenInit] = control.sigma2BetweenInit;
+  }
+  if (control.sigma2WithinInit !== undefined) {
+    ctl[MultilevelControlSlot.sigma2WithinInit] = control.sigma2WithinInit;
+  }
+  if (refit) ctl[MultilevelControlSlot.refit] = 1;
   const out = new Float64Array(multilevelOutSize(p)).fill(Number.NaN);
   const status = backend.multilevelFit({ ...data, method: MethodCode[method], control: ctl }, out);
   const at = MultilevelOutSlot.beta;

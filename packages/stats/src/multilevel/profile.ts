@@ -23,18 +23,26 @@ export interface ProfileContext {
   control: MultilevelControl;
   /** Maximised log-likelihood of the full model. */
   logLik: number;
+  /** Its estimates: where each profile fit starts. */
+  sigma2Between: number;
+  sigma2Within: number;
 }
 
 /** The control with `component` fixed at x (the other as the caller's control says). */
-function fixedAt(control: MultilevelControl, component: Component, x: number): MultilevelControl {
+function fixedAt(ctx: ProfileContext, component: Component, x: number): MultilevelControl {
+  const start = {
+    ...ctx.control,
+    sigma2BetweenInit: ctx.sigma2Between,
+    sigma2WithinInit: ctx.sigma2Within,
+  };
   return component === "between"
-    ? { ...control, sigma2BetweenFixed: x }
-    : { ...control, sigma2WithinFixed: x };
+    ? { ...start, sigma2BetweenFixed: x }
+    : { ...start, sigma2WithinFixed: x };
 }
 
 /** Profile log-likelihood at component = x; NaN when that fit fails. */
 function profileLogLik(ctx: ProfileContext, component: Component, x: number): number {
-  const fit = fitThreeLevel(ctx.backend, ctx.data, ctx.method, fixedAt(ctx.control, component, x));
+  const fit = fitThreeLevel(ctx.backend, ctx.data, ctx.method, fixedAt(ctx, component, x), true);
   return fit.status === KernelStatus.OK ? fit.logLik : Number.NaN;
 }
 

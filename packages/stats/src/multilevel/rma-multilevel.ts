@@ -177,6 +177,8 @@ export function rmaMultilevel(
       method,
       control: fitControl,
       logLik: fit.logLik,
+      sigma2Between: sigma2b,
+      sigma2Within: sigma2w,
     };
     const scale = Math.max(sigma2b + sigma2w, typicalVariance);
     for (const [component, vc] of [

@@ -25,6 +25,9 @@ export interface MultilevelControl {
   sigma2BetweenFixed?: number;
   /** Fix sigma²_within (experiments) at this value instead of estimating it. */
   sigma2WithinFixed?: number;
+  /** Starting values (default: half of a DL-type total each). */
+  sigma2BetweenInit?: number;
+  sigma2WithinInit?: number;
 }
 
 export interface MultilevelOptions {
