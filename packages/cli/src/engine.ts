@@ -20,6 +20,10 @@ export interface AnalyzeSettings {
   measure: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
   method: "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
   test: "z" | "knha";
+  /** --model: "standard" or "three-level" (experiments nested in publications). */
+  model?: "standard" | "three-level";
+  /** --cluster: the publication column. */
+  cluster?: string;
   by?: string;
   mods?: string[];
   permutations?: number | "exact";

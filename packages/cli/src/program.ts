@@ -16,6 +16,7 @@ const MEASURES = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
 const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 const FORMATS = ["text", "json", "markdown"];
 const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
+const MODELS = ["standard", "three-level"];
 
 /**
  * Most permutations or bootstrap replicates a run may ask for: the engine's MAX_RESAMPLES (stats'
@@ -67,6 +68,7 @@ Examples:
   $ pooled analyze bbb.csv --measure SMD --method DL --test knha --out report
   $ pooled analyze bbb.csv --by route --format json > analysis.json
   $ pooled analyze bbb.csv --mods dose,year --permutations 5000 --seed 42
+  $ pooled analyze bbb.csv --model three-level --cluster publication --out report
   $ pooled analyze data.xlsx --sheet "BBB week 6" --map m1i="Mean T" --map sd1i="SD T"
   $ pooled analyze data.csv --decimal-comma --prisma prisma.json --out report
 
@@ -110,7 +112,7 @@ Examples:
     .addOption(
       new Option(
         "--method <method>",
-        "FE fixed effect, or the tau² estimator of a random-effects model, e.g. --method DL",
+        "FE fixed effect, or the tau² estimator of a random-effects model, e.g. --method DL; with --model three-level only REML or ML",
       )
         .choices(METHODS)
         .default("REML"),
@@ -118,10 +120,22 @@ Examples:
     .addOption(
       new Option(
         "--test <test>",
-        "z tests, or knha (Knapp-Hartung t and F; better with few studies), e.g. --test knha",
+        'z tests, or knha (Knapp-Hartung t and F; better with few studies), e.g. --test knha; the three-level model then uses t tests with k - p df and F for moderators (metafor rma.mv\'s test = "t")',
       )
         .choices(["z", "knha"])
         .default("z"),
+    )
+    .addOption(
+      new Option(
+        "--model <model>",
+        "standard: the model of --method; three-level: experiments nested in publications (needs a publication column), which then drives the summary, the forest plot (rows grouped by publication) and the plain-language summary, e.g. --model three-level",
+      )
+        .choices(MODELS)
+        .default("standard"),
+    )
+    .option(
+      "--cluster <column>",
+      "the column naming each experiment's publication, for the three-level model and cluster-robust (CR2) results (default: a column called publication, cluster, paper or article), e.g. --cluster paper_id",
     )
     .option("--by <column>", "subgroup analysis by the levels of a column, e.g. --by route")
     .option(

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 // The pipeline's test helper that writes small .xlsx workbooks (no binary file committed).
-import { MAX_RESAMPLES as ENGINE_MAX_RESAMPLES } from "@pooled/pipeline";
+import { analyze, MAX_RESAMPLES as ENGINE_MAX_RESAMPLES, parseStudyText } from "@pooled/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
 import { MAX_RESAMPLES } from "../src/program.js";
@@ -719,6 +719,132 @@ describe("a side analysis that fails never costs the analysis; the main model fa
   });
 });
 
+describe("experiments nested in publications: --cluster, --model three-level", () => {
+  const example = join(root, "examples/sci-exosomes-bbb.simulated.csv");
+  const table = () => {
+    const parsed = parseStudyText(readFileSync(example, "utf8"), "sci-exosomes-bbb.simulated.csv");
+    return parsed.table!;
+  };
+  const json = async (args: string[]) => {
+    const run = await pooled(["analyze", example, "--format", "json", "--quiet", ...args], dir);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  it("the example's publication column gives model.robust and the multilevel block, as the pipeline's", async () => {
+    const out = await json([]);
+    const expected = analyze(table());
+    expect(out.settings).toMatchObject({ cluster: "publication", model: "standard" });
+    expect(Object.keys(out.model.robust)).toEqual(
+      expect.arrayContaining(["se", "df", "ciLower", "ciUpper", "p"]),
+    );
+    expect(out.model.robust).toEqual(expected.model.robust);
+    expect(out.multilevel).toEqual(expected.multilevel);
+    expect(out.multilevel).toMatchObject({ k: 29, clusters: 21, method: "REML" });
+  });
+
+  it("--model three-level with --mods and --by: regression.multilevel and subgroups.multilevel", async () => {
+    const out = await json(["--model", "three-level", "--mods", "year", "--by", "dose"]);
+    const expected = analyze(table(), {
+      model: "three-level",
+      mods: ["year"],
+      by: "dose",
+    });
+    expect(out.regression.multilevel).toEqual(expected.regression!.multilevel);
+    expect(Object.keys(out.regression.multilevel)).toEqual(
+      expect.arrayContaining(["terms", "QM", "QMdf", "QMp", "robustQM"]),
+    );
+    expect(Object.keys(out.regression.multilevel.terms[0])).toEqual(
+      expect.arrayContaining([
+        "name",
+        "estimate",
+        "se",
+        "ciLower",
+        "ciUpper",
+        "p",
+        "robustSe",
+        "robustDf",
+        "robustP",
+      ]),
+    );
+    expect(out.subgroups.multilevel).toEqual(expected.subgroups!.multilevel);
+    expect(Object.keys(out.subgroups.multilevel.groups[0])).toEqual(
+      expect.arrayContaining([
+        "level",
+        "k",
+        "clusters",
+        "estimate",
+        "se",
+        "ciLower",
+        "ciUpper",
+        "sigma2Between",
+        "sigma2Within",
+      ]),
+    );
+    expect(Object.keys(out.subgroups.multilevel.test)).toEqual(
+      expect.arrayContaining(["QM", "df", "p"]),
+    );
+    const knha = await json(["--model", "three-level", "--test", "knha"]);
+    expect(knha.multilevel).toMatchObject({ test: "t", df: 28 });
+  });
+
+  it("--model three-level: the summary, the forest plot (by publication) and the report lead with it", async () => {
+    const run = await pooled(
+      ["analyze", example, "--model", "three-level", "--out", "three-level"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Pooled mean difference (three-level model): 3.38");
+    const forest = readFileSync(join(dir, "three-level", "forest.svg"), "utf8");
+    expect(forest.match(/class="row cluster-row"/g)).toHaveLength(6);
+    expect(forest).toContain("Three-level model (REML)");
+    const html = readFileSync(join(dir, "three-level", "report.html"), "utf8");
+    expect(html).toContain("Dependence: experiments within publications");
+    expect(readFileSync(join(dir, "three-level", "analysis.R"), "utf8")).toContain(
+      "random = ~ 1 | cluster/experiment",
+    );
+  });
+
+  it("bad input: a missing --cluster column, an empty publication cell, --model and --method refused (exit 2)", async () => {
+    const missing = await pooled(["analyze", example, "--cluster", "paper_id"], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'sci-exosomes-bbb.simulated.csv:1:paper_id: expected a column named "paper_id"; the columns are: study, publication, year,',
+    );
+    const lines = readFileSync(example, "utf8").split("\n");
+    lines[3] = lines[3]!.replace(/^([^,]*),[^,]*,/, "$1,,");
+    write("empty-publication.csv", lines.join("\n"));
+    const empty = await pooled(["analyze", "empty-publication.csv"], dir);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      "empty-publication.csv:4:publication: expected the publication this experiment comes from",
+    );
+    const model = await pooled(["analyze", example, "--model", "four-level"], dir);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toContain("Allowed choices are standard, three-level");
+    const method = await pooled(
+      ["analyze", example, "--model", "three-level", "--method", "DL"],
+      dir,
+    );
+    expect(method.code).toBe(2);
+    expect(method.stderr).toContain(
+      "expected --method REML or ML with --model three-level (its variance components are estimated by restricted or full maximum likelihood, as metafor's rma.mv), found --method DL",
+    );
+    const noColumn = await pooled(["analyze", "ok.csv", "--model", "three-level"], dir);
+    expect(noColumn.code).toBe(2);
+    expect(noColumn.stderr).toContain("a publication column for --model three-level");
+  });
+
+  it("--help documents --model, --cluster and what --test knha means for the three-level model", async () => {
+    const help = (await pooled(["analyze", "--help"], dir)).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--model <model>");
+    expect(help).toContain('(choices: "standard", "three-level", default: "standard")');
+    expect(help).toContain("--cluster <column>");
+    expect(help).toContain('metafor rma.mv\'s test = "t"');
+    expect(help).toContain("with --model three-level only REML or ML");
+  });
+});
+
 describe("report folder", () => {
   it("--forest-sort orders the forest plot's studies; the default keeps the file's order", async () => {
     const labelsIn = (report: string) => {
@@ -758,6 +884,9 @@ describe("report folder", () => {
     const analysis = JSON.parse(readFileSync(join(dir, "demo-report", "analysis.json"), "utf8"));
     expect(analysis.model.k).toBe(29);
     expect(analysis.excluded).toHaveLength(1);
+    // The example's publications report several experiments: the Dependence section appears.
+    expect(analysis.multilevel).toMatchObject({ k: 29, clusters: 21 });
+    expect(run.stdout).toContain("Dependence: experiments within publications");
     // no temporary folders left beside it
     expect(readdirSync(dir).filter((f) => f.startsWith(".demo-report"))).toEqual([]);
   }, 120_000);

@@ -89,6 +89,34 @@ describe("the script text", () => {
     );
   });
 
+  test("experiments in publications: rma.mv with cluster/experiment, clubSandwich's CR2 and HTZ, in tryCatch", () => {
+    const a = analyze(bbb, { model: "three-level", by: "dose", mods: ["year"], test: "knha" });
+    const script = renderRScript(a, bbb);
+    expect(flat(script)).toContain('cluster = c("Zhang 2019", "Zhang 2019", "Li 2024"');
+    expect(script).toContain(
+      'ml <- tryCatch(rma.mv(yi, vi, random = ~ 1 | cluster/experiment, sigma2 = ml_s2, data = dat, method = "REML", test = "t", level = 95, control = mlctl, slab = study),',
+    );
+    expect(script).toContain(
+      'clubSandwich::coef_test(fit, vcov = "CR2", cluster = dat$cluster, test = "Satterthwaite")',
+    );
+    expect(script).toContain('res_cr2 <- cr2(res, "Standard model")');
+    expect(script).toContain("confint(ml, sigma2 = j");
+    expect(script).toContain(
+      "anova(ml, rma.mv(yi, vi, random = ~ 1 | cluster/experiment, sigma2 = s2",
+    );
+    expect(script).toContain(
+      "ml_common <- tryCatch(rma.mv(yi, vi, mods = ~ factor(dose, levels = by_levels)",
+    );
+    expect(script).toContain(
+      "ml_reg <- rma.mv(yi, vi, mods = ~ year, random = ~ 1 | cluster/experiment,",
+    );
+    expect(script).toContain('test = "HTZ"');
+    // Without a publication column there is none of it.
+    const plain = renderRScript(analyze(il1b, { measure: "SMD", cluster: "study" }), il1b);
+    expect(plain).toContain("res_cr2");
+    expect(plain).not.toContain("rma.mv");
+  });
+
   test("R literals: strings escaped, names made syntactic and unique", () => {
     expect(rString('say "hi"\\ µ\n')).toBe('"say \\"hi\\"\\\\ \\u00b5\\n"');
     const taken = new Set<string>();
@@ -133,7 +161,91 @@ function runScript(script: string): RJson {
   }
 }
 
+/**
+ * Tolerance of the analyses by publication: rma.mv maximises the likelihood with nlminb from
+ * function values, which places the maximiser only to about 1e-8 relative, and a variance
+ * component at 0 comes out as a tiny positive number (fixtures/r/multilevel.R).
+ */
+const MULTILEVEL_TOLERANCE = 1e-5;
+
+function expectNear(actual: number | null | undefined, expected: number, what: string): void {
+  expect(actual, what).toBeTypeOf("number");
+  const error = Math.abs((actual as number) - expected) / Math.max(1, Math.abs(expected));
+  expect(error, `${what}: ${actual} vs R ${expected}`).toBeLessThanOrEqual(MULTILEVEL_TOLERANCE);
+}
+
+/** model.robust, multilevel, and the three-level subgroups and meta-regression against R. */
+function compareDependence(a: Analysis, r: RJson): void {
+  if (a.model.robust !== null) {
+    for (const key of ["se", "df", "ciLower", "ciUpper", "p"] as const)
+      expectClose(a.model.robust[key], r.model.robust[key], `model.robust ${key}`);
+  }
+  const ml = a.multilevel;
+  if (ml === null) return;
+  expect(r.multilevel.k).toBe(ml.k);
+  expect(r.multilevel.clusters).toBe(ml.clusters);
+  for (const key of [
+    "estimate",
+    "se",
+    "ciLower",
+    "ciUpper",
+    "p",
+    "piLower",
+    "piUpper",
+    "sigma2Between",
+    "sigma2Within",
+    "sigma2BetweenCiLower",
+    "sigma2BetweenCiUpper",
+    "sigma2WithinCiLower",
+    "sigma2WithinCiUpper",
+    "I2Between",
+    "I2Within",
+    "I2Total",
+  ] as const) {
+    if (ml[key] === null) expect(r.multilevel[key], `multilevel ${key}`).toBeNull();
+    else expectNear(ml[key], r.multilevel[key], `multilevel ${key}`);
+  }
+  for (const key of ["lrtBetween", "lrtWithin"] as const) {
+    const t = ml[key];
+    if (t === null) continue;
+    expectNear(t.statistic, r.multilevel[key].statistic, `${key} statistic`);
+    expectNear(t.p, r.multilevel[key].p, `${key} p`);
+  }
+  for (const key of ["se", "df", "ciLower", "ciUpper", "p"] as const)
+    expectNear(ml.robust![key], r.multilevel.robust[key], `multilevel.robust ${key}`);
+  ml.weights.forEach((w, i) => {
+    expectNear(w, r.multilevel.weights[i], `multilevel weight ${i}`);
+  });
+  const sub = a.subgroups?.multilevel ?? null;
+  if (sub !== null) {
+    const groups = Object.values(r.multilevelSubgroups.groups) as RJson[];
+    sub.groups.forEach((g, i) => {
+      for (const key of ["estimate", "se", "sigma2Between", "sigma2Within"] as const)
+        expectNear(g[key], groups[i]![key], `subgroup ${g.level} ${key}`);
+    });
+    expectNear(sub.test!.QM, r.multilevelSubgroups.test.QM, "three-level subgroup QM");
+    expectNear(sub.test!.p, r.multilevelSubgroups.test.p, "three-level subgroup p");
+  }
+  const reg = a.regression?.multilevel ?? null;
+  if (reg !== null) {
+    const rr = r.multilevelRegression;
+    reg.terms.forEach((t, j) => {
+      expectNear(t.estimate, rr.estimate[j], `three-level ${t.name} estimate`);
+      expectNear(t.se, rr.se[j], `three-level ${t.name} se`);
+      expectNear(t.p, rr.p[j], `three-level ${t.name} p`);
+      expectNear(t.robustSe, rr.robustSe[j], `three-level ${t.name} CR2 se`);
+      expectNear(t.robustDf, rr.robustDf[j], `three-level ${t.name} CR2 df`);
+      expectNear(t.robustP, rr.robustP[j], `three-level ${t.name} CR2 p`);
+    });
+    expectNear(reg.QM, rr.QM, "three-level QM");
+    expectNear(reg.QMp, rr.QMp, "three-level QMp");
+    for (const key of ["statistic", "df1", "df2", "p"] as const)
+      expectNear(reg.robustQM![key], rr.robustQM[key], `HTZ ${key}`);
+  }
+}
+
 function compare(a: Analysis, r: RJson): void {
+  compareDependence(a, r);
   expect(r.studies.study).toEqual(a.studies.map((s) => s.study));
   expectAllClose(
     a.studies.map((s) => s.yi),
@@ -224,6 +336,16 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
     ["BBB, MD, DL, Knapp-Hartung, by route", bbb, { method: "DL", test: "knha", by: "route" }],
     ["IL-1beta, SMD (SDs from SEMs), REML", il1b, { measure: "SMD" }],
     ["BBB, NMD (Pooled's yi and vi), PM", bbb, { measure: "NMD", method: "PM" }],
+    [
+      "BBB, three-level, REML, by dose, mods year + route",
+      bbb,
+      { model: "three-level", by: "dose", mods: ["year", "route"] },
+    ],
+    [
+      "BBB, three-level, ML, Knapp-Hartung (t)",
+      bbb,
+      { model: "three-level", method: "ML", test: "knha" },
+    ],
   ];
   for (const [name, table, options] of cases) {
     test(name, () => {

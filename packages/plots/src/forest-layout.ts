@@ -27,6 +27,8 @@ export type LayoutRow =
       lower: number;
       upper: number;
       className: string;
+      /** Indent the label (a study under a cluster's label row). */
+      indent?: boolean;
     }
   | {
       kind: "diamond";
@@ -39,6 +41,8 @@ export type LayoutRow =
     }
   | { kind: "prediction"; left: string[]; right: string[]; lower: number; upper: number }
   | { kind: "heading"; text: string }
+  /** A cluster's label (e.g. a publication) above its indented studies: italic, not bold. */
+  | { kind: "subheading"; text: string }
   | { kind: "note"; text: string }
   | { kind: "spacer" };
 
@@ -82,7 +86,8 @@ export function renderForestLayout(input: ForestLayoutInput): string {
       if (r.kind !== "interval" && r.kind !== "diamond" && r.kind !== "prediction") continue;
       const cell = r.left[i] ?? "";
       if (i === 0 && r.kind !== "interval" && r.left.slice(1).every((s) => !s)) continue;
-      w = Math.max(w, textWidth(cell, f, bold(r.kind)));
+      const indent = i === 0 && r.kind === "interval" && r.indent ? f : 0;
+      w = Math.max(w, indent + textWidth(cell, f, bold(r.kind)));
     }
     return Math.min(w, i === 0 ? input.maxLabelWidth : MAX_CELL_WIDTH);
   });
@@ -209,15 +214,16 @@ export function renderForestLayout(input: ForestLayoutInput): string {
       runStart = null;
     }
     const parts: string[] = [];
-    const leftCells = (cells: string[], isBold: boolean, spanning: boolean) => {
+    const leftCells = (cells: string[], isBold: boolean, spanning: boolean, indent = 0) => {
       cells.forEach((cell, i) => {
         if (!cell || i >= nLeft) return;
         const c = input.leftColumns[i];
-        const maxW = i === 0 && spanning ? leftBlock : leftWidths[i];
+        const shift = i === 0 ? indent : 0;
+        const maxW = (i === 0 && spanning ? leftBlock : leftWidths[i]) - shift;
         const t = truncate(cell, maxW, f, isBold);
         parts.push(
           text(
-            cellX(i, i === 0 ? "left" : c.align),
+            cellX(i, i === 0 ? "left" : c.align) + shift,
             baseline(top),
             t.text,
             {
@@ -247,7 +253,7 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     };
     switch (r.kind) {
       case "interval": {
-        leftCells(r.left, false, false);
+        leftCells(r.left, false, false, r.indent ? f : 0);
         rightCells(r.right, false);
         parts.push(intervalLine(r.lower, r.upper, cy, scale, "ci"));
         if (r.estimate >= d0 && r.estimate <= d1) {
@@ -314,6 +320,20 @@ export function renderForestLayout(input: ForestLayoutInput): string {
           ),
         );
         rowMarkup.push(group(parts, { class: "row heading-row" }));
+        break;
+      }
+      case "subheading": {
+        const t = truncate(r.text, leftBlock, f, false);
+        parts.push(
+          text(
+            MARGIN,
+            baseline(top),
+            t.text,
+            { "font-style": "italic", class: "label cluster-label" },
+            t.truncated ? r.text : undefined,
+          ),
+        );
+        rowMarkup.push(group(parts, { class: "row cluster-row" }));
         break;
       }
       case "note": {

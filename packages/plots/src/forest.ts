@@ -95,8 +95,9 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   if (hasWeights) rightColumns.push({ header: "Weight (%)", align: "right" });
 
   const rows: LayoutRow[] = [];
-  const studyRow = (s: ForestStudy): LayoutRow => ({
+  const studyRow = (s: ForestStudy, indent = false): LayoutRow => ({
     kind: "interval",
+    ...(indent ? { indent } : {}),
     marker: hasWeights ? "square" : "point",
     relativeArea: hasWeights && maxWeight > 0 ? (s.weight ?? 0) / maxWeight : 1,
     left: [s.label, ...extra.map((c) => cellText(s.columns?.[c.key]))],
@@ -149,7 +150,13 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   const grouped = Boolean(input.subgroups?.length);
   for (const b of blocks) {
     if (grouped) rows.push({ kind: "heading", text: b.label });
-    for (const s of b.studies) rows.push(studyRow(s));
+    if (input.groupByCluster) {
+      for (const run of clusterRuns(b.studies)) {
+        const together = run.label !== null && run.studies.length >= 2;
+        if (together) rows.push({ kind: "subheading", text: run.label! });
+        for (const s of run.studies) rows.push(studyRow(s, together));
+      }
+    } else for (const s of b.studies) rows.push(studyRow(s));
     if (grouped && b.pooled) {
       const subtotal = hasWeights
         ? b.studies.reduce((a, s) => a + (weightOf.get(s) ?? 0), 0)
@@ -182,7 +189,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   const k = all.length;
   const title = input.title ?? `Forest plot (${measure}, ${plural(k, "study")})`;
   const descParts = [
-    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
+    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
   ];
   for (const p of input.pooled ?? []) {
     descParts.push(`${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, log)}.`);
@@ -205,6 +212,31 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     maxLabelWidth: options.maxLabelWidth ?? 220,
     notes: input.notes,
   });
+}
+
+/**
+ * Studies gathered by cluster: clusters in the order of their first study, studies in their order
+ * within it; a study without a cluster stands alone.
+ */
+export function clusterRuns(
+  studies: ForestStudy[],
+): { label: string | null; studies: ForestStudy[] }[] {
+  const runs: { label: string | null; studies: ForestStudy[] }[] = [];
+  const byLabel = new Map<string, ForestStudy[]>();
+  for (const s of studies) {
+    if (s.cluster === undefined) {
+      runs.push({ label: null, studies: [s] });
+      continue;
+    }
+    const run = byLabel.get(s.cluster);
+    if (run !== undefined) run.push(s);
+    else {
+      const fresh = [s];
+      byLabel.set(s.cluster, fresh);
+      runs.push({ label: s.cluster, studies: fresh });
+    }
+  }
+  return runs;
 }
 
 function isNum(x: number | null | undefined): x is number {

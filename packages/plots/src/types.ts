@@ -77,6 +77,11 @@ export interface ForestStudy {
   year?: number;
   /** Extra columns by key (see {@link ForestColumn}), e.g. { dose: "200 µg", n1: 10, n2: 8 }. */
   columns?: Record<string, string | number | null | undefined>;
+  /**
+   * The cluster the study belongs to, e.g. its publication; with `groupByCluster` the studies of
+   * one cluster are drawn together.
+   */
+  cluster?: string;
 }
 
 /** An extra text column of a forest plot, drawn between the study label and the plot. */
@@ -132,6 +137,12 @@ export interface ForestInput extends EffectScale {
   level?: number;
   /** Text lines printed under the plot (notes). */
   notes?: string[];
+  /**
+   * Draw the studies of one cluster (ForestStudy.cluster, e.g. experiments of one publication)
+   * together, within each block: a cluster of two or more studies gets its label as a row above
+   * its studies, which are indented; clusters keep the order of their first study after sorting.
+   */
+  groupByCluster?: boolean;
 }
 
 export interface ForestOptions {

@@ -6,6 +6,7 @@ import {
   subgroupForestExample,
   syntheticForest,
 } from "../scripts/example-data.js";
+import { clusterRuns } from "../src/forest.js";
 import { forestPlot, leaveOneOutPlot, sortStudies, textWidth } from "../src/index.js";
 import type { ForestInput } from "../src/types.js";
 import {
@@ -203,6 +204,44 @@ describe("forestPlot with subgroups", () => {
     expect(studyW.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
     const subW = diamonds.map((d) => parseNumber(cells(d).at(-1)!));
     expect(subW.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+  });
+});
+
+describe("forestPlot grouped by cluster (experiments of one publication together)", () => {
+  const base = forestExample();
+  // Publications P1 (three experiments, not adjacent in the input), P2 (one) and P3 (two).
+  const clusters = ["P1", "P2", "P1", "P3", "P3", "P1"];
+  const studies = base.studies!.slice(0, 6).map((s, i) => ({ ...s, cluster: clusters[i]! }));
+  const input: ForestInput = { ...base, studies, groupByCluster: true };
+  const svg = parseXml(forestPlot(input));
+
+  it("draws a label row above each cluster of two or more studies, its studies indented under it", () => {
+    expect(rowsOf(svg, "cluster-row").map((r) => textOf(r))).toEqual(["P1", "P3"]);
+    const order = [0, 2, 5, 1, 3, 4].map((i) => studies[i]!.label);
+    expect(rowsOf(svg, "study-row").map(labelOf)).toEqual(order);
+    const x = (row: XmlNode) => Number(findAll(row, hasClass("label"))[0]!.attrs.x);
+    const rows = rowsOf(svg, "study-row");
+    const single = rows[3]!; // P2, alone: not indented
+    expect(x(rows[0]!)).toBeGreaterThan(x(single));
+    expect(x(rows[4]!)).toBe(x(rows[0]!));
+    expect(findAll(rowsOf(svg, "cluster-row")[0]!, hasClass("label"))[0]!.attrs["font-style"]).toBe(
+      "italic",
+    );
+    expect(svg.children[1]!.text).toContain("grouped by 3 clusters");
+  });
+
+  it("keeps plain rows without groupByCluster, and clusters in order of their first study after sorting", () => {
+    expect(
+      rowsOf(parseXml(forestPlot({ ...input, groupByCluster: false })), "cluster-row"),
+    ).toEqual([]);
+    const runs = clusterRuns(sortStudies(studies, "effect"));
+    const sorted = sortStudies(studies, "effect");
+    expect(runs[0]!.label).toBe(sorted[0]!.cluster);
+    expect(runs.flatMap((r) => r.studies)).toHaveLength(6);
+    for (const run of runs) expect(new Set(run.studies.map((s) => s.cluster)).size).toBe(1);
+    expect(clusterRuns([{ ...studies[0]!, cluster: undefined }])).toEqual([
+      { label: null, studies: [{ ...studies[0]!, cluster: undefined }] },
+    ]);
   });
 });
 

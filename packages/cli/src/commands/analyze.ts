@@ -31,6 +31,8 @@ export interface AnalyzeFlags {
   measure?: AnalyzeSettings["measure"];
   method: AnalyzeSettings["method"];
   test: AnalyzeSettings["test"];
+  model?: NonNullable<AnalyzeSettings["model"]>;
+  cluster?: string;
   by?: string;
   mods?: string[];
   permutations?: number | "exact";
@@ -108,7 +110,11 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
   const parseOptions: ParseOptions = {
     columns: mapping.columns,
     decimalComma: flags.decimalComma ?? false,
-    requireColumns: [...(flags.by === undefined ? [] : [flags.by]), ...(flags.mods ?? [])],
+    requireColumns: [
+      ...(flags.by === undefined ? [] : [flags.by]),
+      ...(flags.mods ?? []),
+      ...(flags.cluster === undefined ? [] : [flags.cluster]),
+    ],
   };
   if (flags.sheet !== undefined) parseOptions.sheet = flags.sheet;
   if (flags.measure !== undefined) parseOptions.measure = flags.measure;
@@ -131,6 +137,8 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     method: flags.method,
     test: flags.test,
   };
+  if (flags.model !== undefined) settings.model = flags.model;
+  if (flags.cluster !== undefined) settings.cluster = flags.cluster;
   if (flags.by !== undefined) settings.by = flags.by;
   if (flags.mods !== undefined) settings.mods = flags.mods;
   if (flags.permutations !== undefined) settings.permutations = flags.permutations;

@@ -9,6 +9,7 @@ import {
   fitDefaults,
   type Measure,
   type Moderator,
+  type MultilevelResult,
   PooledInputError,
   PooledInputErrors,
   qnorm,
@@ -25,7 +26,12 @@ import {
   type StudyTable,
   SYRCLE_ITEMS,
 } from "../input/types.js";
-import { type AnalysisColumn, AnalysisInputError, analysisColumn } from "./columns.js";
+import {
+  type AnalysisColumn,
+  AnalysisInputError,
+  analysisColumn,
+  clusterColumn,
+} from "./columns.js";
 import {
   beggResult,
   cumulativeRows,
@@ -37,13 +43,28 @@ import {
   subgroupsResult,
   trimFillResult,
 } from "./convert.js";
+import {
+  type ClusteredData,
+  fitMultilevel,
+  hasRepeatedClusters,
+  MULTILEVEL_METHODS,
+  multilevelFitOptions,
+  multilevelRegressionResult,
+  multilevelResult,
+  multilevelSubgroups,
+  standardModelRobust,
+} from "./dependence.js";
 import { attempt, SIDE_ANALYSIS } from "./failures.js";
 import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import type {
   Analysis,
+  AnalysisModel,
   AnalysisOptions,
   AnalysisSettings,
   BiasResult,
+  MultilevelRegressionJson,
+  MultilevelResultJson,
+  MultilevelSubgroupsJson,
   RiskOfBiasSummary,
   StudyResult,
 } from "./types.js";
@@ -73,7 +94,13 @@ export interface PreparedAnalysis {
   labels: string[];
   /** Publication (cluster) of each study, when the table has one. */
   clusters: string[] | null;
+  /** The three-level model and its meta-regression, with --model three-level (for resampling). */
+  multilevelModel: MultilevelResult | null;
+  multilevelRegressionModel: MultilevelResult | null;
 }
+
+/** The values of --model. */
+export const ANALYSIS_MODELS: readonly AnalysisModel[] = ["standard", "three-level"];
 
 /** Fills in the defaults of the options and checks them. */
 export function resolveSettings(table: StudyTable, options: AnalysisOptions): AnalysisSettings {
@@ -109,6 +136,30 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
       },
     ]);
   }
+  const model = options.model ?? "standard";
+  if (!ANALYSIS_MODELS.includes(model)) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: `--model ${ANALYSIS_MODELS.join(" or ")}`,
+        found: String(model),
+      },
+    ]);
+  }
+  const method = options.method ?? fitDefaults.method;
+  if (model === "three-level" && !(MULTILEVEL_METHODS as readonly string[]).includes(method)) {
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: `--method ${MULTILEVEL_METHODS.join(" or ")} with --model three-level (its variance components are estimated by restricted or full maximum likelihood, as metafor's rma.mv)`,
+        found: `--method ${method}`,
+      },
+    ]);
+  }
   const seed = options.seed ?? 1;
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
     throw new AnalysisInputError([
@@ -123,7 +174,7 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
   }
   return {
     measure,
-    method: options.method ?? fitDefaults.method,
+    method,
     test: options.test ?? fitDefaults.test,
     level: options.level ?? fitDefaults.level,
     by: options.by ?? null,
@@ -135,6 +186,9 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
     permutations,
     bootstrap,
     seed,
+    // The header as found in the file replaces the name given once the column is read.
+    cluster: options.cluster ?? null,
+    model,
   };
 }
 
@@ -187,7 +241,19 @@ export function prepareAnalysis(
   const problems: DataProblem[] = [];
   const byColumn = settings.by === null ? null : analysisColumn(table, settings.by, "by", problems);
   const modColumns = settings.mods.map((m) => analysisColumn(table, m, "mods", problems));
+  const publications = clusterColumn(table, settings.cluster, problems);
+  if (publications === null && settings.model === "three-level" && settings.cluster === null) {
+    problems.push({
+      file: table.source,
+      row: null,
+      column: null,
+      expected:
+        "a publication column for --model three-level: name it with --cluster <column>, or call it publication (or cluster, paper, article)",
+      found: "none",
+    });
+  }
   if (problems.length > 0) throw new AnalysisInputError(problems);
+  settings.cluster = publications?.header ?? null;
 
   // Effect sizes, after splitting shared control arms.
   let data = escalcData(table);
@@ -228,6 +294,7 @@ export function prepareAnalysis(
       n1: groupSize(data.n1i, i),
       n2: groupSize(data.n2i, i),
       year: row.year ?? null,
+      cluster: publications?.values[i] ?? null,
     };
   });
 
@@ -262,6 +329,17 @@ export function prepareAnalysis(
       })),
     );
   }
+
+  // Experiments nested in publications: CR2 for the standard model, the three-level model and, with
+  // --model three-level, its subgroups and meta-regression.
+  const clustered: ClusteredData | null =
+    publications === null ? null : { yi, vi, labels, cluster: publications.values };
+  const dependence = dependenceAnalyses(side, clustered, settings, model, warnings, {
+    byColumn,
+    mods,
+  });
+  if (subgroupBlock !== null) subgroupBlock.multilevel = dependence.subgroups;
+  if (regressionBlock !== null) regressionBlock.multilevel = dependence.regression;
 
   // Small-study effects and leave-one-out (k >= 3), each with metafor's defaults.
   let bias: BiasResult | null = null;
@@ -303,17 +381,14 @@ export function prepareAnalysis(
     );
   }
 
-  const clusters = table.rows.some((r) => r.cluster !== undefined && r.cluster !== "")
-    ? table.rows.map((r, i) => r.cluster ?? `row ${table.rows[i]!.row}`)
-    : null;
-
   const analysis: Analysis = {
     tool: "pooled",
     schemaVersion: 1,
     source: baseName(table.source),
     settings,
     studies,
-    model: modelResult(model),
+    model: { ...modelResult(model), robust: dependence.robust },
+    multilevel: dependence.multilevel,
     subgroups: subgroupBlock,
     regression: regressionBlock,
     bias,
@@ -328,7 +403,78 @@ export function prepareAnalysis(
     notes,
     warnings,
   };
-  return { analysis, model, regressionModel, mods, yi, vi, labels, clusters };
+  return {
+    analysis,
+    model,
+    regressionModel,
+    mods,
+    yi,
+    vi,
+    labels,
+    clusters: publications?.values ?? null,
+    multilevelModel: dependence.fitted,
+    multilevelRegressionModel: dependence.fittedRegression,
+  };
+}
+
+/**
+ * The analyses by publication, when the table has a publication column: CR2 inference for the
+ * standard model's estimate; the three-level model when asked for (--model three-level: it stops
+ * the run if it cannot be fitted, as the main model does) or when a publication has several
+ * experiments (a side analysis then); with --model three-level, its subgroups and its
+ * meta-regression (which, like the standard one, stops the run if it cannot be fitted).
+ */
+function dependenceAnalyses(
+  side: SideAnalyses,
+  data: ClusteredData | null,
+  settings: AnalysisSettings,
+  model: RmaResult,
+  warnings: string[],
+  extras: { byColumn: AnalysisColumn | null; mods: Moderator[] },
+): {
+  robust: Analysis["model"]["robust"];
+  multilevel: MultilevelResultJson | null;
+  subgroups: MultilevelSubgroupsJson | null;
+  regression: MultilevelRegressionJson | null;
+  /** The fitted three-level models behind `multilevel` and `regression` (--model three-level). */
+  fitted: MultilevelResult | null;
+  fittedRegression: MultilevelResult | null;
+} {
+  const none = {
+    robust: null,
+    multilevel: null,
+    subgroups: null,
+    regression: null,
+    fitted: null,
+    fittedRegression: null,
+  };
+  if (data === null) return none;
+  const robust = standardModelRobust(side, model, data.cluster, warnings);
+  const options = multilevelFitOptions(settings);
+  const asked = settings.model === "three-level";
+  let multilevel: MultilevelResultJson | null = null;
+  let fitted: MultilevelResult | null = null;
+  if (asked) {
+    fitted = fitMultilevel(side, data, options);
+    multilevel = multilevelResult(fitted);
+    warnings.push(...fitted.notes.map((n) => `Three-level model: ${n}`));
+  } else if (hasRepeatedClusters(data.cluster)) {
+    multilevel = attempt(SIDE_ANALYSIS.multilevel, warnings, () =>
+      multilevelResult(fitMultilevel(side, data, options)),
+    );
+  }
+  if (!asked) return { ...none, robust, multilevel };
+  const subgroups =
+    extras.byColumn === null
+      ? null
+      : multilevelSubgroups(side, data, extras.byColumn, options, warnings);
+  const fittedRegression =
+    extras.mods.length === 0
+      ? null
+      : fitMultilevel(side, data, options, { mods: extras.mods, intervals: false });
+  const regression =
+    fittedRegression === null ? null : multilevelRegressionResult(fittedRegression);
+  return { robust, multilevel, subgroups, regression, fitted, fittedRegression };
 }
 
 /** Fields of the stats engine's messages, as the study table names them. */

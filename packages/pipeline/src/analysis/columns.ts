@@ -162,3 +162,65 @@ export function analysisColumn(
   }
   return result;
 }
+
+/** The publication (cluster) of each study, read from the column that holds it. */
+export interface ClusterColumn {
+  header: string;
+  values: string[];
+}
+
+/**
+ * Reads the publication (cluster) column: the one named by --cluster, else the recognised
+ * `cluster` column (publication, paper, ...); null when there is neither. Every experiment needs
+ * its publication: an empty cell is a problem naming its row (as --by's are), never a guess.
+ */
+export function clusterColumn(
+  table: StudyTable,
+  name: string | null,
+  problems: DataProblem[],
+): ClusterColumn | null {
+  const column =
+    name === null
+      ? table.columns.fields.cluster === undefined
+        ? null
+        : readColumn(table, table.columns.fields.cluster)
+      : readColumn(table, name);
+  if (column === null) {
+    if (name !== null) {
+      problems.push({
+        file: table.source,
+        row: null,
+        column: name,
+        expected: `a column named "${name}" for --cluster; the columns are: ${tableHeaders(table).join(", ")}`,
+        found: "no such column",
+      });
+    }
+    return null;
+  }
+  const values: string[] = [];
+  column.values.forEach((v, i) => {
+    const text = v === null ? "" : String(v).trim();
+    if (text === "") {
+      problems.push({
+        file: table.source,
+        row: table.rows[i]!.row,
+        column: column.header,
+        expected:
+          "the publication this experiment comes from (every row needs one for the analyses by publication; fill it in, or give each experiment of an unknown publication its own label)",
+        found: "an empty cell",
+      });
+    }
+    values.push(text);
+  });
+  return { header: column.header, values };
+}
+
+/** The headers of a study table: its recognised fields, SYRCLE items and other columns. */
+function tableHeaders(table: StudyTable): string[] {
+  const headers = new Set<string>([
+    ...Object.values(table.columns.fields),
+    ...Object.values(table.columns.riskOfBias),
+  ]);
+  for (const row of table.rows) for (const key of Object.keys(row.extra)) headers.add(key);
+  return [...headers].filter((h): h is string => typeof h === "string");
+}

@@ -59,6 +59,8 @@ export function modelResult(model: RmaResult): ModelResult {
     tau2CiUpper: finite(intervals?.tau2.upper),
     I2CiLower: finite(intervals?.I2.lower),
     I2CiUpper: finite(intervals?.I2.upper),
+    // Filled in by the analysis when the file has a publication column (dependence.ts).
+    robust: null,
   };
 }
 
@@ -137,6 +139,7 @@ export function subgroupsResult(
       // A fixed-effect model has no tau² (null, as model.tau2), not a tau² of 0.
       tau2: t.type === "common-tau2" && !fixedEffect ? finite(t.tau2) : null,
     })),
+    multilevel: null,
   };
 }
 
@@ -173,6 +176,7 @@ export function regressionResult(
     vcov: model.vb.map((row) => [...row]),
     df: model.df,
     moderators,
+    multilevel: null,
   };
 }
 

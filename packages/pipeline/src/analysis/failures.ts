@@ -25,6 +25,16 @@ export const SIDE_ANALYSIS = {
   permutation: "The permutation test",
   regressionPermutation: "The meta-regression's permutation test",
   bootstrap: "The bootstrap",
+  /** CR2 cluster-robust inference for the standard model's estimate (model.robust). */
+  robust: "Cluster-robust (CR2) inference",
+  /** The three-level model when it is not the model asked for (a publication has 2+ rows). */
+  multilevel: "The three-level model",
+  /** One level of the subgroup analysis in the three-level model. */
+  multilevelSubgroup: (level: string) => `Three-level model of subgroup "${level}"`,
+  multilevelSubgroupTest: "The subgroup test in the three-level model",
+  multilevelPermutation: "The permutation test of the three-level model",
+  multilevelRegressionPermutation: "The permutation test of the three-level meta-regression",
+  multilevelBootstrap: "The bootstrap of the three-level model",
 } as const;
 
 /** The warning of a side analysis that failed with `error`. */

@@ -4,6 +4,7 @@
 export { MAX_RESAMPLES } from "@pooled/stats";
 export type { PreparedAnalysis } from "./analyze.js";
 export {
+  ANALYSIS_MODELS,
   analyze,
   escalcData,
   MAX_STUDIES_LEAVE_ONE_OUT,
@@ -13,8 +14,9 @@ export {
   resolveSettings,
   riskOfBiasSummary,
 } from "./analyze.js";
-export type { AnalysisColumn, ColumnValues } from "./columns.js";
-export { AnalysisInputError, analysisColumn, readColumn } from "./columns.js";
+export type { AnalysisColumn, ClusterColumn, ColumnValues } from "./columns.js";
+export { AnalysisInputError, analysisColumn, clusterColumn, readColumn } from "./columns.js";
+export { MULTILEVEL_METHODS } from "./dependence.js";
 export { analyzeAsync, bootstrapResult } from "./resampling.js";
 export { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 export type * from "./types.js";

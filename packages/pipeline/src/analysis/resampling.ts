@@ -7,6 +7,7 @@
 import type {
   BootstrapResult,
   BootstrapStatistic,
+  MultilevelResult,
   PermutationResult,
   RmaResult,
   RunOptions,
@@ -18,13 +19,16 @@ import { attemptAsync, SIDE_ANALYSIS } from "./failures.js";
 import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import type {
   Analysis,
+  AnalysisProgress,
   AsyncAnalysisOptions,
   BootstrapInterval,
   BootstrapResultJson,
+  MultilevelBootstrapJson,
+  MultilevelPermutationJson,
   PermutationResultJson,
 } from "./types.js";
 
-type Stage = "permutation" | "regression-permutation" | "bootstrap";
+type Stage = AnalysisProgress["stage"];
 
 /**
  * The whole analysis, with the permutation test and the bootstrap when asked.
@@ -59,7 +63,114 @@ export async function analyzeAsync(
     await permutationStage(prepared, side, run, options.signal);
   if (analysis.settings.bootstrap !== null)
     await bootstrapStage(prepared, side, run, options.signal);
+  if (prepared.multilevelModel !== null)
+    await multilevelStages(prepared, side, run, options.signal);
   return analysis;
+}
+
+/**
+ * With --model three-level, the permutation test and the bootstrap of the three-level model too
+ * (multilevel.permutation, multilevel.bootstrap, regression.multilevel.permutation): publications
+ * are the unit (@pooled/stats multilevelPermutationTest, multilevelBootstrap). Each may fail alone.
+ */
+async function multilevelStages(
+  prepared: PreparedAnalysis,
+  side: SideAnalyses,
+  run: (stage: Stage) => RunOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { analysis, multilevelModel, multilevelRegressionModel } = prepared;
+  const { settings, warnings } = analysis;
+  const block = analysis.multilevel;
+  if (multilevelModel === null || block === null) return;
+  // exact enumeration is not offered for the three-level model: "exact" runs as many random
+  // arrangements as the exact test of the standard model would, capped as a random run is
+  const iterations = (): number =>
+    settings.permutations === "exact"
+      ? Math.max(2, Math.min(analysis.permutation?.iterations ?? 1000, 100_000))
+      : settings.permutations!;
+  const permute = (what: string, fitted: MultilevelResult, stage: Stage) =>
+    attemptAsync(what, warnings, signal, async () => {
+      const result = await side.multilevelPermutationTest(fitted, {
+        ...run(stage),
+        iterations: iterations(),
+        seed: settings.seed,
+      });
+      noteFailures(warnings, result, what);
+      return multilevelPermutationResult(result, settings.seed);
+    });
+  if (settings.permutations !== null) {
+    if (settings.permutations === "exact") {
+      warnings.push(
+        `The three-level model's permutation test uses ${iterations()} random arrangements: exact enumeration is offered for the standard model only.`,
+      );
+    }
+    block.permutation = await permute(
+      SIDE_ANALYSIS.multilevelPermutation,
+      multilevelModel,
+      "multilevel-permutation",
+    );
+    const regression = analysis.regression?.multilevel;
+    if (multilevelRegressionModel !== null && regression) {
+      regression.permutation = await permute(
+        SIDE_ANALYSIS.multilevelRegressionPermutation,
+        multilevelRegressionModel,
+        "multilevel-regression-permutation",
+      );
+    }
+  }
+  if (settings.bootstrap !== null) {
+    block.bootstrap = await attemptAsync(
+      SIDE_ANALYSIS.multilevelBootstrap,
+      warnings,
+      signal,
+      async () => {
+        const boot = await side.multilevelBootstrap(multilevelModel, {
+          ...run("multilevel-bootstrap"),
+          replicates: settings.bootstrap!,
+          seed: settings.seed,
+        });
+        if (boot.failed > 0) {
+          warnings.push(
+            `${boot.failed} of ${boot.replicates} bootstrap replicates of the three-level model could not be refitted and were left out of the intervals.`,
+          );
+        }
+        return multilevelBootstrapResult(boot);
+      },
+    );
+  }
+}
+
+/** The three-level permutation test in contract form. */
+function multilevelPermutationResult(
+  perm: PermutationResult & { unit: "publications" | "experiments" },
+  seed: number,
+): MultilevelPermutationJson {
+  return {
+    seed,
+    iterations: perm.iterations,
+    unit: perm.unit,
+    terms: perm.coefficients.map((c) => ({ name: c.name, p: finite(c.p) })),
+    QMp: finite(perm.QM.p),
+    failed: perm.failed,
+  };
+}
+
+/** The three-level bootstrap in contract form: intervals for μ and both variance components. */
+function multilevelBootstrapResult(boot: BootstrapResult): MultilevelBootstrapJson {
+  const find = (name: string) => boot.statistics.find((s) => s.name === name);
+  return {
+    seed: boot.seed,
+    iterations: boot.replicates,
+    clusters: boot.clusters ?? 0,
+    level: boot.level,
+    estimate: interval(boot.statistics[0]),
+    sigma2Between: interval(find("sigma2Between")),
+    sigma2Within: interval(find("sigma2Within")),
+    succeeded: boot.succeeded,
+    failed: boot.failed,
+    notes: boot.notes,
+  };
 }
 
 /**

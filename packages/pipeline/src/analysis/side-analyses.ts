@@ -7,7 +7,9 @@
  *
  * The meta-regression asked for with --mods is the one exception: like the main model it stops the
  * run when it cannot be fitted (e.g. collinear moderators, whose remedy the error names); only the
- * model without moderators behind its R² is a side fit (R² null, with a note).
+ * model without moderators behind its R² is a side fit (R² null, with a note). Likewise the
+ * three-level model asked for with --model three-level (and its meta-regression) stops the run;
+ * when it is only fitted because a publication has several experiments, it is a side fit.
  */
 import {
   baujat,
@@ -16,8 +18,12 @@ import {
   cumulative,
   egger,
   leaveOneOut,
+  multilevelBootstrap,
+  multilevelPermutationTest,
   permutationTest,
   rma,
+  rmaMultilevel,
+  robustCR2,
   subgroups,
   trimFill,
 } from "@pooled/stats";
@@ -34,6 +40,13 @@ export interface SideAnalyses {
   baujat: typeof baujat;
   permutationTest: typeof permutationTest;
   bootstrap: typeof bootstrap;
+  /** The three-level model: its subgroup models, and itself when it is not the model asked for. */
+  multilevel: typeof rmaMultilevel;
+  /** CR2 cluster-robust inference for the standard model, clustered by publication. */
+  robustCR2: typeof robustCR2;
+  /** Resampling of the three-level model (--model three-level with --permutations, --bootstrap). */
+  multilevelPermutationTest: typeof multilevelPermutationTest;
+  multilevelBootstrap: typeof multilevelBootstrap;
 }
 
 /** The engine's own functions: what every caller but a test wants. */
@@ -48,4 +61,8 @@ export const statsSideAnalyses: SideAnalyses = {
   baujat,
   permutationTest,
   bootstrap,
+  multilevel: rmaMultilevel,
+  robustCR2,
+  multilevelPermutationTest,
+  multilevelBootstrap,
 };

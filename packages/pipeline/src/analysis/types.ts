@@ -36,7 +36,21 @@ export interface AnalysisOptions {
   splitSharedControls?: boolean;
   /** PRISMA 2020 counts to carry into the analysis and report. */
   prisma?: PrismaCounts;
+  /**
+   * The publication (cluster) column (--cluster), by header as written; default the recognised
+   * `cluster` column (publication, paper, ...) when the file has one.
+   */
+  cluster?: string;
+  /**
+   * "standard" (default): the random-effects (or fixed-effect) model of --method; "three-level":
+   * experiments nested in publications (--model three-level; REML or ML), which then drives the
+   * summary, the forest plot and the lay summary.
+   */
+  model?: AnalysisModel;
 }
+
+/** The model of the summary (--model). */
+export type AnalysisModel = "standard" | "three-level";
 
 /** Options of the async variant: progress of permutations and bootstrap, cancellation. */
 export interface AsyncAnalysisOptions extends AnalysisOptions {
@@ -52,7 +66,13 @@ export interface AsyncAnalysisOptions extends AnalysisOptions {
 
 /** Progress of the resampling stages. */
 export interface AnalysisProgress {
-  stage: "permutation" | "regression-permutation" | "bootstrap";
+  stage:
+    | "permutation"
+    | "regression-permutation"
+    | "bootstrap"
+    | "multilevel-permutation"
+    | "multilevel-regression-permutation"
+    | "multilevel-bootstrap";
   done: number;
   total: number;
 }
@@ -71,6 +91,9 @@ export interface AnalysisSettings {
   permutations: number | "exact" | null;
   bootstrap: number | null;
   seed: number;
+  /** The publication (cluster) column as found in the file, or null when there is none. */
+  cluster: string | null;
+  model: AnalysisModel;
 }
 
 /** Contract: one row per comparison, in input order. */
@@ -93,6 +116,8 @@ export interface StudyResult {
   n2: number | null;
   /** Extra: publication year from the file's year column, else null. */
   year: number | null;
+  /** Extra: the publication (cluster) the study comes from, else null (no publication column). */
+  cluster: string | null;
 }
 
 /** Contract: the main (intercept-only) model. */
@@ -128,6 +153,191 @@ export interface ModelResult {
   tau2CiUpper: number | null;
   I2CiLower: number | null;
   I2CiUpper: number | null;
+  /**
+   * Contract: CR2 cluster-robust inference for the estimate, clustered by publication
+   * (Satterthwaite df), whenever the file has a publication column; else null (also when it could
+   * not be computed, with a warning).
+   */
+  robust: RobustEstimate | null;
+}
+
+/** Contract: a CR2 cluster-robust test of one estimate (Pustejovsky & Tipton 2018). */
+export interface RobustEstimate {
+  se: number;
+  /** Satterthwaite degrees of freedom of t. */
+  df: number;
+  ciLower: number;
+  ciUpper: number;
+  p: number;
+  /** Extra: the t statistic and the number of publications. */
+  statistic: number;
+  clusters: number;
+}
+
+/** A likelihood-ratio test of dropping one variance component (df 1). */
+export interface LikelihoodRatioTestJson {
+  statistic: number;
+  df: number;
+  p: number;
+}
+
+/**
+ * Contract: the three-level model (experiments nested in publications; metafor's
+ * rma.mv(yi, vi, random = ~ 1 | cluster/experiment)), present with --model three-level and
+ * whenever a publication contributes two or more experiments.
+ */
+export interface MultilevelResultJson {
+  k: number;
+  /** Number of publications. */
+  clusters: number;
+  method: "REML" | "ML";
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  piLower: number | null;
+  piUpper: number | null;
+  sigma2Between: number;
+  sigma2Within: number;
+  /** Profile-likelihood CIs; null when a component was fixed (not identifiable) or not computed. */
+  sigma2BetweenCiLower: number | null;
+  sigma2BetweenCiUpper: number | null;
+  sigma2WithinCiLower: number | null;
+  sigma2WithinCiUpper: number | null;
+  /** Multilevel I² in percent (Cheung 2014). */
+  I2Between: number | null;
+  I2Within: number | null;
+  I2Total: number | null;
+  /** null when a component is fixed (then there is nothing to test). */
+  lrtBetween: LikelihoodRatioTestJson | null;
+  lrtWithin: LikelihoodRatioTestJson | null;
+  /** CR2 cluster-robust inference for the estimate; null with fewer than 2 publications. */
+  robust: RobustEstimate | null;
+  /** Extra: "z", or "t" (k - p df; what --test knha maps to). */
+  test: "z" | "t";
+  statistic: number | null;
+  /** Degrees of freedom of t, else null. */
+  df: number | null;
+  /** Residual heterogeneity (rma.mv's QE). */
+  QE: number | null;
+  QEdf: number;
+  QEp: number | null;
+  /** False when every publication has one experiment: sigma²_within is then fixed at 0. */
+  withinIdentifiable: boolean;
+  /**
+   * Weight of each study in percent, input order: metafor's weights() of an rma.mv fit,
+   * 100·diag(V⁻¹)/tr(V⁻¹).
+   */
+  weights: number[];
+  notes: string[];
+  /**
+   * Extra: the permutation test of the three-level model (--permutations with --model
+   * three-level): publications' signs flipped; null otherwise.
+   */
+  permutation: MultilevelPermutationJson | null;
+  /** Extra: the bootstrap of the three-level model, publications resampled (--bootstrap with --model three-level). */
+  bootstrap: MultilevelBootstrapJson | null;
+}
+
+/** The permutation test of a three-level model (random arrangements; publications are the unit where the design allows). */
+export interface MultilevelPermutationJson {
+  seed: number;
+  iterations: number;
+  /** What was permuted: "publications" (sign flips, or moderators constant within publications) or "experiments". */
+  unit: "publications" | "experiments";
+  /** p of each coefficient (the intercept-only model: of the estimate), and of QM. */
+  terms: { name: string; p: number | null }[];
+  QMp: number | null;
+  failed: number;
+}
+
+/** The cluster bootstrap of a three-level model. */
+export interface MultilevelBootstrapJson {
+  seed: number;
+  iterations: number;
+  /** Publications resampled. */
+  clusters: number;
+  level: number;
+  estimate: BootstrapInterval;
+  sigma2Between: BootstrapInterval;
+  sigma2Within: BootstrapInterval;
+  succeeded: number;
+  failed: number;
+  notes: string[];
+}
+
+/** Contract: one coefficient of the three-level meta-regression, with its CR2 test. */
+export interface MultilevelRegressionTerm {
+  name: string;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  robustSe: number | null;
+  robustDf: number | null;
+  robustP: number | null;
+  /** Extra: z or t statistic, the CR2 CI. */
+  statistic: number | null;
+  robustCiLower: number | null;
+  robustCiUpper: number | null;
+}
+
+/** Contract: the meta-regression in the three-level model (--mods with --model three-level). */
+export interface MultilevelRegressionJson {
+  terms: MultilevelRegressionTerm[];
+  QM: number | null;
+  QMdf: number;
+  QMp: number | null;
+  /** HTZ Wald test of the moderators (clubSandwich's Wald_test(test = "HTZ")); null if undefined. */
+  robustQM: { statistic: number; df1: number; df2: number; p: number } | null;
+  /** Extra: the distribution of QM (F under the t test) and its denominator df. */
+  QMdistribution: "chisq" | "F";
+  QMdf2: number | null;
+  sigma2Between: number;
+  sigma2Within: number;
+  QE: number | null;
+  QEdf: number;
+  QEp: number | null;
+  k: number;
+  clusters: number;
+  notes: string[];
+  /** Extra: its permutation test (--permutations with --model three-level), else null. */
+  permutation: MultilevelPermutationJson | null;
+}
+
+/** Contract: one subgroup's three-level model (nulls when it could not be fitted; see warnings). */
+export interface MultilevelSubgroup {
+  level: string;
+  k: number;
+  clusters: number;
+  estimate: number | null;
+  se: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+  sigma2Between: number | null;
+  sigma2Within: number | null;
+  /** Extra. */
+  p: number | null;
+  notes: string[];
+}
+
+/** Contract: subgroups in the three-level model (--by with --model three-level). */
+export interface MultilevelSubgroupsJson {
+  groups: MultilevelSubgroup[];
+  /**
+   * The moderator test of the subgroup column in the full three-level model (its QM; F with df and
+   * df2 under the t test); null when that model could not be fitted.
+   */
+  test: {
+    QM: number;
+    df: number;
+    p: number;
+    /** Extra. */
+    distribution: "chisq" | "F";
+    df2: number | null;
+  } | null;
 }
 
 /**
@@ -172,6 +382,8 @@ export interface SubgroupsResultJson {
   by: string;
   groups: SubgroupResult[];
   tests: SubgroupTestResult[];
+  /** Subgroups in the three-level model, with --model three-level; else null. */
+  multilevel: MultilevelSubgroupsJson | null;
 }
 
 /** Contract: one coefficient of the meta-regression. */
@@ -221,6 +433,8 @@ export interface RegressionResult {
     levels: string[] | null;
     values: (number | string)[];
   }[];
+  /** The meta-regression in the three-level model, with --model three-level; else null. */
+  multilevel: MultilevelRegressionJson | null;
 }
 
 export interface BiasResult {
@@ -347,6 +561,11 @@ export interface Analysis {
   settings: AnalysisSettings;
   studies: StudyResult[];
   model: ModelResult;
+  /**
+   * The three-level model (experiments nested in publications), with --model three-level or when
+   * a publication contributes two or more experiments; else null.
+   */
+  multilevel: MultilevelResultJson | null;
   subgroups: SubgroupsResultJson | null;
   regression: RegressionResult | null;
   bias: BiasResult | null;

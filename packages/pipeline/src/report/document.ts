@@ -3,8 +3,16 @@
  * Analysis and rendered three ways: plain text (terminal), Markdown and HTML. The three formats
  * then always show the same numbers in the same order.
  */
-import { failureOf, SIDE_ANALYSIS } from "../analysis/failures.js";
+import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis } from "../analysis/types.js";
+import { type Block, failedSection, failures, heading, list, paragraph, table } from "./blocks.js";
+import {
+  dependenceBlocks,
+  multilevelHeterogeneitySentence,
+  multilevelRegressionBlocks,
+  multilevelSubgroupBlocks,
+  robustSentence,
+} from "./dependence.js";
 import {
   digitsFor,
   fmt,
@@ -13,35 +21,26 @@ import {
   fmtPercent,
   MEASURE_NAMES,
   METHOD_NAMES,
+  pText,
   testName,
 } from "./format.js";
+import { multilevelModelName, summaryModel } from "./summary-model.js";
 
-export type Block =
-  | { kind: "heading"; level: 1 | 2 | 3; text: string; id?: string }
-  | { kind: "paragraph"; text: string }
-  | {
-      kind: "table";
-      header: string[];
-      rows: string[][];
-      align: ("left" | "right")[];
-      caption?: string;
-    }
-  | { kind: "list"; items: string[] };
+export type { Block } from "./blocks.js";
+export { pText } from "./format.js";
 
-const heading = (level: 1 | 2 | 3, text: string, id?: string): Block =>
-  id === undefined ? { kind: "heading", level, text } : { kind: "heading", level, text, id };
-const paragraph = (text: string): Block => ({ kind: "paragraph", text });
-const list = (items: string[]): Block => ({ kind: "list", items });
-function table(header: string[], rows: string[][], firstLeft = 1, caption?: string): Block {
-  const align = header.map((_, i) => (i < firstLeft ? "left" : "right")) as ("left" | "right")[];
-  return caption === undefined
-    ? { kind: "table", header, rows, align }
-    : { kind: "table", header, rows, align, caption };
-}
-
-/** One line on the analysis: measure, model, test, k. */
+/** One line on the analysis: measure, model, test, k (and publications for the three-level model). */
 export function settingsLine(a: Analysis): string {
   const s = a.settings;
+  const lead = summaryModel(a);
+  if (lead.threeLevel) {
+    const ml = a.multilevel!;
+    const test =
+      ml.test === "t"
+        ? `t test (k - p df${s.test === "knha" ? ", for --test knha" : ""})`
+        : "z (normal) test";
+    return `${ml.k} studies in ${ml.clusters} publications; ${MEASURE_NAMES[s.measure]}; ${multilevelModelName(ml.method)}; ${test}; ${s.level}% intervals.`;
+  }
   const model =
     s.method === "FE"
       ? "fixed-effect model"
@@ -52,9 +51,10 @@ export function settingsLine(a: Analysis): string {
 /** The pooled estimate in one sentence with its CI, p and the prediction interval. */
 export function estimateSentence(a: Analysis): string {
   const d = digitsFor(a.settings.measure);
-  const m = a.model;
+  const m = summaryModel(a);
   const stat = m.df === null ? `z = ${fmt(m.statistic)}` : `t(${m.df}) = ${fmt(m.statistic)}`;
-  let text = `Pooled ${MEASURE_NAMES[a.settings.measure]}: ${fmt(m.estimate, d)}, ${m.level}% CI ${fmtCi(m.ciLower, m.ciUpper, d)}, ${stat}, p ${pText(m.p)}.`;
+  const which = m.threeLevel ? " (three-level model)" : "";
+  let text = `Pooled ${MEASURE_NAMES[a.settings.measure]}${which}: ${fmt(m.estimate, d)}, ${m.level}% CI ${fmtCi(m.ciLower, m.ciUpper, d)}, ${stat}, p ${pText(m.p)}.`;
   if (a.settings.measure === "ROM") {
     text += ` As a ratio of means: ${fmt(Math.exp(m.estimate), 2)} ${fmtCi(exp(m.ciLower), exp(m.ciUpper), 2)}.`;
   }
@@ -68,13 +68,8 @@ function exp(x: number | null): number | null {
   return x === null ? null : Math.exp(x);
 }
 
-/** "= 0.012" or "< 0.001". */
-export function pText(p: number | null): string {
-  const t = fmtP(p);
-  return t.startsWith("<") ? t : `= ${t}`;
-}
-
 export function heterogeneitySentence(a: Analysis): string {
+  if (summaryModel(a).threeLevel) return multilevelHeterogeneitySentence(a.multilevel!);
   const m = a.model;
   const parts = [`Q = ${fmt(m.Q)} (df = ${m.Qdf}), p ${pText(m.Qp)}`, `I² = ${fmtPercent(m.I2)}`];
   if (m.I2CiLower !== null && m.I2CiUpper !== null)
@@ -97,20 +92,33 @@ export function analysisDocument(a: Analysis): Block[] {
   blocks.push(paragraph(settingsLine(a)));
   blocks.push(paragraph(estimateSentence(a)));
   blocks.push(paragraph(heterogeneitySentence(a)));
+  const robust = robustSentence(a);
+  if (robust !== null) blocks.push(paragraph(robust));
 
   blocks.push(heading(2, "Studies", "studies"));
+  // With the three-level model leading: each study's publication and its weight in that model.
+  const threeLevel = summaryModel(a).threeLevel ? a.multilevel : null;
   blocks.push(
     table(
-      ["Study", "Effect", `${a.model.level}% CI`, "Weight"],
-      a.studies.map((s) => [
+      [
+        "Study",
+        ...(threeLevel !== null ? ["Publication"] : []),
+        "Effect",
+        `${a.model.level}% CI`,
+        "Weight",
+      ],
+      a.studies.map((s, i) => [
         s.study,
+        ...(threeLevel !== null ? [s.cluster ?? ""] : []),
         fmt(s.yi, d),
         fmtCi(s.ciLower, s.ciUpper, d),
-        fmtPercent(s.weight),
+        fmtPercent(threeLevel?.weights[i] ?? s.weight),
       ]),
+      threeLevel !== null ? 2 : 1,
     ),
   );
 
+  blocks.push(...dependenceBlocks(a, d));
   blocks.push(...subgroupBlocks(a, d));
   blocks.push(...regressionBlocks(a));
   blocks.push(...biasBlocks(a, d));
@@ -131,20 +139,6 @@ export function analysisDocument(a: Analysis): Block[] {
     blocks.push(list([...a.notes]));
   }
   return blocks;
-}
-
-/**
- * The sentences saying why each of `what` could not be computed (from the warnings), so a section
- * shows them where its numbers would have been; the Warnings section lists them too.
- */
-function failures(a: Analysis, ...what: string[]): string[] {
-  return what.flatMap((w) => failureOf(a.warnings, w) ?? []);
-}
-
-/** A section that was asked for but could not be computed: its heading and why. */
-function failedSection(a: Analysis, title: string, id: string, what: string): Block[] {
-  const why = failures(a, what);
-  return why.length === 0 ? [] : [heading(2, title, id), paragraph(why[0]!)];
 }
 
 /** Said under a table with rows of "—": which refits failed is in the warnings. */
@@ -185,6 +179,7 @@ function subgroupBlocks(a: Analysis, d: number): Block[] {
       ]),
     ),
   );
+  blocks.push(...multilevelSubgroupBlocks(a, d));
   const why = failures(
     a,
     ...sub.groups.filter((g) => g.estimate === null).map((g) => SIDE_ANALYSIS.subgroup(g.level)),
@@ -225,6 +220,7 @@ function regressionBlocks(a: Analysis): Block[] {
       `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.`,
     ),
   );
+  blocks.push(...multilevelRegressionBlocks(a));
   const why = failures(
     a,
     ...(reg.R2 === null ? [SIDE_ANALYSIS.R2] : []),

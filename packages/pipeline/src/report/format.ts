@@ -19,6 +19,12 @@ export function fmtP(p: number | null | undefined): string {
   return p.toFixed(3);
 }
 
+/** "= 0.012" or "< 0.001", to follow "p " in a sentence. */
+export function pText(p: number | null): string {
+  const t = fmtP(p);
+  return t.startsWith("<") ? t : `= ${t}`;
+}
+
 /** "[lower, upper]" with the same decimals. */
 export function fmtCi(
   lower: number | null | undefined,

@@ -8,6 +8,7 @@ import { analysisDocument, type Block } from "./document.js";
 import { fmt, fmtPercent, isSimulatedSource } from "./format.js";
 import type { LaySummary } from "./lay-summary.js";
 import type { RenderedPlot } from "./plots.js";
+import { summaryModel } from "./summary-model.js";
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -190,10 +191,12 @@ export function renderHtml(a: Analysis, parts: HtmlParts): string {
       })
       .join("\n");
 
-  const m = a.model;
+  const m = summaryModel(a);
   const d = a.settings.measure === "NMD" ? 1 : 2;
   const key = [
     ["Studies", String(m.k)],
+    ...(m.clusters !== null ? [["Publications", String(m.clusters)]] : []),
+    ...(m.threeLevel ? [["Model", m.label]] : []),
     ["Pooled estimate", `${fmt(m.estimate, d)}`],
     [`${m.level}% CI`, `${fmt(m.ciLower, d)} to ${fmt(m.ciUpper, d)}`],
     ["I²", fmtPercent(m.I2)],

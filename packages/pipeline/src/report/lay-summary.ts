@@ -4,7 +4,9 @@
  * what to bear in mind. Short sentences, everyday words, numbers rounded; no statistical terms.
  */
 import type { Analysis } from "../analysis/types.js";
+import { publicationCounts } from "./dependence.js";
 import { isSimulatedSource } from "./format.js";
+import { summaryModel } from "./summary-model.js";
 
 /** What the report knows about the question, in the reader's words (all optional). */
 export interface LaySummaryOptions {
@@ -42,7 +44,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  */
 export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySummary {
   const sections: { heading: string; text: string }[] = [];
-  const k = a.model.k;
+  const k = a.studies.length;
   const outcome = options.outcome ?? "the outcome";
   const treatment = options.intervention ?? "the treatment";
   const animals = options.animalStudies ?? a.riskOfBias !== null;
@@ -134,7 +136,7 @@ export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySum
 }
 
 function findings(a: Analysis, outcome: string, higherIsBetter: boolean | undefined): string {
-  const m = a.model;
+  const m = summaryModel(a);
   const lo = m.ciLower;
   const hi = m.ciUpper;
   const excludesZero = lo !== null && hi !== null && (lo > 0 || hi < 0);
@@ -213,7 +215,8 @@ function valueText(a: Analysis, x: number): string {
 }
 
 function consistency(a: Analysis, animals: boolean): string {
-  const m = a.model;
+  const m = summaryModel(a);
+  const dependence = dependenceSentence(a);
   if (m.k < 2 || m.I2 === null)
     return "There were too few experiments to say whether their results agreed.";
   const i2 = m.I2;
@@ -232,5 +235,42 @@ function consistency(a: Analysis, animals: boolean): string {
     const crossesZero = m.piLower < 0 && m.piUpper > 0;
     text += crossesZero ? ", which includes no effect or even the opposite effect." : ".";
   }
-  return text;
+  return dependence === null ? text : `${text}\n\n${dependence}`;
+}
+
+/**
+ * One plain sentence on experiments from the same publication, when some publication reported
+ * several: whether they resembled each other (the share of the true-effect variance that lies
+ * between publications) and what allowing for it does to the certainty (the width of the
+ * three-level model's interval against the standard model's).
+ */
+function dependenceSentence(a: Analysis): string | null {
+  const ml = a.multilevel;
+  if (ml === null) return null;
+  const counts = publicationCounts(a);
+  if (counts.repeated === 0) return null;
+  const start = `Some publications reported more than one experiment (${counts.experiments} experiments came from ${counts.publications} publications).`;
+  const total = ml.sigma2Between + ml.sigma2Within;
+  const share = total > 0 ? ml.sigma2Between / total : 0;
+  const alike =
+    share >= 0.5
+      ? "Experiments from the same publication gave more similar results than experiments from different publications, so they tell us less than the same number of separate studies would."
+      : share >= 0.1
+        ? "Experiments from the same publication resembled each other somewhat more than experiments from different publications."
+        : "Experiments from the same publication were no more alike than experiments from different publications.";
+  const width = (lo: number | null, hi: number | null) =>
+    lo === null || hi === null ? null : hi - lo;
+  const threeLevel = width(ml.ciLower, ml.ciUpper);
+  const standard = width(a.model.ciLower, a.model.ciUpper);
+  let certainty = "";
+  if (threeLevel !== null && standard !== null && standard > 0) {
+    const ratio = threeLevel / standard;
+    certainty =
+      ratio > 1.1
+        ? " Allowing for this makes the range of likely values for the average wider, so we can be less sure of it than a simple count of experiments suggests."
+        : ratio < 0.9
+          ? " Allowing for this makes the range of likely values for the average a little narrower."
+          : " Allowing for this hardly changes how sure we can be of the average.";
+  }
+  return `${start} ${alike}${certainty}`;
 }

@@ -79,6 +79,12 @@ export const REFERENCES = {
     "Zwetsloot PP, Van Der Naald M, Sena ES, et al. (2017). Standardized mean differences cause funnel plot distortion in publication bias assessments. eLife 6:e24260.",
   lau1992:
     "Lau J, Antman EM, Jimenez-Silva J, Kupelnick B, Mosteller F, Chalmers TC (1992). Cumulative meta-analysis of therapeutic trials for myocardial infarction. New England Journal of Medicine 327(4):248-254.",
+  konstantopoulos2011:
+    "Konstantopoulos S (2011). Fixed effects and variance components estimation in three-level meta-analysis. Research Synthesis Methods 2(1):61-76.",
+  cheung2014:
+    "Cheung MWL (2014). Modeling dependent effect sizes with three-level meta-analyses: a structural equation modeling approach. Psychological Methods 19(2):211-229.",
+  pustejovsky2018:
+    "Pustejovsky JE, Tipton E (2018). Small-sample methods for cluster-robust variance estimation and hypothesis testing in fixed effects models. Journal of Business & Economic Statistics 36(4):672-683.",
 } as const;
 
 export type ReferenceKey = keyof typeof REFERENCES;
@@ -122,6 +128,9 @@ const CITE: Record<ReferenceKey, string> = {
   peters2008: "Peters et al. 2008",
   zwetsloot2017: "Zwetsloot et al. 2017",
   lau1992: "Lau et al. 1992",
+  konstantopoulos2011: "Konstantopoulos 2011",
+  cheung2014: "Cheung 2014",
+  pustejovsky2018: "Pustejovsky & Tipton 2018",
 };
 
 const ESTIMATOR: Record<Exclude<Method, "FE">, { name: string; refs: ReferenceKey[] }> = {
@@ -208,6 +217,7 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
         ? "."
         : `; a ${s.level}% prediction interval gives the range of effects expected in a new study ${cite("riley2011")}.`),
   );
+  sentences.push(...dependenceSentences(a, cite));
   if (a.subgroups !== null) {
     sentences.push(
       `Subgroups defined by ${a.subgroups.by} were analysed separately, and differences between subgroups tested both with a separate tau² per subgroup ${cite("borenstein2009")} and with a common tau² (the omnibus test of a meta-regression on the subgroup).`,
@@ -273,4 +283,31 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     `Analyses were run with Pooled, whose statistics are tested against R's metafor package ${cite("viechtbauer2010")}; the script analysis.R reproduces the main analysis in metafor.`,
   );
   return { text: sentences.join(" "), references: used.map((k) => REFERENCES[k]) };
+}
+
+/**
+ * What was done about experiments nested in publications: the three-level model (when fitted) and
+ * cluster-robust inference (whenever the file has a publication column).
+ */
+function dependenceSentences(a: Analysis, cite: (...keys: ReferenceKey[]) => string): string[] {
+  const out: string[] = [];
+  const ml = a.multilevel;
+  if (ml !== null) {
+    const lead = a.settings.model === "three-level";
+    out.push(
+      `${lead ? "The main results come from" : "Because experiments of one publication are not independent, results were also pooled with"} a three-level model, experiments nested in publications ${cite("konstantopoulos2011")}, its variance components estimated by ${ml.method === "REML" ? "restricted maximum likelihood" : "maximum likelihood"} with profile-likelihood confidence intervals and each level tested with a likelihood-ratio test; I² was computed per level ${cite("cheung2014")}.` +
+        (ml.test === "t" ? " Its tests used t distributions with k - p degrees of freedom." : ""),
+    );
+    if (a.subgroups?.multilevel) {
+      out.push(
+        "In the three-level model, each subgroup was fitted separately and differences between subgroups were tested with the subgroup as moderator.",
+      );
+    }
+  }
+  if (a.model.robust !== null || ml?.robust) {
+    out.push(
+      `Cluster-robust standard errors, clustered by publication, used the bias-reduced (CR2) estimator with Satterthwaite degrees of freedom${a.regression?.multilevel ? " and the HTZ test for moderators" : ""} ${cite("pustejovsky2018")}.`,
+    );
+  }
+  return out;
 }

@@ -19,8 +19,14 @@ import {
   riskOfBiasPlot,
 } from "@pooled/plots";
 import { qnorm, qt } from "@pooled/stats";
-import type { Analysis, LeaveOneOutResultRow, StudyResult } from "../analysis/types.js";
-import { MEASURE_NAMES, METHOD_NAMES } from "./format.js";
+import type {
+  Analysis,
+  LeaveOneOutResultRow,
+  MultilevelResultJson,
+  StudyResult,
+} from "../analysis/types.js";
+import { digitsFor, MEASURE_NAMES, METHOD_NAMES } from "./format.js";
+import { standardModelLabel } from "./summary-model.js";
 
 /** One rendered plot. */
 export interface RenderedPlot {
@@ -65,16 +71,12 @@ function effectScale(a: Analysis, labels: PlotLabels): EffectScale {
   };
 }
 
-function modelLabel(a: Analysis): string {
-  return a.settings.method === "FE"
-    ? "Fixed-effect model"
-    : `Random-effects model (${a.settings.method})`;
-}
-
 function pooled(a: Analysis): PooledEstimate {
+  const ml = a.multilevel;
+  if (a.settings.model === "three-level" && ml !== null) return multilevelPooled(ml);
   const m = a.model;
   return {
-    label: modelLabel(a),
+    label: standardModelLabel(a),
     estimate: m.estimate,
     ciLower: m.ciLower ?? m.estimate,
     ciUpper: m.ciUpper ?? m.estimate,
@@ -94,19 +96,58 @@ function pooled(a: Analysis): PooledEstimate {
   } as PooledEstimate;
 }
 
+/** The three-level model's diamond: its estimate, prediction interval, total I² and QE. */
+function multilevelPooled(ml: MultilevelResultJson): PooledEstimate {
+  return {
+    label: `Three-level model (${ml.method})`,
+    estimate: ml.estimate,
+    ciLower: ml.ciLower ?? ml.estimate,
+    ciUpper: ml.ciUpper ?? ml.estimate,
+    piLower: ml.piLower,
+    piUpper: ml.piUpper,
+    heterogeneity: { I2: ml.I2Total, Q: ml.QE, df: ml.QEdf, p: ml.QEp },
+    ...(ml.statistic !== null && ml.p !== null
+      ? {
+          test: {
+            statistic: ml.statistic,
+            distribution: ml.df === null ? "z" : "t",
+            df: ml.df,
+            p: ml.p,
+          },
+        }
+      : {}),
+  } as PooledEstimate;
+}
+
+/** Lines under the three-level forest plot: the variance split and the cluster-robust interval. */
+function multilevelNotes(ml: MultilevelResultJson, digits: number, level: number): string[] {
+  const f = (x: number | null, d = digits) => (x === null ? "—" : x.toFixed(d));
+  const notes = [
+    `Rows grouped by publication (${ml.k} experiments in ${ml.clusters} publications). σ² between publications = ${f(ml.sigma2Between, 3)}, within = ${f(ml.sigma2Within, 3)}; I² between = ${f(ml.I2Between, 1)}%, within = ${f(ml.I2Within, 1)}%.`,
+  ];
+  const r = ml.robust;
+  if (r !== null) {
+    notes.push(
+      `Cluster-robust (CR2) ${level}% CI: [${f(r.ciLower)}, ${f(r.ciUpper)}], t(${r.df.toFixed(1)}), p ${r.p < 0.001 ? "< 0.001" : `= ${r.p.toFixed(3)}`}.`,
+    );
+  }
+  return notes;
+}
+
 /** A group size as a forest column shows it: whole, or one decimal after a shared-control split. */
 function groupSizeText(n: number | null): string | null {
   if (n === null) return null;
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-function forestStudy(s: StudyResult): ForestStudy {
+function forestStudy(s: StudyResult, weight: number, byPublication: boolean): ForestStudy {
   return {
     label: s.study,
     yi: s.yi,
     ciLower: s.ciLower,
     ciUpper: s.ciUpper,
-    weight: s.weight,
+    weight,
+    ...(byPublication && s.cluster !== null ? { cluster: s.cluster } : {}),
     ...(s.year === null ? {} : { year: s.year }),
     columns: { n1: groupSizeText(s.n1), n2: groupSizeText(s.n2) },
   };
@@ -119,6 +160,10 @@ function hasGroupSizes(a: Analysis): boolean {
 
 /** Forest plot input: studies (by subgroup when --by was given), the pooled estimate, tests. */
 export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
+  // With --model three-level: rows grouped by publication, the three-level weights and diamonds.
+  const ml = a.settings.model === "three-level" ? a.multilevel : null;
+  const study = (i: number) =>
+    forestStudy(a.studies[i]!, ml?.weights[i] ?? a.studies[i]!.weight, ml !== null);
   const input: ForestInput = {
     ...effectScale(a, labels),
     pooled: [pooled(a)],
@@ -135,11 +180,50 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
           ],
         }
       : {}),
+    ...(ml !== null
+      ? {
+          groupByCluster: true,
+          notes: multilevelNotes(ml, digitsFor(a.settings.measure), a.settings.level),
+        }
+      : {}),
   };
-  if (a.subgroups !== null) {
+  const multilevelGroups = ml === null ? null : (a.subgroups?.multilevel ?? null);
+  if (a.subgroups !== null && multilevelGroups !== null) {
+    input.subgroups = a.subgroups.groups.map((g, j) => {
+      const mg = multilevelGroups.groups[j]!;
+      return {
+        label: `${a.subgroups!.by}: ${g.level}`,
+        studies: g.indices.map(study),
+        // A level whose three-level model could not be fitted shows its studies without a diamond.
+        ...(mg.estimate === null
+          ? {}
+          : {
+              pooled: {
+                label: `Subtotal (k = ${mg.k}, ${mg.clusters} publications)`,
+                estimate: mg.estimate,
+                ciLower: mg.ciLower ?? mg.estimate,
+                ciUpper: mg.ciUpper ?? mg.estimate,
+              },
+            }),
+      };
+    });
+    const t = multilevelGroups.test;
+    input.subgroupTests =
+      t === null
+        ? []
+        : [
+            {
+              label: "Test for subgroup differences (three-level model)",
+              Q: t.QM,
+              df: t.df,
+              df2: t.df2,
+              p: t.p,
+            },
+          ];
+  } else if (a.subgroups !== null) {
     input.subgroups = a.subgroups.groups.map((g) => ({
       label: `${a.subgroups!.by}: ${g.level}`,
-      studies: g.indices.map((i) => forestStudy(a.studies[i]!)),
+      studies: g.indices.map(study),
       // A level whose model could not be fitted shows its studies without a subtotal diamond.
       ...(g.estimate === null
         ? {}
@@ -165,7 +249,7 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
         p: t.p!,
       }));
   } else {
-    input.studies = a.studies.map(forestStudy);
+    input.studies = a.studies.map((_, i) => study(i));
   }
   return input;
 }
@@ -201,7 +285,10 @@ export function renderPlots(
   collect.push(() => ({
     file: "forest.svg",
     title: "Forest plot",
-    caption: `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).`,
+    caption:
+      a.settings.model === "three-level" && a.multilevel !== null
+        ? `Each experiment's effect with its ${a.settings.level}% confidence interval (squares sized by weight in the three-level model), experiments of one publication together under its name, and the pooled estimate of the three-level model (${a.multilevel.method}).`
+        : `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).`,
     svg: forestPlot(forestInput(a, labels), {
       idPrefix: "forest",
       ...(labels.forestSort ? { sort: labels.forestSort } : {}),

@@ -7,6 +7,7 @@
  */
 import type { Analysis } from "../analysis/types.js";
 import type { StudyTable } from "../input/types.js";
+import { dependenceRJsonLines, dependenceRLines } from "./r-script-dependence.js";
 
 /** An R string literal; non-ASCII characters as \u escapes so the script is plain ASCII. */
 export function rString(text: string): string {
@@ -101,7 +102,8 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     "# analysis.R: reproduces Pooled's analysis with R's metafor package (Viechtbauer 2010).",
     `# Data: ${ascii(a.source)} (${a.studies.length} studies), embedded below so the script runs on its own.`,
     "# Run:   Rscript analysis.R",
-    "# Needs: metafor, and jsonlite for the comparison line printed at the end:",
+    "# Needs: metafor, and jsonlite for the comparison line printed at the end",
+    "#        (and clubSandwich for the cluster-robust results, when the data name publications):",
     '#        install.packages(c("metafor", "jsonlite"))  or  apt-get install r-cran-metafor r-cran-jsonlite',
   );
   if (a.excluded.length > 0) {
@@ -112,7 +114,8 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
   L.push("", "suppressPackageStartupMessages(library(metafor))", "");
 
   // The data.
-  const taken = new Set<string>();
+  // dat$cluster and dat$experiment are the analyses by publication's.
+  const taken = new Set<string>(["cluster", "experiment"]);
   const columns: string[] = [
     `  study = ${vec(
       a.studies.map((x) => rString(x.study)),
@@ -140,6 +143,14 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
   } else {
     columns.push(`  yi = ${num(a.studies.map((x) => x.yi))}`);
     columns.push(`  vi = ${num(a.studies.map((x) => x.vi))}`);
+  }
+  if (s.cluster !== null) {
+    columns.push(
+      `  cluster = ${vec(
+        a.studies.map((x) => rString(x.cluster ?? "")),
+        4,
+      )}`,
+    );
   }
   let byName: string | null = null;
   let byLevels: string[] = [];
@@ -246,6 +257,8 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "print(reg)",
     );
   }
+  const dependence = { byName, modNames, clusterHeader: ascii(s.cluster ?? "") };
+  L.push(...dependenceRLines(a, dependence));
   if (a.permutation !== null) {
     const exact = a.permutation.requested === "exact";
     const iter = exact ? "exact = TRUE" : `iter = ${a.permutation.requested}`;
@@ -311,6 +324,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "  out$leaveOneOut <- list(estimate = n(l1$estimate), tau2 = n(l1$tau2))",
     );
   }
+  L.push(...dependenceRJsonLines(a, dependence));
   L.push(
     '  cat("POOLED-JSON ", jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null"), "\\n", sep = "")',
     "}",

@@ -19,7 +19,7 @@ import {
   PooledInputError,
   TooFewStudiesError,
 } from "../errors.js";
-import { getBackend } from "../kernels/backend.js";
+import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import { buildDesign } from "../models/design.js";
 import { validateData } from "../models/rma.js";
 import {
@@ -33,7 +33,7 @@ import { robustCR2 } from "../robust/index.js";
 import type { RobustResult } from "../robust/types.js";
 import type { BackendName } from "../types.js";
 import { clusterLayout, permuteRows } from "./clusters.js";
-import { fitThreeLevel, type GroupedData } from "./fit.js";
+import { fitThreeLevel, type GroupedData, type ThreeLevelFit } from "./fit.js";
 import { likelihoodRatioTest, type ProfileContext, profileInterval } from "./profile.js";
 import type {
   MultilevelControl,
@@ -113,9 +113,20 @@ export function rmaMultilevel(
     );
   }
 
-  const fit = fitThreeLevel(backend, grouped, method, fitControl);
+  const estimatedB = fitControl.sigma2BetweenFixed === undefined;
+  const estimatedW = fitControl.sigma2WithinFixed === undefined;
+  let fit = fitThreeLevel(backend, grouped, method, fitControl);
   if (fit.status !== KernelStatus.OK) {
     throw errorFromStatus(fit.status, { method, iterations: fit.iterations, k, p });
+  }
+  if (estimatedB && estimatedW) {
+    const global = higherMaximumOnBoundary(backend, grouped, method, fitControl, fit);
+    if (global !== null) {
+      notes.push(
+        `The likelihood has more than one maximum: the estimates are those of the highest, at sigma² = (${global.sigma2Between.toPrecision(4)}, ${global.sigma2Within.toPrecision(4)}) (between, within), not those of the lower one at (${fit.sigma2Between.toPrecision(4)}, ${fit.sigma2Within.toPrecision(4)}), where a search from the default start stops (as rma.mv's may).`,
+      );
+      fit = global;
+    }
   }
   const sigma2b = fit.sigma2Between;
   const sigma2w = fit.sigma2Within;
@@ -154,8 +165,6 @@ export function rmaMultilevel(
   }
 
   // Profile CIs and LRTs for each estimated component.
-  const estimatedB = fitControl.sigma2BetweenFixed === undefined;
-  const estimatedW = fitControl.sigma2WithinFixed === undefined;
   const between: VarianceComponent = {
     estimate: sigma2b,
     ciLower: null,
@@ -253,6 +262,7 @@ export function rmaMultilevel(
     I2Between,
     I2Within,
     I2Total: I2Between + I2Within,
+    weights: marginalWeights(vi, cluster, sigma2b, sigma2w),
     typicalVariance,
     prediction,
     lrtBetween,
@@ -263,6 +273,56 @@ export function rmaMultilevel(
     iterations: fit.iterations,
     notes,
   };
+}
+
+/**
+ * The likelihood of the three-level model can have two maxima, one inside and one with a component
+ * at 0 (e.g. one publication dominating the data): the solver finds the one its start leads to.
+ * The best fit with either component held at 0 is compared with it; when one is higher, the model
+ * is refitted from there (a component at 0 stays at 0 when its score says so).
+ *
+ * @returns the fit at the higher maximum, or null when `fit` is the highest
+ */
+function higherMaximumOnBoundary(
+  backend: StatsBackend,
+  data: GroupedData,
+  method: MultilevelMethod,
+  control: MultilevelControl,
+  fit: ThreeLevelFit,
+): ThreeLevelFit | null {
+  const tolerance = 1e-9 * (1 + Math.abs(fit.logLik));
+  let best: ThreeLevelFit | null = null;
+  for (const fixed of [{ sigma2BetweenFixed: 0 }, { sigma2WithinFixed: 0 }]) {
+    const edge = fitThreeLevel(backend, data, method, { ...control, ...fixed });
+    const bar = best === null ? fit.logLik + tolerance : best.logLik;
+    if (edge.status === KernelStatus.OK && edge.logLik > bar) best = edge;
+  }
+  if (best === null) return null;
+  const refit = fitThreeLevel(backend, data, method, {
+    ...control,
+    sigma2BetweenInit: best.sigma2Between,
+    sigma2WithinInit: best.sigma2Within,
+  });
+  return refit.status === KernelStatus.OK && refit.logLik > fit.logLik + tolerance ? refit : null;
+}
+
+/** 100·diag(V⁻¹)/tr(V⁻¹) in input order (see MultilevelResult.weights). */
+function marginalWeights(
+  vi: Float64Array,
+  cluster: string[],
+  sigma2b: number,
+  sigma2w: number,
+): number[] {
+  const sums = new Map<string, number>();
+  vi.forEach((v, i) => {
+    sums.set(cluster[i]!, (sums.get(cluster[i]!) ?? 0) + 1 / (v + sigma2w));
+  });
+  const diagonal = Array.from(vi, (v, i) => {
+    const a = 1 / (v + sigma2w);
+    return a - (sigma2b * a * a) / (1 + sigma2b * sums.get(cluster[i]!)!);
+  });
+  const total = diagonal.reduce((x, y) => x + y, 0);
+  return diagonal.map((w) => (100 * w) / total);
 }
 
 /**

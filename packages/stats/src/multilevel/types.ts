@@ -100,6 +100,11 @@ export interface MultilevelResult {
   I2Between: number;
   I2Within: number;
   I2Total: number;
+  /**
+   * Weight of each experiment in percent, input order: 100·diag(V⁻¹)_i / tr(V⁻¹), as metafor's
+   * weights() of an rma.mv fit (the diagonal of V_j⁻¹ = D⁻¹ - g·aa' is a_i - g·a_i²).
+   */
+  weights: number[];
   /** ṽ = (k - p)/tr(P), P with W = diag(1/vi). */
   typicalVariance: number;
   /** Average effect with CI and prediction interval (sqrt(se² + sigma²_b + sigma²_w)); intercept-only models. */
