@@ -469,3 +469,10 @@ describe("resampling the three-level model (--model three-level with --permutati
     expect(analysis.warnings.join(" ")).toMatch(/bootstrap of the three-level model/);
   });
 });
+
+describe("measures the analysis does not handle yet", () => {
+  test("a binary measure is refused with the list of measures it handles", () => {
+    expect(() => analyze(bbb, { measure: "OR" })).toThrow(AnalysisInputError);
+    expect(() => analyze(bbb, { measure: "OR" })).toThrow(/continuous outcomes: MD, SMD/);
+  });
+});

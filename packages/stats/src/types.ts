@@ -1,7 +1,36 @@
 /** Public types of the statistics engine. Results are plain, JSON-able objects (no classes, no NaN hidden). */
 
-/** Effect-size measures (shared/METHODS.md, "Effect sizes"). */
-export type Measure = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
+/**
+ * Effect-size measures (shared/METHODS.md, "Effect sizes"): continuous outcomes (MD, SMD, SMDH, ROM,
+ * NMD), given effects (GEN), 2×2 tables (OR, RR: log scale; RD; PETO: Peto's log odds ratio) and
+ * correlations (ZCOR: Fisher's z; COR: raw r).
+ */
+export type Measure =
+  | "MD"
+  | "SMD"
+  | "SMDH"
+  | "ROM"
+  | "NMD"
+  | "GEN"
+  | "OR"
+  | "RR"
+  | "RD"
+  | "PETO"
+  | "ZCOR"
+  | "COR";
+
+/** Measures computed from 2×2 tables (events and non-events in two arms). */
+export type BinaryMeasure = "OR" | "RR" | "RD" | "PETO";
+
+/** Measures computed from correlations and sample sizes. */
+export type CorrelationMeasure = "ZCOR" | "COR";
+
+/**
+ * metafor's rule for adding `add` to the cells of 2×2 tables (escalc's `to`): "only0" (default)
+ * to every cell of the tables with a zero cell, "all" to every table, "if0all" to every table when
+ * any has a zero cell, "none" never.
+ */
+export type ZeroCellRule = "only0" | "all" | "if0all" | "none";
 
 /** tau² estimators for random-effects models (metafor names). */
 export type Tau2Method = "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";

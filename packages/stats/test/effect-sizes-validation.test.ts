@@ -121,7 +121,7 @@ describe("escalc validation", () => {
     expect(problemsOf(() => escalc("MD", good, { correctBias: true }))[0].field).toBe(
       "options.correctBias",
     );
-    expect(problemsOf(() => escalc("OR" as Measure, good))[0].field).toBe("measure");
+    expect(problemsOf(() => escalc("IRR" as Measure, good))[0].field).toBe("measure");
   });
 
   it("never returns NaN or a zero variance: overflow is an error naming the study", () => {

@@ -102,9 +102,25 @@ export interface PreparedAnalysis {
 /** The values of --model. */
 export const ANALYSIS_MODELS: readonly AnalysisModel[] = ["standard", "three-level"];
 
+/** The measures the analysis handles (stats' binary and correlation measures are not wired yet). */
+export const PIPELINE_MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
+
 /** Fills in the defaults of the options and checks them. */
 export function resolveSettings(table: StudyTable, options: AnalysisOptions): AnalysisSettings {
   const measure: Measure = options.measure ?? inferMeasure(table.columns.fields);
+  if (!PIPELINE_MEASURES.includes(measure)) {
+    // @pooled/stats computes binary and correlation measures (escalc, mantelHaenszel, peto); the
+    // analysis, its report and the R script do not handle them yet (issue 14)
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected: `a measure of continuous outcomes: ${PIPELINE_MEASURES.join(", ")}`,
+        found: measure,
+      },
+    ]);
+  }
   const hasControlGroups = table.rows.some(
     (r) => r.controlGroup !== undefined && r.controlGroup !== "",
   );

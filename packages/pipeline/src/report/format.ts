@@ -47,6 +47,12 @@ export const MEASURE_NAMES: Record<Measure, string> = {
   ROM: "log ratio of means",
   NMD: "normalised mean difference (%)",
   GEN: "effect size as given",
+  OR: "log odds ratio",
+  RR: "log risk ratio",
+  RD: "risk difference",
+  PETO: "log odds ratio (Peto)",
+  ZCOR: "Fisher's z-transformed correlation",
+  COR: "correlation coefficient",
 };
 
 /** Full names of the tau² estimators. */

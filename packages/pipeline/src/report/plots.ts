@@ -58,6 +58,12 @@ const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
   ROM: "ROM",
   NMD: "NMD",
   GEN: "Effect",
+  OR: "log OR",
+  RR: "log RR",
+  RD: "RD",
+  PETO: "log OR",
+  ZCOR: "z",
+  COR: "r",
 };
 
 function effectScale(a: Analysis, labels: PlotLabels): EffectScale {

@@ -2,7 +2,9 @@
  * escalc: per-study effect sizes and sampling variances from per-arm summaries, as metafor's
  * escalc() (Viechtbauer 2010, J Stat Softw 36(3)). One verb: it computes yi and vi and nothing else.
  */
-import type { Measure } from "../types.js";
+import type { BinaryMeasure, CorrelationMeasure, Measure } from "../types.js";
+import { escalcTwoByTwo } from "./binary-effects.js";
+import { escalcCorrelation } from "./correlation.js";
 import type { EffectEstimate } from "./mean-difference.js";
 import { meanDifference } from "./mean-difference.js";
 import { normalisedMeanDifference } from "./normalised-mean-difference.js";
@@ -13,8 +15,27 @@ import {
 } from "./standardized-mean-difference.js";
 import type { EscalcData, EscalcOptions, EscalcResult, VarianceType } from "./types.js";
 import { checkValue, InputProblems, readColumn, resolveLabels, studyCount } from "./validate.js";
+import {
+  checkZeroCellSettings,
+  escalcZeroCellDefaults,
+  type ZeroCellSettings,
+} from "./zero-cells.js";
 
-const MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
+const MEASURES: readonly Measure[] = [
+  "MD",
+  "SMD",
+  "SMDH",
+  "ROM",
+  "NMD",
+  "GEN",
+  "OR",
+  "RR",
+  "RD",
+  "PETO",
+  "ZCOR",
+  "COR",
+];
+const BINARY_MEASURES: readonly Measure[] = ["OR", "RR", "RD", "PETO"];
 const VTYPES: readonly VarianceType[] = ["LS", "UB", "RevMan"];
 
 /** Which variance estimators each measure offers (metafor's, plus RevMan's for SMD). */
@@ -25,6 +46,12 @@ const allowedVtypes: Record<Measure, readonly VarianceType[]> = {
   ROM: ["LS"],
   NMD: ["LS"],
   GEN: ["LS"],
+  OR: ["LS"],
+  RR: ["LS"],
+  RD: ["LS"],
+  PETO: ["LS"],
+  ZCOR: ["LS"],
+  COR: ["LS"],
 };
 
 const ARM_FIELDS = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"] as const;
@@ -40,21 +67,34 @@ const ARM_FIELDS = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"] as const;
  * - "SMDH": Bonett's heteroscedastic SMD ({@link standardizedMeanDifferenceHetero}),
  * - "ROM": log ratio of means, means > 0; `correctBias` applies Lajeunesse (2015) ({@link ratioOfMeans}),
  * - "NMD": normalised mean difference with the sham mean msi ({@link normalisedMeanDifference}),
- * - "GEN": effect sizes given as yi with vi or sei (vi = sei²).
+ * - "GEN": effect sizes given as yi with vi or sei (vi = sei²),
+ * - "OR", "RR", "RD", "PETO": log odds ratio, log risk ratio, risk difference, Peto's log odds
+ *   ratio from 2×2 tables (ai, bi, ci, di, or ai/n1i and ci/n2i), with metafor's zero-cell
+ *   handling: `add` (default 1/2) added to every cell of the tables chosen by `to` ("only0",
+ *   default: tables with a zero cell; "all"; "if0all"; "none"); `drop00` (default false) leaves
+ *   out the tables with no events, or only events, in both arms ({@link oddsRatio},
+ *   {@link riskRatio}, {@link riskDifference}, {@link petoOddsRatio}),
+ * - "ZCOR", "COR": Fisher's z or raw r from correlations ri and sample sizes ni ({@link fisherZ},
+ *   {@link rawCorrelation}).
  *
  * Validation reports every problem at once: a missing column, a missing or non-finite value,
- * n < 2, SD <= 0, a mean <= 0 for ROM, msi equal to m2i for NMD, vi (or sei) <= 0 for GEN, and an
- * option the measure does not offer. Nothing is silently dropped: a study that cannot be computed
- * is an error, never a NaN in the output.
+ * n < 2, SD <= 0, a mean <= 0 for ROM, msi equal to m2i for NMD, vi (or sei) <= 0 for GEN; for
+ * tables a negative or fractional count, events greater than the arm size, n1i ≠ ai + bi, an
+ * effect undefined for lack of a continuity correction; for correlations r outside (−1, 1) and
+ * ni <= 3; and an option the measure does not offer. Nothing is silently dropped: a study that
+ * cannot be computed is an error, never a NaN in the output. The one exception is asked for:
+ * drop00 leaves out double-zero tables, listed in `omitted` and `notes`.
  *
  * @param measure - effect-size measure
- * @param data - columns of per-study values (metafor's names: m1i, sd1i, n1i, m2i, sd2i, n2i, msi, yi, vi, sei, labels)
- * @param options - { vtype, correctBias }
- * @returns { measure, yi, vi, labels, options, notes }
+ * @param data - columns of per-study values (metafor's names: m1i, sd1i, n1i, m2i, sd2i, n2i, msi, yi, vi, sei, ai, bi, ci, di, ri, ni, labels)
+ * @param options - { vtype, correctBias, add, to, drop00 }
+ * @returns { measure, yi, vi, labels, indices, omitted, options, zeroCells, notes }
  * @throws PooledInputErrors listing every bad value by study and field
  * @example
  * escalc("SMD", { m1i: [55], sd1i: [47], n1i: [155], m2i: [75], sd2i: [64], n2i: [156] })
  * // { measure: "SMD", yi: [-0.355169...], vi: [0.0130646...], labels: ["Study 1"], ... }
+ * escalc("OR", { ai: [4, 0], n1i: [123, 20], ci: [11, 3], n2i: [139, 20] })
+ * // yi: [-0.938694..., -2.104134...] (1/2 added to the cells of study 2, which the notes name)
  */
 export function escalc(
   measure: Measure,
@@ -94,9 +134,14 @@ export function escalc(
       true,
     );
   }
+  const zeroCells = zeroCellSettings(measure, options, optionProblems);
   optionProblems.throwIfAny();
 
   if (measure === "GEN") return generic(data);
+  if (zeroCells !== null) return escalcTwoByTwo(measure as BinaryMeasure, data, zeroCells);
+  if (measure === "ZCOR" || measure === "COR") {
+    return escalcCorrelation(measure as CorrelationMeasure, data);
+  }
 
   const k = studyCount(data, ARM_FIELDS);
   const labels = resolveLabels(data.labels, k);
@@ -155,9 +200,46 @@ export function escalc(
     yi,
     vi,
     labels,
+    indices: allIndices(k),
+    omitted: [],
     options: { vtype, correctBias },
     notes: notesFor(measure, vtype, correctBias),
   };
+}
+
+function allIndices(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i);
+}
+
+/**
+ * The zero-cell options (add, to, drop00) with escalc's defaults for 2×2 measures; null for the
+ * other measures, which must not be given them.
+ */
+function zeroCellSettings(
+  measure: Measure,
+  options: EscalcOptions,
+  problems: InputProblems,
+): ZeroCellSettings | null {
+  if (!BINARY_MEASURES.includes(measure)) {
+    for (const name of ["add", "to", "drop00"] as const) {
+      if (options[name] !== undefined) {
+        problems.add(
+          undefined,
+          `options.${name}`,
+          `absent for ${measure} (zero-cell options apply to 2×2 tables: OR, RR, RD, PETO)`,
+          options[name],
+        );
+      }
+    }
+    return null;
+  }
+  const settings = {
+    add: options.add ?? escalcZeroCellDefaults.add,
+    to: options.to ?? escalcZeroCellDefaults.to,
+    drop00: options.drop00 ?? escalcZeroCellDefaults.drop00,
+  };
+  checkZeroCellSettings(settings, (option) => `options.${option}`, problems);
+  return settings;
 }
 
 /** GEN: yi given with vi or sei per study. */
@@ -211,6 +293,8 @@ function generic(data: EscalcData): EscalcResult {
     yi,
     vi,
     labels,
+    indices: allIndices(k),
+    omitted: [],
     options: { vtype: "LS", correctBias: false },
     notes,
   };

@@ -1,5 +1,5 @@
 /** Input, option and result types of {@link escalc} and the helpers around it. */
-import type { Measure } from "../types.js";
+import type { Measure, ZeroCellRule } from "../types.js";
 
 /** A value as it may arrive from a spreadsheet: a number, or missing (null / undefined). */
 export type MaybeNumber = number | null | undefined;
@@ -13,6 +13,15 @@ export type MaybeNumber = number | null | undefined;
  * | MD, SMD, SMDH, ROM   | m1i, sd1i, n1i, m2i, sd2i, n2i                  |
  * | NMD                  | the six above and msi (sham / normal mean)      |
  * | GEN                  | yi and, per study, vi or sei                    |
+ * | OR, RR, RD, PETO     | ai, ci and, per arm, bi or n1i (di or n2i)      |
+ * | ZCOR, COR            | ri, ni                                          |
+ *
+ * The 2×2 table of a study (metafor's notation):
+ *
+ * |           | events | non-events | total |
+ * | --------- | ------ | ---------- | ----- |
+ * | treatment | ai     | bi         | n1i   |
+ * | control   | ci     | di         | n2i   |
  */
 export interface EscalcData {
   /** Study labels used in messages and results (default "Study 1", "Study 2", ...). */
@@ -21,13 +30,13 @@ export interface EscalcData {
   m1i?: readonly MaybeNumber[];
   /** Treatment arm standard deviation (not the SEM: see {@link sdFromSem}). */
   sd1i?: readonly MaybeNumber[];
-  /** Treatment arm size. */
+  /** Treatment arm size (for 2×2 tables: ai + bi). */
   n1i?: readonly MaybeNumber[];
   /** Control arm mean. */
   m2i?: readonly MaybeNumber[];
   /** Control arm standard deviation. */
   sd2i?: readonly MaybeNumber[];
-  /** Control arm size (possibly fractional after {@link splitSharedControls}). */
+  /** Control arm size (possibly fractional after {@link splitSharedControls}; for 2×2 tables: ci + di). */
   n2i?: readonly MaybeNumber[];
   /** Sham-operated (or normal, unlesioned) animal mean, for NMD. */
   msi?: readonly MaybeNumber[];
@@ -37,6 +46,18 @@ export interface EscalcData {
   vi?: readonly MaybeNumber[];
   /** Given standard errors, for GEN (vi = sei²). */
   sei?: readonly MaybeNumber[];
+  /** Events in the treatment arm (2×2 tables). */
+  ai?: readonly MaybeNumber[];
+  /** Non-events in the treatment arm; or give n1i (bi = n1i − ai). */
+  bi?: readonly MaybeNumber[];
+  /** Events in the control arm. */
+  ci?: readonly MaybeNumber[];
+  /** Non-events in the control arm; or give n2i (di = n2i − ci). */
+  di?: readonly MaybeNumber[];
+  /** Correlation coefficients, for ZCOR and COR. */
+  ri?: readonly MaybeNumber[];
+  /** Sample sizes of the correlations. */
+  ni?: readonly MaybeNumber[];
 }
 
 /**
@@ -58,6 +79,34 @@ export interface EscalcOptions {
    * (metafor has no uncorrected option); passing false for them is an input error.
    */
   correctBias?: boolean;
+  /**
+   * 2×2 tables: the continuity correction added to the cells of the tables chosen by `to`
+   * (default 1/2, metafor's escalc).
+   */
+  add?: number;
+  /** 2×2 tables: which tables get `add` (default "only0", those with a zero cell; metafor's escalc). */
+  to?: ZeroCellRule;
+  /**
+   * 2×2 tables: leave out the tables with no events (or only events) in both arms, which carry no
+   * information on an odds ratio (default false: kept with the correction, as metafor's escalc).
+   */
+  drop00?: boolean;
+}
+
+/** A study escalc left out, with the reason (e.g. a double-zero table under drop00). */
+export interface OmittedStudy {
+  /** Zero-based index in the input. */
+  index: number;
+  label: string;
+  reason: string;
+}
+
+/** What was done to the zero cells of 2×2 tables (indices into the input). */
+export interface ZeroCellReport {
+  /** Tables that got the continuity correction. */
+  corrected: number[];
+  /** Tables with no events, or only events, in both arms (metafor's "double zeros"). */
+  doubleZero: number[];
 }
 
 /** Result of {@link escalc}: plain arrays, one entry per study, in input order. */
@@ -69,8 +118,23 @@ export interface EscalcResult {
   vi: number[];
   /** Study labels (given, or "Study i"). */
   labels: string[];
-  /** The options as applied (defaults filled in). */
-  options: { vtype: VarianceType; correctBias: boolean };
+  /**
+   * Zero-based input index of each returned study: 0, 1, ..., k − 1 unless some were omitted
+   * (double-zero tables under drop00, see `omitted`).
+   */
+  indices: number[];
+  /** Studies left out, with the reason (empty unless drop00 is set). */
+  omitted: OmittedStudy[];
+  /** The options as applied (defaults filled in; add, to and drop00 for 2×2 tables only). */
+  options: {
+    vtype: VarianceType;
+    correctBias: boolean;
+    add?: number;
+    to?: ZeroCellRule;
+    drop00?: boolean;
+  };
+  /** 2×2 tables only: which tables were corrected and which were double zeros. */
+  zeroCells?: ZeroCellReport;
   /** Plain-language notes for reports: which formula, direction, anything done to the data. */
   notes: string[];
 }

@@ -15,12 +15,26 @@ export type Rule =
   /** a group size: n >= 2 (fractional allowed, e.g. after splitting a shared control) */
   | "n"
   /** strictly positive: standard deviations, standard errors, variances, ratio-scale means */
-  | "positive";
+  | "positive"
+  /** a cell count of a 2×2 table: a whole number >= 0 */
+  | "count"
+  /** an arm size of a 2×2 table: a whole number >= 1 */
+  | "total"
+  /** a correlation coefficient, strictly inside (−1, 1) */
+  | "correlation"
+  /** the sample size of a correlation: > 3 (metafor leaves vi undefined for ni <= 3) */
+  | "correlationN";
 
 const expectedText: Record<Rule, string> = {
   finite: "a finite number",
   n: "a group size of at least 2",
   positive: "a finite number > 0",
+  count: "a count: a whole number >= 0",
+  total: "a group size: a whole number >= 1",
+  correlation:
+    "a correlation strictly between −1 and 1 (|r| = 1 gives an infinite Fisher's z and a zero variance)",
+  correlationN:
+    "a sample size greater than 3 (the variance 1/(ni − 3) of Fisher's z, and metafor's of r, need ni > 3)",
 };
 
 /** Collects input problems so that all of them can be reported at once. */
@@ -69,9 +83,22 @@ export function studyCount(data: EscalcData, fields: readonly NumericField[]): n
 export function checkValue(value: MaybeNumber, rule: Rule): string | null {
   if (value === null || value === undefined) return `${expectedText[rule]} (value is missing)`;
   if (typeof value !== "number" || !Number.isFinite(value)) return expectedText[rule];
-  if (rule === "n" && value < 2) return expectedText[rule];
-  if (rule === "positive" && value <= 0) return expectedText[rule];
-  return null;
+  switch (rule) {
+    case "n":
+      return value < 2 ? expectedText[rule] : null;
+    case "positive":
+      return value <= 0 ? expectedText[rule] : null;
+    case "count":
+      return value < 0 || !Number.isInteger(value) ? expectedText[rule] : null;
+    case "total":
+      return value < 1 || !Number.isInteger(value) ? expectedText[rule] : null;
+    case "correlation":
+      return !(value > -1 && value < 1) ? expectedText[rule] : null;
+    case "correlationN":
+      return value <= 3 ? expectedText[rule] : null;
+    default:
+      return null;
+  }
 }
 
 /**

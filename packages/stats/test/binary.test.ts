@@ -1,0 +1,730 @@
+/**
+ * Binary and correlation outcomes against metafor 3.8.1 and 5.1.12
+ * (fixtures/binary.metafor-<version>.json, written by fixtures/r/binary.R): escalc for OR, RR, RD
+ * and PETO under every zero-cell rule (add, to, drop00) and for ZCOR and COR; rma FE, DL and REML
+ * on the resulting effects (both backends); rma.mh (OR, RR, RD, every statistic it reports) and
+ * rma.peto. Tolerances from test/tolerance.ts: "closed" and "pvalue" for closed-form quantities,
+ * "iterative" for REML and what depends on its tau².
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type EscalcData,
+  type EscalcOptions,
+  escalc,
+  isDoubleZero,
+  type MantelHaenszelMeasure,
+  type MantelHaenszelOptions,
+  mantelHaenszel,
+  type PetoOptions,
+  PooledError,
+  PooledInputError,
+  PooledInputErrors,
+  peto,
+  rma,
+  TooFewStudiesError,
+  type ZeroCellRule,
+} from "../src/index.js";
+import type { BackendName, Measure, Method } from "../src/types.js";
+import { testBackends } from "./backends.js";
+import { expectClose, type QuantityKind, reportWorstErrors, worstErrors } from "./tolerance.js";
+
+type Num = number | null;
+
+interface TableSet {
+  source: string;
+  labels: string[];
+  ai: number[];
+  bi: number[];
+  ci: number[];
+  di: number[];
+  n1i: number[];
+  n2i: number[];
+}
+
+interface CorrelationSet {
+  source: string;
+  labels: string[];
+  ri: number[];
+  ni: number[];
+}
+
+interface EscalcCase {
+  dataset: string;
+  measure: Measure;
+  add?: number;
+  to?: ZeroCellRule;
+  drop00?: boolean;
+  call: string;
+  yi: Num[];
+  vi: Num[];
+}
+
+interface RmaCase {
+  dataset: string;
+  measure: Measure;
+  method: Method;
+  call: string;
+  k: number;
+  beta: number;
+  se: number;
+  zval: number;
+  pval: number;
+  "ci.lb": number;
+  "ci.ub": number;
+  tau2: number;
+  I2: number;
+  H2: number;
+  QE: number;
+  QEp: number;
+}
+
+/** rma.mh / rma.peto arguments as the fixture records them (an empty R list is []). */
+interface TableArgs {
+  add?: number | number[];
+  to?: ZeroCellRule | ZeroCellRule[];
+  drop00?: boolean | boolean[];
+  correct?: boolean;
+  level?: number;
+}
+
+interface PooledCase {
+  dataset: string;
+  args: TableArgs | [];
+  call: string;
+  error?: string;
+  k: number;
+  "k.yi": number;
+  "k.pos": Num;
+  beta: Num;
+  se: Num;
+  zval: Num;
+  pval: Num;
+  "ci.lb": Num;
+  "ci.ub": Num;
+  QE: Num;
+  QEp: Num;
+  I2: Num;
+  H2: Num;
+}
+
+interface MhCase extends PooledCase {
+  measure: MantelHaenszelMeasure;
+  CO: Num;
+  COp: Num;
+  MH: Num;
+  MHp: Num;
+  BD: Num;
+  BDp: Num;
+  TA: Num;
+  TAp: Num;
+  /** Length-1 vectors arrive unboxed (jsonlite auto_unbox). */
+  yi: number | number[];
+  vi: number | number[];
+}
+
+interface BinaryFixture {
+  metafor: string;
+  tables: Record<string, TableSet>;
+  correlations: Record<string, CorrelationSet>;
+  hackshaw1998: { source: string; labels: string[]; yi: number[]; vi: number[] };
+  escalc: EscalcCase[];
+  rma: RmaCase[];
+  mh: MhCase[];
+  peto: PooledCase[];
+}
+
+const fixtureDir = new URL("../../../fixtures/", import.meta.url);
+const fixtures: BinaryFixture[] = readdirSync(fixtureDir)
+  .filter((name) => name.startsWith("binary.metafor-") && name.endsWith(".json"))
+  .sort()
+  .map((name) => JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8")) as BinaryFixture);
+
+/** Logs the worst errors of one section (describe block) and starts the next from zero. */
+function reportSection(label: string): void {
+  afterAll(() => {
+    console.info(reportWorstErrors(label));
+    for (const worst of Object.values(worstErrors))
+      Object.assign(worst, { error: 0, what: "", count: 0 });
+  });
+}
+
+function asArray(x: number | number[]): number[] {
+  return Array.isArray(x) ? x : [x];
+}
+
+function fourCells(t: TableSet): EscalcData {
+  return { labels: t.labels, ai: t.ai, bi: t.bi, ci: t.ci, di: t.di };
+}
+
+function eventsAndTotals(t: TableSet): EscalcData {
+  return { labels: t.labels, ai: t.ai, n1i: t.n1i, ci: t.ci, n2i: t.n2i };
+}
+
+/** The fixture's arguments as Pooled's options (R vectors of two become pairs). */
+function tableOptions(args: TableArgs | []): MantelHaenszelOptions & PetoOptions {
+  if (Array.isArray(args)) return {};
+  const pair = <T>(v: T | T[] | undefined) =>
+    Array.isArray(v) ? (v as unknown as readonly [T, T]) : v;
+  const options: MantelHaenszelOptions = {};
+  if (args.add !== undefined) options.add = pair(args.add);
+  if (args.to !== undefined) options.to = pair(args.to);
+  if (args.drop00 !== undefined) options.drop00 = pair(args.drop00);
+  if (args.correct !== undefined) options.correct = args.correct;
+  if (args.level !== undefined) options.level = args.level;
+  return options;
+}
+
+/** Runs fn, expects it to throw, returns what it threw. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail("expected an error");
+}
+
+it("has the metafor 3.8 and 5.1 references", () => {
+  expect(fixtures.map((f) => f.metafor.slice(0, 3))).toEqual(["3.8", "5.1"]);
+});
+
+for (const fixture of fixtures) {
+  const tag = `metafor ${fixture.metafor}`;
+
+  describe(`escalc on 2×2 tables and correlations vs ${tag}`, () => {
+    reportSection(`escalc vs ${tag}`);
+    it("covers every binary measure with every zero-cell rule, and ZCOR and COR", () => {
+      const kinds = new Set(
+        fixture.escalc.map((c) => `${c.measure}/${c.to ?? ""}/${c.drop00 ?? ""}`),
+      );
+      for (const measure of ["OR", "RR", "RD", "PETO"]) {
+        for (const to of ["only0", "all", "if0all", "none"]) {
+          for (const drop00 of [true, false])
+            expect(kinds.has(`${measure}/${to}/${drop00}`)).toBe(true);
+        }
+      }
+      expect(kinds.has("ZCOR//")).toBe(true);
+      expect(kinds.has("COR//")).toBe(true);
+    });
+
+    it("matches every yi and vi, and rejects exactly the tables metafor cannot compute", () => {
+      let rejected = 0;
+      let withOmissions = 0;
+      for (const c of fixture.escalc) {
+        const where = `${c.dataset}: ${c.call}`;
+        if (c.measure === "ZCOR" || c.measure === "COR") {
+          const r = fixture.correlations[c.dataset]!;
+          const res = escalc(c.measure, { labels: r.labels, ri: r.ri, ni: r.ni });
+          compareEffects(res.yi, res.vi, c.yi as number[], c.vi as number[], where);
+          continue;
+        }
+        const t = fixture.tables[c.dataset]!;
+        const options: EscalcOptions = { add: c.add!, to: c.to!, drop00: c.drop00! };
+        const omitted = t.ai
+          .map((_, i) => i)
+          .filter((i) => c.drop00 && isDoubleZero(t.ai[i]!, t.bi[i]!, t.ci[i]!, t.di[i]!));
+        // metafor's NA (an infinite or undefined effect) and its vi = 0 (RR or RD of a table
+        // without a correction where both arms have only events or none) are errors in Pooled.
+        const undefinedRows = t.ai
+          .map((_, i) => i)
+          .filter((i) => !omitted.includes(i) && (c.yi[i] === null || !((c.vi[i] ?? 0) > 0)));
+        if (undefinedRows.length > 0) {
+          const error = thrown(() => escalc(c.measure, fourCells(t), options));
+          expect(error, where).toBeInstanceOf(PooledInputErrors);
+          const indices = (error as PooledInputErrors).errors.map((e) => e.location.index);
+          expect(indices, where).toEqual(undefinedRows);
+          rejected++;
+          continue;
+        }
+        if (omitted.length > 0) withOmissions++;
+        const res = escalc(c.measure, fourCells(t), options);
+        const kept = t.ai.map((_, i) => i).filter((i) => !omitted.includes(i));
+        expect(res.indices, where).toEqual(kept);
+        expect(
+          res.omitted.map((o) => o.index),
+          where,
+        ).toEqual(omitted);
+        expect(res.labels, where).toEqual(kept.map((i) => t.labels[i]));
+        compareEffects(
+          res.yi,
+          res.vi,
+          kept.map((i) => c.yi[i]!),
+          kept.map((i) => c.vi[i]!),
+          where,
+        );
+      }
+      // both paths are exercised: uncorrected zero cells (to = "none", add = 0) and drop00
+      expect(rejected).toBeGreaterThan(50);
+      expect(withOmissions).toBeGreaterThan(50);
+    });
+
+    it("gives the same effects from events and arm sizes as from the four cells", () => {
+      for (const c of fixture.escalc) {
+        if (c.to !== "only0" || c.add !== 0.5) continue;
+        const t = fixture.tables[c.dataset]!;
+        const options: EscalcOptions = { add: c.add, to: c.to, drop00: c.drop00! };
+        const fromCells = escalc(c.measure, fourCells(t), options);
+        const fromTotals = escalc(c.measure, eventsAndTotals(t), options);
+        expect(fromTotals.yi).toEqual(fromCells.yi);
+        expect(fromTotals.vi).toEqual(fromCells.vi);
+      }
+    });
+  });
+
+  describe(`rma on log OR, log RR, RD, ZCOR and COR vs ${tag}`, () => {
+    reportSection(`rma on binary and correlation effects vs ${tag}`);
+    for (const backend of testBackends) {
+      it(`fits FE, DL and REML like metafor [${backend}]`, () => {
+        expect(fixture.rma.length).toBeGreaterThanOrEqual(60);
+        for (const c of fixture.rma) compareRma(c, fixture, backend);
+      });
+    }
+  });
+
+  describe(`Mantel-Haenszel vs ${tag} (rma.mh)`, () => {
+    reportSection(`rma.mh vs ${tag}`);
+    it("matches every statistic rma.mh reports, for OR, RR and RD", () => {
+      const measures = new Set(fixture.mh.map((c) => c.measure));
+      expect([...measures].sort()).toEqual(["OR", "RD", "RR"]);
+      const failures = fixture.mh.filter((c) => !compareMantelHaenszel(c, fixture));
+      // metafor's NA estimates and k = 0 stops (the edge-case tables) are typed errors here
+      expect(failures.map((c) => c.dataset).every((d) => d.startsWith("edge_"))).toBe(true);
+      expect(failures.length).toBeGreaterThan(10);
+    });
+  });
+
+  describe(`Peto vs ${tag} (rma.peto)`, () => {
+    reportSection(`rma.peto vs ${tag}`);
+    it("matches rma.peto", () => {
+      const failures = fixture.peto.filter((c) => !comparePeto(c, fixture));
+      // metafor stops where no table has both events and non-events; Pooled throws NO_EVENTS
+      expect(failures.length).toBeGreaterThanOrEqual(3);
+      expect(failures.every((c) => c.dataset === "edge_no_events")).toBe(true);
+    });
+  });
+}
+
+function compareEffects(
+  yi: number[],
+  vi: number[],
+  expectedYi: number[],
+  expectedVi: number[],
+  where: string,
+): void {
+  expect(yi.length, where).toBe(expectedYi.length);
+  for (let i = 0; i < yi.length; i++) {
+    expectClose(yi[i], expectedYi[i], "closed", `${where} yi[${i}]`, Math.sqrt(expectedVi[i]!));
+    expectClose(vi[i], expectedVi[i], "closed", `${where} vi[${i}]`);
+  }
+}
+
+/** The effects the fixture's rma call was fitted to. */
+function rmaInput(c: RmaCase, fixture: BinaryFixture): { yi: number[]; vi: number[] } {
+  if (c.dataset === "hackshaw1998") return fixture.hackshaw1998;
+  if (c.measure === "ZCOR" || c.measure === "COR") {
+    const r = fixture.correlations[c.dataset]!;
+    return escalc(c.measure, { ri: r.ri, ni: r.ni });
+  }
+  return escalc(c.measure, fourCells(fixture.tables[c.dataset]!));
+}
+
+function compareRma(c: RmaCase, fixture: BinaryFixture, backend: BackendName): void {
+  const where = `${fixture.metafor} ${c.dataset} ${c.measure}: ${c.call} [${backend}]`;
+  const { yi, vi } = rmaInput(c, fixture);
+  const fit = rma({ yi, vi }, { method: c.method, test: "z", backend });
+  const coef = fit.coefficients[0]!;
+  const iterative = c.method === "REML";
+  const kind: QuantityKind = iterative ? "iterative" : "closed";
+  const pKind: QuantityKind = iterative ? "iterative" : "pvalue";
+  expect(fit.k, where).toBe(c.k);
+  expectClose(coef.estimate, c.beta, kind, `${where} beta`, coef.se);
+  expectClose(coef.se, c.se, kind, `${where} se`);
+  expectClose(coef.statistic, c.zval, kind, `${where} zval`);
+  expectClose(coef.p, c.pval, pKind, `${where} pval`);
+  expectClose(coef.ciLower, c["ci.lb"], kind, `${where} ci.lb`, coef.se);
+  expectClose(coef.ciUpper, c["ci.ub"], kind, `${where} ci.ub`, coef.se);
+  expectClose(fit.tau2, c.tau2, kind, `${where} tau2`);
+  expectClose(fit.I2, c.I2, kind, `${where} I2`);
+  expectClose(fit.H2, c.H2, kind, `${where} H2`);
+  expectClose(fit.QE.statistic, c.QE, "closed", `${where} QE`);
+  expectClose(fit.QE.p, c.QEp, "pvalue", `${where} QEp`);
+}
+
+/** metafor's "Processing terminated since k = 0." and NA estimates are typed errors in Pooled. */
+function expectPooledFailure(c: PooledCase, fn: () => unknown, where: string): boolean {
+  if (c.error !== undefined) {
+    const error = thrown(fn);
+    if (c.error.includes("k = 0")) expect(error, where).toBeInstanceOf(TooFewStudiesError);
+    else expect((error as PooledError).code, where).toBe("NO_EVENTS");
+    return true;
+  }
+  if (c.beta === null || c.zval === null) {
+    // NA estimate (no events in one arm of every table), or an RD with se = 0
+    const error = thrown(fn);
+    expect(error, where).toBeInstanceOf(PooledError);
+    expect((error as PooledError).code, where).toBe("NO_EVENTS");
+    return true;
+  }
+  return false;
+}
+
+function compareEstimate(
+  res: {
+    estimate: number;
+    se: number;
+    statistic: number;
+    p: number;
+    ciLower: number;
+    ciUpper: number;
+  },
+  c: PooledCase,
+  where: string,
+): void {
+  expectClose(res.estimate, c.beta, "closed", `${where} beta`, res.se);
+  expectClose(res.se, c.se, "closed", `${where} se`);
+  expectClose(res.statistic, c.zval, "closed", `${where} zval`);
+  expectClose(res.p, c.pval, "pvalue", `${where} pval`);
+  expectClose(res.ciLower, c["ci.lb"], "closed", `${where} ci.lb`, res.se);
+  expectClose(res.ciUpper, c["ci.ub"], "closed", `${where} ci.ub`, res.se);
+}
+
+function compareHeterogeneity(
+  res: { QE: { statistic: number; p: number }; I2: number; H2: number },
+  c: PooledCase,
+  where: string,
+): void {
+  expectClose(res.QE.statistic, c.QE, "closed", `${where} QE`);
+  expectClose(res.QE.p, c.QEp, "pvalue", `${where} QEp`);
+  expectClose(res.I2, c.I2, "closed", `${where} I2`);
+  expectClose(res.H2, c.H2, "closed", `${where} H2`);
+}
+
+/** Compares one rma.mh case; false when metafor had no estimate and Pooled threw instead. */
+function compareMantelHaenszel(c: MhCase, fixture: BinaryFixture): boolean {
+  const where = `${fixture.metafor} ${c.dataset}: ${c.call}`;
+  const data = fourCells(fixture.tables[c.dataset]!);
+  const options = { ...tableOptions(c.args), measure: c.measure };
+  if (expectPooledFailure(c, () => mantelHaenszel(data, options), where)) return false;
+  const res = mantelHaenszel(data, options);
+  expect(JSON.parse(JSON.stringify(res)), `${where}: JSON round trip`).toEqual(res);
+  expect(res.k, where).toBe(c.k);
+  expect(res.studyEffects.indices.length, where).toBe(c["k.yi"]);
+  compareEstimate(res, c, where);
+  compareHeterogeneity(res, c, where);
+  const yi = asArray(c.yi);
+  const vi = asArray(c.vi);
+  compareEffects(res.studyEffects.yi, res.studyEffects.vi, yi, vi, `${where} study effects`);
+  if (c.measure === "RD") {
+    expect(res.exponentiated, where).toBeNull();
+  } else {
+    expectClose(res.exponentiated!.estimate, Math.exp(c.beta!), "closed", `${where} exp(beta)`);
+  }
+  if (c.measure !== "OR") {
+    expect(res.cochranMantelHaenszel, where).toBeNull();
+    expect(res.breslowDay, where).toBeNull();
+    expect(res.kPos, where).toBeNull();
+    return true;
+  }
+  expect(res.kPos, where).toBe(c["k.pos"]);
+  expectClose(res.cochran!.statistic, c.CO, "closed", `${where} CO`);
+  expectClose(res.cochran!.p, c.COp, "pvalue", `${where} COp`);
+  expectClose(res.cochranMantelHaenszel!.statistic, c.MH, "closed", `${where} CMH`);
+  expectClose(res.cochranMantelHaenszel!.p, c.MHp, "pvalue", `${where} CMHp`);
+  expectClose(res.breslowDay!.statistic, c.BD, "closed", `${where} BD`);
+  expectClose(res.breslowDay!.p, c.BDp, "pvalue", `${where} BDp`);
+  expectClose(res.tarone!.statistic, c.TA, "closed", `${where} TA`);
+  expectClose(res.tarone!.p, c.TAp, "pvalue", `${where} TAp`);
+  expect(res.breslowDay!.df, where).toBe(c["k.pos"]! - 1);
+  return true;
+}
+
+/** Compares one rma.peto case; false when metafor stopped and Pooled threw instead. */
+function comparePeto(c: PooledCase, fixture: BinaryFixture): boolean {
+  const where = `${fixture.metafor} ${c.dataset}: ${c.call}`;
+  const data = fourCells(fixture.tables[c.dataset]!);
+  const options = tableOptions(c.args);
+  if (expectPooledFailure(c, () => peto(data, options), where)) return false;
+  const res = peto(data, options);
+  expect(JSON.parse(JSON.stringify(res)), `${where}: JSON round trip`).toEqual(res);
+  expect(res.k, where).toBe(c.k);
+  expect(res.kPos, where).toBe(c["k.pos"]);
+  expect(res.studyEffects.indices.length, where).toBe(c["k.yi"]);
+  compareEstimate(res, c, where);
+  if (c["k.yi"] < 2 && c["k.pos"]! > 1) {
+    // Two tables with V > 0 but fewer than two study effects (the stages' rules differ): metafor
+    // computes p on k.yi − 1 <= 0 df (NA) and an I² of 100·(Q + 1)/Q; Pooled reports no
+    // heterogeneity (p = 1, I² = 0, H² = 1) and says why in a note.
+    expectClose(res.QE.statistic, c.QE, "closed", `${where} QE`);
+    expect([res.QE.p, res.I2, res.H2], where).toEqual([1, 0, 1]);
+    expect(res.notes.join(" "), where).toContain("Heterogeneity test not available");
+    return true;
+  }
+  compareHeterogeneity(res, c, where);
+  return true;
+}
+
+describe("notes and zero-cell reports name the tables", () => {
+  const t = fixtures[0]!.tables["madeup"]!;
+
+  it("escalc lists corrected tables and double zeros, and drop00 omits the double zeros", () => {
+    const kept = escalc("OR", fourCells(t));
+    // zero cells: A (ai), B (ci), C (double zero), F (only events), G (ai)
+    expect(kept.zeroCells).toEqual({ corrected: [0, 1, 2, 5, 6], doubleZero: [2, 5] });
+    expect(kept.notes.join("\n")).toContain(
+      "0.5 added to every cell of the 5 table(s) with a zero cell: Study A, Study B, Study C, Study F, Study G",
+    );
+    expect(kept.notes.join("\n")).toContain(
+      "2 table(s) with no events, or only events, in both arms, kept (drop00 = false): Study C, Study F",
+    );
+    const dropped = escalc("OR", fourCells(t), { drop00: true });
+    expect(dropped.indices).toEqual([0, 1, 3, 4, 6, 7]);
+    expect(dropped.omitted).toEqual([
+      { index: 2, label: "Study C", reason: "no events, or only events, in both arms (drop00)" },
+      { index: 5, label: "Study F", reason: "no events, or only events, in both arms (drop00)" },
+    ]);
+    expect(dropped.notes.join("\n")).toContain("Left out (drop00)");
+    expect(escalc("RD", fourCells(t), { to: "all" }).notes.join("\n")).toContain(
+      '(to = "all"): 0.5 added to every cell of every table',
+    );
+  });
+
+  it("Mantel-Haenszel and Peto say where the double zeros went", () => {
+    const mh = mantelHaenszel(fourCells(t));
+    expect(mh.zeroCells.doubleZero).toEqual([2, 5]);
+    expect(mh.zeroCells.withoutEffect).toEqual([2, 5]);
+    expect(mh.studyEffects.indices).toEqual([0, 1, 3, 4, 6, 7]);
+    expect(mh.tables).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const note = mh.notes.find((n) => n.includes("Study C, Study F"));
+    expect(note).toContain("left out of the heterogeneity test");
+    expect(note).toContain("add nothing to the odds ratio");
+    const rd = mantelHaenszel(fourCells(t), { measure: "RD", drop00: [true, true] });
+    expect(rd.tables).toEqual([0, 1, 3, 4, 6, 7]);
+    expect(rd.notes.join("\n")).toContain("left out of the Mantel-Haenszel estimate (drop00)");
+    const p = peto(fourCells(t));
+    expect(p.notes.join("\n")).toContain("Study C, Study F");
+    expect(p.notes.join("\n")).toContain("Bradburn");
+  });
+
+  it("names the studies without an effect when the first stage has no correction", () => {
+    const mh = mantelHaenszel(fourCells(t), { to: "none" });
+    // A, B, G have a single zero cell: no log odds ratio; C and F are dropped (drop00)
+    expect(mh.zeroCells.withoutEffect).toEqual([0, 1, 2, 5, 6]);
+    expect(mh.notes.join("\n")).toContain("No OR for Study A, Study B, Study G");
+  });
+});
+
+describe("bad input", () => {
+  const labels = ["Smith 2001", "Jones 2003", "Lee 2010", "Wu 2015"];
+
+  function problems(fn: () => unknown): string[] {
+    const error = thrown(fn);
+    expect(error).toBeInstanceOf(PooledInputErrors);
+    return (error as PooledInputErrors).errors.map(
+      (e) => `${e.location.study ?? "-"}:${e.location.field}`,
+    );
+  }
+
+  it("names every bad count by study and field, all at once", () => {
+    const bad = {
+      labels,
+      ai: [12, -1, 2.5, 3],
+      n1i: [10, 20, 20, 15],
+      ci: [1, 2, 3, 16],
+      n2i: [10, 20, 20, 15],
+    };
+    expect(problems(() => escalc("OR", bad)).sort()).toEqual(
+      ["Smith 2001:ai", "Jones 2003:ai", "Lee 2010:ai", "Wu 2015:ci"].sort(),
+    );
+    const error = thrown(() => escalc("OR", bad)) as PooledInputErrors;
+    expect(error.message).toContain(
+      'study "Smith 2001", field "ai": expected at most n1i = 10 events',
+    );
+    expect(error.message).toContain("a whole number >= 0 (got -1)");
+    expect(error.message).toContain("(got 2.5)");
+  });
+
+  it("checks arm sizes against events + non-events, and wants one of them per arm", () => {
+    expect(
+      problems(() =>
+        escalc("RR", {
+          labels,
+          ai: [1, 2, 3, 4],
+          bi: [9, 8, null, 6],
+          n1i: [10, 11, null, 10.5],
+          ci: [1, 2, 3, 4],
+          di: [0, 8, 7, 6],
+          n2i: [null, null, null, 0],
+        }),
+      ).sort(),
+    ).toEqual(["Jones 2003:n1i", "Lee 2010:bi", "Wu 2015:n1i", "Wu 2015:n2i"].sort());
+    expect(problems(() => escalc("RD", { ai: [1], ci: [2], n1i: [5] }))).toEqual(["-:di"]);
+    expect(
+      problems(() => escalc("OR", { labels: ["Empty arm"], ai: [0], bi: [0], ci: [1], di: [2] })),
+    ).toEqual(["Empty arm:bi"]);
+  });
+
+  it("rejects correlations outside (−1, 1) and sample sizes <= 3", () => {
+    const bad = { labels, ri: [1.2, -1, 0.3, Number.NaN], ni: [20, 30, 3, 2.5] };
+    expect(problems(() => escalc("ZCOR", bad)).sort()).toEqual(
+      ["Smith 2001:ri", "Jones 2003:ri", "Lee 2010:ni", "Wu 2015:ri", "Wu 2015:ni"].sort(),
+    );
+    expect(problems(() => escalc("COR", { ri: [0.5], ni: [3] }))).toEqual(["Study 1:ni"]);
+    const error = thrown(() => escalc("ZCOR", bad)) as PooledInputErrors;
+    expect(error.message).toContain("strictly between −1 and 1");
+    expect(error.message).toContain("greater than 3");
+  });
+
+  it("explains a zero cell left uncorrected and names the remedy", () => {
+    const error = thrown(() =>
+      escalc(
+        "OR",
+        {
+          labels,
+          ai: [0, 2, 3, 4],
+          n1i: [10, 10, 10, 10],
+          ci: [1, 2, 3, 0],
+          n2i: [10, 10, 10, 10],
+        },
+        { to: "none" },
+      ),
+    ) as PooledInputErrors;
+    expect(error.errors.map((e) => `${e.location.study}:${e.location.field}`)).toEqual([
+      "Smith 2001:ai",
+      "Wu 2015:ci",
+    ]);
+    expect(error.message).toContain('use to = "only0"');
+    // RD is defined with a single zero cell
+    expect(
+      escalc("RD", { ai: [0, 2], n1i: [10, 10], ci: [1, 2], n2i: [10, 10] }, { to: "none" }).yi[0],
+    ).toBeCloseTo(-0.1, 15);
+  });
+
+  it("rejects options a measure does not have", () => {
+    const t = { ai: [1], bi: [2], ci: [3], di: [4] };
+    const fields = (fn: () => unknown) =>
+      (thrown(fn) as PooledInputErrors).errors.map((e) => e.location.field);
+    expect(
+      fields(() =>
+        escalc("OR", t, {
+          to: "sometimes" as ZeroCellRule,
+          add: -1,
+          drop00: "yes" as unknown as boolean,
+          vtype: "UB",
+          correctBias: true,
+        }),
+      ).sort(),
+    ).toEqual(
+      [
+        "options.add",
+        "options.correctBias",
+        "options.drop00",
+        "options.to",
+        "options.vtype",
+      ].sort(),
+    );
+    expect(
+      fields(() =>
+        escalc(
+          "SMD",
+          { m1i: [1], sd1i: [1], n1i: [5], m2i: [0], sd2i: [1], n2i: [5] },
+          { add: 0.5 },
+        ),
+      ),
+    ).toEqual(["options.add"]);
+    expect(fields(() => mantelHaenszel(t, { add: [0.5] as unknown as [number, number] }))).toEqual([
+      "options.add",
+    ]);
+    expect(
+      fields(() => peto(t, { to: ["only0", "never" as ZeroCellRule], level: 120 })).sort(),
+    ).toEqual(["options.level", "options.to[1] (pooled tables)"]);
+    expect(thrown(() => mantelHaenszel(t, { measure: "PETO" as "OR" }))).toBeInstanceOf(
+      PooledInputError,
+    );
+  });
+
+  it("throws typed errors, with remedies, where the pooled estimate does not exist", () => {
+    const noTreatmentEvents = { ai: [0, 0], n1i: [10, 12], ci: [2, 1], n2i: [10, 11] };
+    for (const measure of ["OR", "RR"] as const) {
+      const error = thrown(() => mantelHaenszel(noTreatmentEvents, { measure })) as PooledError;
+      expect(error.code).toBe("NO_EVENTS");
+      expect(error.message).toContain("Peto");
+    }
+    const noEvents = { ai: [0, 0], n1i: [10, 12], ci: [0, 0], n2i: [10, 11] };
+    expect((thrown(() => peto(noEvents)) as PooledError).code).toBe("NO_EVENTS");
+    expect((thrown(() => mantelHaenszel(noEvents, { measure: "RD" })) as PooledError).code).toBe(
+      "NO_EVENTS",
+    );
+    expect(thrown(() => mantelHaenszel(noEvents, { drop00: [true, true] }))).toBeInstanceOf(
+      TooFewStudiesError,
+    );
+  });
+});
+
+describe("properties", () => {
+  const table = fc
+    .record({
+      n1: fc.integer({ min: 2, max: 60 }),
+      n2: fc.integer({ min: 2, max: 60 }),
+      p1: fc.double({ min: 0, max: 1, noNaN: true }),
+      p2: fc.double({ min: 0, max: 1, noNaN: true }),
+    })
+    .map(({ n1, n2, p1, p2 }) => {
+      const a = Math.round(p1 * n1);
+      const c = Math.round(p2 * n2);
+      return { a, b: n1 - a, c, d: n2 - c };
+    });
+  const tables = fc
+    .array(table, { minLength: 2, maxLength: 12 })
+    .filter((ts) => ts.some((t) => t.a * t.d > 0) && ts.some((t) => t.b * t.c > 0));
+  const columns = (ts: { a: number; b: number; c: number; d: number }[]) => ({
+    ai: ts.map((t) => t.a),
+    bi: ts.map((t) => t.b),
+    ci: ts.map((t) => t.c),
+    di: ts.map((t) => t.d),
+  });
+
+  it("Mantel-Haenszel and Peto do not depend on the order of the tables; p-values lie in [0, 1]", () => {
+    fc.assert(
+      fc.property(
+        tables,
+        fc.constantFrom<MantelHaenszelMeasure>("OR", "RR", "RD"),
+        (ts, measure) => {
+          const forward = mantelHaenszel(columns(ts), { measure });
+          const backward = mantelHaenszel(columns([...ts].reverse()), { measure });
+          const close = (x: number, y: number) =>
+            expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(y)));
+          close(backward.estimate, forward.estimate);
+          close(backward.se, forward.se);
+          close(backward.QE.statistic, forward.QE.statistic);
+          if (forward.breslowDay)
+            close(backward.breslowDay!.statistic, forward.breslowDay.statistic);
+          for (const p of [forward.p, forward.QE.p, forward.cochranMantelHaenszel?.p ?? 0]) {
+            expect(p >= 0 && p <= 1).toBe(true);
+          }
+          const p1 = peto(columns(ts));
+          const p2 = peto(columns([...ts].reverse()));
+          close(p2.estimate, p1.estimate);
+          close(p2.QE.statistic, p1.QE.statistic);
+        },
+      ),
+    );
+  });
+
+  it("Peto's estimate and Q are the fixed-effect model of the uncorrected Peto log odds ratios", () => {
+    const informative = fc
+      .array(table, { minLength: 2, maxLength: 12 })
+      .filter((ts) => ts.every((t) => (t.a + t.c) * (t.b + t.d) > 0));
+    fc.assert(
+      fc.property(informative, (ts) => {
+        const es = escalc("PETO", columns(ts), { to: "none" });
+        const fe = rma(es, { method: "FE", backend: "js" });
+        const fit = peto(columns(ts), { add: [0, 0], to: ["none", "none"] });
+        expect(fit.estimate).toBeCloseTo(fe.coefficients[0]!.estimate, 10);
+        expect(fit.se).toBeCloseTo(fe.coefficients[0]!.se, 10);
+        expect(fit.QE.statistic).toBeCloseTo(fe.QE.statistic, 8);
+      }),
+    );
+  });
+});
