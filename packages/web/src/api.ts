@@ -8,6 +8,11 @@ import type { DataProblem, InputField, PrismaCounts, StudyTable } from "@pooled/
 export type MeasureName = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
 export type MethodName = "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
 export type TestName = "z" | "knha";
+/**
+ * The model the summary leads with (the CLI's --model): the standard model of the chosen method,
+ * or experiments nested in publications (REML or ML only).
+ */
+export type ModelName = "standard" | "three-level";
 /** Order of the forest plot's studies (the CLI's --forest-sort). */
 export type ForestSortName = "input" | "effect" | "year" | "weight";
 
@@ -16,6 +21,13 @@ export interface Settings {
   measure: MeasureName;
   method: MethodName;
   test: TestName;
+  /** The summary's model (--model); "standard" by default. */
+  model: ModelName;
+  /**
+   * The publication column (--cluster): undefined for the recognised `cluster` column (the CLI's
+   * default), a header for another column, or null for none (the CLI's --map cluster=).
+   */
+  cluster?: string | null;
   /** Subgroup column (--by), or null. */
   by: string | null;
   /** Moderator columns (--mods), in the order chosen. */
@@ -63,6 +75,108 @@ export interface ModelSummary {
   Qp: number | null;
   piLower?: number | null;
   piUpper?: number | null;
+  /** CR2 cluster-robust inference clustered by publication, when the file has a publication column. */
+  robust?: RobustView | null;
+}
+
+/** A CR2 cluster-robust test of one estimate, with Satterthwaite degrees of freedom. */
+export interface RobustView {
+  se: number;
+  df: number;
+  ciLower: number;
+  ciUpper: number;
+  p: number;
+  /** Number of publications (clusters). */
+  clusters?: number;
+}
+
+/** A likelihood-ratio test of dropping one variance component. */
+export interface LikelihoodRatioView {
+  statistic: number;
+  df: number;
+  p: number;
+}
+
+/** The three-level model: experiments nested in publications (the contract's `multilevel`). */
+export interface MultilevelView {
+  k: number;
+  /** Number of publications. */
+  clusters: number;
+  method: string;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  piLower: number | null;
+  piUpper: number | null;
+  sigma2Between: number;
+  sigma2Within: number;
+  sigma2BetweenCiLower: number | null;
+  sigma2BetweenCiUpper: number | null;
+  sigma2WithinCiLower: number | null;
+  sigma2WithinCiUpper: number | null;
+  I2Between: number | null;
+  I2Within: number | null;
+  I2Total: number | null;
+  lrtBetween: LikelihoodRatioView | null;
+  lrtWithin: LikelihoodRatioView | null;
+  robust: RobustView | null;
+  /** "z", or "t" with k - p degrees of freedom (the Knapp-Hartung choice). */
+  test?: "z" | "t";
+  QE?: number | null;
+  QEdf?: number;
+  QEp?: number | null;
+  notes?: string[];
+}
+
+/** One coefficient of the three-level meta-regression, with its CR2 test. */
+export interface MultilevelRegressionTermView {
+  name: string;
+  estimate: number;
+  se: number;
+  ciLower: number | null;
+  ciUpper: number | null;
+  p: number | null;
+  robustSe: number | null;
+  robustDf: number | null;
+  robustP: number | null;
+}
+
+/** The meta-regression in the three-level model (--mods with --model three-level). */
+export interface MultilevelRegressionView {
+  terms: MultilevelRegressionTermView[];
+  QM: number | null;
+  QMdf: number;
+  QMp: number | null;
+  /** The HTZ Wald test of the moderators (an F with df1 and Satterthwaite-type df2). */
+  robustQM: { statistic: number; df1: number; df2: number; p: number } | null;
+  /** "F" under the t test (then with QMdf2 denominator df), else "chisq". */
+  QMdistribution?: "chisq" | "F";
+  QMdf2?: number | null;
+}
+
+/** Subgroups in the three-level model (--by with --model three-level). */
+export interface MultilevelSubgroupsView {
+  groups: {
+    level: string;
+    k: number;
+    clusters: number;
+    estimate: number | null;
+    se: number | null;
+    ciLower: number | null;
+    ciUpper: number | null;
+    sigma2Between: number | null;
+    sigma2Within: number | null;
+    p?: number | null;
+  }[];
+  test: {
+    QM: number;
+    df: number;
+    p: number;
+    distribution?: "chisq" | "F";
+    df2?: number | null;
+  } | null;
 }
 
 export interface StudyResult {
@@ -70,6 +184,8 @@ export interface StudyResult {
   yi: number;
   vi: number;
   weight: number;
+  /** The publication the study comes from (null without a publication column). */
+  cluster?: string | null;
 }
 
 export interface SubgroupSummary {
@@ -85,6 +201,8 @@ export interface SubgroupSummary {
     df: number;
     p: number | null;
   }[];
+  /** Subgroups in the three-level model, with --model three-level. */
+  multilevel?: MultilevelSubgroupsView | null;
 }
 
 export interface RegressionTerm {
@@ -106,6 +224,8 @@ export interface RegressionSummary {
   tau2: number | null;
   R2: number | null;
   QE: number | null;
+  /** The meta-regression in the three-level model, with --model three-level. */
+  multilevel?: MultilevelRegressionView | null;
 }
 
 export interface LeaveOneOutRow {
@@ -160,11 +280,26 @@ export interface PermutationView {
 /** The parts of the pipeline's Analysis object the page shows. */
 export interface AnalysisView {
   /** The settings as applied, defaults filled in (the pipeline's AnalysisSettings). */
-  settings?: { measure: string; method: string; test: string; level?: number; seed?: number };
+  settings?: {
+    measure: string;
+    method: string;
+    test: string;
+    level?: number;
+    seed?: number;
+    /** "standard" or "three-level" (--model). */
+    model?: string;
+    /** The publication column as found in the file, or null when there is none. */
+    cluster?: string | null;
+  };
   notes?: string[];
   excluded?: { row: number; study: string; reason: string }[];
   studies: StudyResult[];
   model: ModelSummary;
+  /**
+   * The three-level model, present with --model three-level and whenever a publication
+   * contributes two or more experiments.
+   */
+  multilevel?: MultilevelView | null;
   subgroups?: SubgroupSummary | null;
   regression?: RegressionSummary | null;
   bias?: BiasSummary | null;

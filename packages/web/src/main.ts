@@ -5,10 +5,13 @@
 import type { InputField, PrismaCounts, StudyTable } from "@pooled/pipeline";
 import * as Comlink from "comlink";
 import type {
+  AnalysisView,
   AnalyzeOutcome,
   ColumnOverrides,
   EngineApi,
   MeasureName,
+  MethodName,
+  ModelName,
   ParseOutcome,
   ParseRequest,
   Progress,
@@ -17,11 +20,13 @@ import type {
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
 import { isWorkbook, MAPPABLE_FIELDS, sheetHint, sheetOptions } from "./view/columns.js";
+import { dependenceView, formatMultilevelHeterogeneity, leadModel } from "./view/dependence.js";
 import {
   formatDuration,
   formatEstimate,
   formatHeterogeneity,
   formatPrediction,
+  formatRobust,
   MEASURE_LABELS,
 } from "./view/format.js";
 import { errorToProblems, problemList } from "./view/problems.js";
@@ -41,12 +46,18 @@ import {
   EXAMPLE_SUBGROUP,
   FOREST_SORT_LABELS,
   FOREST_SORTS,
+  hasPublicationColumn,
   inferredMeasure,
   MEASURES,
   METHOD_LABELS,
   METHODS,
+  MODEL_LABELS,
+  MODELS,
+  modelControls,
   moderatorCandidates,
   needsResampling,
+  publicationOptions,
+  readPublication,
   readSettings,
   type SettingsForm,
   settingsErrors,
@@ -116,6 +127,10 @@ const el = {
   form: byId<HTMLFormElement>("settings-form"),
   measure: byId<HTMLSelectElement>("measure"),
   method: byId<HTMLSelectElement>("method"),
+  methodHint: byId("method-hint"),
+  model: byId<HTMLSelectElement>("model"),
+  modelHint: byId("model-hint"),
+  cluster: byId<HTMLSelectElement>("cluster"),
   test: byId<HTMLSelectElement>("test"),
   forestSort: byId<HTMLSelectElement>("forest-sort"),
   by: byId<HTMLSelectElement>("by"),
@@ -134,6 +149,11 @@ const el = {
   estimate: byId("pooled-estimate"),
   modelLine: byId("model-line"),
   heterogeneityLine: byId("heterogeneity-line"),
+  robustLine: byId("robust-line"),
+  dependence: byId("dependence"),
+  dependenceLead: byId("dependence-lead"),
+  dependenceNotes: byId("dependence-notes"),
+  dependenceTables: byId("dependence-tables"),
   warnings: byId("warnings"),
   notesPanel: byId<HTMLDetailsElement>("notes-panel"),
   notesSummary: byId("notes-summary"),
@@ -189,6 +209,11 @@ function initSettingsControls(): void {
     DEFAULT_SETTINGS.test,
   );
   fillSelect(
+    el.model,
+    MODELS.map((m) => ({ value: m, label: MODEL_LABELS[m] })),
+    DEFAULT_SETTINGS.model,
+  );
+  fillSelect(
     el.forestSort,
     FOREST_SORTS.map((f) => ({ value: f, label: FOREST_SORT_LABELS[f] })),
     DEFAULT_SETTINGS.forestSort ?? "input",
@@ -203,6 +228,10 @@ function adaptSettingsToTable(t: StudyTable): void {
     option.disabled = !available.has(option.value as Settings["measure"]);
   }
   el.measure.value = chooseMeasure(t, el.measure.value as Settings["measure"]);
+
+  // The publication column: a choice the new table still has is kept, else the detected column.
+  fillSelect(el.cluster, publicationOptions(t), el.cluster.value);
+  updateModelControls();
 
   const by = el.by.value;
   fillSelect(
@@ -234,6 +263,35 @@ function adaptSettingsToTable(t: StudyTable): void {
   );
 }
 
+/** The estimator the reader had before the three-level model replaced it (see modelControls). */
+let methodBeforeThreeLevel: MethodName | null = null;
+
+/**
+ * Keeps the Model, Publication column and Estimator controls consistent: the three-level model
+ * needs a publication column and takes REML or ML only; the hints say why a choice changed.
+ */
+function updateModelControls(): void {
+  const hasPublications =
+    table !== null && hasPublicationColumn(table, readPublication(el.cluster.value));
+  const next = modelControls({
+    model: el.model.value as ModelName,
+    method: el.method.value as MethodName,
+    hasPublications,
+    methodBefore: methodBeforeThreeLevel,
+  });
+  methodBeforeThreeLevel = next.methodBefore;
+  for (const option of Array.from(el.model.options))
+    option.disabled = option.value === "three-level" && !next.threeLevelAvailable;
+  el.model.value = next.model;
+  for (const option of Array.from(el.method.options))
+    option.disabled = next.disabledMethods.includes(option.value as MethodName);
+  el.method.value = next.method;
+  el.modelHint.textContent = next.modelHint;
+  el.modelHint.hidden = next.modelHint === "";
+  el.methodHint.textContent = next.methodHint;
+  el.methodHint.hidden = next.methodHint === "";
+}
+
 function selectedMods(): string[] {
   return Array.from(el.modsList.querySelectorAll<HTMLInputElement>("input[name=mods]:checked")).map(
     (i) => i.value,
@@ -245,6 +303,8 @@ function settingsForm(): SettingsForm {
     measure: el.measure.value,
     method: el.method.value,
     test: el.test.value,
+    model: el.model.value,
+    cluster: el.cluster.value,
     forestSort: el.forestSort.value,
     by: el.by.value,
     mods: selectedMods(),
@@ -623,17 +683,29 @@ function renderResult(result: NonNullable<AppState["result"]>): void {
   renderedResult = result;
   const a = result.analysis;
   const measure = a.settings?.measure ?? el.measure.value;
-  el.estimate.textContent = formatEstimate(a.model, measure);
-  el.estimate.dataset["estimate"] = String(a.model.estimate);
-  el.estimate.dataset["ciLower"] = String(a.model.ciLower);
-  el.estimate.dataset["ciUpper"] = String(a.model.ciUpper);
+  // The three-level model leads when it was asked for (as in the report); else the standard one.
+  const lead = leadModel(a);
+  el.estimate.textContent = formatEstimate(lead, measure);
+  el.estimate.dataset["estimate"] = String(lead.estimate);
+  el.estimate.dataset["ciLower"] = String(lead.ciLower);
+  el.estimate.dataset["ciUpper"] = String(lead.ciUpper);
   el.estimate.dataset["measure"] = measure;
+  el.estimate.dataset["model"] = lead.threeLevel ? "three-level" : "standard";
   const method = a.settings?.method ?? el.method.value;
-  const model =
-    method === "FE" ? "Fixed (common) effect model" : `Random-effects model, τ² by ${method}`;
-  const prediction = formatPrediction(a.model);
-  el.modelLine.textContent = `${model}; ${a.settings?.test === "knha" ? "Knapp-Hartung" : "z"} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
-  el.heterogeneityLine.textContent = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
+  const prediction = formatPrediction(lead);
+  const ml = a.multilevel;
+  if (lead.threeLevel && ml) {
+    const test = ml.test === "t" ? "t" : "z";
+    el.modelLine.textContent = `Three-level model (experiments within publications), σ² by ${ml.method}; ${test} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
+    el.heterogeneityLine.textContent = `Heterogeneity: ${formatMultilevelHeterogeneity(ml)}`;
+  } else {
+    const model =
+      method === "FE" ? "Fixed (common) effect model" : `Random-effects model, τ² by ${method}`;
+    el.modelLine.textContent = `${model}; ${a.settings?.test === "knha" ? "Knapp-Hartung" : "z"} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
+    el.heterogeneityLine.textContent = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
+  }
+  el.robustLine.textContent = lead.robust ? `${formatRobust(lead.robust)}.` : "";
+  el.robustLine.hidden = !lead.robust;
   el.warnings.replaceChildren(...(a.warnings ?? []).map((w) => h("li", {}, w)));
   const notes = dataNotes(a);
   el.notesPanel.hidden = notes.length === 0;
@@ -648,6 +720,7 @@ function renderResult(result: NonNullable<AppState["result"]>): void {
       : [h("p", { class: "hint" }, "The plain-language summary is not available in this build.")]),
   );
   renderPlots(result.files);
+  renderDependence(a);
   renderTables(resultTables(a));
   renderExports(result.files);
 }
@@ -779,6 +852,21 @@ function tableElement(t: TableView): HTMLElement {
   );
 }
 
+/** The Dependence section: shown whenever the analysis has the three-level model. */
+function renderDependence(a: AnalysisView): void {
+  const view = dependenceView(a);
+  el.dependence.hidden = view === null;
+  if (!view) {
+    el.dependenceLead.textContent = "";
+    el.dependenceNotes.replaceChildren();
+    el.dependenceTables.replaceChildren();
+    return;
+  }
+  el.dependenceLead.textContent = view.lead;
+  el.dependenceNotes.replaceChildren(...view.notes.map((n) => h("li", {}, n)));
+  el.dependenceTables.replaceChildren(...view.tables.map(tableElement));
+}
+
 function renderTables(tables: TableView[]): void {
   el.tables.replaceChildren(...tables.map(tableElement));
 }
@@ -889,6 +977,12 @@ function wireEvents(): void {
 
   for (const select of [el.measure, el.method, el.test, el.forestSort, el.by])
     select.addEventListener("change", analyseSoon);
+  for (const select of [el.model, el.cluster]) {
+    select.addEventListener("change", () => {
+      updateModelControls();
+      analyseSoon();
+    });
+  }
   el.modsList.addEventListener("change", analyseSoon);
   el.columnsGrid.addEventListener("change", reload);
   for (const input of [el.bootstrap, el.permutations, el.seed])

@@ -13,7 +13,13 @@ import { createEngine, type ExampleBundle } from "../src/engine/engine.js";
 import { bindPipeline } from "../src/engine/pipeline-binding.js";
 import { DEFAULT_SETTINGS } from "../src/view/settings.js";
 import { webRoot } from "./browser.js";
-import { exampleFile, examplePrisma, pooledVersion, referenceAnalysis } from "./reference.js";
+import {
+  exampleFile,
+  examplePrisma,
+  pooledVersion,
+  referenceAnalysis,
+  referenceParseWith,
+} from "./reference.js";
 
 async function bundle(): Promise<ExampleBundle> {
   const example = await exampleFile();
@@ -55,6 +61,37 @@ describe("engine (the worker's API, in Node)", () => {
       await examplePrisma(),
     );
     expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("analyses by publication: the three-level model, another column, or none (--map cluster=)", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const parsed = await engine.loadExample();
+    if (!parsed.ok) throw new Error("example did not parse");
+    const example = await exampleFile();
+    const prisma = await examplePrisma();
+    const run = async (settings: Settings) => {
+      const outcome = await engine.analyze(parsed.table, settings);
+      if (!outcome.ok) throw new Error(outcome.message);
+      return outcome.analysis;
+    };
+    const threeLevel: Settings = { ...DEFAULT_SETTINGS, model: "three-level" };
+    const shown = await run(threeLevel);
+    expect(shown.multilevel).toEqual(
+      referenceAnalysis(parsed.table, threeLevel, prisma).multilevel,
+    );
+    expect(shown.settings).toMatchObject({ model: "three-level", cluster: "publication" });
+    const byStrain: Settings = { ...DEFAULT_SETTINGS, cluster: "strain" };
+    expect((await run(byStrain)).settings?.cluster).toBe("strain");
+    // None: the analysis of the file read without its publication column, as the CLI's --map.
+    const none = await run({ ...DEFAULT_SETTINGS, cluster: null });
+    const unmapped = await referenceParseWith(example.bytes, example.name, {
+      columns: { cluster: null },
+    });
+    const expected = referenceAnalysis(unmapped, DEFAULT_SETTINGS, prisma);
+    expect(none.multilevel).toBeNull();
+    expect(none.model.robust).toBeNull();
+    expect(none.model).toEqual(expected.model);
+    expect(none.settings?.cluster).toBeNull();
   });
 
   it("returns every problem of a bad file with row and column, without throwing", async () => {

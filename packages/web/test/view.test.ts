@@ -7,7 +7,11 @@ import {
 } from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
 import type { AnalysisView, AnalyzeOutcome, ReportFile } from "../src/api.js";
-import { normaliseFiles, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import {
+  analysisTable,
+  normaliseFiles,
+  toAnalysisOptions,
+} from "../src/engine/pipeline-binding.js";
 import {
   columnChoices,
   isWorkbook,
@@ -45,9 +49,14 @@ import {
   chooseMeasure,
   DEFAULT_SETTINGS,
   describeExtraColumns,
+  METHODS,
+  modelControls,
   moderatorCandidates,
   NO_RESAMPLING_MESSAGE,
   parseCount,
+  publicationCandidates,
+  publicationOptions,
+  publicationValue,
   readSettings,
   type SettingsForm,
   settingsErrors,
@@ -299,6 +308,20 @@ describe("problems, worded for the page", () => {
       "field=column, e.g. the Columns panel",
     );
     expect(webWording("a column named “dose” (--by)")).toBe("a column named “dose” (Subgroups by)");
+    // The pipeline's messages about publications and the three-level model.
+    expect(
+      webWording(
+        "a publication column for --model three-level: name it with --cluster <column>, or call it publication",
+      ),
+    ).toBe(
+      "a publication column for the three-level model: choose it under “Publication column” in the Settings, or call it publication",
+    );
+    expect(webWording('a column named "lab" for --cluster; the columns are: a, b')).toBe(
+      'a column named "lab" for the Publication column setting; the columns are: a, b',
+    );
+    expect(webWording("--method REML or ML with --model three-level (as rma.mv)")).toBe(
+      "REML or ML as the Estimator of the three-level model (as rma.mv)",
+    );
     expect(webWording("a number from -3 to 3 -- or NA")).toBe("a number from -3 to 3 -- or NA");
   });
 });
@@ -428,6 +451,7 @@ describe("settings", () => {
         bootstrap: 10000,
         seed: 42,
         forestSort: "input",
+        model: "standard",
       },
     });
     const sorted = readSettings(form({ forestSort: "weight" }));
@@ -474,6 +498,77 @@ describe("settings", () => {
     expect(settingsErrors(form({ permutations: "exact" }), { forRun: true }).message).toBe("");
   });
 
+  it("reads the model and the publication column as the CLI's --model and --cluster", () => {
+    const read = (over: Partial<SettingsForm>) => {
+      const r = readSettings(form(over));
+      return r.ok ? r.settings : r.errors.map((e) => e.field);
+    };
+    // Detected column: no --cluster (the pipeline's default); none: null; another column: its header.
+    expect(read({ model: "three-level" })).toEqual({ ...DEFAULT_SETTINGS, model: "three-level" });
+    expect(read({ cluster: "none" })).toMatchObject({ cluster: null });
+    expect(read({ cluster: publicationValue("lab id") })).toMatchObject({ cluster: "lab id" });
+    expect(read({ cluster: publicationValue("none") })).toMatchObject({ cluster: "none" });
+    expect(publicationValue(undefined)).toBe("");
+    expect(publicationValue(null)).toBe("none");
+    // The three-level model takes REML or ML only, and needs a publication column.
+    expect(read({ model: "three-level", method: "ML" })).toMatchObject({ method: "ML" });
+    expect(read({ model: "three-level", method: "DL" })).toEqual(["method"]);
+    expect(read({ model: "three-level", cluster: "none" })).toEqual(["cluster"]);
+    expect(read({ model: "four-level" })).toEqual(["model"]);
+  });
+  it("offers the publication column, the other text columns and none", () => {
+    const withPublication: StudyTable = {
+      ...table,
+      rows: rows.map((r, i) => ({ ...r, cluster: `P${i >> 1}`, extra: { ...r.extra, lab: i } })),
+      columns: { ...table.columns, fields: { ...table.columns.fields, cluster: "paper" } },
+    };
+    // Text and whole-number columns (ids); not measurements with decimals, the year or RoB items.
+    expect(publicationCandidates(withPublication)).toEqual([
+      "paper",
+      "dose",
+      "route",
+      "note",
+      "constant",
+      "lab",
+    ]);
+    const options = publicationOptions(withPublication);
+    expect(options[0]).toEqual({ value: "", label: "paper (detected)" });
+    expect(options.at(-1)).toEqual({ value: "none", label: "(none: experiments independent)" });
+    expect(options.map((o) => o.value)).toContain("column:route");
+    // Without a recognised column the default is none, and other columns can still be chosen.
+    expect(publicationOptions(table)[0]).toEqual({ value: "", label: "(none detected)" });
+    expect(publicationOptions(table).map((o) => o.value)).not.toContain("none");
+  });
+  it("keeps the model and estimator consistent, restoring the reader's estimator", () => {
+    const toThree = modelControls({
+      model: "three-level",
+      method: "DL",
+      hasPublications: true,
+      methodBefore: null,
+    });
+    expect(toThree).toMatchObject({ model: "three-level", method: "REML", methodBefore: "DL" });
+    expect(toThree.disabledMethods).toEqual(METHODS.filter((m) => m !== "REML" && m !== "ML"));
+    expect(toThree.methodHint).toMatch(/REML or ML only, so the estimator is now REML/);
+    // Back to standard: the estimator the three-level model replaced comes back...
+    const back = modelControls({ ...toThree, model: "standard", hasPublications: true });
+    expect(back).toMatchObject({ method: "DL", methodBefore: null, disabledMethods: [] });
+    expect(back.methodHint).toBe("");
+    // ...unless the reader chose another one meanwhile.
+    expect(
+      modelControls({ model: "standard", method: "ML", hasPublications: true, methodBefore: "DL" })
+        .method,
+    ).toBe("ML");
+    // No publication column: three-level cannot be chosen, and says why.
+    const none = modelControls({
+      model: "three-level",
+      method: "REML",
+      hasPublications: false,
+      methodBefore: null,
+    });
+    expect(none).toMatchObject({ model: "standard", threeLevelAvailable: false });
+    expect(none.modelHint).toMatch(/needs a publication column/);
+  });
+
   it("parses replicate counts written in common ways", () => {
     expect(parseCount("1e4")).toBe(10000);
     expect(parseCount("10 000")).toBe(10000);
@@ -506,6 +601,26 @@ describe("settings", () => {
       bootstrap: 500,
       permutations: "exact",
     });
+    expect(
+      toAnalysisOptions({ ...DEFAULT_SETTINGS, model: "three-level", cluster: "paper" }),
+    ).toMatchObject({ model: "three-level", cluster: "paper" });
+    // None is not an option of the pipeline's: the table is read without the column instead.
+    expect(toAnalysisOptions({ ...DEFAULT_SETTINGS, cluster: null })).not.toHaveProperty("cluster");
+  });
+  it("reads the table without its publication column when none is chosen (--map cluster=)", () => {
+    const t: StudyTable = {
+      source: "p.csv",
+      rows: [{ row: 2, study: "A", yi: 1, vi: 0.1, cluster: "P1", extra: {} }],
+      columns: { fields: { study: "study", yi: "yi", vi: "vi", cluster: "paper" }, riskOfBias: {} },
+      excluded: [],
+      notes: [],
+    };
+    const none = analysisTable(t, { cluster: null });
+    expect(none.columns.fields).toEqual({ study: "study", yi: "yi", vi: "vi" });
+    expect(none.rows[0]).not.toHaveProperty("cluster");
+    expect(t.columns.fields.cluster).toBe("paper");
+    expect(analysisTable(t, {})).toBe(t);
+    expect(analysisTable(t, { cluster: "other" })).toBe(t);
   });
 });
 

@@ -18,7 +18,7 @@ import type {
 import { columnChoices, isWorkbook } from "../view/columns.js";
 import { errorToProblems } from "../view/problems.js";
 import { tableHeaders } from "../view/settings.js";
-import { type PipelineBinding, toAnalysisOptions } from "./pipeline-binding.js";
+import { analysisTable, type PipelineBinding, toAnalysisOptions } from "./pipeline-binding.js";
 
 export interface ExampleBundle {
   name: string;
@@ -147,8 +147,9 @@ export function createEngine(
       return parseBytes(new TextEncoder().encode(example.text), example.name, request);
     },
 
-    async analyze(table, settings) {
+    async analyze(read, settings) {
       const started = performance.now();
+      const table = analysisTable(read, settings);
       try {
         const fast: Settings = { ...settings, permutations: null, bootstrap: null };
         const analysis = pipeline.analyze(
@@ -161,8 +162,9 @@ export function createEngine(
       }
     },
 
-    async analyzeAsync(table, settings, jobId, onProgress) {
+    async analyzeAsync(read, settings, jobId, onProgress) {
       const started = performance.now();
+      const table = analysisTable(read, settings);
       const controller = new AbortController();
       running.set(jobId, controller);
       let lastSent = 0;

@@ -73,12 +73,30 @@ export function toAnalysisOptions(
     test: s.test,
     seed: s.seed,
   };
+  if (s.model !== "standard") options["model"] = s.model;
+  if (typeof s.cluster === "string") options["cluster"] = s.cluster;
   if (s.by !== null) options["by"] = s.by;
   if (s.mods.length > 0) options["mods"] = [...s.mods];
   if (s.permutations !== null) options["permutations"] = s.permutations;
   if (s.bootstrap !== null) options["bootstrap"] = s.bootstrap;
   if (prisma) options["prisma"] = prisma;
   return options;
+}
+
+/**
+ * The table the analysis reads: as read, or, when the reader chose no publication column
+ * (settings.cluster null), without its recognised publication column, as the CLI reads a file
+ * with --map cluster= (the pipeline then finds no publications and treats experiments as
+ * independent).
+ */
+export function analysisTable(table: StudyTable, s: Pick<Settings, "cluster">): StudyTable {
+  if (s.cluster !== null || table.columns.fields.cluster === undefined) return table;
+  const { cluster: _unmapped, ...fields } = table.columns.fields;
+  return {
+    ...table,
+    columns: { ...table.columns, fields },
+    rows: table.rows.map(({ cluster: _publication, ...row }) => row),
+  };
 }
 
 /**

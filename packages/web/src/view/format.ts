@@ -1,5 +1,5 @@
 /** Number formatting for the page: the same rounding everywhere, and missing values said plainly. */
-import type { MeasureName, ModelSummary } from "../api.js";
+import type { MeasureName, ModelSummary, RobustView } from "../api.js";
 
 /** Readable names for measures (used in labels and the estimate line). */
 export const MEASURE_LABELS: Record<MeasureName, string> = {
@@ -41,14 +41,45 @@ export function formatInterval(
   return `[${formatNumber(lower, digits)}, ${formatNumber(upper, digits)}]`;
 }
 
+/** "p = 0.012" or "p < 0.001". */
+export function formatPEquals(p: number | null | undefined): string {
+  const text = formatP(p);
+  return text.startsWith("<") ? `p ${text}` : `p = ${text}`;
+}
+
+/** What the estimate line needs: a model's estimate and, for the three-level model, publications. */
+export type EstimateLine = Pick<ModelSummary, "k" | "estimate" | "ciLower" | "ciUpper" | "p"> & {
+  clusters?: number | null;
+};
+
 /**
  * The one-line pooled estimate shown in data-testid="pooled-estimate",
- * e.g. "MD 2.35 [1.20, 3.50], p < 0.001 (k = 30)".
+ * e.g. "MD 2.35 [1.20, 3.50], p < 0.001 (k = 30)", or for the three-level model
+ * "MD 2.35 [1.20, 3.50], p < 0.001 (k = 30 in 21 publications)".
  */
-export function formatEstimate(model: ModelSummary, measure: string, digits = 2): string {
-  const p = formatP(model.p);
-  const pText = p.startsWith("<") ? `p ${p}` : `p = ${p}`;
-  return `${measure} ${formatNumber(model.estimate, digits)} ${formatInterval(model.ciLower, model.ciUpper, digits)}, ${pText} (k = ${model.k})`;
+export function formatEstimate(model: EstimateLine, measure: string, digits = 2): string {
+  const publications =
+    model.clusters === null || model.clusters === undefined
+      ? ""
+      : ` in ${model.clusters} ${model.clusters === 1 ? "publication" : "publications"}`;
+  return `${measure} ${formatNumber(model.estimate, digits)} ${formatInterval(model.ciLower, model.ciUpper, digits)}, ${formatPEquals(model.p)} (k = ${model.k}${publications})`;
+}
+
+/** Satterthwaite degrees of freedom, rarely whole: "t(15.4)". */
+export function formatTDf(df: number | null | undefined): string {
+  return `t(${formatNumber(df, 1)})`;
+}
+
+/**
+ * A CR2 cluster-robust interval in one line, e.g. "Clustered by publication (CR2, 21
+ * publications): 95% CI [2.71, 4.05], t(15.4), p < 0.001".
+ */
+export function formatRobust(r: RobustView, digits = 2): string {
+  const n =
+    r.clusters === undefined
+      ? ""
+      : `, ${r.clusters} ${r.clusters === 1 ? "publication" : "publications"}`;
+  return `Clustered by publication (CR2${n}): 95% CI ${formatInterval(r.ciLower, r.ciUpper, digits)}, ${formatTDf(r.df)}, ${formatPEquals(r.p)}`;
 }
 
 /** Heterogeneity in one sentence: tau², I², Q with its p. */
@@ -68,7 +99,10 @@ export function formatHeterogeneity(model: ModelSummary): string {
 }
 
 /** The prediction interval, when the model has one. */
-export function formatPrediction(model: ModelSummary, digits = 2): string | null {
+export function formatPrediction(
+  model: Pick<ModelSummary, "piLower" | "piUpper">,
+  digits = 2,
+): string | null {
   if (model.piLower === null || model.piLower === undefined) return null;
   if (model.piUpper === null || model.piUpper === undefined) return null;
   return `95% prediction interval ${formatInterval(model.piLower, model.piUpper, digits)}`;

@@ -61,6 +61,15 @@ const WEB_WORDING: readonly [RegExp, string][] = [
   [new RegExp(String.raw`\buse --sheet${ARG}`, "g"), "choose the sheet"],
   [new RegExp(`--sheet${ARG}`, "g"), "the Sheet choice in the Data panel"],
   [/--measure\b/g, "the Effect measure setting"],
+  [/\bname it with --cluster <column>/g, "choose it under “Publication column” in the Settings"],
+  [/--cluster\b/g, "the Publication column setting"],
+  [
+    /--method (\w+ or \w+) with --model three-level\b/g,
+    "$1 as the Estimator of the three-level model",
+  ],
+  [/--model three-level\b/g, "the three-level model"],
+  [/--model\b/g, "the Model setting"],
+  [/--method\b/g, "the Estimator setting"],
   [/--by\b/g, "Subgroups by"],
   [/--mods\b/g, "Moderators"],
 ];

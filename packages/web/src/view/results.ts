@@ -47,7 +47,11 @@ export function heterogeneityTable(a: AnalysisView): TableView {
   if (m.piLower !== null && m.piLower !== undefined) {
     rows.push(["95% prediction interval", formatInterval(m.piLower, m.piUpper)]);
   }
-  return { id: "heterogeneity", caption: "Heterogeneity", headers: ["Statistic", "Value"], rows };
+  // With the three-level model leading, this table is the standard model's (the Dependence section
+  // has the three-level one).
+  const caption =
+    a.settings?.model === "three-level" ? "Heterogeneity (standard model)" : "Heterogeneity";
+  return { id: "heterogeneity", caption, headers: ["Statistic", "Value"], rows };
 }
 
 export function subgroupTables(a: AnalysisView): TableView[] {

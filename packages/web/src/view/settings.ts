@@ -3,7 +3,14 @@
  * strings into a Settings object (the CLI's flags, issue 6). Pure functions, no DOM.
  */
 import type { StudyField, StudyRow, StudyTable, SyrcleItem } from "@pooled/pipeline";
-import type { ForestSortName, MeasureName, MethodName, Settings, TestName } from "../api.js";
+import type {
+  ForestSortName,
+  MeasureName,
+  MethodName,
+  ModelName,
+  Settings,
+  TestName,
+} from "../api.js";
 
 export const MEASURES: MeasureName[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
 export const METHODS: MethodName[] = ["REML", "FE", "DL", "HE", "HS", "SJ", "ML", "EB", "PM"];
@@ -26,11 +33,24 @@ export const TEST_LABELS: Record<TestName, string> = {
   knha: "Knapp-Hartung (t / F)",
 };
 
-/** The CLI's defaults (issue 6): REML, z test, seed fixed so reruns agree. */
+export const MODELS: ModelName[] = ["standard", "three-level"];
+export const MODEL_LABELS: Record<ModelName, string> = {
+  standard: "Standard",
+  "three-level": "Three-level (experiments nested in publications)",
+};
+
+/**
+ * The methods the three-level model takes: its two variance components are estimated by
+ * restricted or full maximum likelihood, as metafor's rma.mv (the pipeline refuses the others).
+ */
+export const THREE_LEVEL_METHODS: readonly MethodName[] = ["REML", "ML"];
+
+/** The CLI's defaults (issue 6): REML, z test, standard model, seed fixed so reruns agree. */
 export const DEFAULT_SETTINGS: Settings = {
   measure: "MD",
   method: "REML",
   test: "z",
+  model: "standard",
   by: null,
   mods: [],
   permutations: null,
@@ -145,6 +165,145 @@ export function tableHeaders(table: StudyTable): string[] {
   return out;
 }
 
+/**
+ * Columns that can name each experiment's publication (--cluster): the recognised publication
+ * column first, then the shared-control column and the free columns holding text or whole numbers
+ * (publication ids). Measurements, the year and risk-of-bias judgements are left out.
+ */
+export function publicationCandidates(table: StudyTable): string[] {
+  const out: string[] = [];
+  const add = (h: string | undefined) => {
+    if (h !== undefined && !out.includes(h)) out.push(h);
+  };
+  add(table.columns.fields.cluster);
+  add(table.columns.fields.controlGroup);
+  const free = new Set<string>();
+  for (const row of table.rows) for (const name of Object.keys(row.extra)) free.add(name);
+  for (const name of free) {
+    const values = table.rows
+      .map((r) => r.extra[name])
+      .filter((v) => v !== null && v !== undefined && v !== "");
+    if (values.length === 0) continue;
+    if (values.every((v) => typeof v !== "number" || Number.isInteger(v))) add(name);
+  }
+  return out;
+}
+
+/** The Publication column control's values: the detected column, another column, or none. */
+export const PUBLICATION_DETECTED = "";
+export const PUBLICATION_NONE = "none";
+const PUBLICATION_COLUMN_PREFIX = "column:";
+
+/**
+ * The choices of the Publication column control: the recognised column (the CLI's default, marked
+ * as detected), every other candidate, and "none" (experiments treated as independent).
+ */
+export function publicationOptions(table: StudyTable): { value: string; label: string }[] {
+  const detected = table.columns.fields.cluster;
+  const options = [
+    {
+      value: PUBLICATION_DETECTED,
+      label: detected === undefined ? "(none detected)" : `${detected} (detected)`,
+    },
+  ];
+  for (const name of publicationCandidates(table)) {
+    if (name !== detected) options.push({ value: PUBLICATION_COLUMN_PREFIX + name, label: name });
+  }
+  if (detected !== undefined)
+    options.push({ value: PUBLICATION_NONE, label: "(none: experiments independent)" });
+  return options;
+}
+
+/** The control's value for a column (the inverse of reading the form). */
+export function publicationValue(cluster: string | null | undefined): string {
+  if (cluster === undefined) return PUBLICATION_DETECTED;
+  if (cluster === null) return PUBLICATION_NONE;
+  return PUBLICATION_COLUMN_PREFIX + cluster;
+}
+
+/** Whether the settings give the analysis a publication column (the three-level model needs one). */
+export function hasPublicationColumn(
+  table: StudyTable,
+  cluster: string | null | undefined,
+): boolean {
+  if (cluster === null) return false;
+  return cluster !== undefined || table.columns.fields.cluster !== undefined;
+}
+
+/**
+ * The method to use under a model: the three-level model takes REML or ML only, so another
+ * method becomes REML there (`changed` says so, for the hint under the control).
+ */
+export function methodForModel(
+  model: ModelName,
+  method: MethodName,
+): { method: MethodName; changed: boolean } {
+  if (model === "three-level" && !THREE_LEVEL_METHODS.includes(method))
+    return { method: "REML", changed: true };
+  return { method, changed: false };
+}
+
+/** What the Model and Estimator controls show, and what they say about each other. */
+export interface ModelControls {
+  /** The model to select: standard when the three-level model has no publication column. */
+  model: ModelName;
+  /** The estimator to select. */
+  method: MethodName;
+  /** The three-level choice needs a publication column. */
+  threeLevelAvailable: boolean;
+  /** Estimators the model does not take (shown disabled). */
+  disabledMethods: MethodName[];
+  /** The estimator chosen before the three-level model replaced it, restored on the way back. */
+  methodBefore: MethodName | null;
+  modelHint: string;
+  methodHint: string;
+}
+
+/**
+ * The Model and Estimator controls after a change: the three-level model takes REML or ML only
+ * (another estimator becomes REML and comes back with the standard model, unless the reader chose
+ * another meanwhile), and needs a publication column (without one the model is standard).
+ */
+export function modelControls(current: {
+  model: ModelName;
+  method: MethodName;
+  hasPublications: boolean;
+  methodBefore: MethodName | null;
+}): ModelControls {
+  const threeLevelAvailable = current.hasPublications;
+  const model =
+    current.model === "three-level" && !threeLevelAvailable ? "standard" : current.model;
+  const modelHint = !threeLevelAvailable
+    ? "Three-level needs a publication column."
+    : model === "three-level"
+      ? "The summary, the forest plot and the plain-language summary use the three-level model."
+      : "";
+  if (model === "three-level") {
+    const { method, changed } = methodForModel(model, current.method);
+    return {
+      model,
+      method,
+      threeLevelAvailable,
+      disabledMethods: METHODS.filter((m) => !THREE_LEVEL_METHODS.includes(m)),
+      methodBefore: changed ? current.method : current.methodBefore,
+      modelHint,
+      methodHint: changed
+        ? `The three-level model estimates σ² by REML or ML only, so the estimator is now REML (it was ${METHOD_LABELS[current.method]}).`
+        : "The three-level model estimates σ² by REML or ML only.",
+    };
+  }
+  const restore = current.methodBefore !== null && current.method === "REML";
+  return {
+    model,
+    method: restore && current.methodBefore !== null ? current.methodBefore : current.method,
+    threeLevelAvailable,
+    disabledMethods: [],
+    methodBefore: null,
+    modelHint,
+    methodHint: "",
+  };
+}
+
 /** The raw strings of the settings form. */
 export interface SettingsForm {
   measure: string;
@@ -157,6 +316,10 @@ export interface SettingsForm {
   seed: string;
   /** Optional: forms without the control read as the default order. */
   forestSort?: string;
+  /** Optional: forms without the control read as the standard model. */
+  model?: string;
+  /** Optional: "" the detected publication column, "none", or "column:<header>". */
+  cluster?: string;
 }
 
 export type SettingsResult =
@@ -205,7 +368,21 @@ export function readSettings(form: SettingsForm): SettingsResult {
   if (!forestSort)
     errors.push({ field: "forestSort", message: `unknown forest plot order “${form.forestSort}”` });
 
-  if (errors.length > 0 || !measure || !method || !test || !forestSort)
+  const model = MODELS.find((m) => m === (form.model ?? DEFAULT_SETTINGS.model));
+  if (!model) errors.push({ field: "model", message: `unknown model “${form.model}”` });
+  const cluster = readPublication(form.cluster ?? PUBLICATION_DETECTED);
+  if (model === "three-level" && method && !THREE_LEVEL_METHODS.includes(method))
+    errors.push({
+      field: "method",
+      message: `the three-level model takes ${THREE_LEVEL_METHODS.join(" or ")}, not ${METHOD_LABELS[method]}`,
+    });
+  if (model === "three-level" && cluster === null)
+    errors.push({
+      field: "cluster",
+      message: "the three-level model needs a publication column",
+    });
+
+  if (errors.length > 0 || !measure || !method || !test || !forestSort || !model)
     return { ok: false, errors };
   const by = form.by === "" ? null : form.by;
   return {
@@ -220,8 +397,19 @@ export function readSettings(form: SettingsForm): SettingsResult {
       bootstrap,
       seed,
       forestSort,
+      model,
+      ...(cluster !== undefined ? { cluster } : {}),
     },
   };
+}
+
+/** The Publication column control's value as a setting: undefined detected, null none, a header. */
+export function readPublication(value: string): string | null | undefined {
+  if (value === PUBLICATION_DETECTED) return undefined;
+  if (value === PUBLICATION_NONE) return null;
+  return value.startsWith(PUBLICATION_COLUMN_PREFIX)
+    ? value.slice(PUBLICATION_COLUMN_PREFIX.length)
+    : value;
 }
 
 /** What Run says when no resampling was asked for. */
