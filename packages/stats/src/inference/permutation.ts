@@ -184,23 +184,9 @@ export async function permutationTest(
   };
   const results = await runTask(task, options);
 
-  const exceed = new Float64Array(p + 1);
-  let valid = 0;
-  let failed = 0;
-  let observed: Float64Array | null = null;
-  for (const { status, out } of results) {
-    throwOnStatus(status, flat);
-    for (let j = 0; j <= p; j++) exceed[j]! += out[j]!;
-    valid += out[PermutationOut.valid(p)]!;
-    failed += out[PermutationOut.failed(p)]!;
-    observed ??= out.slice(PermutationOut.observed(p), PermutationOut.observed(p) + p + 1);
-  }
-  if (!exact) {
-    // the observed arrangement: |z| >= |z| - tol holds trivially
-    for (let j = 0; j <= p; j++) exceed[j]! += 1;
-    valid += 1;
-  }
-  const share = (count: number) => (valid > 0 ? Math.min(1, count / valid) : Number.NaN);
+  for (const { status } of results) throwOnStatus(status, flat);
+  // random runs: the observed arrangement counts once (|z| >= |z| - tol holds trivially)
+  const tally = tallyPermutationBlocks(results, p, !exact);
   return {
     kind: "permutation",
     method: flat.method,
@@ -209,15 +195,7 @@ export async function permutationTest(
     arrangements,
     iterations: total,
     seed,
-    valid,
-    failed,
-    coefficients: model.termNames.map((name, j) => ({
-      name,
-      statistic: observed![j]!,
-      p: share(exceed[j]!),
-      exceedances: exceed[j]!,
-    })),
-    QM: { statistic: observed![p]!, p: share(exceed[p]!), exceedances: exceed[p]! },
+    ...permutationPValues(tally, model.termNames),
     backend,
     workers: Math.max(1, Math.floor(options.workers ?? 1)),
   };
@@ -225,3 +203,55 @@ export async function permutationTest(
 
 /** Blocks of BLOCK_SIZE arrangements: exported for the benchmark and tests. */
 export { BLOCK_SIZE };
+
+/** Exceedance counts, valid and failed arrangements, and the observed statistics of a run. */
+export interface PermutationTally {
+  exceed: Float64Array;
+  valid: number;
+  failed: number;
+  observed: Float64Array;
+}
+
+/**
+ * Adds up the out blocks of a permutation run (permutationOutSize(p) each); with
+ * `countObserved`, the observed arrangement counts as one valid arrangement that exceeds itself
+ * (random runs, as metafor's permutest).
+ */
+export function tallyPermutationBlocks(
+  results: readonly { out: Float64Array }[],
+  p: number,
+  countObserved: boolean,
+): PermutationTally {
+  const exceed = new Float64Array(p + 1).fill(countObserved ? 1 : 0);
+  let valid = countObserved ? 1 : 0;
+  let failed = 0;
+  let observed: Float64Array | null = null;
+  for (const { out } of results) {
+    for (let j = 0; j <= p; j++) exceed[j]! += out[j]!;
+    valid += out[PermutationOut.valid(p)]!;
+    failed += out[PermutationOut.failed(p)]!;
+    observed ??= out.slice(PermutationOut.observed(p), PermutationOut.observed(p) + p + 1);
+  }
+  return { exceed, valid, failed, observed: observed ?? new Float64Array(p + 1).fill(Number.NaN) };
+}
+
+/** The p-values of a tally: the share of valid arrangements at least as extreme as the observed. */
+export function permutationPValues(
+  tally: PermutationTally,
+  termNames: readonly string[],
+): Pick<PermutationResult, "valid" | "failed" | "coefficients" | "QM"> {
+  const { exceed, valid, failed, observed } = tally;
+  const p = termNames.length;
+  const share = (count: number) => (valid > 0 ? Math.min(1, count / valid) : Number.NaN);
+  return {
+    valid,
+    failed,
+    coefficients: termNames.map((name, j) => ({
+      name,
+      statistic: observed[j]!,
+      p: share(exceed[j]!),
+      exceedances: exceed[j]!,
+    })),
+    QM: { statistic: observed[p]!, p: share(exceed[p]!), exceedances: exceed[p]! },
+  };
+}

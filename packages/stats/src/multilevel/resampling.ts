@@ -13,7 +13,13 @@ import { KernelStatus, PooledError } from "../errors.js";
 import { MAX_RESAMPLES, makeBlocks, type ResampleTask, rankBlocks } from "../inference/blocks.js";
 import { type BootstrapResult, summarizeReplicates } from "../inference/bootstrap.js";
 import { type RunOptions, runTask } from "../inference/parallel.js";
-import { checkSeed, type PermutationResult, randomSeed } from "../inference/permutation.js";
+import {
+  checkSeed,
+  type PermutationResult,
+  permutationPValues,
+  randomSeed,
+  tallyPermutationBlocks,
+} from "../inference/permutation.js";
 import { getBackend } from "../kernels/backend.js";
 import { MethodCode } from "../kernels/contract.js";
 import {
@@ -22,18 +28,10 @@ import {
   type MultilevelResampleInput,
   multilevelBootstrapRowSize,
 } from "../kernels/multilevel-contract.js";
-import {
-  BootstrapType,
-  PermutationOut,
-  permutationOutSize,
-  ResampleSlot,
-} from "../kernels/resample-contract.js";
+import { BootstrapType, PERMUTATION_COMPTOL, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName } from "../types.js";
 import { clusterLayout, permuteRows } from "./clusters.js";
 import type { MultilevelResult } from "./types.js";
-
-/** metafor's permutest tolerance for ties: sqrt(.Machine$double.eps). */
-const COMPTOL = 1.4901161193847656e-8;
 
 export interface MultilevelResampleOptions extends RunOptions {
   /** Seed (uint32); drawn at random and reported when absent. */
@@ -120,7 +118,7 @@ export async function multilevelPermutationTest(
   rctl[ResampleSlot.seed] = seed;
   rctl[ResampleSlot.bttFrom] = bttFrom;
   rctl[ResampleSlot.bttTo] = bttFrom + model.QMCoefficients.length;
-  rctl[ResampleSlot.comptol] = COMPTOL;
+  rctl[ResampleSlot.comptol] = PERMUTATION_COMPTOL;
   const backend = getBackend(options.backend).name;
   const task: ResampleTask = {
     kind: "multilevel-permutation",
@@ -129,25 +127,14 @@ export async function multilevelPermutationTest(
     blocks: makeBlocks(iterations - 1),
   };
   const results = await runTask(task, options);
-  const exceed = new Float64Array(p + 1).fill(1); // the observed arrangement counts once
-  let valid = 1;
-  let failed = 0;
-  let observed: Float64Array | null = null;
-  for (const { status, out } of results) {
+  for (const { status } of results) {
     if (status !== KernelStatus.OK) {
       throw new PooledError(
         "BAD_INPUT",
         `permutation kernel failed (status ${KernelStatus[status] ?? status})`,
       );
     }
-    if (out.length !== permutationOutSize(p))
-      throw new PooledError("BAD_INPUT", "permutation out block");
-    for (let j = 0; j <= p; j++) exceed[j]! += out[j]!;
-    valid += out[PermutationOut.valid(p)]!;
-    failed += out[PermutationOut.failed(p)]!;
-    observed ??= out.slice(PermutationOut.observed(p), PermutationOut.observed(p) + p + 1);
   }
-  const share = (count: number) => Math.min(1, count / valid);
   return {
     kind: "permutation",
     method: model.method,
@@ -159,15 +146,8 @@ export async function multilevelPermutationTest(
         : Number.POSITIVE_INFINITY,
     iterations,
     seed,
-    valid,
-    failed,
-    coefficients: model.termNames.map((name, j) => ({
-      name,
-      statistic: observed![j]!,
-      p: share(exceed[j]!),
-      exceedances: exceed[j]!,
-    })),
-    QM: { statistic: observed![p]!, p: share(exceed[p]!), exceedances: exceed[p]! },
+    // the observed arrangement counts once, as in the standard model's random runs
+    ...permutationPValues(tallyPermutationBlocks(results, p, true), model.termNames),
     backend,
     workers: Math.max(1, Math.floor(options.workers ?? 1)),
     unit: mode === MultilevelPermutationMode.rows ? "experiments" : "publications",
