@@ -12,7 +12,13 @@ import { chisqUpperP, normalTwoSidedP } from "../../distributions/index.js";
 import { PooledError, PooledInputError } from "../../errors.js";
 import { criticalValue } from "../statistics.js";
 import type { ChisqTest } from "../types.js";
-import { cochranQ, type PreparedTables, prepareTables, zeroCellStageNotes } from "./prepare.js";
+import {
+  cochranQ,
+  type PreparedTables,
+  prepareTables,
+  tableMargins,
+  zeroCellStageNotes,
+} from "./prepare.js";
 import type {
   MantelHaenszelMeasure,
   MantelHaenszelOptions,
@@ -248,11 +254,7 @@ function oddsRatioTests({ a, b, c, d }: Cells, psi: number, correct: boolean): O
   let sumX = 0;
   let sumY = 0;
   for (let i = 0; i < k; i++) {
-    const n1 = a[i]! + b[i]!;
-    const n2 = c[i]! + d[i]!;
-    const N = n1 + n2;
-    const xt = a[i]! + c[i]!;
-    const yt = b[i]! + d[i]!;
+    const { n1, n2, N, xt, yt } = tableMargins(a, b, c, d, i);
     sumX += xt;
     sumY += yt;
     deviation += a[i]! - (n1 / N) * xt;
@@ -272,11 +274,7 @@ function oddsRatioTests({ a, b, c, d }: Cells, psi: number, correct: boolean): O
   let taroneDeviation = 0;
   let taroneVariance = 0;
   for (let i = 0; i < k; i++) {
-    const n1 = a[i]! + b[i]!;
-    const n2 = c[i]! + d[i]!;
-    const N = n1 + n2;
-    const xt = a[i]! + c[i]!;
-    const yt = b[i]! + d[i]!;
+    const { n1, n2, N, xt, yt } = tableMargins(a, b, c, d, i);
     let N11: number;
     if (psi === 1) {
       N11 = (n1 / N) * xt;

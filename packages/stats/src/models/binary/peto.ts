@@ -6,7 +6,7 @@ import { fitDefaults } from "../../defaults.js";
 import { normalTwoSidedP } from "../../distributions/index.js";
 import { PooledError } from "../../errors.js";
 import { criticalValue } from "../statistics.js";
-import { heterogeneityFromQ, prepareTables, zeroCellStageNotes } from "./prepare.js";
+import { heterogeneityFromQ, prepareTables, tableMargins, zeroCellStageNotes } from "./prepare.js";
 import type { PetoOptions, PetoResult, TableHeterogeneity, TwoByTwoData } from "./types.js";
 
 const METHOD = "Peto";
@@ -48,11 +48,7 @@ export function peto(data: TwoByTwoData, options: PetoOptions = {}): PetoResult 
   let sumDeviation = 0;
   let sumVariance = 0;
   for (let i = 0; i < k; i++) {
-    const n1 = a[i]! + b[i]!;
-    const n2 = c[i]! + d[i]!;
-    const N = n1 + n2;
-    const xt = a[i]! + c[i]!;
-    const yt = b[i]! + d[i]!;
+    const { n1, n2, N, xt, yt } = tableMargins(a, b, c, d, i);
     deviation[i] = a[i]! - (xt * n1) / N;
     variance[i] = (xt * yt * (n1 / N) * (n2 / N)) / (N - 1);
     sumDeviation += deviation[i]!;

@@ -227,3 +227,16 @@ function cells(t: TwoByTwoTables, i: number): [number, number, number, number] {
 function range(k: number): number[] {
   return Array.from({ length: k }, (_, i) => i);
 }
+
+/** Margins of table i: arm sizes n1 and n2, total N, events xt and non-events yt. */
+export function tableMargins(
+  a: readonly number[],
+  b: readonly number[],
+  c: readonly number[],
+  d: readonly number[],
+  i: number,
+): { n1: number; n2: number; N: number; xt: number; yt: number } {
+  const n1 = a[i]! + b[i]!;
+  const n2 = c[i]! + d[i]!;
+  return { n1, n2, N: n1 + n2, xt: a[i]! + c[i]!, yt: b[i]! + d[i]! };
+}
