@@ -193,7 +193,7 @@ export function refitRowSize(p: i32): i32 {
 
 /** Slots of the three-level kernel's control block (multilevel.ts). NaN means "not given". */
 export enum MultilevelControlSlot {
-  /** Convergence: the largest change of a variance component at most this. */
+  /** Convergence: the largest change of a variance component at most this times the mean vi. */
   threshold = 0,
   /** Iteration bound. */
   maxIter = 1,

@@ -101,6 +101,13 @@ export class FitWorkspace {
   }
 }
 
+/** The mean sampling variance: the scale convergence is measured on (τ² has the same units). */
+function meanVariance(vi: F64s, k: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < k; i++) s += vi[i];
+  return s / <f64>k;
+}
+
 /** Sets w_i = 1/(vi + tau2). */
 function setWeights(ws: FitWorkspace, vi: F64s, k: i32, tau2: f64): void {
   const w = ws.w;
@@ -297,7 +304,7 @@ const RootLoSeen = 6; // 1 once an accepted point had score > 0 (RootLo is then 
 const ROOT_SIZE = 7;
 /** Bound on the step halvings of one proposal (a double halves to 0 in about 1075). */
 const MAX_HALVINGS = 1100;
-/** An estimate within this many thresholds of 0 is checked against the boundary (fitKernel). */
+/** An estimate within this many tolerances (threshold × mean vi) of 0 is checked against the boundary. */
 const BOUNDARY_FACTOR: f64 = 4;
 /**
  * A Newton step is taken back when the log-likelihood falls by more than this, relative to
@@ -417,7 +424,7 @@ function newtonStepHolds(
  * which the likelihood has fallen is taken back and replaced by metafor's Fisher step: a long
  * Newton step can cross a maximum into the basin of another (with two maxima, e.g. one inside
  * and one at 0), which Fisher scoring's shorter steps do not. EB's score is monotone (one root).
- * Converged when |Δτ²| <= threshold; a tau² of 0 with a score <= 0 is the boundary maximum.
+ * Converged when |Δτ²| <= threshold·max(mean vi, τ²); a tau² of 0 with a score <= 0 is the boundary maximum.
  * Writes tau² and the iterations (weighted least squares computed) into out; returns a
  * KernelStatus (NOT_CONVERGED when maxIter runs out or the search stalls).
  */
@@ -435,6 +442,7 @@ function solveScoreRoot(
   const threshold = control[ControlSlot.threshold];
   const maxIter = control[ControlSlot.maxIter];
   const stepAdj = control[ControlSlot.stepAdj];
+  const scale = meanVariance(vi, k);
   const reml = method === MethodCode.REML;
   const guarded = method !== MethodCode.EB;
   const flags: i32 =
@@ -468,7 +476,9 @@ function solveScoreRoot(
       next = propose(root, tau2, stepAdj, attempt === 0);
       const newton = root[RootNewton] === 1;
       if (isNaN(next)) break;
-      if (Math.abs(next - tau2) <= threshold) {
+      // relative to the data's scale: at τ² of 1e10 (outcomes in large units) an absolute 1e-10 is
+      // below the spacing of doubles and would never come; at variances of 1e-13 it stops at once
+      if (Math.abs(next - tau2) <= threshold * Math.max(scale, tau2)) {
         outcome = STEP_CONVERGED;
         break;
       }
@@ -491,7 +501,7 @@ function solveScoreRoot(
     ll = llNext;
     score = recordScore(ws, method, k, p, tau2, root);
   }
-  if (status === KernelStatus.OK && tau2 > 0 && tau2 <= BOUNDARY_FACTOR * threshold) {
+  if (status === KernelStatus.OK && tau2 > 0 && tau2 <= BOUNDARY_FACTOR * threshold * scale) {
     // Converged within a few thresholds of 0, where the steps are halved towards the boundary
     // (metafor stops there, a few 1e-12 above 0 at threshold 1e-10): the maximiser is 0 unless
     // the score at 0 is positive (then a root lies in (0, tau²) and tau² stays).
@@ -513,7 +523,7 @@ function solveScoreRoot(
  * - SJ: τ₀²·Q(τ₀²)/(k-p), τ₀² = mean((y - ȳ)²) (Sidik & Jonkman 2005) or control tau2Init.
  * - ML, REML, EB: the root of the score on [0, ∞) that metafor's Fisher scoring from max(0, HE)
  *   (or tau2Init) converges to, found by safeguarded Newton from the same start (see
- *   {@link solveScoreRoot}): converged when |Δτ²| <= threshold within maxIter iterations, else
+ *   {@link solveScoreRoot}): converged when |Δτ²| <= threshold·max(mean vi, τ²) within maxIter iterations, else
  *   NOT_CONVERGED. Newton converges quadratically where Fisher scoring crawls (dat.raudenbush1985
  *   rows 1-7 with mods = ~weeks: 106 Fisher iterations to 1e-10, 8 here). An estimate that ends
  *   within a few thresholds of 0 is 0 when the score at 0 is not positive (the maximiser metafor
@@ -627,7 +637,7 @@ export function fitKernel(
         const slope = st[StatRssP];
         const step: f64 = slope > 0 ? (st[StatRss] - <f64>dfResid) / slope : 0;
         tau2 += step;
-        if (Math.abs(step) <= threshold) {
+        if (Math.abs(step) <= threshold * Math.max(meanVariance(vi, k), tau2)) {
           status = KernelStatus.OK;
           break;
         }

@@ -544,6 +544,13 @@ function multilevelSolve(
   out: F64s,
 ): i32 {
   const st = ws.stats;
+  // The scale of the data: the threshold applies to changes relative to the mean sampling variance,
+  // so the fit does not depend on the units (an absolute 1e-10 would stop at once on data whose
+  // variances are 1e-13, and never on data whose variances are 1e12).
+  let meanV: f64 = 0;
+  for (let i = 0; i < k; i++) meanV += vi[i];
+  meanV /= <f64>k;
+  const tolerance: f64 = threshold * meanV;
   const initB = control[MultilevelControlSlot.sigma2BetweenInit];
   const initW = control[MultilevelControlSlot.sigma2WithinInit];
   const startB = isFixedB || (initB >= 0 && isFinite(initB));
@@ -566,9 +573,6 @@ function multilevelSolve(
     if (!(start > 0)) start = 0;
     // Start inside (0, ∞)²: half of the DL-type total each, at least 1% of the mean v (a start at
     // exactly 0 would leave a component whose score is 0 there stuck).
-    let meanV: f64 = 0;
-    for (let i = 0; i < k; i++) meanV += vi[i];
-    meanV /= <f64>k;
     half = start > 0.02 * meanV ? start / 2 : 0.01 * meanV;
   }
   const state = ws.state;
@@ -647,9 +651,12 @@ function multilevelSolve(
       const gB = freeB ? st[SScoreB] : 0;
       const gW = freeW ? st[SScoreW] : 0;
       // the likelihood is flat to rounding: accept only a score that is tiny against the information
+      // (both in the units of meanV: a score times meanV, an information times meanV²)
+      const fBB: f64 = Math.abs(st[SFisherBB]) * meanV * meanV;
+      const fWW: f64 = Math.abs(st[SFisherWW]) * meanV * meanV;
       const tiny =
-        Math.abs(gB) <= threshold * (1 + Math.abs(st[SFisherBB])) &&
-        Math.abs(gW) <= threshold * (1 + Math.abs(st[SFisherWW]));
+        Math.abs(gB) * meanV <= threshold * (1 + fBB) &&
+        Math.abs(gW) * meanV <= threshold * (1 + fWW);
       if (!tiny) return KernelStatus.NOT_CONVERGED;
       converged = true;
       break;
@@ -657,7 +664,7 @@ function multilevelSolve(
     const change = Math.max(Math.abs(trial[StB] - b0), Math.abs(trial[StW] - w0));
     state[StB] = trial[StB];
     state[StW] = trial[StW];
-    if (change <= threshold) converged = true;
+    if (change <= tolerance) converged = true;
   }
   return writeFit(ws, p, state[StB], state[StW], iterations, out);
 }

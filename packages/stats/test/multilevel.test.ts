@@ -14,6 +14,7 @@ import {
   rmaMultilevel,
 } from "../src/multilevel/index.js";
 import type { MultilevelResult } from "../src/multilevel/types.js";
+import { MAX_CLUSTER_SIZE, robustCR2 } from "../src/robust/index.js";
 import type { Moderator } from "../src/types.js";
 import { testBackends } from "./backends.js";
 import { expectClose, reportWorstErrors } from "./tolerance.js";
@@ -391,5 +392,84 @@ describe("rmaMultilevel: properties", () => {
       }
     }
     expect(fits).toBeGreaterThan(250);
+  });
+});
+
+describe("units and limits", () => {
+  const c = fixtures[0]!.cases.find((x) => x.name === "konstantopoulos2011 REML z")!;
+  for (const scale of [1e-6, 1e6]) {
+    it(`results scale with the outcome (×${scale}): the threshold is relative to the variances`, () => {
+      const base = fitCase(c, "wasm");
+      const scaled = rmaMultilevel({
+        yi: c.data.yi.map((y) => y * scale),
+        vi: c.data.vi.map((v) => v * scale * scale),
+        cluster: c.data.cluster,
+      });
+      const s2 = scale * scale;
+      expectClose(scaled.beta[0]! / scale, base.beta[0], "iterative", "beta");
+      expectClose(scaled.coefficients[0]!.se / scale, base.coefficients[0]!.se, "iterative", "se");
+      expectClose(
+        scaled.sigma2Between.estimate / s2,
+        base.sigma2Between.estimate,
+        "iterative",
+        "s2b",
+      );
+      expectClose(
+        scaled.sigma2Within.estimate / s2,
+        base.sigma2Within.estimate,
+        "iterative",
+        "s2w",
+      );
+      expectClose(scaled.sigma2Within.ciUpper! / s2, base.sigma2Within.ciUpper, "iterative", "ci");
+      expectClose(scaled.lrtWithin!.statistic, base.lrtWithin!.statistic, "iterative", "lrt");
+      // rma's REML on the same scaled data converges too (threshold relative above tau² = 1)
+      const uni = rma({ yi: c.data.yi.map((y) => y * scale), vi: c.data.vi.map((v) => v * s2) });
+      const uni0 = rma({ yi: c.data.yi, vi: c.data.vi });
+      expectClose(uni.tau2 / s2, uni0.tau2, "iterative", "rma tau2");
+    });
+  }
+
+  it("CR2 refuses a publication larger than MAX_CLUSTER_SIZE, and rmaMultilevel says so in a note", () => {
+    const k = MAX_CLUSTER_SIZE + 3;
+    const yi = Array.from({ length: k }, (_, i) => Math.sin(i));
+    const vi = Array.from({ length: k }, (_, i) => 0.05 + 0.01 * (i % 7));
+    const cluster = yi.map((_, i) => (i < MAX_CLUSTER_SIZE + 1 ? "big" : `p${i}`));
+    expect(() =>
+      robustCR2({
+        yi,
+        vi,
+        X: new Array<number>(k).fill(1),
+        k,
+        p: 1,
+        cluster,
+        sigma2Between: 0,
+        sigma2Within: 0.1,
+        termNames: ["intrcpt"],
+      }),
+    ).toThrow(/largest cluster has 251 rows, the limit is 250/);
+    const res = rmaMultilevel({ yi, vi, cluster }, { intervals: false });
+    expect(res.robust).toBeNull();
+    expect(res.notes.join(" ")).toMatch(/limit is 250/);
+  });
+
+  it("a bootstrap of publications needs 2 publications, and says when there are few", async () => {
+    const one = rmaMultilevel({
+      yi: [0.1, 0.3, 0.2],
+      vi: [0.01, 0.02, 0.015],
+      cluster: ["a", "a", "a"],
+    });
+    await expect(multilevelBootstrap(one, { replicates: 10, seed: 1 })).rejects.toThrow(
+      /at least 2 publications/,
+    );
+    const few = fitCase(c, "wasm");
+    const boot = await multilevelBootstrap(few, { replicates: 20, seed: 1 });
+    expect(boot.notes.join(" ")).not.toMatch(/Only \d+ publications/);
+    const small = rmaMultilevel({
+      yi: [0.1, 0.3, 0.2, 0.5, 0.4],
+      vi: [0.01, 0.02, 0.015, 0.03, 0.02],
+      cluster: ["a", "a", "b", "c", "c"],
+    });
+    const smallBoot = await multilevelBootstrap(small, { replicates: 20, seed: 1 });
+    expect(smallBoot.notes.join(" ")).toMatch(/Only 3 publications/);
   });
 });

@@ -2,10 +2,12 @@
  * Egger-type regression tests for funnel-plot asymmetry, as metafor's regtest, plus the
  * sample-size predictor for standardised mean differences of Pustejovsky & Rodgers (2019).
  */
+
 import { type FitControl, fitDefaults } from "../defaults.js";
 import { rma } from "../models/rma.js";
 import type { RmaResult } from "../models/types.js";
 import type { BackendName, Measure, Method, Moderator, TestType } from "../types.js";
+import { extent } from "../util/extent.js";
 import { checkPositiveColumn, checkStudies, isModel, type StudyData } from "./data.js";
 import { ConstantPredictorError, MissingSampleSizesError } from "./errors.js";
 
@@ -129,8 +131,8 @@ export function egger(input: RmaResult | StudyData, options: EggerOptions = {}):
   const level = options.level ?? (fromModel ? input.level : fitDefaults.level);
 
   const x = predictorValues(predictor, vi, labels, options);
-  const spread = Math.max(...x) - Math.min(...x);
-  if (!(spread > 1e-10 * Math.max(...x.map(Math.abs)))) {
+  const { min, max } = extent(x);
+  if (!(max - min > 1e-10 * Math.max(Math.abs(min), Math.abs(max)))) {
     throw new ConstantPredictorError(predictor, "Egger's regression test");
   }
 

@@ -2,11 +2,13 @@
  * PET-PEESE (Stanley & Doucouliagos 2014): precision-effect estimates of the effect corrected for
  * small-study effects. metafor has no function for it; both regressions are fitted with rma.
  */
+
 import { type FitControl, fitDefaults } from "../defaults.js";
 import { PooledInputError } from "../errors.js";
 import { rma } from "../models/rma.js";
 import type { RmaResult } from "../models/types.js";
 import type { BackendName } from "../types.js";
+import { extent } from "../util/extent.js";
 import { checkStudies, isModel, type StudyData } from "./data.js";
 import { ConstantPredictorError } from "./errors.js";
 
@@ -97,9 +99,8 @@ export function petPeese(
   if (!(alpha > 0 && alpha < 1))
     throw new PooledInputError({ field: "alpha", value: alpha }, "a level in (0, 1)");
   const sei = vi.map(Math.sqrt);
-  const lo = Math.min(...sei);
-  if (!(Math.max(...sei) - lo > 1e-10 * Math.max(...sei)))
-    throw new ConstantPredictorError("sei", "PET-PEESE");
+  const { min: lo, max: hi } = extent(sei);
+  if (!(hi - lo > 1e-10 * hi)) throw new ConstantPredictorError("sei", "PET-PEESE");
   const fromModel = isModel(input);
   const fitOptions = {
     method: regression === "lm" ? ("FE" as const) : fromModel ? input.method : fitDefaults.method,

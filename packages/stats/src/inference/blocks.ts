@@ -8,6 +8,7 @@
  * Web Worker by structured clone.
  */
 
+import { PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
 import {
   type MultilevelResampleInput,
@@ -31,6 +32,36 @@ export const BLOCK_SIZE = 1024;
  * 0.5 GB at 10⁷ with 4 coefficients); beyond that a run would exhaust memory or hours.
  */
 export const MAX_RESAMPLES = 10_000_000;
+
+/**
+ * Most rows a bootstrap resample may need room for (publications × the largest publication): the
+ * kernel's buffers take about 150 bytes a row, so 10⁶ rows are ~150 MB.
+ */
+export const MAX_RESAMPLE_ROWS = 1_000_000;
+
+/** Publications enough to resample, buffers within bounds; a note when they are few. */
+export function checkClusterResampling(m: number, kMax: number, notes: string[]): void {
+  if (m < 2) {
+    throw new PooledError(
+      "BAD_OPTION",
+      `a bootstrap of publications needs at least 2 publications; the data have ${m}`,
+    );
+  }
+  if (kMax > MAX_RESAMPLE_ROWS) {
+    throw new PooledError(
+      "BAD_OPTION",
+      `a bootstrap of publications needs room for ${kMax} rows in a resample (${m} publications × the largest); the limit is ${MAX_RESAMPLE_ROWS}`,
+    );
+  }
+  if (m < FEW_CLUSTERS) {
+    notes.push(
+      `Only ${m} publications: a bootstrap of publications has few distinct resamples, and its intervals are too narrow (Cameron, Gelbach & Miller 2008); prefer the cluster-robust (CR2) intervals.`,
+    );
+  }
+}
+
+/** Below this many publications the cluster bootstrap's intervals are unreliable. */
+const FEW_CLUSTERS = 10;
 
 /** One block: first rank / stream index, and how many replicates. */
 export interface Block {

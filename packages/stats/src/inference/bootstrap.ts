@@ -14,7 +14,13 @@ import { KernelStatus, PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
 import { BootstrapType, bootstrapRowSize, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
-import { MAX_RESAMPLES, makeBlocks, type ResampleTask, rankBlocks } from "./blocks.js";
+import {
+  checkClusterResampling,
+  MAX_RESAMPLES,
+  makeBlocks,
+  type ResampleTask,
+  rankBlocks,
+} from "./blocks.js";
 import {
   type BcaInterval,
   type BootstrapInterval,
@@ -137,6 +143,9 @@ export async function bootstrap(
   const seed = checkSeed(options.seed ?? randomSeed());
   const level = options.level ?? model.level;
   const clusters = clusterIndex(k, options.cluster);
+  const clusterNotes: string[] = [];
+  if (options.cluster !== undefined)
+    checkClusterResampling(clusters.groups, clusters.kMax, clusterNotes);
   const fitted = new Float64Array(k);
   const sdev = new Float64Array(k);
   for (let i = 0; i < k; i++) {
@@ -192,7 +201,7 @@ export async function bootstrap(
 
   // Jackknife (leave one cluster out) for the BCa acceleration: case resampling only.
   let jack: Float64Array[] | null = null;
-  const notes: string[] = [];
+  const notes: string[] = [...clusterNotes];
   if (type === "case") {
     const jrctl = Float64Array.from(rctl);
     jrctl[ResampleSlot.mode] = BootstrapType.jackknife;

@@ -60,7 +60,7 @@ export function profileInterval(
 ): { lower: number | null; upper: number | null; note?: string } {
   const target = ctx.logLik - qchisq(level / 100, 1) / 2;
   const g = (x: number) => profileLogLik(ctx, component, x) - target;
-  const tol = 1e-12 * Math.max(scale, estimate, 1e-8);
+  const tol = 1e-12 * Math.max(scale, estimate);
   const name = component === "between" ? "sigma²_between" : "sigma²_within";
   let lower: number | null = 0;
   if (estimate > 0) {

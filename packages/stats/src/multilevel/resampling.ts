@@ -9,8 +9,15 @@
  * Bootstrap: publications drawn with replacement (Davison & Hinkley 1997, §3.8), percentile and
  * BCa intervals (the jackknife leaves out one publication at a time).
  */
+
 import { KernelStatus, PooledError } from "../errors.js";
-import { MAX_RESAMPLES, makeBlocks, type ResampleTask, rankBlocks } from "../inference/blocks.js";
+import {
+  checkClusterResampling,
+  MAX_RESAMPLES,
+  makeBlocks,
+  type ResampleTask,
+  rankBlocks,
+} from "../inference/blocks.js";
 import { type BootstrapResult, summarizeReplicates } from "../inference/bootstrap.js";
 import { type RunOptions, runTask } from "../inference/parallel.js";
 import {
@@ -30,6 +37,7 @@ import {
 } from "../kernels/multilevel-contract.js";
 import { BootstrapType, PERMUTATION_COMPTOL, ResampleSlot } from "../kernels/resample-contract.js";
 import type { BackendName } from "../types.js";
+import { extent } from "../util/extent.js";
 import { clusterLayout, permuteRows } from "./clusters.js";
 import type { MultilevelResult } from "./types.js";
 
@@ -69,7 +77,7 @@ function resampleInput(model: MultilevelResult, rctl: Float64Array): MultilevelR
     method: MethodCode[model.method],
     control,
     rctl,
-    kMax: layout.m * Math.max(...layout.sizes),
+    kMax: layout.m * extent(layout.sizes).max,
   };
 }
 
@@ -171,6 +179,8 @@ export async function multilevelBootstrap(
   rctl[ResampleSlot.mode] = BootstrapType.cases;
   rctl[ResampleSlot.seed] = seed;
   const input = resampleInput(model, rctl);
+  const notes: string[] = [];
+  checkClusterResampling(input.m, input.kMax, notes);
   const backend = getBackend(options.backend).name;
   const row = multilevelBootstrapRowSize(p);
   const nstat = p + 2;
@@ -206,7 +216,6 @@ export async function multilevelBootstrap(
   };
   const boot = collect(await runTask(task, options), replicates);
 
-  const notes: string[] = [];
   const jrctl = Float64Array.from(rctl);
   jrctl[ResampleSlot.mode] = BootstrapType.jackknife;
   const jtask: ResampleTask = {

@@ -17,7 +17,10 @@ export type MultilevelData =
   | { yi: ArrayLike<number>; sei: ArrayLike<number>; vi?: undefined; cluster: ArrayLike<string> };
 
 export interface MultilevelControl {
-  /** Convergence: the largest change in a variance component between iterations, at most this. */
+  /**
+   * Convergence: the largest change in a variance component between iterations, at most this times
+   * the mean sampling variance (so results do not depend on the units of the outcome).
+   */
   threshold: number;
   /** Iteration bound of the solver. */
   maxIter: number;

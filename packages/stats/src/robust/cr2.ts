@@ -34,7 +34,8 @@ const SMALL_DF = 4;
  * @returns coefficients with CR2 SEs, Satterthwaite t tests and CIs, the CR2 covariance, the HTZ
  *   test, and notes (small df, generalized inverses, undefined tests)
  * @throws PooledInputError(s) for wrong lengths, non-finite values, negative variances, fewer than
- *   2 clusters, a bad level or Wald coefficient; SingularMatrixError when X'WX is singular
+ *   2 clusters, a bad level or Wald coefficient; SingularMatrixError when X'WX is singular;
+ *   PooledError "CLUSTER_TOO_LARGE" when a cluster has more than MAX_CLUSTER_SIZE rows
  * @example
  * // Five rows in three publications, three-level model with fixed variance components
  * // (clubSandwich: coef_test(rma.mv(..., sigma2 = c(0.01, 0.02)), vcov = "CR2", cluster = cl)).

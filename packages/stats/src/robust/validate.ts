@@ -3,7 +3,7 @@
  * coefficients of the Wald test. Every problem found is reported (shared/STYLE.md §9).
  */
 import { fitDefaults } from "../defaults.js";
-import { PooledInputError, PooledInputErrors } from "../errors.js";
+import { PooledError, PooledInputError, PooledInputErrors } from "../errors.js";
 import type { RobustInput } from "./types.js";
 
 /** A validated input: copies of the data, the rows of each cluster and the resolved options. */
@@ -111,8 +111,23 @@ export function validateRobustInput(input: RobustInput): ValidatedRobustInput {
       "at least 2 distinct clusters (a cluster-robust variance needs independent clusters)",
     );
   }
+  let largest = 0;
+  for (const rows of clusterRows) largest = Math.max(largest, rows.length);
+  if (largest > MAX_CLUSTER_SIZE) {
+    throw new PooledError(
+      "CLUSTER_TOO_LARGE",
+      `cluster-robust (CR2) inference takes a matrix square root per cluster, whose cost grows with the cube of its size: the largest cluster has ${largest} rows, the limit is ${MAX_CLUSTER_SIZE}`,
+    );
+  }
   return { yi, vi, X, k, p, sigma2Between, sigma2Within, clusterRows, level, waldCoefficients };
 }
+
+/**
+ * Most rows one cluster may have for CR2: its n×n adjustment matrix needs an eigendecomposition
+ * (O(n³)); at 250 rows that is about half a second on this project's 2-core bench machine, at 800
+ * over a minute. No preclinical publication reports hundreds of experiments of one outcome.
+ */
+export const MAX_CLUSTER_SIZE = 250;
 
 function checkLength(x: ArrayLike<unknown>, expected: number, field: string, what: string): void {
   const length = x?.length;
