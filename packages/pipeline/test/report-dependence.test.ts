@@ -154,3 +154,24 @@ describe("the three-level model's resampling in the report", () => {
     expect(text).toContain("Resampling the 21 publications (100 bootstrap replicates, seed 5)");
   });
 });
+
+describe("the lay summary when allowing for publications changes the conclusion", () => {
+  test("one large publication drives the standard estimate: the summary says the conclusion changes", () => {
+    const rows: Record<string, string | number>[] = [];
+    for (let i = 0; i < 12; i++) {
+      rows.push({ study: `A${i}`, yi: 0.6 + 0.02 * (i % 3), vi: 0.01, publication: "A" });
+    }
+    [-0.2, 0.1, -0.15, 0.05, -0.1, 0].forEach((y, j) => {
+      rows.push({ study: `P${j}`, yi: y, vi: 0.02, publication: `P${j}` });
+    });
+    const a = analyze(givenEffects(rows));
+    expect(a.model.ciLower!).toBeGreaterThan(0);
+    expect(a.multilevel!.ciLower!).toBeLessThan(0);
+    const text = laySummary(a)
+      .sections.map((s) => s.text)
+      .join(" ");
+    expect(text).toContain(
+      "Allowing for this changes the conclusion: the average effect is then 0.06 (likely between -0.17 and 0.30), and the results no longer rule out no effect.",
+    );
+  });
+});

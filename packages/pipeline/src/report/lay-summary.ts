@@ -272,5 +272,26 @@ function dependenceSentence(a: Analysis): string | null {
           ? " Allowing for this makes the range of likely values for the average a little narrower."
           : " Allowing for this hardly changes how sure we can be of the average.";
   }
-  return `${start} ${alike}${certainty}`;
+  return `${start} ${alike}${certainty}${changedConclusion(a)}`;
+}
+
+/**
+ * When allowing for publications changes what the reader would conclude (the standard model's
+ * interval excludes no effect and the three-level model's does not, or the two estimates point in
+ * opposite directions), say so plainly: the findings above speak of the standard model.
+ */
+function changedConclusion(a: Analysis): string {
+  const ml = a.multilevel;
+  if (ml === null || a.settings.model === "three-level") return "";
+  const m = a.model;
+  const excludesZero = (lo: number | null, hi: number | null) =>
+    lo !== null && hi !== null && (lo > 0 || hi < 0);
+  const flips = Math.sign(m.estimate) !== Math.sign(ml.estimate) && ml.estimate !== 0;
+  const loses = excludesZero(m.ciLower, m.ciUpper) && !excludesZero(ml.ciLower, ml.ciUpper);
+  if (!flips && !loses) return "";
+  const range =
+    ml.ciLower === null || ml.ciUpper === null
+      ? ""
+      : ` (likely between ${valueText(a, ml.ciLower)} and ${valueText(a, ml.ciUpper)})`;
+  return ` Allowing for this changes the conclusion: the average effect is then ${valueText(a, ml.estimate)}${range}${flips ? ", in the other direction" : ""}${loses ? ", and the results no longer rule out no effect" : ""}.`;
 }
