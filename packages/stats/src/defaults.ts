@@ -14,8 +14,8 @@ export const fitDefaults = {
      * Convergence on |change in tau²| between iterations of the ML/REML/EB solver (safeguarded
      * Newton; PM: Newton), relative to the data's scale: threshold·max(mean vi, tau²), so results do
      * not depend on the units of the outcome. metafor uses 1e-5, absolute; we iterate to 1e-10 so
-     * iterative estimates are
-     * reproducible to ~1e-8 and agree with metafor's to well within their own convergence error.
+     * iterative estimates are reproducible to ~1e-8 and agree with metafor's to well within their
+     * own convergence error.
      */
     threshold: 1e-10,
     /**
