@@ -4,6 +4,8 @@
 // `demo` import (program.ts imports the commands lazily):
 //
 //   dist/bin.js           the command: the Ctrl-C handler and --version, nothing else
+//   dist/engine-worker.js the engine's thread (parsing, analysis, report rendering), started by
+//                         engine-client.ts as new URL("./engine-worker.js", import.meta.url)
 //   dist/*-<hash>.js      chunks esbuild splits off: program (commander, the flags, --help), the
 //                         commands with the engine (pipeline, stats, plots, the WASM as base64), the
 //                         XLSX reader, and code shared between the entries
@@ -91,6 +93,7 @@ async function checkWorkerNames(outputs) {
   };
   expect('"./node-workers.js"', "the pool module stats imports");
   expect('new URL("./node-worker.js"', "the worker script the pool starts");
+  expect('new URL("./engine-worker.js"', "the engine thread the command starts");
 }
 
 async function build() {
@@ -100,6 +103,7 @@ async function build() {
     ...common,
     entryPoints: {
       bin: join(here, "src/bin.ts"),
+      "engine-worker": join(here, "src/engine-worker.ts"),
       "node-workers": statsFile("inference/node-workers.js"),
     },
     splitting: true,

@@ -18,6 +18,10 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // (about 10 ms, a fifth of this run), with commander's output.
   process.stdout.write(`${cliVersion()}\n`);
 } else {
+  // `analyze` and `demo` run the engine in a thread of its own (engine-client.ts): starting it
+  // first lets it boot and load the engine while commander and the flags load here.
+  if (args[0] === "analyze" || args[0] === "demo")
+    (await import("./engine-client.js")).startEngine();
   const { main } = await import("./program.js");
   process.exitCode = await main(process.argv, { stdout: process.stdout, stderr: process.stderr });
 }

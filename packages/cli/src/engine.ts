@@ -1,85 +1,151 @@
 /**
- * The one place that knows the pipeline's analysis and report functions. Everything else in the
- * CLI talks to {@link Engine}, so wiring a new pipeline function is a change here only.
+ * The one place that knows the pipeline's parsing, analysis and report functions: a whole run from
+ * the files named on the command line to the text it prints and the files it writes. It runs in the
+ * engine's worker thread (engine-worker.ts), never on the command's main thread, so that Ctrl-C
+ * can stop it at any moment (engine-client.ts). Wiring a new pipeline function is a change here.
  */
-import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
 import {
   type Analysis,
   analyzeAsync,
-  type PlotLabels,
+  type DataProblem,
+  formatProblem,
+  inferMeasure,
+  type ParseOptions,
   type PrismaCounts,
+  parseColumnMap,
+  parsePrisma,
+  parsePrismaPairs,
+  parseStudyFile,
   renderMarkdown,
   renderReport,
   renderText,
-  type StudyTable,
 } from "@pooled/pipeline";
-import { cliVersion } from "./paths.js";
+import type {
+  AnalyzeSettings,
+  EngineOutcome,
+  EngineRequest,
+  Format,
+  Progress,
+  ReportFile,
+} from "./engine-protocol.js";
+import { readInputFile, readSettingsFile } from "./io/read-input.js";
 
-/** The options of `pooled analyze`, as the pipeline's `analyze` takes them. */
-export interface AnalyzeSettings {
-  measure: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
-  method: "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
-  test: "z" | "knha";
-  /** --model: "standard" or "three-level" (experiments nested in publications). */
-  model?: "standard" | "three-level";
-  /** --cluster: the publication column. */
-  cluster?: string;
-  by?: string;
-  mods?: string[];
-  permutations?: number | "exact";
-  bootstrap?: number;
-  seed?: number;
-  prisma?: PrismaCounts;
+/** Runs one request; never throws (a failure is an outcome). */
+export async function runEngine(
+  request: EngineRequest,
+  onProgress: (progress: Progress) => void,
+): Promise<EngineOutcome> {
+  try {
+    return await run(request, onProgress);
+  } catch (error) {
+    return failed(error);
+  }
 }
 
-export interface Progress {
-  stage: string;
-  done: number;
-  total: number;
+async function run(
+  request: EngineRequest,
+  onProgress: (progress: Progress) => void,
+): Promise<EngineOutcome> {
+  // 1. Everything read from disk, every problem collected before stopping.
+  const problems: DataProblem[] = [];
+  const warnings: string[] = [];
+  let config: { text: string; file: string } | undefined;
+  if (request.config !== undefined) {
+    const read = await readSettingsFile(request.config);
+    if ("problem" in read) problems.push(read.problem);
+    else config = { text: read.text, file: request.config };
+  }
+  const mapping = parseColumnMap(request.map, config);
+  append(problems, mapping.problems);
+
+  let prisma: PrismaCounts | null = null;
+  if (request.prisma !== undefined) {
+    // A file, or the counts inline: --prisma identified=486,screened=355,...
+    const inline = request.prisma.includes("=") && !existsSync(request.prisma);
+    const read = inline ? { text: request.prisma } : await readSettingsFile(request.prisma);
+    if ("problem" in read) problems.push(read.problem);
+    else {
+      const parsed = inline ? parsePrismaPairs(read.text) : parsePrisma(read.text, request.prisma);
+      append(problems, parsed.problems);
+      append(warnings, parsed.warnings);
+      prisma = parsed.counts ?? null;
+    }
+  }
+
+  const input = await readInputFile(request.file);
+  if ("problem" in input) {
+    problems.push(input.problem);
+    return { kind: "problems", lines: problems.map(formatProblem) };
+  }
+  const parseOptions: ParseOptions = { ...request.parse, columns: mapping.columns };
+  const parsed = await parseStudyFile(input.bytes, request.file, parseOptions);
+  append(problems, parsed.problems);
+  if (problems.length > 0 || parsed.table === undefined)
+    return { kind: "problems", lines: problems.map(formatProblem) };
+  const table = parsed.table;
+  if (request.forestSortYear && table.columns.fields.year === undefined) {
+    warnings.push(
+      "--forest-sort year: the file has no year column; the forest plot keeps its order.",
+    );
+  }
+
+  // 2. The analysis, then what is printed and written.
+  const settings: AnalyzeSettings & { measure: NonNullable<AnalyzeSettings["measure"]> } = {
+    ...request.settings,
+    measure: request.settings.measure ?? inferMeasure(table.columns.fields),
+  };
+  if (prisma !== null) settings.prisma = prisma;
+  const analysis = await analyzeAsync(table, {
+    ...settings,
+    // Permutations and bootstrap run on every core; results depend only on the seed.
+    workers: request.workers,
+    onProgress,
+  });
+  const files =
+    request.report === null
+      ? null
+      : normaliseFiles(
+          renderReport(analysis, table, {
+            version: request.report.version,
+            plots:
+              request.report.forestSort === undefined
+                ? {}
+                : { forestSort: request.report.forestSort },
+          }),
+        );
+  return { kind: "done", summary: summaryText(analysis, request.format), files, warnings };
 }
 
-/** One report file, held in memory until the whole folder is written. */
-export interface ReportFile {
-  /** Path inside the report folder, "/"-separated (e.g. "plots/forest.svg"). */
-  name: string;
-  content: string | Uint8Array;
+/** What --format prints on stdout. */
+export function summaryText(analysis: Analysis, format: Format): string {
+  const text =
+    format === "json"
+      ? JSON.stringify(analysis, null, 2)
+      : format === "markdown"
+        ? renderMarkdown(analysis)
+        : renderText(analysis);
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
 
-export type Format = "text" | "json" | "markdown";
-
-export interface Engine {
-  analyze(
-    table: StudyTable,
-    settings: AnalyzeSettings,
-    control: { signal: AbortSignal; onProgress: (p: Progress) => void },
-  ): Promise<Analysis>;
-  /** What --format prints on stdout. */
-  summary(analysis: Analysis, format: Format): string;
-  /** Every file of the report folder (--out). */
-  reportFiles(analysis: Analysis, table: StudyTable, plots?: PlotLabels): ReportFile[];
+/** An error of the pipeline or the stats engine as an outcome (problems formatted when it has them). */
+function failed(error: unknown): EngineOutcome {
+  const e = error as { code?: unknown; problems?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === "string" ? e.code : null;
+  const problems =
+    code === "INPUT" && Array.isArray(e?.problems) ? (e.problems as DataProblem[]) : null;
+  return {
+    kind: "failed",
+    code,
+    message: typeof e?.message === "string" ? e.message : String(error),
+    lines: problems === null ? null : problems.map(formatProblem),
+  };
 }
 
-export const engine: Engine = {
-  // Permutations and bootstrap run on every core (worker_threads); results depend only on the seed.
-  analyze: (table, settings, control) =>
-    analyzeAsync(table, {
-      ...settings,
-      workers: availableParallelism(),
-      signal: control.signal,
-      onProgress: control.onProgress,
-    }),
-  summary(analysis, format) {
-    const text =
-      format === "json"
-        ? JSON.stringify(analysis, null, 2)
-        : format === "markdown"
-          ? renderMarkdown(analysis)
-          : renderText(analysis);
-    return text.endsWith("\n") ? text : `${text}\n`;
-  },
-  reportFiles: (analysis, table, plots = {}) =>
-    normaliseFiles(renderReport(analysis, table, { version: cliVersion(), plots })),
-};
+/** `target.push(...items)` without spreading: the lists may be as long as the data file. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 /** Accepts what a renderer may return: an array of { name | path, content }, a Map, or a plain object. */
 export function normaliseFiles(files: unknown): ReportFile[] {

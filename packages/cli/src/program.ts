@@ -19,18 +19,29 @@ const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 const MODELS = ["standard", "three-level"];
 
 /**
- * Most permutations or bootstrap replicates a run may ask for: the engine's MAX_RESAMPLES (stats'
- * inference/blocks.ts), restated here so that --help and flag parsing need not load the engine;
- * cli.test.ts checks the two are equal.
+ * Most permutations or bootstrap replicates a run may ask for. The web app's limit
+ * (packages/web/src/view/settings.ts, parseCount), so the command and the page refuse the same
+ * counts; the engine itself accepts up to its MAX_RESAMPLES (10^7, stats' inference/blocks.ts),
+ * which cli.test.ts checks this does not exceed. Restated here so that --help and flag parsing
+ * need not load the engine. A million bootstrap refits of 30 studies take 16 s on two busy
+ * cores; beyond that a run is more likely a typing slip than a need.
  */
-export const MAX_RESAMPLES = 10_000_000;
+export const MAX_RESAMPLES = 1_000_000;
 
-function wholeNumber(flag: string, min: number) {
+/**
+ * Fewest bootstrap replicates: a 95% percentile interval sits at the 2.5th and 97.5th percentiles
+ * of the replicates, which with fewer than 100 are among the two or three most extreme values;
+ * Efron & Tibshirani (1993, An Introduction to the Bootstrap) recommend about 1000 for percentile
+ * and BCa intervals, and the analysis warns below that (the pipeline's bootstrap stage).
+ */
+export const MIN_BOOTSTRAP = 100;
+
+function wholeNumber(flag: string, min: number, why = "") {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > MAX_RESAMPLES)
       throw new InvalidArgumentError(
-        `${flag} expects a whole number from ${min} to ${MAX_RESAMPLES}, e.g. ${flag} 1000`,
+        `${flag} expects a whole number from ${min} to ${MAX_RESAMPLES}${why}, e.g. ${flag} 1000`,
       );
     return n;
   };
@@ -73,7 +84,8 @@ Examples:
   $ pooled analyze data.csv --decimal-comma --prisma prisma.json --out report
 
 Exit codes: 0 success; 2 bad input (each problem printed as file:row:column: expected ..., found ...;
-no report written); 1 any other failure; 130 interrupted with Ctrl-C (no report written).
+no report written); 1 any other failure (e.g. the report folder cannot be written: what and why is
+printed); 130 interrupted with Ctrl-C, 143 stopped by SIGTERM (no report written, at any moment).
 Column names recognised (metafor's and readable aliases): see packages/cli/README.md.`;
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
@@ -150,8 +162,12 @@ Examples:
     )
     .option(
       "--bootstrap <N>",
-      "bootstrap with N replicates (percentile and BCa intervals), e.g. --bootstrap 2000",
-      wholeNumber("--bootstrap", 1),
+      `bootstrap with N replicates (percentile and BCa intervals): at least ${MIN_BOOTSTRAP}, 1000 or more recommended (fewer give a warning), e.g. --bootstrap 2000`,
+      wholeNumber(
+        "--bootstrap",
+        MIN_BOOTSTRAP,
+        ` (fewer than ${MIN_BOOTSTRAP} replicates cannot place a 95% interval; 1000 or more are recommended)`,
+      ),
     )
     .option(
       "--seed <n>",

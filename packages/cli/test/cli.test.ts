@@ -133,23 +133,26 @@ describe("help and version", () => {
     expect(run.stderr).toMatch(/argument 'OR' is invalid/);
     const perm = await pooled(["analyze", "ok.csv", "--permutations", "lots"], dir);
     expect(perm.code).toBe(2);
-    expect(perm.stderr).toMatch(/--permutations expects a whole number from 2 to 10000000/);
+    expect(perm.stderr).toMatch(/--permutations expects a whole number from 2 to 1000000/);
   });
 
   it("resampling counts beyond the limit, or below what a test needs, are refused before any work", async () => {
     for (const [flag, value] of [
       ["--bootstrap", "99999999999999999999999"],
-      ["--bootstrap", "10000001"],
+      ["--bootstrap", "1000001"],
+      ["--bootstrap", "99"],
       ["--permutations", "600000000"],
       ["--permutations", "1"],
     ]) {
       const run = await pooled(["analyze", "ok.csv", flag!, value!], dir);
       expect(run.code, `${flag} ${value}`).toBe(2);
       expect(run.stderr).toMatch(
-        new RegExp(`${flag} expects a whole number from [12] to 10000000`),
+        new RegExp(`${flag} expects a whole number from (2|100) to 1000000`),
       );
     }
-    expect(MAX_RESAMPLES).toBe(ENGINE_MAX_RESAMPLES);
+    // The web app's limit; within what the engine accepts.
+    expect(MAX_RESAMPLES).toBe(1_000_000);
+    expect(MAX_RESAMPLES).toBeLessThanOrEqual(ENGINE_MAX_RESAMPLES);
   });
 
   it("a reader that closes the pipe early ends the run quietly", async () => {
@@ -269,10 +272,11 @@ describe("bad files: exit 2, every problem as file:row:column, no report", () =>
   });
 
   it("a 50 MB file is read, and its bad cell near the end is reported", async () => {
-    const line =
-      "Experiment 000000,10.123456,2.123456,12,7.123456,2.523456,11,intravenous,Sprague-Dawley,2019\n";
+    // Within the row limit (100,000), so each row carries a long note.
+    const note = "Data extracted from figure 3B with WebPlotDigitizer; SD from the SEM. ".repeat(7);
+    const line = `Experiment 000000,10.123456,2.123456,12,7.123456,2.523456,11,intravenous,Sprague-Dawley,2019,${note}\n`;
     const count = Math.ceil((50 * 1024 * 1024) / line.length);
-    const parts = [`${HEADER},route,strain,year\n`];
+    const parts = [`${HEADER},route,strain,year,notes\n`];
     for (let i = 0; i < count; i++)
       parts.push(i === count - 2 ? line.replace(",12,", ",1,") : line);
     write("big.csv", parts.join(""));
@@ -973,17 +977,7 @@ describe("Ctrl-C", () => {
     write("long.csv", `${HEADER}\n${rows.join("\n")}\n`);
     const child = spawn(
       process.execPath,
-      [
-        bin,
-        "analyze",
-        "long.csv",
-        "--bootstrap",
-        "10000000",
-        "--seed",
-        "1",
-        "--out",
-        "long-report",
-      ],
+      [bin, "analyze", "long.csv", "--bootstrap", "1000000", "--seed", "1", "--out", "long-report"],
       { cwd: dir },
     );
     let stderr = "";

@@ -365,7 +365,9 @@ describe("JSON and XLSX", () => {
       [3, null, 'an object such as {"study": ..., "m1i": ...}', "3"],
     ]);
     const notArray = await parseStudyFile(bytes('{"a":1}'), "d.json");
-    expect(notArray.problems[0]!.expected).toBe("a JSON array of objects, one per comparison");
+    expect(notArray.problems[0]!.expected).toBe(
+      'an array of objects, one per comparison, such as [{"study": ..., "yi": ...}]',
+    );
   });
 
   it("reads the first sheet of an XLSX workbook, or the one asked for", async () => {
@@ -633,10 +635,12 @@ describe("the bundled example", () => {
 
 describe("large files", () => {
   it("reads a 50 MB CSV and points at a bad cell near its end", async () => {
-    const line =
-      "Experiment 000000,10.123456,2.123456,12,7.123456,2.523456,11,intravenous,Sprague-Dawley,2019\n";
+    // Within the row limit (100,000), so each row carries a long note.
+    const note = "Data extracted from figure 3B with WebPlotDigitizer; SD from the SEM. ".repeat(7);
+    const line = `Experiment 000000,10.123456,2.123456,12,7.123456,2.523456,11,intravenous,Sprague-Dawley,2019,${note}\n`;
     const count = Math.ceil((50 * 1024 * 1024) / line.length);
-    const parts = [`${HEADER},route,strain,year\n`];
+    expect(count).toBeLessThanOrEqual(100_000);
+    const parts = [`${HEADER},route,strain,year,notes\n`];
     for (let i = 0; i < count; i++)
       parts.push(i === count - 3 ? line.replace("2.123456", "-2") : line);
     const data = bytes(parts.join(""));

@@ -106,7 +106,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
   }
   body.push(group(under, { "clip-path": `url(#${clipId})`, class: "fit" }));
   body.push(frameBorder(frame));
-  const wMax = Math.max(...input.studies.map((s) => s.weight));
+  const wMax = input.studies.reduce((m, s) => Math.max(m, s.weight), Number.NEGATIVE_INFINITY);
   const bubbles = input.studies
     .map((s) => ({
       s,

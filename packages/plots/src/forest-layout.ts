@@ -497,3 +497,19 @@ function arrowHead(x: number, cy: number, direction: 1 | -1): string {
 export function fmtWeight(w: number): string {
   return fmt(w, 1);
 }
+
+/**
+ * The first `maxRows` items across the groups, in order (every group keeps its place, perhaps
+ * empty), and how many that is. Without a cap, every item.
+ */
+export function capRows<T>(groups: T[][], maxRows?: number): { rows: T[][]; shown: number } {
+  let left = maxRows === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxRows));
+  let shown = 0;
+  const rows = groups.map((g) => {
+    const kept = g.length <= left ? g : g.slice(0, left);
+    left -= kept.length;
+    shown += kept.length;
+    return kept;
+  });
+  return { rows, shown };
+}

@@ -1,6 +1,7 @@
 /** Forest plot as reviewers publish it. */
 
 import {
+  capRows,
   fmtWeight,
   type LayoutColumn,
   type LayoutRow,
@@ -74,6 +75,12 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
       ];
   const all = blocks.flatMap((b) => b.studies);
   if (all.length === 0) throw new Error("forestPlot: no studies to draw");
+  // The rows drawn: the first maxRows studies in the order drawn (a block beyond keeps its heading
+  // and diamond, so every subgroup's estimate stays in the figure).
+  const drawn = capRows(
+    blocks.map((b) => b.studies),
+    options.maxRows,
+  );
   const hasWeights = all.some((s) => s.weight !== undefined && s.weight !== null);
   const weights = hasWeights
     ? percentagesToTotal(
@@ -83,7 +90,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     : [];
   const weightOf = new Map<ForestStudy, number>();
   for (const [i, s] of all.entries()) weightOf.set(s, weights[i] ?? 0);
-  const maxWeight = Math.max(...all.map((s) => s.weight ?? 0));
+  const maxWeight = all.reduce((m, s) => Math.max(m, s.weight ?? 0), 0);
 
   const extra = input.columns ?? [];
   const leftColumns: LayoutColumn[] = [
@@ -148,15 +155,16 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   };
 
   const grouped = Boolean(input.subgroups?.length);
-  for (const b of blocks) {
+  for (const [j, b] of blocks.entries()) {
+    const shown = drawn.rows[j]!;
     if (grouped) rows.push({ kind: "heading", text: b.label });
     if (input.groupByCluster) {
-      for (const run of clusterRuns(b.studies)) {
+      for (const run of clusterRuns(shown)) {
         const together = run.label !== null && run.studies.length >= 2;
         if (together) rows.push({ kind: "subheading", text: run.label! });
         for (const s of run.studies) rows.push(studyRow(s, together));
       }
-    } else for (const s of b.studies) rows.push(studyRow(s));
+    } else for (const s of shown) rows.push(studyRow(s));
     if (grouped && b.pooled) {
       const subtotal = hasWeights
         ? b.studies.reduce((a, s) => a + (weightOf.get(s) ?? 0), 0)
@@ -191,6 +199,12 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   const descParts = [
     `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
   ];
+  const notes = [...(input.notes ?? [])];
+  if (drawn.shown < k) {
+    const cut = `${drawn.shown} of ${k} studies shown (the first in the order drawn); the pooled estimates and weights include all ${k}.`;
+    notes.unshift(cut);
+    descParts.push(cut);
+  }
   for (const p of input.pooled ?? []) {
     descParts.push(`${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, log)}.`);
   }
@@ -210,7 +224,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     favours: input.favours,
     plotWidth: options.plotWidth ?? 300,
     maxLabelWidth: options.maxLabelWidth ?? 220,
-    notes: input.notes,
+    notes,
   });
 }
 

@@ -39,7 +39,7 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
   const top = MARGIN + (input.title ? f * 1.25 + 12 : 0);
   const bottomSpace = 6 + f + f * 1.6 + 10 + f * 1.8 + MARGIN;
   const frameHeight = height - top - bottomSpace;
-  const xMax = Math.max(...pts.map((p) => p.x));
+  const xMax = pts.reduce((m, p) => Math.max(m, p.x), Number.NEGATIVE_INFINITY);
   const zValues = [...pts.map((p) => p.z), 2, -2, mu * xMax * 1.05 + 2, mu * xMax * 1.05 - 2];
   const yProbe = yScale(zValues, { left: 0, top, width: 1, height: frameHeight }, f, {
     include: [0],

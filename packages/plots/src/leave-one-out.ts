@@ -3,7 +3,7 @@
  * cumulative forest plot (the pooled estimate as studies are added one by one in a given order).
  */
 
-import { type LayoutRow, renderForestLayout } from "./forest-layout.js";
+import { capRows, type LayoutRow, renderForestLayout } from "./forest-layout.js";
 import { fmt, fmtEstimateCi, plural } from "./format.js";
 import type { ForestOptions, LeaveOneOutInput } from "./types.js";
 
@@ -24,7 +24,8 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
     ...(hasTau2 ? [tau2 === null || tau2 === undefined ? "" : fmt(tau2, Math.max(2, digits))] : []),
     ...(hasI2 ? [I2 === null || I2 === undefined ? "" : fmt(I2, 1)] : []),
   ];
-  const rows: LayoutRow[] = input.rows.map((r) => ({
+  const drawn = capRows([input.rows], options.maxRows);
+  const rows: LayoutRow[] = drawn.rows[0]!.map((r) => ({
     kind: "interval",
     marker: "point",
     left: [r.label],
@@ -49,6 +50,10 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
   const cumulative = input.kind === "cumulative";
   const fullText = fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log);
   const order = input.orderedBy === undefined ? "in the given order" : `by ${input.orderedBy}`;
+  const cut =
+    drawn.shown < k
+      ? `${drawn.shown} of ${k} ${cumulative ? "steps" : "rows"} shown (the first in the order drawn).`
+      : null;
   return renderForestLayout({
     title:
       input.title ??
@@ -56,9 +61,11 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
         ? `Cumulative meta-analysis (${plural(k, "step")})`
         : `Leave-one-out analysis (${plural(k, "study")})`),
     showTitle: Boolean(input.title),
-    desc: cumulative
-      ? `Cumulative forest plot: the pooled ${measure} recomputed ${plural(k, "time")} as the studies are added one at a time ${order}, each row including every study above it; the dashed line marks the estimate with every study, ${fullText}.`
-      : `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fullText}.`,
+    desc:
+      (cumulative
+        ? `Cumulative forest plot: the pooled ${measure} recomputed ${plural(k, "time")} as the studies are added one at a time ${order}, each row including every study above it; the dashed line marks the estimate with every study, ${fullText}.`
+        : `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fullText}.`) +
+      (cut === null ? "" : ` ${cut}`),
     idPrefix: options.idPrefix ?? (cumulative ? "pooled-cumulative" : "pooled-leave-one-out"),
     fontSize: options.fontSize ?? 12,
     leftColumns: [{ header: cumulative ? "Study added" : "Omitted study", align: "left" }],
@@ -76,6 +83,7 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
     plotWidth: options.plotWidth ?? 300,
     maxLabelWidth: options.maxLabelWidth ?? 220,
     guides: [{ value: full.estimate, className: "full-estimate-line" }],
+    ...(cut !== null ? { notes: [cut] } : {}),
   });
 }
 

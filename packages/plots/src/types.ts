@@ -159,6 +159,12 @@ export interface ForestOptions {
   /** Prefix of the SVG ids (several plots inline in one page need different ones). */
   idPrefix?: string;
   fontSize?: number;
+  /**
+   * Most study rows drawn (forest plot) or rows (leave-one-out and cumulative plots), in the order
+   * drawn; the rest are left out and a note under the plot says how many are shown. Weights,
+   * subtotals and pooled rows still cover every study. Default: all.
+   */
+  maxRows?: number;
 }
 
 /** Funnel plot: effect against its standard error (or a sample-size precision). */

@@ -92,8 +92,62 @@ function startWorker(): { worker: Worker; api: Comlink.Remote<EngineApi> } {
   return { worker, api: Comlink.wrap<EngineApi>(worker) };
 }
 
-/** The interactive engine: parsing and the fast analysis on every settings change. */
-const engine = startWorker();
+/**
+ * The interactive engine: parsing and the fast analysis on every settings change. A worker stuck
+ * in a long synchronous computation (a huge file, an analysis that does not end) answers nothing
+ * else, and Comlink has no way to interrupt it: Cancel, or a new file or setting while it has been
+ * busy for {@link STUCK_MS}, ends it and starts a fresh one (see {@link interactive}).
+ */
+let engine = startWorker();
+/** Calls to the interactive engine not answered yet, each with when it was made. */
+const pending = new Set<{ since: number }>();
+/** Rejects every pending call when its worker is ended (a terminated worker never answers). */
+let abandon: (reason: Error) => void = () => undefined;
+let abandoned = new Promise<never>((_, reject) => {
+  abandon = reject;
+});
+// A pending call's rejection is handled where the call is awaited.
+abandoned.catch(() => undefined);
+/** A call pending this long means the worker is busy with something that is no longer wanted. */
+const STUCK_MS = 1000;
+
+/** Thrown into the calls pending when the interactive engine is ended. */
+class EngineRestarted extends Error {}
+
+/** Ends the interactive engine, whatever it is doing, and starts a fresh one. */
+function restartEngine(): void {
+  engine.worker.terminate();
+  abandon(new EngineRestarted("the engine was restarted"));
+  abandoned = new Promise<never>((_, reject) => {
+    abandon = reject;
+  });
+  abandoned.catch(() => undefined);
+  pending.clear();
+  engine = startWorker();
+  watchEngine(engine.worker);
+}
+
+/**
+ * A call to the interactive engine. A new call while an earlier one has been pending for
+ * {@link STUCK_MS} restarts the engine first: every call here replaces the earlier ones (a newer
+ * read or analysis), so the busy worker computes what nobody waits for.
+ */
+async function interactive<T>(call: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
+  const now = performance.now();
+  for (const p of pending) {
+    if (now - p.since >= STUCK_MS) {
+      restartEngine();
+      break;
+    }
+  }
+  const entry = { since: now };
+  pending.add(entry);
+  try {
+    return await Promise.race([call(engine.api), abandoned]);
+  } finally {
+    pending.delete(entry);
+  }
+}
 /** Resampling runs in its own worker, so the page and fast analyses stay responsive, and a cancel
  * that the computation does not notice in time can end the worker outright. */
 let jobEngine: ReturnType<typeof startWorker> | null = null;
@@ -403,8 +457,8 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
     };
     try {
       return next.kind === "example"
-        ? await engine.api.loadExample(request)
-        : await engine.api.parse(next.bytes, next.name, request);
+        ? await interactive<ParseOutcome>((api) => api.loadExample(request))
+        : await interactive<ParseOutcome>((api) => api.parse(next.bytes, next.name, request));
     } catch (error) {
       return {
         ok: false,
@@ -472,7 +526,7 @@ async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
   let sheets: string[] = [];
   if (isWorkbook(name, bytes)) {
     try {
-      sheets = await engine.api.sheetNames(bytes, name);
+      sheets = await interactive((api) => api.sheetNames(bytes, name));
     } catch {
       sheets = []; // the parse that follows reports an unreadable workbook
     }
@@ -501,7 +555,10 @@ async function analyse(): Promise<void> {
   });
   let outcome: AnalyzeOutcome;
   try {
-    outcome = await engine.api.analyze(table, { ...settings, permutations: null, bootstrap: null });
+    const current = table;
+    outcome = await interactive<AnalyzeOutcome>((api) =>
+      api.analyze(current, { ...settings, permutations: null, bootstrap: null }),
+    );
   } catch (error) {
     outcome = {
       ok: false,
@@ -614,6 +671,29 @@ async function runResampling(): Promise<void> {
   }
 }
 
+/**
+ * Cancel, at any moment: a resampling job stops (its worker ended if it does not stop at once),
+ * and reading or analysing a file stops by ending the interactive engine (a fresh one starts).
+ */
+function cancel(): void {
+  if (state.job) cancelResampling();
+  const p = state.phase;
+  if (p.kind !== "parsing" && p.kind !== "analysing") return;
+  // The answers of what was cancelled are not wanted any more.
+  loadSeq++;
+  analysisSeq++;
+  clearTimeout(analyseTimer);
+  restartEngine();
+  setState({
+    phase: {
+      kind: "cancelled",
+      fileName: p.fileName,
+      stage: p.kind === "parsing" ? "reading" : "analysis",
+    },
+    result: null,
+  });
+}
+
 function cancelResampling(): void {
   const job = state.job;
   if (!job || !jobEngine) return;
@@ -665,7 +745,7 @@ function render(): void {
   el.resultsBody.setAttribute("aria-busy", String(view.stale));
 
   el.run.disabled = !view.canRunResampling;
-  el.cancel.disabled = state.job === null;
+  el.cancel.disabled = !view.canCancel;
   el.progressRow.classList.toggle("active", view.progress.visible);
   el.progress.max = view.progress.max;
   if (view.progress.fraction === null) el.progress.removeAttribute("value");
@@ -954,7 +1034,8 @@ function wireEvents(): void {
     const file = prismaInput.files?.[0];
     const status = byId("prisma-status");
     if (!file) return;
-    const read = await engine.api.readPrisma(await file.text(), file.name);
+    const text = await file.text();
+    const read = await interactive((api) => api.readPrisma(text, file.name));
     if (read.counts) {
       userPrisma = read.counts;
       status.replaceChildren(`Using the counts in ${file.name}.`);
@@ -991,9 +1072,9 @@ function wireEvents(): void {
     e.preventDefault();
     void runResampling();
   });
-  el.cancel.addEventListener("click", cancelResampling);
+  el.cancel.addEventListener("click", cancel);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && state.job) cancelResampling();
+    if (e.key === "Escape" && pageView(state).canCancel) cancel();
   });
 
   el.plotTabs.addEventListener("click", (e) => {
@@ -1024,23 +1105,27 @@ function wireEvents(): void {
   });
 }
 
-// A worker that fails to start (e.g. a broken build) must show on the page, not only in the console.
-engine.worker.addEventListener("error", (e) => {
-  setState({
-    phase: {
-      kind: "failed",
-      fileName: "the page",
-      problems: [
-        {
-          file: "the page",
-          row: null,
-          column: null,
-          expected: `the statistics engine to start, but it failed: ${e.message || "unknown error"}`,
-        },
-      ],
-    },
+/** A worker that fails to start (e.g. a broken build) must show on the page, not only in the console. */
+function watchEngine(worker: Worker): void {
+  worker.addEventListener("error", (e) => {
+    setState({
+      phase: {
+        kind: "failed",
+        fileName: "the page",
+        problems: [
+          {
+            file: "the page",
+            row: null,
+            column: null,
+            expected: `the statistics engine to start, but it failed: ${e.message || "unknown error"}`,
+          },
+        ],
+      },
+    });
   });
-});
+}
+
+watchEngine(engine.worker);
 
 initSettingsControls();
 wireEvents();

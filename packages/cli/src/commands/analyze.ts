@@ -1,27 +1,18 @@
 /**
- * `pooled analyze <file>`: read and validate the file, run the analysis, print the summary and
- * write the report folder. Exit codes: 0 ok, 2 bad input (every problem on stderr, no report),
- * 1 any other failure, 130 interrupted (Ctrl-C).
+ * `pooled analyze <file>`: have the engine thread read, validate and analyse the files and
+ * render the report, print the summary and write the report folder. Exit codes: 0 ok, 2 bad
+ * input (every problem on stderr, no report), 1 any other failure, 130 interrupted (Ctrl-C),
+ * 143 terminated (SIGTERM).
  */
-import { existsSync } from "node:fs";
-import {
-  type DataProblem,
-  formatProblem,
-  inferMeasure,
-  type ParseOptions,
-  type PlotLabels,
-  type PrismaCounts,
-  parseColumnMap,
-  parsePrisma,
-  parsePrismaPairs,
-  parseStudyFile,
-} from "@pooled/pipeline";
-import { type AnalyzeSettings, engine, type Format } from "../engine.js";
+import { availableParallelism } from "node:os";
+import type { PlotLabels } from "@pooled/pipeline";
+import { takeEngine } from "../engine-client.js";
+import type { AnalyzeSettings, EngineOutcome, EngineRequest, Format } from "../engine-protocol.js";
 import { EXIT } from "../exit-codes.js";
-import { onInterrupt } from "../interrupt.js";
+import { onInterrupt, type StopSignal, stopExitCode, stopMessage } from "../interrupt.js";
 import { createProgressBar } from "../io/progress.js";
-import { readInputFile } from "../io/read-input.js";
-import { ReportFolderError, writeReportFolder } from "../io/write-report.js";
+import { ReportFolderError, ReportWriteError, writeReportFolder } from "../io/write-report.js";
+import { cliVersion } from "../paths.js";
 
 /** Order of the forest plot's studies (--forest-sort). */
 export type ForestSort = NonNullable<PlotLabels["forestSort"]>;
@@ -54,111 +45,63 @@ export interface Io {
   stderr: NodeJS.WriteStream;
 }
 
-function printProblems(io: Io, problems: readonly DataProblem[]): void {
-  for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
+/** Every problem, one line each (`file:row:column: expected ..., found ...`), and the count. */
+function printProblems(io: Io, lines: readonly string[]): void {
+  for (const line of lines) io.stderr.write(`${line}\n`);
   io.stderr.write(
-    `${problems.length} problem${problems.length === 1 ? "" : "s"} found; no analysis was run and no report was written.\n`,
+    `${lines.length} problem${lines.length === 1 ? "" : "s"} found; no analysis was run and no report was written.\n`,
   );
 }
 
-/** Problems carried by a pipeline error (e.g. a --by column with one level), if any. */
-function problemsOf(error: unknown): DataProblem[] | null {
-  const e = error as { code?: unknown; problems?: unknown };
-  if (e && e.code === "INPUT" && Array.isArray(e.problems)) return e.problems as DataProblem[];
-  return null;
-}
-
-async function readJsonFile(path: string): Promise<{ text: string } | { problem: DataProblem }> {
-  const read = await readInputFile(path, 16 * 1024 * 1024);
-  if ("problem" in read) return read;
-  return { text: new TextDecoder().decode(read.bytes) };
-}
-
 export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Promise<number> {
-  const problems: DataProblem[] = [];
-
-  // 1. Everything read from disk, every problem collected before stopping.
-  let config: { text: string; file: string } | undefined;
-  if (flags.config !== undefined) {
-    const read = await readJsonFile(flags.config);
-    if ("problem" in read) problems.push(read.problem);
-    else config = { text: read.text, file: flags.config };
+  // The engine thread, started by bin.ts as the command loaded (a later run starts a fresh one).
+  const engine = takeEngine();
+  try {
+    return await analyzeWith(engine, file, flags, io);
+  } finally {
+    engine.terminate();
   }
-  const mapping = parseColumnMap(flags.map, config);
-  problems.push(...mapping.problems);
+}
 
-  let prisma: PrismaCounts | null = null;
-  const warnings: string[] = [];
-  if (flags.prisma !== undefined) {
-    // A file, or the counts inline: --prisma identified=486,screened=355,...
-    const inline = flags.prisma.includes("=") && !existsSync(flags.prisma);
-    const read = inline ? { text: flags.prisma } : await readJsonFile(flags.prisma);
-    if ("problem" in read) problems.push(read.problem);
-    else {
-      const parsed = inline ? parsePrismaPairs(read.text) : parsePrisma(read.text, flags.prisma);
-      problems.push(...parsed.problems);
-      warnings.push(...parsed.warnings);
-      prisma = parsed.counts ?? null;
-    }
-  }
-
-  const input = await readInputFile(file);
-  if ("problem" in input) {
-    printProblems(io, [...problems, input.problem]);
-    return EXIT.BAD_INPUT;
-  }
-  const parseOptions: ParseOptions = {
-    columns: mapping.columns,
-    decimalComma: flags.decimalComma ?? false,
-    requireColumns: [
-      ...(flags.by === undefined ? [] : [flags.by]),
-      ...(flags.mods ?? []),
-      ...(flags.cluster === undefined ? [] : [flags.cluster]),
-    ],
+async function analyzeWith(
+  engine: ReturnType<typeof takeEngine>,
+  file: string,
+  flags: AnalyzeFlags,
+  io: Io,
+): Promise<number> {
+  // 1. What to read and do: the engine's thread reads the files and reports every problem at once.
+  const request: EngineRequest = {
+    file,
+    map: flags.map,
+    parse: parseOptions(flags),
+    settings: analyzeSettings(flags),
+    forestSortYear: flags.forestSort === "year",
+    format: flags.format,
+    report:
+      flags.out === undefined
+        ? null
+        : {
+            version: cliVersion(),
+            ...(flags.forestSort !== undefined ? { forestSort: flags.forestSort } : {}),
+          },
+    workers: availableParallelism(),
   };
-  if (flags.sheet !== undefined) parseOptions.sheet = flags.sheet;
-  if (flags.measure !== undefined) parseOptions.measure = flags.measure;
-  const parsed = await parseStudyFile(input.bytes, file, parseOptions);
-  problems.push(...parsed.problems);
-  if (problems.length > 0 || parsed.table === undefined) {
-    printProblems(io, problems);
-    return EXIT.BAD_INPUT;
-  }
-  const table = parsed.table;
-  if (flags.forestSort === "year" && table.columns.fields.year === undefined) {
-    warnings.push(
-      "--forest-sort year: the file has no year column; the forest plot keeps its order.",
-    );
-  }
+  if (flags.config !== undefined) request.config = flags.config;
+  if (flags.prisma !== undefined) request.prisma = flags.prisma;
 
-  // 2. The analysis. Ctrl-C aborts it (and any report being written) and exits 130.
-  const settings: AnalyzeSettings = {
-    measure: flags.measure ?? inferMeasure(table.columns.fields),
-    method: flags.method,
-    test: flags.test,
-  };
-  if (flags.model !== undefined) settings.model = flags.model;
-  if (flags.cluster !== undefined) settings.cluster = flags.cluster;
-  if (flags.by !== undefined) settings.by = flags.by;
-  if (flags.mods !== undefined) settings.mods = flags.mods;
-  if (flags.permutations !== undefined) settings.permutations = flags.permutations;
-  if (flags.bootstrap !== undefined) settings.bootstrap = flags.bootstrap;
-  if (flags.seed !== undefined) settings.seed = flags.seed;
-  if (prisma !== null) settings.prisma = prisma;
-
+  // 2. The engine's run. Ctrl-C or SIGTERM ends it (and any report being written) at any moment:
+  // the main thread is free to hear them.
   const controller = new AbortController();
-  // First Ctrl-C: stop cleanly (abort the work, remove any half-written report). Second: now.
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    controller.abort(new Error("interrupted"));
-  };
-  const releaseInterrupt = onInterrupt(onSigint);
+  let stoppedBy: StopSignal | null = null;
+  // First signal: stop cleanly (end the thread, remove any half-written report). Second: now.
+  const releaseInterrupt = onInterrupt((signal) => {
+    if (stoppedBy !== null) process.exit(stopExitCode(stoppedBy));
+    stoppedBy = signal;
+    controller.abort(new Error(signal === "SIGINT" ? "interrupted" : "terminated"));
+  });
+  const resampling = flags.permutations !== undefined || flags.bootstrap !== undefined;
   // Like the progress bar, the announcement goes only to a terminal: piped stderr stays silent.
-  const announce =
-    flags.quiet !== true &&
-    io.stderr.isTTY === true &&
-    (flags.permutations !== undefined || flags.bootstrap !== undefined);
-  if (announce) {
+  if (flags.quiet !== true && io.stderr.isTTY === true && resampling) {
     const what = [
       flags.permutations === undefined
         ? null
@@ -167,58 +110,37 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
     ].filter((x) => x !== null);
     io.stderr.write(`Running ${what.join(" and ")}; Ctrl-C stops without writing a report.\n`);
   }
-  const bar = createProgressBar(
-    io.stderr,
-    flags.quiet !== true && (flags.permutations !== undefined || flags.bootstrap !== undefined),
-  );
+  const bar = createProgressBar(io.stderr, flags.quiet !== true && resampling);
+  const stopped = () => {
+    io.stderr.write(stopMessage(stoppedBy ?? "SIGINT", io.stderr));
+    return stopExitCode(stoppedBy ?? "SIGINT");
+  };
   try {
-    let analysis: Awaited<ReturnType<typeof engine.analyze>>;
+    let outcome: EngineOutcome;
     try {
-      analysis = await engine.analyze(table, settings, {
+      outcome = await engine.run(request, {
         signal: controller.signal,
         onProgress: (p) => bar.update(p),
       });
     } finally {
       bar.done();
     }
-    if (controller.signal.aborted) return interrupted(io);
+    if (controller.signal.aborted) return stopped();
+    if (outcome.kind !== "done") return reportFailure(io, file, outcome);
 
-    const files =
-      flags.out === undefined
-        ? null
-        : engine.reportFiles(analysis, table, {
-            ...(flags.forestSort ? { forestSort: flags.forestSort } : {}),
-          });
-    const summary = engine.summary(analysis, flags.format);
-    if (flags.out !== undefined && files !== null) {
-      const where = await writeReportFolder(flags.out, files, controller.signal);
+    if (flags.out !== undefined && outcome.files !== null) {
+      const where = await writeReportFolder(flags.out, outcome.files, controller.signal);
       if (flags.quiet !== true)
-        io.stderr.write(`Report written to ${where} (${files.length} files).\n`);
+        io.stderr.write(`Report written to ${where} (${outcome.files.length} files).\n`);
     }
-    io.stdout.write(summary);
-    if (flags.quiet !== true) for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+    io.stdout.write(outcome.summary);
+    if (flags.quiet !== true) for (const w of outcome.warnings) io.stderr.write(`warning: ${w}\n`);
     return EXIT.OK;
   } catch (error) {
-    if (controller.signal.aborted) return interrupted(io);
-    const inputProblems = problemsOf(error);
-    if (inputProblems !== null) {
-      printProblems(io, inputProblems);
-      return EXIT.BAD_INPUT;
-    }
-    if (error instanceof ReportFolderError) {
+    if (controller.signal.aborted) return stopped();
+    if (error instanceof ReportFolderError || error instanceof ReportWriteError) {
       io.stderr.write(`pooled: ${error.message}\n`);
       return EXIT.FAILURE;
-    }
-    const code = (error as { code?: unknown }).code;
-    if (code === "TOO_MANY_ARRANGEMENTS") {
-      io.stderr.write(
-        `pooled: --permutations exact: ${(error as Error).message}\nno report was written.\n`,
-      );
-      return EXIT.BAD_INPUT;
-    }
-    if (code === "INPUT") {
-      io.stderr.write(`${file}: ${(error as Error).message}\nno report was written.\n`);
-      return EXIT.BAD_INPUT;
     }
     io.stderr.write(
       `pooled: the analysis failed: ${(error as Error).message ?? String(error)}\nno report was written.\n`,
@@ -229,7 +151,51 @@ export async function runAnalyze(file: string, flags: AnalyzeFlags, io: Io): Pro
   }
 }
 
-function interrupted(io: Io): number {
-  io.stderr.write("\ninterrupted; no report was written.\n");
-  return EXIT.INTERRUPTED;
+/** The reading options of the data file. */
+function parseOptions(flags: AnalyzeFlags): EngineRequest["parse"] {
+  const options: EngineRequest["parse"] = {
+    decimalComma: flags.decimalComma ?? false,
+    requireColumns: [
+      ...(flags.by === undefined ? [] : [flags.by]),
+      ...(flags.mods ?? []),
+      ...(flags.cluster === undefined ? [] : [flags.cluster]),
+    ],
+  };
+  if (flags.sheet !== undefined) options.sheet = flags.sheet;
+  if (flags.measure !== undefined) options.measure = flags.measure;
+  // --mods x,x is bad input (the pipeline names the duplicate)
+  options.moderators = flags.mods ?? [];
+  return options;
+}
+
+/** The analysis options of the flags (the engine fills in the measure the file implies). */
+function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
+  const settings: AnalyzeSettings = { method: flags.method, test: flags.test };
+  if (flags.measure !== undefined) settings.measure = flags.measure;
+  if (flags.model !== undefined) settings.model = flags.model;
+  if (flags.cluster !== undefined) settings.cluster = flags.cluster;
+  if (flags.by !== undefined) settings.by = flags.by;
+  if (flags.mods !== undefined) settings.mods = flags.mods;
+  if (flags.permutations !== undefined) settings.permutations = flags.permutations;
+  if (flags.bootstrap !== undefined) settings.bootstrap = flags.bootstrap;
+  if (flags.seed !== undefined) settings.seed = flags.seed;
+  return settings;
+}
+
+/** Bad input (exit 2) or a failed analysis (exit 1), said on stderr. */
+function reportFailure(io: Io, file: string, outcome: Exclude<EngineOutcome, { kind: "done" }>) {
+  if (outcome.kind === "problems" || outcome.lines !== null) {
+    printProblems(io, outcome.kind === "problems" ? outcome.lines : outcome.lines!);
+    return EXIT.BAD_INPUT;
+  }
+  if (outcome.code === "TOO_MANY_ARRANGEMENTS") {
+    io.stderr.write(`pooled: --permutations exact: ${outcome.message}\nno report was written.\n`);
+    return EXIT.BAD_INPUT;
+  }
+  if (outcome.code === "INPUT") {
+    io.stderr.write(`${file}: ${outcome.message}\nno report was written.\n`);
+    return EXIT.BAD_INPUT;
+  }
+  io.stderr.write(`pooled: the analysis failed: ${outcome.message}\nno report was written.\n`);
+  return EXIT.FAILURE;
 }

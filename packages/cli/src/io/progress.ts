@@ -1,5 +1,5 @@
 /** A one-line progress bar on stderr, shown only on a terminal and never with --quiet. */
-import type { Progress } from "../engine.js";
+import type { Progress } from "../engine-protocol.js";
 
 export interface ProgressBar {
   update(progress: Progress): void;

@@ -292,7 +292,7 @@ export function prepareAnalysis(
   const k = yi.length;
 
   const fitOptions = { method: settings.method, test: settings.test, level: settings.level };
-  const model = rma({ yi, vi }, { ...fitOptions, labels });
+  const model = fitMainModel(table, { yi, vi }, { ...fitOptions, labels });
   warnings.push(...model.notes);
 
   const crit = qnorm((1 - settings.level / 100) / 2, false);
@@ -491,6 +491,43 @@ function dependenceAnalyses(
   const regression =
     fittedRegression === null ? null : multilevelRegressionResult(fittedRegression);
   return { robust, multilevel, subgroups, regression, fitted, fittedRegression };
+}
+
+/**
+ * Largest weight 1/vi and weighted square yi²/vi of one study that the fit can sum: even 10^7
+ * such terms stay below the largest double (1.8e308).
+ */
+const LARGEST_TERM = 1e300;
+
+/**
+ * The main model. Without moderators its design is a column of ones, so the engine's "singular"
+ * can only mean that the weighted sums overflowed (effect sizes near 1e154 and beyond, variances
+ * below 1e-300): said as such, naming the rows, as bad input rather than a moderator problem.
+ */
+function fitMainModel(
+  table: StudyTable,
+  data: { yi: number[]; vi: number[] },
+  options: RmaOptions,
+): RmaResult {
+  try {
+    return rma(data, options);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "SINGULAR") throw error;
+    const problems: DataProblem[] = [];
+    data.yi.forEach((y, i) => {
+      const v = data.vi[i]!;
+      if (1 / v <= LARGEST_TERM && (y * y) / v <= LARGEST_TERM) return;
+      problems.push({
+        file: table.source,
+        row: table.rows[i]?.row ?? null,
+        column: table.columns.fields.yi ?? "yi",
+        expected: `an effect size and sampling variance that the fit can weight and sum (|yi|/√vi up to 1e150, vi from 1e-300)`,
+        found: `yi = ${y}, vi = ${v}: the values overflow double precision`,
+      });
+    });
+    if (problems.length === 0) throw error;
+    throw new AnalysisInputError(problems);
+  }
 }
 
 /** Fields of the stats engine's messages, as the study table names them. */

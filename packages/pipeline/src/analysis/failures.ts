@@ -40,10 +40,10 @@ export const SIDE_ANALYSIS = {
 /** The warning of a side analysis that failed with `error`. */
 export function couldNotCompute(what: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  // The engine's bias tests name themselves ("Egger's regression test cannot be computed: ..."):
-  // say it once.
-  const own = `${what} cannot be computed: `;
-  const reason = message.startsWith(own) ? message.slice(own.length) : message;
+  // The engine's bias tests name what failed ("Egger's regression test cannot be computed: ...",
+  // "The side of trim-and-fill cannot be computed: ..."), which may not be the <what> here (the
+  // sample-size test is Egger's test): one "could not be computed" is said, with the reason.
+  const reason = message.replace(/^[^:]*? cannot be computed: /, "");
   return `${what} could not be computed: ${reason}`;
 }
 

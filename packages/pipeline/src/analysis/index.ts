@@ -17,6 +17,11 @@ export {
 export type { AnalysisColumn, ClusterColumn, ColumnValues } from "./columns.js";
 export { AnalysisInputError, analysisColumn, clusterColumn, readColumn } from "./columns.js";
 export { MULTILEVEL_METHODS } from "./dependence.js";
-export { analyzeAsync, bootstrapResult } from "./resampling.js";
+export {
+  analyzeAsync,
+  BOOTSTRAP_REPLICATES,
+  bootstrapResult,
+  fewReplicatesWarning,
+} from "./resampling.js";
 export { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 export type * from "./types.js";

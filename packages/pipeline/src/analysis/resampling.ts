@@ -59,6 +59,8 @@ export async function analyzeAsync(
     onProgress: (p) => options.onProgress?.({ stage, done: p.done, total: p.total }),
   });
   const { analysis } = prepared;
+  const few = fewReplicatesWarning(analysis.settings.bootstrap);
+  if (few !== null) analysis.warnings.push(few);
   if (analysis.settings.permutations !== null)
     await permutationStage(prepared, side, run, options.signal);
   if (analysis.settings.bootstrap !== null)
@@ -258,6 +260,25 @@ async function bootstrapStage(
       `${boot.failed} of ${boot.replicates} bootstrap replicates could not be refitted and were left out of the intervals.`,
     );
   }
+}
+
+/**
+ * Bootstrap replicates below which its intervals are not to be trusted, and below which they are
+ * rough. A 95% percentile interval sits at the 2.5th and 97.5th percentiles of the replicates:
+ * with fewer than 100 those are the two or three most extreme values, so the interval may even
+ * exclude the estimate; Efron & Tibshirani (1993, An Introduction to the Bootstrap) recommend about
+ * 1000 replicates for percentile and BCa intervals (the BCa's acceleration and bias corrections
+ * move the percentiles further into the tails). The CLI refuses fewer than `minimum`.
+ */
+export const BOOTSTRAP_REPLICATES = { minimum: 100, recommended: 1000 } as const;
+
+/** The warning on a bootstrap with few replicates, or null. */
+export function fewReplicatesWarning(replicates: number | null): string | null {
+  if (replicates === null || replicates >= BOOTSTRAP_REPLICATES.recommended) return null;
+  if (replicates < BOOTSTRAP_REPLICATES.minimum) {
+    return `The bootstrap ran only ${replicates} replicate${replicates === 1 ? "" : "s"}: its intervals rest on the few most extreme replicates and are not reliable (they may not even contain the estimate); run ${BOOTSTRAP_REPLICATES.recommended} or more.`;
+  }
+  return `The bootstrap ran ${replicates} replicates: its percentile and BCa intervals are rough below about ${BOOTSTRAP_REPLICATES.recommended} (Efron & Tibshirani 1993); run ${BOOTSTRAP_REPLICATES.recommended} or more for intervals to report.`;
 }
 
 /** "12 of 10000 arrangements of the permutation test could not be refitted and were left out." */

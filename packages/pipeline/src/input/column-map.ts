@@ -5,6 +5,7 @@
  * of the alias table works) or a SYRCLE item; the right side is the header as written.
  */
 import { INPUT_FIELDS, matchHeader } from "./aliases.js";
+import { jsonPreview } from "./json-preview.js";
 import {
   type ColumnOverrides,
   type DataProblem,
@@ -43,7 +44,7 @@ export function parseColumnMap(
         row: null,
         column: null,
         expected: `a field name (one of ${known})`,
-        found: JSON.stringify(name),
+        found: jsonPreview(name),
       });
       return;
     }
@@ -77,7 +78,7 @@ export function parseColumnMap(
         row: null,
         column: null,
         expected: 'an object such as {"columns": {"m1i": "Mean T"}}',
-        found: JSON.stringify(data),
+        found: jsonPreview(data),
       });
     } else {
       for (const [name, header] of Object.entries(map)) {
@@ -87,7 +88,7 @@ export function parseColumnMap(
             row: null,
             column: name,
             expected: "a column header (text) or null",
-            found: JSON.stringify(header),
+            found: jsonPreview(header),
           });
         } else add(name, header, config.file);
       }
@@ -101,7 +102,7 @@ export function parseColumnMap(
         row: null,
         column: null,
         expected: 'field=column, e.g. --map m1i="Mean T"',
-        found: JSON.stringify(pair),
+        found: jsonPreview(pair),
       });
       continue;
     }

@@ -4,6 +4,7 @@
  * problem on the header row; nothing is guessed silently.
  */
 import { FIELD_ALIASES, INPUT_FIELDS, matchHeader, normaliseHeader } from "./aliases.js";
+import { jsonPreview } from "./json-preview.js";
 import {
   type ColumnOverrides,
   type DataProblem,
@@ -73,7 +74,7 @@ export function resolveColumns(
         row: null,
         column: null,
         expected: `a field name in a column mapping (one of ${[...INPUT_FIELDS, ...SYRCLE_ITEMS].join(", ")})`,
-        found: JSON.stringify(key),
+        found: jsonPreview(key),
       });
       continue;
     }
@@ -104,7 +105,9 @@ export function resolveColumns(
     if (match === null) return;
     const key = match.kind === "field" ? match.field : match.item;
     if (explicit.has(key)) return;
-    detected.set(key, [...(detected.get(key) ?? []), i]);
+    const columns = detected.get(key);
+    if (columns === undefined) detected.set(key, [i]);
+    else columns.push(i);
   });
   for (const [key, at] of detected) {
     if (at.length > 1) {

@@ -5,7 +5,10 @@
  */
 import Papa from "papaparse";
 import readXlsxFile from "read-excel-file/universal";
+import { jsonPreview } from "./json-preview.js";
+import { formatCount, INPUT_LIMITS } from "./limits.js";
 import type { DataProblem } from "./types.js";
+import { checkXlsxLimits } from "./xlsx-limits.js";
 
 /** A cell as read: text from CSV/TSV, typed values from XLSX and JSON, null when empty. */
 export type Cell = string | number | boolean | null;
@@ -39,33 +42,86 @@ export function formatOf(fileName: string, bytes: Uint8Array): FileFormat {
   return "csv";
 }
 
-/** UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is reported, not guessed. */
+/**
+ * UTF-8 (BOM optional), or UTF-16 with a BOM or without one (then recognised by its NUL bytes in
+ * every other position, as Excel's "Unicode text" writes it); anything else is reported, not
+ * guessed. Text holding NUL characters is reported too: no CSV, TSV or JSON file has them.
+ */
 export function decodeText(
   bytes: Uint8Array,
   file: string,
 ): { text: string } | { problem: DataProblem } {
+  const problem = (row: number | null, expected: string, found: string) => ({
+    problem: { file, row, column: null, expected, found },
+  });
+  const saveAs = /\.json$/i.test(file) ? "UTF-8" : '"CSV UTF-8"';
+  const bom =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "utf-16le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? "utf-16be"
+        : null;
+  const utf16 = bom ?? looksLikeUtf16(bytes);
+  if (utf16 !== null) {
+    const saveAsUtf8 = `UTF-8 text: the file looks like ${utf16 === "utf-16le" ? "UTF-16 (little-endian)" : "UTF-16 (big-endian)"}; save it as ${saveAs}`;
+    let text: string;
+    try {
+      text = new TextDecoder(utf16, { fatal: true }).decode(bytes.subarray(bom === null ? 0 : 2));
+    } catch {
+      return problem(null, saveAsUtf8, "bytes that are not valid UTF-16 either");
+    }
+    const nul = text.indexOf("\u0000");
+    if (nul >= 0)
+      return problem(lineOfText(text, nul), saveAsUtf8, "a NUL character even when read as UTF-16");
+    return { text };
+  }
+  let text: string;
   try {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe)
-      return { text: new TextDecoder("utf-16le", { fatal: true }).decode(bytes.subarray(2)) };
-    if (bytes[0] === 0xfe && bytes[1] === 0xff)
-      return { text: new TextDecoder("utf-16be", { fatal: true }).decode(bytes.subarray(2)) };
     // ignoreBOM: false (the default) strips a UTF-8 BOM.
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    return {
-      problem: {
-        file,
-        row: offset === null ? null : lineOf(bytes, offset),
-        column: null,
-        expected: 'UTF-8 text (save the file as "CSV UTF-8")',
-        found:
-          offset === null
-            ? "bytes that are not UTF-8"
-            : `the byte 0x${bytes[offset]!.toString(16).padStart(2, "0")}, which is not UTF-8`,
-      },
-    };
+    return problem(
+      offset === null ? null : lineOf(bytes, offset),
+      `UTF-8 text (save the file as ${saveAs})`,
+      offset === null
+        ? "bytes that are not UTF-8"
+        : `the byte 0x${bytes[offset]!.toString(16).padStart(2, "0")}, which is not UTF-8`,
+    );
   }
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0)
+    return problem(
+      lineOfText(text, nul),
+      `UTF-8 text (save the file as ${saveAs})`,
+      "a NUL byte (0x00), which text files do not hold: is this a binary file?",
+    );
+  return { text };
+}
+
+/**
+ * UTF-16 without a byte-order mark: in the first 4 kB, most bytes at odd offsets are NUL and
+ * almost none at even ones (little-endian; the other way round for big-endian), which is how
+ * Latin text looks in UTF-16. A file of zeros has NULs everywhere and is not UTF-16.
+ */
+function looksLikeUtf16(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  const pairs = Math.min(bytes.length, 4096) >> 1;
+  if (pairs === 0) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (bytes[2 * i] === 0) evenNul++;
+    if (bytes[2 * i + 1] === 0) oddNul++;
+  }
+  if (oddNul >= 0.6 * pairs && evenNul <= 0.1 * pairs) return "utf-16le";
+  if (evenNul >= 0.6 * pairs && oddNul <= 0.1 * pairs) return "utf-16be";
+  return null;
+}
+
+function lineOfText(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf("\n"); at >= 0 && at < offset; at = text.indexOf("\n", at + 1)) line++;
+  return line;
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number | null {
@@ -111,39 +167,136 @@ export function detectDelimiter(text: string): "," | ";" | "\t" {
   return counts[0]![1] > 0 ? counts[0]![0] : ",";
 }
 
-/** CSV or TSV text into a grid; papaparse handles quotes, embedded delimiters and line breaks. */
+/**
+ * CSV or TSV text into a grid; papaparse handles quotes, embedded delimiters and line breaks.
+ * Records are taken one at a time, so that a file past the row, column or cell limits stops
+ * being parsed at the first record past them.
+ */
 export function gridFromDelimited(
   text: string,
   file: string,
   delimiter: "," | ";" | "\t",
 ): GridResult {
   const problems: DataProblem[] = [];
-  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
-  for (const error of parsed.errors) {
-    // Delimiter guessing is ours; field-count checks are ours (they know the header).
-    if (error.type === "Delimiter" || error.type === "FieldMismatch") continue;
-    problems.push({
-      file,
-      row: error.row === undefined ? null : error.row + 1,
-      column: null,
-      expected:
-        error.code === "MissingQuotes"
-          ? 'a closing quote (") for a quoted field'
-          : "well-formed CSV",
-      found: error.message,
-    });
-  }
-  const records = parsed.data;
-  return gridFromRecords(records, file, problems);
+  const kept: GridRow[] = [];
+  const limits = new GridLimits(file);
+  let row = 0;
+  let limitProblem: DataProblem | null = null;
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    header: false,
+    step(result, parser) {
+      // Rows are counted here: papaparse numbers a step's errors from 0 within the step.
+      row++;
+      for (const error of result.errors) {
+        // Delimiter guessing is ours; field-count checks are ours (they know the header).
+        if (error.type === "Delimiter" || error.type === "FieldMismatch") continue;
+        problems.push({
+          file,
+          row,
+          column: null,
+          expected:
+            error.code === "MissingQuotes"
+              ? 'a closing quote (") for a quoted field'
+              : "well-formed CSV",
+          found: error.message,
+        });
+      }
+      const verdict = limits.add(result.data, row);
+      if (verdict === "data") kept.push({ row, cells: result.data });
+      else if (verdict !== "blank") {
+        limitProblem = verdict;
+        parser.abort();
+      }
+    },
+  });
+  if (limitProblem !== null) return { grid: null, problems: [limitProblem] };
+  return gridFromRows(kept, file, problems);
 }
 
-function gridFromRecords(records: Cell[][], file: string, problems: DataProblem[]): GridResult {
-  const isBlank = (record: Cell[]) =>
-    record.every((c) => c === null || (typeof c === "string" && c.trim() === ""));
-  // Leading blank lines are skipped; the first non-blank record holds the headers.
-  let headerIndex = 0;
-  while (headerIndex < records.length && isBlank(records[headerIndex]!)) headerIndex++;
-  if (headerIndex >= records.length) {
+/**
+ * Checks the limits record by record, in the order of the file: blank records count only
+ * towards `records`, the first other one is the header, the rest are rows of data.
+ */
+class GridLimits {
+  private headerWidth = -1;
+  private dataRows = 0;
+  private allRecords = 0;
+  constructor(
+    private readonly file: string,
+    private readonly limits: Pick<
+      typeof INPUT_LIMITS,
+      "rows" | "records" | "columns" | "cells"
+    > = INPUT_LIMITS,
+  ) {}
+
+  /**
+   * Whether this record (1-based `row` of the file) is blank or data (the header included), or
+   * the problem when it takes the file past a limit.
+   */
+  add(record: Cell[], row: number): "blank" | "data" | DataProblem {
+    const { rows, records, columns, cells } = this.limits;
+    const problem = (expected: string, found: string): DataProblem => ({
+      file: this.file,
+      row,
+      column: null,
+      expected: `${expected} (Pooled's limit)`,
+      found,
+    });
+    if (++this.allRecords > records)
+      return problem(
+        `at most ${formatCount(records)} lines, blank ones included`,
+        "more lines (reading stopped here)",
+      );
+    // Empty fields at the end of a record (trailing delimiters) are not counted.
+    let width = record.length;
+    while (width > 0 && isEmptyField(record[width - 1]!)) width--;
+    if (width === 0) return "blank";
+    if (width > columns)
+      return problem(`at most ${formatCount(columns)} columns`, `${formatCount(width)} fields`);
+    if (this.headerWidth < 0) {
+      this.headerWidth = width;
+      return "data";
+    }
+    this.dataRows++;
+    if (this.dataRows > rows)
+      return problem(
+        `at most ${formatCount(rows)} rows of data`,
+        "more rows (reading stopped here)",
+      );
+    if (this.dataRows * this.headerWidth > cells)
+      return problem(
+        `at most ${formatCount(cells)} cells, rows x columns`,
+        `${formatCount(this.dataRows)} rows of ${formatCount(this.headerWidth)} columns (reading stopped here)`,
+      );
+    return "data";
+  }
+}
+
+const isEmptyField = (c: Cell) => c === null || (typeof c === "string" && c.trim() === "");
+
+/** Column names too long to draw or to name in a message (the first such one). */
+function headerProblem(headers: readonly string[], file: string, row: number): DataProblem | null {
+  const at = headers.findIndex((h) => h.length > INPUT_LIMITS.labelChars);
+  if (at < 0) return null;
+  return {
+    file,
+    row,
+    column: `column ${at + 1}`,
+    expected: `a column name of at most ${formatCount(INPUT_LIMITS.labelChars)} characters (Pooled's limit)`,
+    found: `${formatCount(headers[at]!.length)} characters`,
+  };
+}
+
+/**
+ * The records that are not blank, with their row numbers in the file, into a grid: the first
+ * holds the headers (leading blank lines are skipped, as are blank lines and the final newline
+ * further down).
+ */
+function gridFromRows(records: GridRow[], file: string, problems: DataProblem[]): GridResult {
+  const first = records[0];
+  if (first === undefined) {
     problems.push({
       file,
       row: null,
@@ -153,13 +306,10 @@ function gridFromRecords(records: Cell[][], file: string, problems: DataProblem[
     });
     return { grid: null, problems };
   }
-  const headers = records[headerIndex]!.map((h) => (h === null ? "" : String(h).trim()));
-  const rows: GridRow[] = [];
-  for (let i = headerIndex + 1; i < records.length; i++) {
-    const record = records[i]!;
-    if (isBlank(record)) continue; // blank lines (and the final newline) carry no data
-    rows.push({ row: i + 1, cells: record });
-  }
+  const headers = first.cells.map((h) => (h === null ? "" : String(h).trim()));
+  const longHeader = headerProblem(headers, file, first.row);
+  if (longHeader !== null) return { grid: null, problems: [longHeader] };
+  const rows = records.slice(1);
   if (rows.length === 0) {
     problems.push({
       file,
@@ -178,6 +328,8 @@ export async function gridFromXlsx(
   file: string,
   sheet: string | number | undefined,
 ): Promise<GridResult> {
+  const tooLarge = checkXlsxLimits(bytes, file);
+  if (tooLarge !== null) return { grid: null, problems: [tooLarge] };
   const buffer = bytes.buffer.slice(
     bytes.byteOffset,
     bytes.byteOffset + bytes.byteLength,
@@ -221,8 +373,15 @@ export async function gridFromXlsx(
       ],
     };
   }
-  const records: Cell[][] = chosen.data.map((row) => row.map(xlsxCell));
-  return gridFromRecords(records, file, []);
+  const limits = new GridLimits(file);
+  const kept: GridRow[] = [];
+  for (let i = 0; i < chosen.data.length; i++) {
+    const cells = chosen.data[i]!.map(xlsxCell);
+    const verdict = limits.add(cells, i + 1);
+    if (verdict === "data") kept.push({ row: i + 1, cells });
+    else if (verdict !== "blank") return { grid: null, problems: [verdict] };
+  }
+  return gridFromRows(kept, file, []);
 }
 
 function xlsxCell(value: unknown): Cell {
@@ -233,75 +392,99 @@ function xlsxCell(value: unknown): Cell {
   return String(value);
 }
 
-/** A JSON array of objects into a grid: headers are the union of keys, in order of appearance. */
+/**
+ * A JSON array of objects into a grid: headers are the union of keys, in order of appearance.
+ * The shape is checked one level at a time, without recursion: values nested inside a cell are
+ * only ever shown through {@link jsonPreview}, so 100,000 nested brackets are one more problem.
+ */
 export function gridFromJson(text: string, file: string): GridResult {
+  const problem = (row: number | null, expected: string, found: string): GridResult => ({
+    grid: null,
+    problems: [{ file, row, column: null, expected, found }],
+  });
+  const expectedShape =
+    'an array of objects, one per comparison, such as [{"study": ..., "yi": ...}]';
+  const deep = tooDeep(text, MAX_JSON_DEPTH);
+  if (deep !== null)
+    return problem(
+      deep.line,
+      expectedShape,
+      `brackets nested more than ${MAX_JSON_DEPTH} deep (a table needs 2: the array and its objects)`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return {
-      grid: null,
-      problems: [
-        {
-          file,
-          row: null,
-          column: null,
-          expected: "valid JSON (an array of objects, one per comparison)",
-          found: (error as Error).message,
-        },
-      ],
-    };
+    return problem(null, `valid JSON (${expectedShape})`, (error as Error).message);
   }
-  if (!Array.isArray(data)) {
-    return {
-      grid: null,
-      problems: [
-        {
-          file,
-          row: null,
-          column: null,
-          expected: "a JSON array of objects, one per comparison",
-          found: data === null ? "null" : typeof data,
-        },
-      ],
-    };
-  }
-  const problems: DataProblem[] = [];
+  if (!Array.isArray(data))
+    return problem(
+      null,
+      expectedShape,
+      data === null
+        ? "null"
+        : `${/^[ao]/.test(jsonKind(data)) ? "an" : "a"} ${jsonKind(data)}: ${jsonPreview(data, 60)}`,
+    );
+  if (data.length > 0 && !data.some(isRecord))
+    return problem(
+      null,
+      expectedShape,
+      `an array of ${jsonKind(data[0])}s: ${jsonPreview(data, 60)}`,
+    );
+  // JSON has no header line: element i is reported as row i + 2, as if the keys were row 1.
+  if (data.length > INPUT_LIMITS.rows)
+    return problem(
+      INPUT_LIMITS.rows + 2,
+      `at most ${formatCount(INPUT_LIMITS.rows)} rows of data (Pooled's limit)`,
+      `${formatCount(data.length)} objects`,
+    );
   const headers: string[] = [];
   const seen = new Set<string>();
   for (const item of data) {
-    if (item !== null && typeof item === "object" && !Array.isArray(item)) {
-      for (const key of Object.keys(item)) {
-        if (!seen.has(key)) {
-          seen.add(key);
-          headers.push(key);
-        }
-      }
+    if (!isRecord(item)) continue;
+    for (const key of Object.keys(item)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      headers.push(key);
+      if (headers.length > INPUT_LIMITS.columns)
+        return problem(
+          1,
+          `at most ${formatCount(INPUT_LIMITS.columns)} columns, distinct keys (Pooled's limit)`,
+          `more than ${formatCount(INPUT_LIMITS.columns)} distinct keys`,
+        );
     }
   }
+  if (data.length * headers.length > INPUT_LIMITS.cells)
+    return problem(
+      null,
+      `at most ${formatCount(INPUT_LIMITS.cells)} cells, rows x columns (Pooled's limit)`,
+      `${formatCount(data.length)} objects with ${formatCount(headers.length)} distinct keys`,
+    );
+  const longHeader = headerProblem(headers, file, 1);
+  if (longHeader !== null) return { grid: null, problems: [longHeader] };
+  const problems: DataProblem[] = [];
   const rows: GridRow[] = [];
-  data.forEach((item, index) => {
-    // JSON has no header line: element i is reported as row i + 2, as if the keys were row 1.
+  for (let index = 0; index < data.length; index++) {
+    const item: unknown = data[index];
     const row = index + 2;
-    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    if (!isRecord(item)) {
       problems.push({
         file,
         row,
         column: null,
         expected: 'an object such as {"study": ..., "m1i": ...}',
-        found: JSON.stringify(item),
+        found: jsonPreview(item, 60),
       });
-      return;
+      continue;
     }
-    const record = item as Record<string, unknown>;
     const cells: Cell[] = headers.map((h) => {
-      const v = record[h];
+      const v = item[h];
       if (v === undefined || v === null) return null;
       if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
-      return JSON.stringify(v);
+      return jsonPreview(v, INPUT_LIMITS.labelChars);
     });
     rows.push({ row, cells });
-  });
+  }
   if (data.length === 0)
     problems.push({
       file,
@@ -311,4 +494,42 @@ export function gridFromJson(text: string, file: string): GridResult {
       found: "an empty array",
     });
   return { grid: { headers, rows }, problems };
+}
+
+/**
+ * How deep a study file's JSON may nest: 2 for the array and its objects, more only for values
+ * inside a cell. V8's JSON.parse keeps its own stack, but 128 MB of "[" still takes it 50 s and
+ * 6 GB, so the depth is checked first.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** The line where JSON text first nests deeper than `max` (strings skipped), or null. */
+function tooDeep(text: string, max: number): { line: number } | null {
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return { line };
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x0a) line++;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** "array", "object", "number": what a JSON value is, in a word. */
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  return typeof value;
 }

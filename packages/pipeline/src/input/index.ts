@@ -9,6 +9,8 @@ export {
 } from "./aliases.js";
 export { parseColumnMap } from "./column-map.js";
 export { findHeader } from "./columns.js";
+export { decodeText } from "./grid.js";
+export { formatMegabytes, INPUT_LIMITS } from "./limits.js";
 export { inferMeasure, parseStudyFile, parseStudyText } from "./parse.js";
 export { parsePrisma, parsePrismaPairs } from "./prisma.js";
 export { formatProblem } from "./problems.js";

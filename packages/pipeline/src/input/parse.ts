@@ -15,6 +15,8 @@ import {
   gridFromJson,
   gridFromXlsx,
 } from "./grid.js";
+import { jsonPreview } from "./json-preview.js";
+import { formatCount, formatMegabytes, INPUT_LIMITS } from "./limits.js";
 import {
   type ColumnMapping,
   type DataProblem,
@@ -84,7 +86,8 @@ const FIELD_LABEL: Partial<Record<InputField, string>> = {
  *
  * Columns are found by metafor's names or the aliases in aliases.ts (case, spaces, underscores
  * and hyphens ignored), or chosen with `columns`. Every problem is collected; the table is
- * returned only when there are none.
+ * returned only when there are none. A file past {@link INPUT_LIMITS} (size, rows, columns,
+ * cells, label length) is refused with one problem naming the limit, before it is parsed whole.
  *
  * @example
  * const { table, problems } = await parseStudyFile(bytes, "bbb.csv", { measure: "MD" });
@@ -94,6 +97,8 @@ export async function parseStudyFile(
   fileName: string,
   options: ParseOptions = {},
 ): Promise<ParseResult> {
+  if (bytes.length > INPUT_LIMITS.fileBytes)
+    return { problems: [tooLarge(fileName, bytes.length)], headers: [] };
   const format = formatOf(fileName, bytes);
   let read: GridResult;
   if (format === "xlsx") {
@@ -118,6 +123,9 @@ export function parseStudyText(
   fileName: string,
   options: ParseOptions = {},
 ): ParseResult {
+  // A character takes at least one byte in UTF-8.
+  if (text.length > INPUT_LIMITS.fileBytes)
+    return { problems: [tooLarge(fileName, text.length)], headers: [] };
   const format = formatOf(fileName, new Uint8Array(0));
   const read = parseText(
     text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
@@ -130,6 +138,16 @@ export function parseStudyText(
   if (problems.length > 0)
     return { problems: sortProblems(problems, read.grid.headers), headers: read.grid.headers };
   return { table, problems: [], headers: read.grid.headers };
+}
+
+function tooLarge(file: string, size: number): DataProblem {
+  return {
+    file,
+    row: null,
+    column: null,
+    expected: `a file of at most ${formatMegabytes(INPUT_LIMITS.fileBytes)} (Pooled's limit)`,
+    found: formatMegabytes(size),
+  };
 }
 
 /** File-level problems first, then by row, and within a row from left to right (stable otherwise). */
@@ -194,7 +212,7 @@ function validateGrid(
     file,
     columnHasData,
   );
-  problems.push(...headerProblems);
+  for (const p of headerProblems) problems.push(p);
   const col = index.fields;
   const measure = options.measure ?? inferMeasure(col);
   const notes: string[] = [];
@@ -241,7 +259,8 @@ function validateGrid(
   const mappedNames = new Set(
     [...Object.keys(col), ...Object.keys(index.riskOfBias)].map((k) => normaliseHeader(k)),
   );
-  for (const name of options.requireColumns ?? []) {
+  const required = new Set([...(options.requireColumns ?? []), ...(options.moderators ?? [])]);
+  for (const name of required) {
     // A header as written, or the name of a field the file feeds (e.g. --by cluster).
     if (findHeader(headers, name) < 0 && !mappedNames.has(normaliseHeader(name))) {
       problems.push({
@@ -253,6 +272,9 @@ function validateGrid(
       });
     }
   }
+
+  const twice = repeatedModerator(headers, options.moderators ?? []);
+  if (twice !== null) problems.push(twice);
 
   const header = (i: number) => headers[i] || `column ${i + 1}`;
   const fieldColumns = new Set(Object.values(col));
@@ -298,7 +320,7 @@ function validateGrid(
         row,
         column: header(at),
         expected: rule.expected + numberHint(cell.bad, decimalComma),
-        found: JSON.stringify(cell.bad),
+        found: jsonPreview(cell.bad),
       });
       return undefined;
     }
@@ -374,6 +396,7 @@ function validateGrid(
     return undefined;
   }
 
+  const labelColumns = longLabelChecks(headers, col, [...required]);
   const hasRob = Object.keys(index.riskOfBias).length > 0;
   for (const gridRow of rows) {
     row = gridRow.row;
@@ -392,6 +415,22 @@ function validateGrid(
       });
       continue;
     }
+    // A label past the limit is reported and its row goes no further, so that no later message
+    // (a shared control group, a repeated label) repeats it.
+    let longLabel = false;
+    for (const [at, what] of labelColumns) {
+      const length = cells[at] === null ? 0 : String(cells[at]).length;
+      if (length <= INPUT_LIMITS.labelChars) continue;
+      longLabel = true;
+      problems.push({
+        file,
+        row,
+        column: header(at),
+        expected: `${what} of at most ${formatCount(INPUT_LIMITS.labelChars)} characters (Pooled's limit: labels are drawn in the report's figures and tables)`,
+        found: `${formatCount(length)} characters`,
+      });
+    }
+    if (longLabel) continue;
     const study = col.study === undefined ? `row ${row}` : text(col.study);
     if (col.exclude !== undefined) {
       const exclusion = readExclusion(cells[col.exclude] ?? null, header(col.exclude));
@@ -492,7 +531,7 @@ function validateGrid(
       if (judgement === null) {
         const found = isEmptyCell(cells[at])
           ? emptyCellText(cells[at])
-          : JSON.stringify(String(cells[at]));
+          : jsonPreview(String(cells[at]));
         problems.push({
           file,
           row,
@@ -539,6 +578,54 @@ function validateGrid(
   return { source: file, rows: studyRows, columns: { fields, riskOfBias }, excluded, notes };
 }
 
+/**
+ * The first --mods column named twice, as written or through two spellings of one header
+ * ("dose" and "Dose" when the file has only "dose"), as a problem of the flag.
+ */
+function repeatedModerator(
+  headers: readonly string[],
+  moderators: readonly string[],
+): DataProblem | null {
+  const seen = new Map<string | number, string>();
+  for (const name of moderators) {
+    const at = findHeader(headers, name);
+    const key = at >= 0 ? at : name;
+    const first = seen.get(key);
+    if (first !== undefined)
+      return {
+        file: "--mods",
+        row: null,
+        column: null,
+        expected:
+          "each moderator column once (the same column twice makes the moderator matrix singular)",
+        found:
+          first === name
+            ? `"${name}" twice`
+            : `"${first}" and "${name}", which both name the column "${headers[at]}"`,
+      };
+    seen.set(key, name);
+  }
+  return null;
+}
+
+/** The columns whose values become labels, with what each holds in words. */
+function longLabelChecks(
+  headers: readonly string[],
+  col: Partial<Record<InputField, number>>,
+  requireColumns: readonly string[],
+): Map<number, string> {
+  const labels = new Map<number, string>();
+  if (col.study !== undefined) labels.set(col.study, "a study label");
+  if (col.cluster !== undefined) labels.set(col.cluster, "a publication (cluster) name");
+  if (col.controlGroup !== undefined) labels.set(col.controlGroup, "a control-group name");
+  for (const name of requireColumns) {
+    const at = findHeader(headers, name);
+    if (at >= 0 && !labels.has(at))
+      labels.set(at, `a value of "${name}" (a --by, --mods or --cluster column)`);
+  }
+  return labels;
+}
+
 const STUDY_FIELDS: readonly string[] = [
   "study",
   "m1i",
@@ -582,9 +669,12 @@ function checkSharedControls(
 ): void {
   if (controlGroupAt === undefined) return;
   const groups = new Map<string, StudyRow[]>();
-  for (const r of rows)
-    if (r.controlGroup !== undefined)
-      groups.set(r.controlGroup, [...(groups.get(r.controlGroup) ?? []), r]);
+  for (const r of rows) {
+    if (r.controlGroup === undefined) continue;
+    const members = groups.get(r.controlGroup);
+    if (members === undefined) groups.set(r.controlGroup, [r]);
+    else members.push(r);
+  }
   for (const [id, members] of groups) {
     if (members.length < 2) continue;
     const first = members[0]!;

@@ -11,6 +11,7 @@
  * notRetrieved, includedReports) add their boxes to the diagram.
  */
 import { checkPrismaCounts } from "@pooled/plots";
+import { jsonPreview } from "./json-preview.js";
 import type { DataProblem, PrismaCounts } from "./types.js";
 
 const COUNT_FIELDS = [
@@ -69,7 +70,7 @@ export function parsePrisma(
           row: null,
           column: null,
           expected: "a JSON object with PRISMA counts",
-          found: JSON.stringify(data),
+          found: jsonPreview(data),
         },
       ],
       warnings: [],
@@ -98,7 +99,7 @@ export function parsePrisma(
         row: null,
         column: key,
         expected: "a whole number, 0 or more",
-        found: v === undefined ? "nothing" : JSON.stringify(v),
+        found: v === undefined ? "nothing" : jsonPreview(v),
       });
     else counts[key] = v;
   }
@@ -111,7 +112,7 @@ export function parsePrisma(
         row: null,
         column: key,
         expected: "a whole number, 0 or more (or leave it out)",
-        found: JSON.stringify(v),
+        found: jsonPreview(v),
       });
     else counts[key] = v;
   }
@@ -126,7 +127,7 @@ export function parsePrisma(
           row: null,
           column: `fullTextExcluded[${i}]`,
           expected: '{"reason": text, "n": a whole number}',
-          found: JSON.stringify(entry),
+          found: jsonPreview(entry),
         });
       } else excluded.push({ reason: e.reason, n: e.n });
     });
@@ -138,7 +139,7 @@ export function parsePrisma(
           row: null,
           column: `fullTextExcluded.${reason}`,
           expected: "a whole number, 0 or more",
-          found: JSON.stringify(n),
+          found: jsonPreview(n),
         });
       else excluded.push({ reason, n });
     }
@@ -148,7 +149,7 @@ export function parsePrisma(
       row: null,
       column: "fullTextExcluded",
       expected: "an object reason -> count, or an array of {reason, n}",
-      found: JSON.stringify(raw),
+      found: jsonPreview(raw),
     });
   }
   if (problems.length > 0) return { problems, warnings: [] };
@@ -189,7 +190,7 @@ export function parsePrismaPairs(
         row: null,
         column: null,
         expected: "name=count pairs separated by commas, e.g. identified=486,screened=355",
-        found: JSON.stringify(pair),
+        found: jsonPreview(pair),
       });
       continue;
     }

@@ -154,6 +154,11 @@ export interface ParseOptions {
   measure?: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
   /** Columns that must exist (e.g. the --by and --mods columns), by header as written. */
   requireColumns?: string[];
+  /**
+   * The --mods columns, in order: each must exist (as `requireColumns`) and name a different
+   * column; the same column twice would make the moderator matrix singular.
+   */
+  moderators?: string[];
 }
 
 /** Outcome of reading one file: a table when there are no problems, else every problem found. */

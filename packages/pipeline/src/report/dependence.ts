@@ -48,7 +48,7 @@ export function publicationCounts(a: Analysis): {
     experiments: a.studies.length,
     publications: sizes.size,
     repeated: counts.filter((n) => n >= 2).length,
-    largest: Math.max(0, ...counts),
+    largest: counts.reduce((m, n) => Math.max(m, n), 0),
   };
 }
 

@@ -15,7 +15,14 @@ export { analysisDocument, type Block } from "./document.js";
 export { escapeHtml, type HtmlParts, renderHtml } from "./html.js";
 export { type LaySummary, type LaySummaryOptions, laySummary } from "./lay-summary.js";
 export { methodsParagraph, REFERENCES } from "./methods.js";
-export { forestInput, type PlotLabels, type RenderedPlot, renderPlots } from "./plots.js";
+export {
+  FIGURE_LIMITS,
+  forestInput,
+  type PlotLabels,
+  type RenderedPlot,
+  renderPlots,
+  thinPoints,
+} from "./plots.js";
 export { renderRScript, rName, rNumber, rString } from "./r-script.js";
 export { type ReportFile, type ReportOptions, renderReport } from "./render.js";
 export { renderMarkdown, renderText } from "./text.js";

@@ -28,6 +28,18 @@ import type {
 import { digitsFor, MEASURE_NAMES, METHOD_NAMES } from "./format.js";
 import { standardModelLabel } from "./summary-model.js";
 
+/**
+ * What a figure draws at most, so that a report of 10^5 studies stays readable and small (drawn
+ * whole, its forest plot alone was 62 MB): forest-like plots (forest, leave-one-out, cumulative,
+ * risk of bias) draw their first MAX_FIGURE_ROWS rows, about 18,000 px of rows, which keeps
+ * every review we know of whole; scatter plots (funnel, Galbraith, bubble, Baujat) draw at most
+ * MAX_FIGURE_POINTS points, an even thinning of the studies in file order plus those at the ends
+ * of each axis, so the axes and the shape of the cloud stay those of all studies. Each figure says
+ * so in its title or notes and the report in its caption; studies.csv and analysis.json always
+ * hold every study.
+ */
+export const FIGURE_LIMITS = { rows: 1000, points: 5000 } as const;
+
 /** One rendered plot. */
 export interface RenderedPlot {
   /** File name in the report folder, e.g. "forest.svg"; also the id stem in the HTML. */
@@ -293,15 +305,28 @@ export function renderPlots(
     title: "Forest plot",
     caption:
       a.settings.model === "three-level" && a.multilevel !== null
-        ? `Each experiment's effect with its ${a.settings.level}% confidence interval (squares sized by weight in the three-level model), experiments of one publication together under its name, and the pooled estimate of the three-level model (${a.multilevel.method}).`
-        : `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).`,
-    svg: forestPlot(forestInput(a, labels), {
+        ? `Each experiment's effect with its ${a.settings.level}% confidence interval (squares sized by weight in the three-level model), experiments of one publication together under its name, and the pooled estimate of the three-level model (${a.multilevel.method}).${rowsCaption(a.studies.length, "studies")}`
+        : `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).${rowsCaption(a.studies.length, "studies")}`,
+    svg: forestPlot(withNote(forestInput(a, labels), rowsLeftOut(a.studies.length)), {
       idPrefix: "forest",
+      maxRows: FIGURE_LIMITS.rows,
       ...(labels.forestSort ? { sort: labels.forestSort } : {}),
     }),
   }));
 
   const tf = a.bias?.trimFill ?? null;
+  const funnelPoints = thinPoints(
+    [
+      ...a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+      ...(tf?.filled ?? []).map((f) => ({
+        label: f.study,
+        yi: f.yi,
+        se: Math.sqrt(f.vi),
+        filled: true,
+      })),
+    ],
+    [(p) => p.yi, (p) => p.se],
+  );
   collect.push(() => ({
     file: "funnel.svg",
     title: "Funnel plot",
@@ -309,22 +334,15 @@ export function renderPlots(
       "Effects against their standard errors; without small-study effects the points scatter symmetrically inside the funnel." +
       (tf !== null && tf.k0 > 0
         ? ` Hollow points: ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed by trim-and-fill; dashed line: the adjusted estimate.`
-        : ""),
+        : "") +
+      pointsCaption(funnelPoints),
     svg: funnelPlot(
       {
         ...scale,
-        studies: [
-          ...a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
-          ...(tf?.filled ?? []).map((f) => ({
-            label: f.study,
-            yi: f.yi,
-            se: Math.sqrt(f.vi),
-            filled: true,
-          })),
-        ],
+        studies: funnelPoints.points,
         estimate: a.model.estimate,
         adjustedEstimate: tf !== null && tf.k0 > 0 ? tf.estimate : null,
-        title: "Funnel plot",
+        title: `Funnel plot${pointsTitle(funnelPoints)}`,
       },
       { idPrefix: "funnel", level: a.settings.level },
     ),
@@ -333,17 +351,22 @@ export function renderPlots(
   // Contour-enhanced funnel (Peters et al. 2008, J Clin Epidemiol 61:991): shading marks where a
   // study would be significant at 10%, 5% and 1% around the null, so missing studies in the
   // non-significant region point to publication bias rather than other small-study effects.
+  const contourPoints = thinPoints(
+    a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+    [(p) => p.yi, (p) => p.se],
+  );
   collect.push(() => ({
     file: "funnel-contour.svg",
     title: "Contour-enhanced funnel plot",
     caption:
-      "Effects against their standard errors, shaded where a study would be significant at the 10%, 5% and 1% levels; studies missing only from the unshaded region suggest publication bias.",
+      "Effects against their standard errors, shaded where a study would be significant at the 10%, 5% and 1% levels; studies missing only from the unshaded region suggest publication bias." +
+      pointsCaption(contourPoints),
     svg: funnelPlot(
       {
         ...scale,
-        studies: a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+        studies: contourPoints.points,
         estimate: a.model.estimate,
-        title: "Contour-enhanced funnel plot",
+        title: `Contour-enhanced funnel plot${pointsTitle(contourPoints)}`,
       },
       { idPrefix: "funnel-contour", contours: [90, 95, 99], pseudoRegion: false },
     ),
@@ -353,40 +376,52 @@ export function renderPlots(
   // √(1/n₁ + 1/n₂) does not (Zwetsloot et al. 2017, eLife 6:e24260; Pustejovsky & Rodgers 2019).
   const smd = a.settings.measure === "SMD" || a.settings.measure === "SMDH";
   if (smd && hasGroupSizes(a)) {
+    const sizePoints = thinPoints(
+      a.studies.map((s) => ({
+        label: s.study,
+        yi: s.yi,
+        se: Math.sqrt(1 / s.n1! + 1 / s.n2!),
+      })),
+      [(p) => p.yi, (p) => p.se],
+    );
     collect.push(() => ({
       file: "funnel-sample-size.svg",
       title: "Funnel plot (sample-size precision)",
       caption:
-        "Standardised mean differences against √(1/n₁ + 1/n₂), which, unlike the SE of an SMD, does not depend on the effect itself; the preferred funnel for SMDs.",
+        "Standardised mean differences against √(1/n₁ + 1/n₂), which, unlike the SE of an SMD, does not depend on the effect itself; the preferred funnel for SMDs." +
+        pointsCaption(sizePoints),
       svg: funnelPlot(
         {
           ...scale,
-          studies: a.studies.map((s) => ({
-            label: s.study,
-            yi: s.yi,
-            se: Math.sqrt(1 / s.n1! + 1 / s.n2!),
-          })),
+          studies: sizePoints.points,
           estimate: a.model.estimate,
           yAxis: "sample-size",
-          title: "Funnel plot (sample-size precision)",
+          title: `Funnel plot (sample-size precision)${pointsTitle(sizePoints)}`,
         },
         { idPrefix: "funnel-n", level: a.settings.level },
       ),
     }));
   }
 
+  const tau2 = a.model.tau2 ?? 0;
+  const galbraithPoints = thinPoints(
+    a.studies.map((s) => ({ label: s.study, yi: s.yi, vi: s.vi })),
+    // The axes of the radial plot: precision 1/√(vi + tau²) and the standardised effect.
+    [(p) => 1 / Math.sqrt(p.vi + tau2), (p) => p.yi / Math.sqrt(p.vi + tau2)],
+  );
   collect.push(() => ({
     file: "galbraith.svg",
     title: "Galbraith (radial) plot",
     caption:
-      "Standardised effects against precision; the line's slope is the pooled estimate and most studies should fall within the band of ±2.",
+      "Standardised effects against precision; the line's slope is the pooled estimate and most studies should fall within the band of ±2." +
+      pointsCaption(galbraithPoints),
     svg: galbraithPlot(
       {
-        studies: a.studies.map((s) => ({ label: s.study, yi: s.yi, vi: s.vi })),
+        studies: galbraithPoints.points,
         estimate: a.model.estimate,
-        tau2: a.model.tau2 ?? 0,
+        tau2,
         ...(scale.effectLabel ? { effectLabel: scale.effectLabel } : {}),
-        title: "Galbraith plot",
+        title: `Galbraith plot${pointsTitle(galbraithPoints)}`,
       },
       { idPrefix: "galbraith" },
     ),
@@ -394,12 +429,23 @@ export function renderPlots(
 
   const bubble = bubbleInput(a, scale);
   if (bubble !== null) {
+    const bubblePoints = thinPoints(bubble.studies, [(p) => p.x, (p) => p.yi]);
     collect.push(() => ({
       file: "bubble.svg",
       title: `Bubble plot: ${bubble.xLabel}`,
       caption:
-        "Each study's effect against the moderator, bubbles sized by weight, with the meta-regression line and its confidence band.",
-      svg: bubblePlot(bubble, { idPrefix: "bubble" }),
+        "Each study's effect against the moderator, bubbles sized by weight, with the meta-regression line and its confidence band." +
+        pointsCaption(bubblePoints),
+      svg: bubblePlot(
+        {
+          ...bubble,
+          studies: bubblePoints.points,
+          ...(bubble.title !== undefined
+            ? { title: `${bubble.title}${pointsTitle(bubblePoints)}` }
+            : {}),
+        },
+        { idPrefix: "bubble" },
+      ),
     }));
   }
 
@@ -408,10 +454,10 @@ export function renderPlots(
     collect.push(() => ({
       file: "leave-one-out.svg",
       title: "Leave-one-out",
-      caption: "The pooled estimate recomputed without each study in turn.",
+      caption: `The pooled estimate recomputed without each study in turn.${rowsCaption(rows.length, "rows", "leave-one-out.csv")}`,
       svg: leaveOneOutPlot(
         { ...sensitivityInput(a, scale, rows, (r) => r.study), title: "Leave-one-out analysis" },
-        { idPrefix: "loo" },
+        { idPrefix: "loo", maxRows: FIGURE_LIMITS.rows },
       ),
     }));
   }
@@ -421,8 +467,7 @@ export function renderPlots(
     collect.push(() => ({
       file: "cumulative.svg",
       title: "Cumulative meta-analysis",
-      caption:
-        "The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.",
+      caption: `The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.${rowsCaption(steps.length, "steps", "cumulative.csv")}`,
       svg: cumulativePlot(
         {
           // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
@@ -432,24 +477,28 @@ export function renderPlots(
           orderedBy: "publication year",
           title: "Cumulative meta-analysis",
         },
-        { idPrefix: "cumulative" },
+        { idPrefix: "cumulative", maxRows: FIGURE_LIMITS.rows },
       ),
     }));
   }
 
-  const baujatPoints = a.baujat;
-  if (baujatPoints !== null) {
+  if (a.baujat !== null) {
+    const baujatPoints = thinPoints(
+      a.baujat
+        .filter((p) => p.influence !== null)
+        .map((p) => ({ label: p.study, x: p.heterogeneity, y: p.influence! })),
+      [(p) => p.x, (p) => p.y],
+    );
     collect.push(() => ({
       file: "baujat.svg",
       title: "Baujat plot",
       caption:
-        "Each study's contribution to heterogeneity (horizontal) against its influence on the pooled estimate (vertical).",
+        "Each study's contribution to heterogeneity (horizontal) against its influence on the pooled estimate (vertical)." +
+        pointsCaption(baujatPoints),
       svg: baujatPlot(
         {
-          studies: baujatPoints
-            .filter((p) => p.influence !== null)
-            .map((p) => ({ label: p.study, x: p.heterogeneity, y: p.influence! })),
-          title: "Baujat plot",
+          studies: baujatPoints.points,
+          title: `Baujat plot${pointsTitle(baujatPoints)}`,
         },
         { idPrefix: "baujat" },
       ),
@@ -458,14 +507,22 @@ export function renderPlots(
 
   const rob = a.riskOfBias;
   if (rob !== null) {
+    // Above the row limit the per-study grid is left out; the summary bars count every study.
+    const gridShown = rob.studies.length <= FIGURE_LIMITS.rows;
     collect.push(() => ({
       file: "risk-of-bias.svg",
       title: "Risk of bias (SYRCLE)",
-      caption:
-        "SYRCLE's ten items per study (green: low risk, red: high risk, yellow: unclear) and the share of judgements per item.",
+      caption: gridShown
+        ? "SYRCLE's ten items per study (green: low risk, red: high risk, yellow: unclear) and the share of judgements per item."
+        : `The share of judgements per SYRCLE item over all ${rob.studies.length} studies (green: low risk, red: high risk, yellow: unclear); the grid of judgements per study is left out above ${FIGURE_LIMITS.rows} studies, see the risk-of-bias table.`,
       svg: riskOfBiasPlot(
-        { studies: rob.studies, title: "Risk of bias (SYRCLE)" },
-        { idPrefix: "rob" },
+        {
+          studies: rob.studies,
+          title: gridShown
+            ? "Risk of bias (SYRCLE)"
+            : `Risk of bias (SYRCLE), all ${rob.studies.length} studies; per-study grid left out above ${FIGURE_LIMITS.rows}`,
+        },
+        { idPrefix: "rob", ...(gridShown ? {} : { panels: "summary" as const }) },
       ),
     }));
   }
@@ -520,8 +577,9 @@ export function bubbleInput(a: Analysis, scale: EffectScale) {
         : qt((1 - a.settings.level / 100) / 2, reg.df, false);
     const beta = reg.terms.map((t) => t.estimate);
     const V = reg.vcov;
-    const lo = Math.min(...x);
-    const hi = Math.max(...x);
+    // No Math.min(...x): an argument list as long as the data overflows the stack.
+    const lo = x.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+    const hi = x.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
     input.fit = Array.from({ length: 21 }, (_, j) => {
       const row = [...means];
       row[column] = lo + ((hi - lo) * j) / 20;
@@ -601,4 +659,68 @@ function sensitivityInput<Row extends LeaveOneOutResultRow>(
     measure: SHORT_MEASURE[a.settings.measure],
     level: a.settings.level,
   };
+}
+
+/** The points a scatter plot draws, out of how many. */
+interface ThinnedPoints<T> {
+  points: T[];
+  total: number;
+}
+
+/**
+ * At most about {@link FIGURE_LIMITS}.points of `items`: every (n / limit)-th in their order, plus
+ * the smallest and largest by each of `axes`, so the plot's axes span all of them. All of them
+ * when there are no more than the limit.
+ */
+export function thinPoints<T>(
+  items: readonly T[],
+  axes: readonly ((item: T) => number)[],
+  limit: number = FIGURE_LIMITS.points,
+): ThinnedPoints<T> {
+  const n = items.length;
+  if (n <= limit) return { points: [...items], total: n };
+  const keep = new Set<number>();
+  for (let i = 0; i < limit; i++) keep.add(Math.floor((i * n) / limit));
+  for (const axis of axes) {
+    let low = -1;
+    let high = -1;
+    for (let i = 0; i < n; i++) {
+      const v = axis(items[i]!);
+      if (!Number.isFinite(v)) continue;
+      if (low < 0 || v < axis(items[low]!)) low = i;
+      if (high < 0 || v > axis(items[high]!)) high = i;
+    }
+    if (low >= 0) keep.add(low);
+    if (high >= 0) keep.add(high);
+  }
+  const points = [...keep].sort((x, y) => x - y).map((i) => items[i]!);
+  return { points, total: n };
+}
+
+/** " (5000 of 100000 studies drawn)" in a scatter plot's title, when thinned. */
+function pointsTitle(p: ThinnedPoints<unknown>): string {
+  return p.points.length < p.total ? ` (${p.points.length} of ${p.total} studies drawn)` : "";
+}
+
+/** The caption's sentence on a thinned scatter plot. */
+function pointsCaption(p: ThinnedPoints<unknown>): string {
+  return p.points.length < p.total
+    ? ` Of the ${p.total} studies, ${p.points.length} are drawn (an even thinning in file order, with those at the ends of each axis), to keep the figure legible and small; studies.csv lists every study.`
+    : "";
+}
+
+/** The caption's sentence on a forest-like plot whose rows were cut at the limit. */
+function rowsCaption(rows: number, what: string, file = "studies.csv"): string {
+  return rows > FIGURE_LIMITS.rows
+    ? ` The first ${FIGURE_LIMITS.rows} of ${rows} ${what} are drawn, to keep the figure legible and small; ${file} lists them all.`
+    : "";
+}
+
+/** The forest plot's note on where the studies it leaves out are listed. */
+function rowsLeftOut(k: number): string | null {
+  return k > FIGURE_LIMITS.rows ? `All ${k} studies are listed in studies.csv.` : null;
+}
+
+function withNote(input: ForestInput, note: string | null): ForestInput {
+  return note === null ? input : { ...input, notes: [...(input.notes ?? []), note] };
 }

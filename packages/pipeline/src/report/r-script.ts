@@ -5,16 +5,22 @@
  * metafor's escalc wherever metafor 3.8 offers the measure. At the end it prints one line
  * "POOLED-JSON {...}" with the main numbers, for a machine comparison with analysis.json.
  */
+import { failureOf, SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis } from "../analysis/types.js";
 import type { StudyTable } from "../input/types.js";
 import { dependenceRJsonLines, dependenceRLines } from "./r-script-dependence.js";
 
-/** An R string literal; non-ASCII characters as \u escapes so the script is plain ASCII. */
+/**
+ * An R string literal; non-ASCII characters as \u escapes so the script is plain ASCII. R strings
+ * cannot hold NUL ("nul character not allowed") and warn on a lone surrogate, so both become
+ * U+FFFD, the replacement character, as a decoder would write them.
+ */
 export function rString(text: string): string {
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    if (ch === "\\") out += "\\\\";
+    if (code === 0 || (code >= 0xd800 && code <= 0xdfff)) out += "\\ufffd";
+    else if (ch === "\\") out += "\\\\";
     else if (ch === '"') out += '\\"';
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
@@ -271,20 +277,25 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     );
     if (modNames.length > 0) L.push(`print(permutest(reg, ${iter}, progbar = FALSE))`);
   }
-  const sensitivity = a.model.k >= 3;
-  if (sensitivity) {
-    L.push(
-      "",
-      "# Small-study effects and leave-one-out, with metafor's defaults.",
-      "eg <- regtest(res)",
-      "print(eg)",
-      "rk <- ranktest(res)",
-      "print(rk)",
-      "tf <- trimfill(res)",
-      "print(tf)",
-      "l1 <- leave1out(res)",
-      "print(l1)",
-    );
+  // Only what Pooled computed: a test it could not compute (e.g. Egger's when every study has the
+  // same variance) would stop the script with metafor's error, so it is left out with the reason.
+  const bias = a.bias;
+  const sensitivity = {
+    egger: bias?.egger != null,
+    begg: bias?.begg != null,
+    trimFill: bias?.trimFill != null,
+    leaveOneOut: a.leaveOneOut !== null,
+  };
+  if (bias !== null || a.model.k >= 3) {
+    L.push("", "# Small-study effects and leave-one-out, with metafor's defaults.");
+    const step = (done: boolean, what: string, lines: string[]) => {
+      if (done) L.push(...lines);
+      else L.push(`# ${what}: not run, as Pooled did not compute it (${skippedWhy(a, what)}).`);
+    };
+    step(sensitivity.egger, SIDE_ANALYSIS.egger, ["eg <- regtest(res)", "print(eg)"]);
+    step(sensitivity.begg, SIDE_ANALYSIS.begg, ["rk <- ranktest(res)", "print(rk)"]);
+    step(sensitivity.trimFill, SIDE_ANALYSIS.trimFill, ["tf <- trimfill(res)", "print(tf)"]);
+    step(sensitivity.leaveOneOut, SIDE_ANALYSIS.leaveOneOut, ["l1 <- leave1out(res)", "print(l1)"]);
   }
 
   // The comparison line.
@@ -316,14 +327,18 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "                         QMp = n(reg$QMp), tau2 = n(reg$tau2), R2 = n(reg$R2), QE = n(reg$QE))",
     );
   }
-  if (sensitivity) {
-    L.push(
-      "  out$bias <- list(egger = list(z = n(eg$zval), p = n(eg$pval), limitEstimate = n(eg$est)),",
-      "                   begg = list(tau = n(rk$tau), p = n(rk$pval)),",
-      "                   trimFill = list(k0 = n(tf$k0), side = tf$side, estimate = n(tf$b)))",
-      "  out$leaveOneOut <- list(estimate = n(l1$estimate), tau2 = n(l1$tau2))",
-    );
-  }
+  const biasJson = [
+    sensitivity.egger
+      ? "egger = list(z = n(eg$zval), p = n(eg$pval), limitEstimate = n(eg$est))"
+      : null,
+    sensitivity.begg ? "begg = list(tau = n(rk$tau), p = n(rk$pval))" : null,
+    sensitivity.trimFill
+      ? "trimFill = list(k0 = n(tf$k0), side = tf$side, estimate = n(tf$b))"
+      : null,
+  ].filter((x) => x !== null);
+  if (biasJson.length > 0) L.push(`  out$bias <- list(${biasJson.join(",\n                   ")})`);
+  if (sensitivity.leaveOneOut)
+    L.push("  out$leaveOneOut <- list(estimate = n(l1$estimate), tau2 = n(l1$tau2))");
   L.push(...dependenceRJsonLines(a, dependence));
   L.push(
     '  cat("POOLED-JSON ", jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null"), "\\n", sep = "")',
@@ -348,4 +363,12 @@ function ascii(text: string): string {
     .normalize("NFKD")
     .replace(/[^\x20-\x7e]/g, "?")
     .replace(/\s+/g, " ");
+}
+
+/** Why Pooled has no result for `what` (a side analysis named as in its warnings), for a comment. */
+function skippedWhy(a: Analysis, what: string): string {
+  const failure = failureOf(a.warnings, what);
+  if (failure !== null) return ascii(failure.slice(`${what} could not be computed: `.length));
+  if (a.model.k < 3) return `only ${a.model.k} studies`;
+  return "see the Warnings of the report";
 }

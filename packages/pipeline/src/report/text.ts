@@ -8,7 +8,9 @@ import { methodsParagraph } from "./methods.js";
 
 /** Display width of a string (code points; every character here is one column wide). */
 function width(text: string): number {
-  return [...text].length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 function pad(text: string, n: number, align: "left" | "right"): string {
@@ -17,15 +19,24 @@ function pad(text: string, n: number, align: "left" | "right"): string {
 }
 
 function textTable(block: Extract<Block, { kind: "table" }>): string[] {
+  // Loops, not Math.max(...rows) or push(...lines): a table or a list may be as long as the data,
+  // and an argument list that long overflows the stack.
   const widths = block.header.map((h, j) =>
-    Math.max(width(h), ...block.rows.map((r) => width(r[j] ?? ""))),
+    block.rows.reduce((w, r) => Math.max(w, width(r[j] ?? "")), width(h)),
   );
   const line = (cells: string[]) =>
     cells
       .map((c, j) => pad(c, widths[j]!, block.align[j]!))
       .join("  ")
       .trimEnd();
-  return [line(block.header), widths.map((w) => "-".repeat(w)).join("  "), ...block.rows.map(line)];
+  const lines = [line(block.header), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const row of block.rows) lines.push(line(row));
+  return lines;
+}
+
+/** `target.push(...items)` for lists of any length. */
+function append(target: string[], items: Iterable<string>): void {
+  for (const item of items) target.push(item);
 }
 
 /** Wraps a paragraph at `columns` characters (words are never split). */
@@ -60,18 +71,19 @@ export function renderText(analysis: Analysis): string {
         out.push("", block.text, (block.level === 2 ? "-" : "~").repeat(width(block.text)));
         break;
       case "paragraph":
-        out.push(...wrap(block.text));
+        append(out, wrap(block.text));
         break;
       case "list":
         // A list under a table (e.g. what could not be computed) is set off from its last row.
         if (previous === "table") out.push("");
         for (const item of block.items) {
-          const [first, ...rest] = wrap(item, 98);
-          out.push(`- ${first}`, ...rest.map((l) => `  ${l}`));
+          const lines = wrap(item, 98);
+          for (const [i, l] of lines.entries()) out.push(i === 0 ? `- ${l}` : `  ${l}`);
         }
         break;
       case "table":
-        out.push("", ...textTable(block));
+        out.push("");
+        append(out, textTable(block));
         break;
     }
     previous = block.kind;
@@ -79,9 +91,38 @@ export function renderText(analysis: Analysis): string {
   return out.join("\n") + "\n";
 }
 
-/** Escapes the characters that Markdown tables and inline text would interpret as markup. */
-function md(text: string): string {
-  return text.replace(/([\\|*_`])/g, "\\$1").replace(/\[([^\]]*)\]\(/g, "\\[$1\\](");
+/**
+ * Text as Markdown that renders as the same text: what renderers would read as markup is escaped.
+ * HTML (`<script>`, `<img onerror=...>`, entities) is written as entities, so no renderer turns
+ * it into elements; CommonMark's punctuation escapes cover emphasis, code, links, images,
+ * strike-through (GFM), tables (`|`) and block markers at the start of a line (`#`, `>`, `-`, `+`,
+ * `1.`); a line break (or any control character) becomes a space, so a label never ends its
+ * table row, list item or paragraph. Every text of the Markdown goes through it (labels, column
+ * names, levels and the reasons of excluded rows come from the data).
+ * @example md("<b>A|B</b>") === "&lt;b&gt;A\\|B&lt;/b&gt;"
+ */
+export function md(text: string): string {
+  return (
+    oneLine(text)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[\\`*_[\]|~!#]/g, "\\$&")
+      // A list marker, heading underline or thematic break where a block starts ("-", "+", "=",
+      // "1." or "1)"); the same characters mid-text mean nothing.
+      .replace(/^(\s*)([-+=])/, "$1\\$2")
+      .replace(/^(\s*\d+)([.)])/, "$1\\$2")
+  );
+}
+
+/** Control characters (NUL to US, DEL, C1) and line and paragraph separators become spaces. */
+function oneLine(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 ? " " : ch;
+  }
+  return out;
 }
 
 /**
@@ -105,15 +146,16 @@ export function renderMarkdown(
         out.push(md(block.text), "");
         break;
       case "list":
-        out.push(...block.items.map((i) => `- ${md(i)}`), "");
+        for (const item of block.items) out.push(`- ${md(item)}`);
+        out.push("");
         break;
       case "table":
         out.push(
           `| ${block.header.map(md).join(" | ")} |`,
           `| ${block.align.map((a) => (a === "left" ? ":--" : "--:")).join(" | ")} |`,
-          ...block.rows.map((r) => `| ${r.map(md).join(" | ")} |`),
-          "",
         );
+        for (const r of block.rows) out.push(`| ${r.map(md).join(" | ")} |`);
+        out.push("");
         break;
     }
   }

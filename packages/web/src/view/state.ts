@@ -18,7 +18,9 @@ export type Phase =
     }
   | { kind: "analysing"; fileName: string }
   | { kind: "ready"; fileName: string }
-  | { kind: "failed"; fileName: string; problems: DataProblem[] };
+  | { kind: "failed"; fileName: string; problems: DataProblem[] }
+  /** The reader cancelled reading or analysing a file (its engine worker was ended). */
+  | { kind: "cancelled"; fileName: string; stage: "reading" | "analysis" };
 
 export interface JobState {
   id: number;
@@ -63,6 +65,8 @@ export interface PageView {
   stale: boolean;
   canExport: boolean;
   canRunResampling: boolean;
+  /** Cancel works at any moment something runs: reading, the analysis, a resampling job. */
+  canCancel: boolean;
   progress: ProgressView;
 }
 
@@ -119,6 +123,9 @@ export function pageView(state: AppState): PageView {
     case "failed":
       status = `The analysis of ${p.fileName} stopped: see the problems listed.`;
       break;
+    case "cancelled":
+      status = `Cancelled ${p.stage === "reading" ? "reading" : "the analysis of"} ${p.fileName}. Load a file, or change a setting to analyse it again.`;
+      break;
   }
   // A re-read or re-analysis keeps the previous result on screen (marked stale): no blank flash.
   const recomputing = p.kind === "parsing" || p.kind === "analysing";
@@ -131,6 +138,7 @@ export function pageView(state: AppState): PageView {
     stale: recomputing && hasResult,
     canExport: showResults && p.kind === "ready",
     canRunResampling: p.kind === "ready" && state.job === null,
+    canCancel: state.job !== null || recomputing,
     progress: progressView(state.job, state.jobMessage),
   };
 }
