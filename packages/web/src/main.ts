@@ -19,7 +19,13 @@ import type {
   Settings,
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
-import { isWorkbook, MAPPABLE_FIELDS, sheetHint, sheetOptions } from "./view/columns.js";
+import {
+  fileSizeProblem,
+  isWorkbook,
+  MAPPABLE_FIELDS,
+  sheetHint,
+  sheetOptions,
+} from "./view/columns.js";
 import { dependenceView, formatMultilevelHeterogeneity, leadModel } from "./view/dependence.js";
 import {
   formatDuration,
@@ -538,6 +544,20 @@ async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
 }
 
 async function loadFile(file: File): Promise<void> {
+  // Refused from its size, before reading: a file past the pipeline's limit is never parsed.
+  const tooLarge = fileSizeProblem(file.name, file.size);
+  if (tooLarge) {
+    ++loadSeq; // replaces any read under way
+    source = null;
+    table = null;
+    setState({
+      phase: { kind: "problems", fileName: file.name, problems: [tooLarge] },
+      result: null,
+    });
+    el.columnsPanel.hidden = true;
+    el.problems.focus();
+    return;
+  }
   await loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 

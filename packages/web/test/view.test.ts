@@ -1,6 +1,9 @@
 import {
   type DataProblem,
+  formatProblem,
   INPUT_FIELDS,
+  INPUT_LIMITS,
+  parseStudyFile,
   parseStudyText,
   type StudyRow,
   type StudyTable,
@@ -14,8 +17,10 @@ import {
 } from "../src/engine/pipeline-binding.js";
 import {
   columnChoices,
+  fileSizeProblem,
   isWorkbook,
   MAPPABLE_FIELDS,
+  MAX_FILE_BYTES,
   sheetHint,
   sheetOptions,
 } from "../src/view/columns.js";
@@ -348,6 +353,30 @@ describe("columns and reading options", () => {
     expect(columnChoices({ study: "name" }, {}, { study: "study" })).toEqual({ study: "study" });
   });
 
+  it("refuses a file past the pipeline's size limit before reading it, in the pipeline's words", async () => {
+    expect(MAX_FILE_BYTES).toBe(INPUT_LIMITS.fileBytes);
+    expect(fileSizeProblem("big.csv", MAX_FILE_BYTES)).toBeNull();
+    expect(fileSizeProblem("small.csv", 10)).toBeNull();
+    const problem = fileSizeProblem("big.csv", MAX_FILE_BYTES + 1);
+    expect(problem).toEqual({
+      file: "big.csv",
+      row: null,
+      column: null,
+      expected: "a file of at most 128 MB (Pooled's limit)",
+      found: "128.0 MB",
+    });
+    // The same problem the pipeline gives (past the limit, without reading a byte here).
+    const huge = fileSizeProblem("huge.csv", 300.5 * 1024 * 1024) as DataProblem;
+    expect(formatProblem(huge)).toBe(
+      "huge.csv: expected a file of at most 128 MB (Pooled's limit), found 300.5 MB",
+    );
+    const pipeline = await parseStudyFile(new Uint8Array(MAX_FILE_BYTES + 1), "big.csv");
+    expect(pipeline.problems).toEqual([problem]);
+    expect(problemList([huge], "huge.csv").lines.map((l) => [l.where, l.what])).toEqual([
+      ["File", expect.stringMatching(/at most 128 MB.*300\.5 MB/)],
+    ]);
+  });
+
   it("recognises a workbook as the pipeline does, and lists its sheets by number and name", () => {
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]);
     const text = new TextEncoder().encode("study,yi");
@@ -481,7 +510,7 @@ describe("settings", () => {
     const bad = settingsErrors(form({ bootstrap: "many", seed: "-1" }));
     expect(bad.invalid).toEqual(["bootstrap", "seed"]);
     expect(bad.message).toBe(
-      "bootstrap: a whole number of replicates from 1 to 1,000,000. seed: a whole number of 0 or more",
+      "bootstrap: a whole number of replicates from 100 to 1,000,000 (fewer than 100 replicates cannot place a 95% interval; 1000 or more are recommended). seed: a whole number of 0 or more",
     );
     // One value corrected: only the other one is still reported.
     expect(settingsErrors(form({ bootstrap: "200", seed: "-1" }))).toEqual({
@@ -575,6 +604,33 @@ describe("settings", () => {
     expect(parseCount("0")).toBeNull();
     expect(parseCount("2.5")).toBeNull();
     expect(parseCount("2000000")).toBeNull();
+    expect(parseCount("99", 100)).toBeNull();
+    expect(parseCount("100", 100)).toBe(100);
+  });
+  it("refuses fewer than 100 bootstrap replicates, as the CLI's --bootstrap", () => {
+    const few = readSettings(form({ bootstrap: "99" }));
+    expect(few).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: "bootstrap",
+          message:
+            "bootstrap: a whole number of replicates from 100 to 1,000,000 (fewer than 100 replicates cannot place a 95% interval; 1000 or more are recommended)",
+        },
+      ],
+    });
+    expect(settingsErrors(form({ bootstrap: "10" })).invalid).toEqual(["bootstrap"]);
+    for (const [text, n] of [
+      ["100", 100],
+      ["1,000,000", 1_000_000],
+    ] as const) {
+      const read = readSettings(form({ bootstrap: text }));
+      expect(read.ok && read.settings.bootstrap).toBe(n);
+    }
+    expect(readSettings(form({ bootstrap: "1000001" })).ok).toBe(false);
+    // Empty or 0 still mean no bootstrap; permutations keep their own minimum.
+    const off = readSettings(form({ bootstrap: "0", permutations: "50" }));
+    expect(off.ok && [off.settings.bootstrap, off.settings.permutations]).toEqual([null, 50]);
   });
   it("maps settings to the pipeline's options with the CLI's names", () => {
     expect(toAnalysisOptions(DEFAULT_SETTINGS)).toEqual({

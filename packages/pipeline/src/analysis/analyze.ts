@@ -501,7 +501,7 @@ const LARGEST_TERM = 1e300;
 
 /**
  * The main model. Without moderators its design is a column of ones, so the engine's "singular"
- * can only mean that the weighted sums overflowed (effect sizes near 1e154 and beyond, variances
+ * (or, for the closed-form estimators, "kernel rejected its input") can only mean that the weighted sums overflowed (effect sizes near 1e154 and beyond, variances
  * below 1e-300): said as such, naming the rows, as bad input rather than a moderator problem.
  */
 function fitMainModel(
@@ -512,7 +512,10 @@ function fitMainModel(
   try {
     return rma(data, options);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== "SINGULAR") throw error;
+    // SINGULAR (REML, ML: the weighted sums overflowed) or BAD_INPUT (DL and the other
+    // closed-form estimators: their sums came out non-finite)
+    const code = (error as { code?: unknown }).code;
+    if (code !== "SINGULAR" && code !== "BAD_INPUT") throw error;
     const problems: DataProblem[] = [];
     data.yi.forEach((y, i) => {
       const v = data.vi[i]!;

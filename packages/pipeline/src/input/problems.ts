@@ -10,5 +10,20 @@ export function formatProblem(problem: DataProblem): string {
   if (problem.row !== null) where.push(String(problem.row));
   if (problem.column !== null) where.push(problem.column);
   const found = problem.found === undefined ? "" : `, found ${problem.found}`;
-  return `${where.join(":")}: expected ${problem.expected}${found}`;
+  return oneLine(`${where.join(":")}: expected ${problem.expected}${found}`);
+}
+
+/**
+ * Control characters (line breaks included) written as JSON escapes: a problem stays on one line,
+ * and bytes of the file (a header with a line break, V8's message quoting invalid JSON, a terminal
+ * escape sequence) never reach the terminal raw.
+ */
+function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
+    if (ch === "\n") return "\\n";
+    if (ch === "\r") return "\\r";
+    if (ch === "\t") return "\\t";
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
 }

@@ -2,7 +2,7 @@
  * The Columns panel and the reading options (decimal comma, XLSX sheet): which fields a reader can
  * map, what each control currently shows, and how a file name announces a workbook. Pure, no DOM.
  */
-import type { InputField, StudyField } from "@pooled/pipeline";
+import type { DataProblem, InputField, StudyField } from "@pooled/pipeline";
 import type { ColumnOverrides } from "../api.js";
 
 /**
@@ -70,6 +70,35 @@ export function isWorkbook(fileName: string, bytes: Uint8Array): boolean {
   if (/\.(xlsx|xlsm)$/i.test(fileName)) return true;
   if (/\.(tsv|tab|json)$/i.test(fileName)) return false;
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/**
+ * Largest data file the page reads: @pooled/pipeline's INPUT_LIMITS.fileBytes (128 MB), restated
+ * so that the main thread need not load the pipeline (view.test.ts checks the two agree). A file
+ * past it is refused from its size, before it is read into memory.
+ */
+export const MAX_FILE_BYTES = 128 * 1024 * 1024;
+
+/** "128 MB", "300.5 MB": binary megabytes, as the pipeline states its limits. */
+function megabytes(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  const digits = Number.isInteger(mb) ? 0 : 1;
+  return `${mb.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })} MB`;
+}
+
+/**
+ * The problem of a dropped or opened file too large to read (worded as the pipeline's own size
+ * check), or null when its size is within {@link MAX_FILE_BYTES}.
+ */
+export function fileSizeProblem(fileName: string, size: number): DataProblem | null {
+  if (size <= MAX_FILE_BYTES) return null;
+  return {
+    file: fileName,
+    row: null,
+    column: null,
+    expected: `a file of at most ${megabytes(MAX_FILE_BYTES)} (Pooled's limit)`,
+    found: megabytes(size),
+  };
 }
 
 /** The options of the sheet selector: every sheet by name, numbered as a spreadsheet shows them. */

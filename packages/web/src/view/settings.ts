@@ -351,11 +351,11 @@ export function readSettings(form: SettingsForm): SettingsResult {
   let bootstrap: number | null = null;
   const boot = form.bootstrap.trim();
   if (boot !== "" && boot !== "0") {
-    const n = parseCount(boot);
+    const n = parseCount(boot, MIN_BOOTSTRAP);
     if (n === null)
       errors.push({
         field: "bootstrap",
-        message: "bootstrap: a whole number of replicates from 1 to 1,000,000",
+        message: `bootstrap: a whole number of replicates from ${MIN_BOOTSTRAP} to 1,000,000 (fewer than ${MIN_BOOTSTRAP} replicates cannot place a 95% interval; 1000 or more are recommended)`,
       });
     else bootstrap = n;
   }
@@ -443,12 +443,22 @@ export function settingsErrors(
   return { message: "", invalid: [] };
 }
 
-/** "10000", "10,000", "1e4" and "10 000" all read as 10000. */
-export function parseCount(text: string): number | null {
+/**
+ * Fewest bootstrap replicates, as the CLI's MIN_BOOTSTRAP (packages/cli/src/program.ts, --bootstrap
+ * 100..1,000,000): with fewer than 100 the 2.5th and 97.5th percentiles of a 95% interval are
+ * among the two or three most extreme replicates.
+ */
+export const MIN_BOOTSTRAP = 100;
+
+/**
+ * "10000", "10,000", "1e4" and "10 000" all read as 10000; null for anything but a whole number
+ * from `min` (default 1) to 1,000,000.
+ */
+export function parseCount(text: string, min = 1): number | null {
   const cleaned = text.replace(/[,_\s]/g, "");
   if (!/^\d+(\.\d+)?(e\d+)?$/i.test(cleaned)) return null;
   const n = Number(cleaned);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) return null;
+  if (!Number.isInteger(n) || n < min || n > 1_000_000) return null;
   return n;
 }
 
