@@ -476,3 +476,29 @@ describe("measures the analysis does not handle yet", () => {
     expect(() => analyze(bbb, { measure: "OR" })).toThrow(/continuous outcomes: MD, SMD/);
   });
 });
+
+describe("publication labels (from a hostile test)", () => {
+  test("labels that differ only in case or spacing stay apart, with a warning", () => {
+    const a = analyze(nested([{ publication: "Smith 2019" }, { publication: "smith  2019" }]));
+    expect(a.multilevel!.clusters).toBe(5);
+    expect(a.warnings.join(" ")).toContain(
+      'Publications "Smith 2019" and "smith  2019" differ only in case or spacing',
+    );
+  });
+
+  test("--cluster naming a column the analysis reads says so", () => {
+    try {
+      analyze(nested(), { cluster: "yi" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(AnalysisInputError);
+      expect((error as AnalysisInputError).problems[0]).toMatchObject({
+        column: "yi",
+        expected:
+          "a column of publication labels for --cluster, not one the analysis already reads",
+        found: 'the column "yi", which holds yi',
+      });
+      return;
+    }
+    throw new Error("expected an AnalysisInputError");
+  });
+});

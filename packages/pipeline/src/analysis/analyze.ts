@@ -270,6 +270,11 @@ export function prepareAnalysis(
   }
   if (problems.length > 0) throw new AnalysisInputError(problems);
   settings.cluster = publications?.header ?? null;
+  for (const group of publications?.nearDuplicates ?? []) {
+    warnings.push(
+      `Publications ${group.map((g) => `"${g}"`).join(" and ")} differ only in case or spacing; they are treated as different publications (correct the labels if they are one).`,
+    );
+  }
 
   // Effect sizes, after splitting shared control arms.
   let data = escalcData(table);

@@ -167,6 +167,11 @@ export function analysisColumn(
 export interface ClusterColumn {
   header: string;
   values: string[];
+  /**
+   * Labels that differ only in case or spacing ("Smith 2019", "smith  2019"): kept apart, as
+   * written, but worth a warning (one entry per group of such labels).
+   */
+  nearDuplicates: string[][];
 }
 
 /**
@@ -186,7 +191,21 @@ export function clusterColumn(
         : readColumn(table, table.columns.fields.cluster)
       : readColumn(table, name);
   if (column === null) {
-    if (name !== null) {
+    const field =
+      name === null
+        ? undefined
+        : Object.entries(table.columns.fields).find(
+            ([, header]) => header?.toLowerCase() === name.toLowerCase(),
+          );
+    if (name !== null && field !== undefined) {
+      problems.push({
+        file: table.source,
+        row: null,
+        column: name,
+        expected: `a column of publication labels for --cluster, not one the analysis already reads`,
+        found: `the column "${name}", which holds ${field[0]}`,
+      });
+    } else if (name !== null) {
       problems.push({
         file: table.source,
         row: null,
@@ -212,7 +231,22 @@ export function clusterColumn(
     }
     values.push(text);
   });
-  return { header: column.header, values };
+  return { header: column.header, values, nearDuplicates: nearDuplicateLabels(values) };
+}
+
+/** Groups of distinct labels that are equal once case and runs of spaces are ignored. */
+function nearDuplicateLabels(values: readonly string[]): string[][] {
+  const byKey = new Map<string, Set<string>>();
+  for (const v of values) {
+    const key = v.toLowerCase().replace(/\s+/g, " ");
+    let set = byKey.get(key);
+    if (set === undefined) {
+      set = new Set();
+      byKey.set(key, set);
+    }
+    set.add(v);
+  }
+  return [...byKey.values()].filter((s) => s.size > 1).map((s) => [...s]);
 }
 
 /** The headers of a study table: its recognised fields, SYRCLE items and other columns. */

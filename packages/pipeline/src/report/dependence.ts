@@ -80,7 +80,7 @@ export function dependenceBlocks(a: Analysis, d: number): Block[] {
   const blocks: Block[] = [heading(2, TITLE, "dependence")];
   blocks.push(
     paragraph(
-      `${counts.experiments} experiments come from ${counts.publications} publications; ${counts.repeated === 0 ? "each publication reports one experiment" : `${counts.repeated} ${counts.repeated === 1 ? "publication reports" : "publications report"} two or more experiments (up to ${counts.largest})`}. Experiments of one publication share a laboratory, animals and often a control group, so their results are not independent. The three-level model separates the variance between publications from the variance between experiments of one publication; cluster-robust (CR2) intervals hold whatever the form of the dependence within publications.`,
+      `${counts.experiments} experiments come from ${counts.publications} ${counts.publications === 1 ? "publication" : "publications"}; ${counts.repeated === 0 ? "each publication reports one experiment" : `${counts.repeated} ${counts.repeated === 1 ? "publication reports" : "publications report"} two or more experiments (up to ${counts.largest})`}. Experiments of one publication share a laboratory, animals and often a control group, so their results are not independent. The three-level model separates the variance between publications from the variance between experiments of one publication; cluster-robust (CR2) intervals hold whatever the form of the dependence within publications.`,
     ),
   );
   blocks.push(
