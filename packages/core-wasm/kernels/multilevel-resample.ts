@@ -20,8 +20,9 @@ import {
   permutationValidAt,
   ResampleSlot,
 } from "./contract.ts";
-import { MultilevelWorkspace, multilevelKernel } from "./multilevel.ts";
+import { MultilevelWorkspace, multilevelKernel, validClusterStarts } from "./multilevel.ts";
 import { nextBelow, nextU32, seedStream } from "./prng.ts";
+import { isCount } from "./resample.ts";
 
 /** How the permutation kernel rearranges the data (ResampleSlot.mode). */
 export enum MultilevelPermutationMode {
@@ -76,17 +77,10 @@ export class MultilevelResampleWorkspace {
   }
 }
 
-/** A whole number in [0, limit]. */
-function isCount(x: f64, limit: f64): bool {
-  return x >= 0 && x <= limit && Math.floor(x) == x;
-}
-
 /** Checks the sizes and the cluster offsets shared by both kernels. */
 function validLayout(ws: MultilevelResampleWorkspace, k: i32, p: i32, starts: I32s, m: i32): bool {
-  if (k < 1 || p < 1 || m < 1 || p > ws.pMax || m > ws.mMax || k > ws.kMax) return false;
-  if (starts[0] != 0 || starts[m] != k) return false;
-  for (let j = 0; j < m; j++) if (starts[j + 1] <= starts[j]) return false;
-  return true;
+  if (k < 1 || p < 1 || p > ws.pMax || m > ws.mMax || k > ws.kMax) return false;
+  return validClusterStarts(starts, m, k);
 }
 
 /**
@@ -276,12 +270,11 @@ export function multilevelBootstrapKernel(
   rctl: F64s,
   out: F64s,
 ): i32 {
-  if (k < 1 || p < 1 || m < 1 || p > ws.pMax || m > ws.mMax) return KernelStatus.BAD_INPUT;
-  if (starts[0] != 0 || starts[m] != k) return KernelStatus.BAD_INPUT;
+  if (k < 1 || p < 1 || p > ws.pMax || m > ws.mMax) return KernelStatus.BAD_INPUT;
+  if (!validClusterStarts(starts, m, k)) return KernelStatus.BAD_INPUT;
   let largest: i32 = 0;
   for (let j = 0; j < m; j++) {
     const size = starts[j + 1] - starts[j];
-    if (size < 1) return KernelStatus.BAD_INPUT;
     if (size > largest) largest = size;
   }
   if (<f64>m * <f64>largest > <f64>ws.kMax) return KernelStatus.BAD_INPUT;

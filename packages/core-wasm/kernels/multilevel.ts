@@ -413,6 +413,13 @@ function addDerivatives(
   st[SObsWW] = zwzw - 0.5 * tWW;
 }
 
+/** Cluster offsets as the kernels take them: starts[0] = 0, starts[m] = k, no empty cluster. */
+export function validClusterStarts(starts: I32s, m: i32, k: i32): bool {
+  if (m < 1 || starts[0] != 0 || starts[m] != k) return false;
+  for (let j = 0; j < m; j++) if (starts[j + 1] <= starts[j]) return false;
+  return true;
+}
+
 /** Slots of ws.state and ws.trial: the components and the last step. */
 const StB = 0;
 const StW = 1;
@@ -487,8 +494,7 @@ export function multilevelKernel(
 ): i32 {
   if (k < 1 || p < 1 || m < 1 || k > ws.kMax || p > ws.pMax) return KernelStatus.BAD_INPUT;
   if (method != MethodCode.ML && method != MethodCode.REML) return KernelStatus.BAD_INPUT;
-  if (starts[0] != 0 || starts[m] != k) return KernelStatus.BAD_INPUT;
-  for (let j = 0; j < m; j++) if (starts[j + 1] <= starts[j]) return KernelStatus.BAD_INPUT;
+  if (!validClusterStarts(starts, m, k)) return KernelStatus.BAD_INPUT;
   for (let i = 0; i < k; i++) {
     if (!isFinite(yi[i]) || !(vi[i] > 0) || !isFinite(vi[i])) return KernelStatus.BAD_INPUT;
   }

@@ -188,7 +188,7 @@ function nextMultisetPermutation(a: I32s, k: i32): void {
 }
 
 /** Whether x is a whole number in [0, limit]: counts and indices read from a control block. */
-function isCount(x: f64, limit: f64): bool {
+export function isCount(x: f64, limit: f64): bool {
   return x >= 0 && x <= limit && x === Math.floor(x);
 }
 

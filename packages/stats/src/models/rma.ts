@@ -27,6 +27,7 @@ import {
   heterogeneityStatistics,
   knappHartungScale,
   omnibusTest,
+  range,
   scaledCovariance,
   studyCountError,
 } from "./statistics.js";
@@ -312,12 +313,6 @@ function pseudoR2(
 
 function checked(status: number, method: string, k: number, p: number): void {
   if (status !== KernelStatus.OK) throw errorFromStatus(status, { method, k, p });
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) out.push(i);
-  return out;
 }
 
 /** Largest maxIter accepted: every iteration is a weighted least squares; this bounds a fit. */

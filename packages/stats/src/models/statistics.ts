@@ -99,6 +99,13 @@ export function coefficientTable(
   });
 }
 
+/** from, from + 1, ..., to - 1. */
+export function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}
+
 /** Heterogeneity statistics of {@link heterogeneityStatistics}. */
 export interface HeterogeneityStatistics {
   QE: ChisqTest;

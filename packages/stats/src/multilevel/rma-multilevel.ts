@@ -21,11 +21,12 @@ import {
 } from "../errors.js";
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import { buildDesign } from "../models/design.js";
-import { validateData } from "../models/rma.js";
+import { MAX_ITERATIONS, validateData } from "../models/rma.js";
 import {
   coefficientTable,
   criticalValue,
   omnibusTest,
+  range,
   scaledCovariance,
 } from "../models/statistics.js";
 import type { Prediction } from "../models/types.js";
@@ -362,8 +363,14 @@ function checkOptions(
   if (!(control.threshold > 0 && Number.isFinite(control.threshold))) {
     throw bad("threshold", control.threshold, "a positive number (e.g. 1e-10)");
   }
-  if (!(Number.isInteger(control.maxIter) && control.maxIter >= 1 && control.maxIter <= 1e6)) {
-    throw bad("maxIter", control.maxIter, "a whole number from 1 to 1000000");
+  if (
+    !(
+      Number.isInteger(control.maxIter) &&
+      control.maxIter >= 1 &&
+      control.maxIter <= MAX_ITERATIONS
+    )
+  ) {
+    throw bad("maxIter", control.maxIter, `a whole number from 1 to ${MAX_ITERATIONS}`);
   }
   for (const what of ["sigma2BetweenFixed", "sigma2WithinFixed"] as const) {
     const value = control[what];
@@ -397,11 +404,5 @@ function validateClusters(
     }
     out.push(c);
   }
-  return out;
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) out.push(i);
   return out;
 }
