@@ -3,7 +3,8 @@
  * (fixtures/binary.metafor-<version>.json, written by fixtures/r/binary.R): escalc for OR, RR, RD
  * and PETO under every zero-cell rule (add, to, drop00) and for ZCOR and COR; rma FE, DL and REML
  * on the resulting effects (both backends); rma.mh (OR, RR, RD, every statistic it reports) and
- * rma.peto. Tolerances from test/tolerance.ts: "closed" and "pvalue" for closed-form quantities,
+ * rma.peto, with their per-study weights (weights(res), NA for tables not pooled). Tolerances from
+ * test/tolerance.ts: "closed" and "pvalue" for closed-form quantities (weights are "closed"),
  * "iterative" for REML and what depends on its tau².
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -28,7 +29,14 @@ import {
 } from "../src/index.js";
 import type { BackendName, Measure, Method } from "../src/types.js";
 import { testBackends } from "./backends.js";
-import { expectClose, type QuantityKind, reportWorstErrors, worstErrors } from "./tolerance.js";
+import {
+  expectClose,
+  type QuantityKind,
+  relativeError,
+  reportWorstErrors,
+  tolerance,
+  worstErrors,
+} from "./tolerance.js";
 
 type Num = number | null;
 
@@ -107,6 +115,8 @@ interface PooledCase {
   QEp: Num;
   I2: Num;
   H2: Num;
+  /** weights(res) per input table, in percent; null (NA) for tables the second stage dropped. */
+  weights: Num[];
 }
 
 interface MhCase extends PooledCase {
@@ -285,6 +295,7 @@ for (const fixture of fixtures) {
 
   describe(`Mantel-Haenszel vs ${tag} (rma.mh)`, () => {
     reportSection(`rma.mh vs ${tag}`);
+    reportWeights(`rma.mh weights vs ${tag}`);
     it("matches every statistic rma.mh reports, for OR, RR and RD", () => {
       const measures = new Set(fixture.mh.map((c) => c.measure));
       expect([...measures].sort()).toEqual(["OR", "RD", "RR"]);
@@ -292,18 +303,65 @@ for (const fixture of fixtures) {
       // metafor's NA estimates and k = 0 stops (the edge-case tables) are typed errors here
       expect(failures.map((c) => c.dataset).every((d) => d.startsWith("edge_"))).toBe(true);
       expect(failures.length).toBeGreaterThan(10);
+      // both kinds of entry are exercised: pooled tables and tables the second stage dropped
+      expect(worstWeight.count).toBeGreaterThan(1000);
+      expect(worstWeight.dropped).toBeGreaterThan(10);
     });
   });
 
   describe(`Peto vs ${tag} (rma.peto)`, () => {
     reportSection(`rma.peto vs ${tag}`);
+    reportWeights(`rma.peto weights vs ${tag}`);
     it("matches rma.peto", () => {
       const failures = fixture.peto.filter((c) => !comparePeto(c, fixture));
       // metafor stops where no table has both events and non-events; Pooled throws NO_EVENTS
       expect(failures.length).toBeGreaterThanOrEqual(3);
       expect(failures.every((c) => c.dataset === "edge_no_events")).toBe(true);
+      expect(worstWeight.count).toBeGreaterThan(300);
+      expect(worstWeight.dropped).toBeGreaterThan(5);
     });
   });
+}
+
+/** Worst relative error of the weights alone, per section (they also count in "closed"). */
+const worstWeight = { error: 0, what: "", count: 0, dropped: 0 };
+
+function reportWeights(label: string): void {
+  afterAll(() => {
+    const { error, what, count, dropped } = worstWeight;
+    console.info(
+      `[${label}] ${count} weights (${dropped} tables not pooled: 0, metafor NA), worst ${error.toExponential(2)}${what ? ` (${what})` : ""}`,
+    );
+    Object.assign(worstWeight, { error: 0, what: "", count: 0, dropped: 0 });
+  });
+}
+
+/**
+ * Per-study weights against metafor's weights(res) under na.action = "na.pass": NA for a table the
+ * second-stage drop00 left out, which Pooled reports as 0; the others within "closed" (relative;
+ * absolute on the percent scale where metafor's weight is exactly 0).
+ */
+function compareWeights(
+  res: { weights: number[]; tables: number[]; labels: string[] },
+  expected: Num[],
+  where: string,
+): void {
+  expect(res.weights.length, `${where} weights`).toBe(expected.length);
+  expect(res.weights.length, `${where} weights`).toBe(res.labels.length);
+  for (let i = 0; i < expected.length; i++) {
+    const what = `${where} weights[${i}]`;
+    if (expected[i] === null) {
+      expect(res.tables.includes(i), `${what}: metafor's NA is a table not pooled`).toBe(false);
+      expect(res.weights[i], what).toBe(0);
+      worstWeight.dropped++;
+      continue;
+    }
+    expect(res.tables.includes(i), what).toBe(true);
+    expectClose(res.weights[i], expected[i], "closed", what);
+    const error = relativeError(res.weights[i]!, expected[i]!, "closed");
+    worstWeight.count++;
+    if (error > worstWeight.error) Object.assign(worstWeight, { error, what });
+  }
 }
 
 function compareEffects(
@@ -416,6 +474,7 @@ function compareMantelHaenszel(c: MhCase, fixture: BinaryFixture): boolean {
   const yi = asArray(c.yi);
   const vi = asArray(c.vi);
   compareEffects(res.studyEffects.yi, res.studyEffects.vi, yi, vi, `${where} study effects`);
+  compareWeights(res, c.weights, where);
   if (c.measure === "RD") {
     expect(res.exponentiated, where).toBeNull();
   } else {
@@ -452,6 +511,7 @@ function comparePeto(c: PooledCase, fixture: BinaryFixture): boolean {
   expect(res.kPos, where).toBe(c["k.pos"]);
   expect(res.studyEffects.indices.length, where).toBe(c["k.yi"]);
   compareEstimate(res, c, where);
+  compareWeights(res, c.weights, where);
   if (c["k.yi"] < 2 && c["k.pos"]! > 1) {
     // Two tables with V > 0 but fewer than two study effects (the stages' rules differ): metafor
     // computes p on k.yi − 1 <= 0 df (NA) and an I² of 100·(Q + 1)/Q; Pooled reports no
@@ -711,6 +771,50 @@ describe("properties", () => {
       ),
     );
   });
+
+  it("Mantel-Haenszel and Peto weights of the pooled tables sum to 100; tables not pooled weigh 0", () => {
+    fc.assert(
+      fc.property(
+        tables,
+        fc.constantFrom<MantelHaenszelMeasure>("OR", "RR", "RD"),
+        fc.boolean(),
+        (ts, measure, drop00) => {
+          const options = { drop00: [true, drop00] as const };
+          for (const res of [
+            mantelHaenszel(columns(ts), { ...options, measure }),
+            peto(columns(ts), options),
+          ]) {
+            expect(res.weights.length).toBe(ts.length);
+            let sum = 0;
+            res.weights.forEach((w, i) => {
+              expect(w >= 0 && w <= 100).toBe(true);
+              if (res.tables.includes(i)) sum += w;
+              else expect(w).toBe(0);
+            });
+            expect(Math.abs(sum - 100)).toBeLessThanOrEqual(100 * tolerance.closed);
+          }
+        },
+      ),
+    );
+  });
+
+  for (const backend of testBackends) {
+    it(`Peto's weights are the fixed-effect weights of the uncorrected Peto log odds ratios [${backend}]`, () => {
+      const informative = fc
+        .array(table, { minLength: 2, maxLength: 12 })
+        .filter((ts) => ts.every((t) => (t.a + t.c) * (t.b + t.d) > 0));
+      fc.assert(
+        fc.property(informative, (ts) => {
+          const es = escalc("PETO", columns(ts), { to: "none" });
+          const fe = rma(es, { method: "FE", backend });
+          const fit = peto(columns(ts), { add: [0, 0], to: ["none", "none"] });
+          fit.weights.forEach((w, i) => {
+            expect(Math.abs(w - fe.weights[i]!)).toBeLessThanOrEqual(100 * tolerance.closed);
+          });
+        }),
+      );
+    });
+  }
 
   it("Peto's estimate and Q are the fixed-effect model of the uncorrected Peto log odds ratios", () => {
     const informative = fc

@@ -49,6 +49,11 @@ interface Cells {
  * - RD: Σ(a·n2 − c·n1)/N / Σ(n1·n2/N) (Greenland & Robins 1985); variance of Sato, Greenland &
  *   Robins (1989, Biometrics 45:1323), as metafor.
  *
+ * Weights, as metafor's weights() of an rma.mh fit: each estimate above is the weighted mean
+ * Σw·θ/Σw of the table estimates θ, with w = b·c/N and θ = a·d/(b·c) for the OR (Mantel & Haenszel
+ * 1959), w = c·n1/N and θ = (a/n1)/(c/n2) for the RR, w = n1·n2/N and θ = a/n1 − c/n2 for the RD
+ * (Greenland & Robins 1985); reported per input study as 100·w/Σw, 0 for tables not pooled.
+ *
  * Heterogeneity: Cochran's Q of the per-study effects (escalc: log OR, log RR or RD, with the
  * first-stage zero-cell rule) around the MH estimate, weights 1/vi, on (studies with an effect − 1)
  * df, with I² and H², as metafor's QE. For the OR also the Cochran-Mantel-Haenszel test
@@ -64,14 +69,14 @@ interface Cells {
  * @param data - 2×2 tables: ai, ci and bi or n1i, di or n2i (and labels)
  * @param options - { measure ("OR"), level (95), correct (true), add, to, drop00 }
  * @returns estimate (log scale for OR and RR), se, z, p, CI, exponentiated values, QE, I², H², the
- * OR tests, the tables and study effects used, notes
+ * OR tests, the tables and study effects used, per-study weights (percent), notes
  * @throws PooledInputErrors for bad tables or options
  * @throws TooFewStudiesError when no table is left to pool
  * @throws PooledError ("NO_EVENTS") when the estimate does not exist: an odds or risk ratio with no
  * events in one arm of every table (0 or infinite), or a risk difference with no variance
  * @example
  * const mh = mantelHaenszel({ ai: [4, 6, 3], n1i: [123, 306, 231], ci: [11, 29, 11], n2i: [139, 303, 220] });
- * mh.exponentiated?.estimate; mh.breslowDay?.p; mh.QE.p
+ * mh.exponentiated?.estimate; mh.breslowDay?.p; mh.QE.p; mh.weights // percent, sum 100
  */
 export function mantelHaenszel(
   data: TwoByTwoData,
@@ -124,6 +129,11 @@ export function mantelHaenszel(
         : { estimate: Math.exp(estimate), ciLower: Math.exp(ciLower), ciUpper: Math.exp(ciUpper) },
     ...cochranQ(prepared.studyEffects, estimate),
     studyEffects: prepared.studyEffects,
+    weights: percentWeights(
+      mantelHaenszelWeights(measure, cells),
+      prepared.rows,
+      prepared.labels.length,
+    ),
     cochranMantelHaenszel: orTests?.cmh ?? null,
     cochran: orTests?.cochran ?? null,
     breslowDay: orTests?.breslowDay ?? null,
@@ -227,6 +237,40 @@ function riskDifferenceMH({ a, b, c, d }: Cells): Pooled {
     );
   }
   return { estimate, se, ratio: null };
+}
+
+/**
+ * Mantel-Haenszel weight of each pooled table: the weight of the table's own estimate in the
+ * weighted mean that the pooled estimate is. OR: b·c/N (Mantel & Haenszel 1959); RR: c·n1/N and
+ * RD: n1·n2/N (Greenland & Robins 1985). The cells are those after the second-stage correction.
+ */
+function mantelHaenszelWeights(measure: MantelHaenszelMeasure, { a, b, c, d }: Cells): number[] {
+  return a.map((_, i) => {
+    const n1 = a[i]! + b[i]!;
+    const n2 = c[i]! + d[i]!;
+    const N = n1 + n2;
+    if (measure === "OR") return (b[i]! / N) * c[i]!;
+    if (measure === "RR") return (c[i]! / N) * n1;
+    return (n1 / N) * n2;
+  });
+}
+
+/**
+ * Weights of the pooled tables (aligned with `rows`) as percentages of their sum, spread over the
+ * k input studies; studies whose table was not pooled get 0. The estimate exists only when the sum
+ * is positive (mantelHaenszel throws NO_EVENTS otherwise), so the percentages sum to 100.
+ */
+function percentWeights(
+  tableWeights: readonly number[],
+  rows: readonly number[],
+  k: number,
+): number[] {
+  const total = tableWeights.reduce((sum, w) => sum + w, 0);
+  const weights = new Array<number>(k).fill(0);
+  rows.forEach((row, j) => {
+    weights[row] = (tableWeights[j]! / total) * 100;
+  });
+  return weights;
 }
 
 /** The tests of the odds ratio: CMH, Cochran, Breslow-Day and Tarone. */

@@ -25,18 +25,23 @@ const METHOD = "Peto";
  * escalc's correction and drop the double zeros (add 1/2, to "only0", drop00 true); the pooled
  * estimate uses the tables as observed; pairs change either stage (TwoStageZeroCellOptions).
  *
+ * Weights, as metafor's weights() of an rma.peto fit: ln ψ is the V-weighted mean of the per-table
+ * Peto log odds ratios (O − E)/V, so table i weighs 100·Vᵢ/ΣV percent (Yusuf et al. 1985), reported
+ * per input study with 0 for tables not pooled; tables with V = 0 weigh 0.
+ *
  * Peto's method is accurate for rare events, balanced arms and moderate effects, and biased
  * otherwise (Bradburn, Deeks, Berlin & Localio 2007, Stat Med 26:53).
  *
  * @param data - 2×2 tables: ai, ci and bi or n1i, di or n2i (and labels)
  * @param options - { level (95), add, to, drop00 }
- * @returns log odds ratio with se, z, p, CI, the exponentiated values, Q, I², H², kPos, notes
+ * @returns log odds ratio with se, z, p, CI, the exponentiated values, Q, I², H², kPos, per-study
+ * weights (percent), notes
  * @throws PooledInputErrors for bad tables or options
  * @throws TooFewStudiesError when no table is left to pool
  * @throws PooledError ("NO_EVENTS") when no table has both events and non-events (ΣV = 0)
  * @example
  * const fit = peto({ ai: [4, 6, 3], n1i: [123, 306, 231], ci: [11, 29, 11], n2i: [139, 303, 220] });
- * fit.exponentiated.estimate; fit.QE.p
+ * fit.exponentiated.estimate; fit.QE.p; fit.weights // percent, sum 100
  */
 export function peto(data: TwoByTwoData, options: PetoOptions = {}): PetoResult {
   const level = options.level ?? fitDefaults.level;
@@ -68,6 +73,12 @@ export function peto(data: TwoByTwoData, options: PetoOptions = {}): PetoResult 
   const crit = criticalValue(level, null);
   const ciLower = estimate - crit * se;
   const ciUpper = estimate + crit * se;
+
+  // 100·Vᵢ/ΣV for the pooled tables (Yusuf et al. 1985), 0 for studies whose table was not pooled.
+  const weights = new Array<number>(prepared.labels.length).fill(0);
+  prepared.rows.forEach((row, i) => {
+    weights[row] = (variance[i]! / sumVariance) * 100;
+  });
 
   let kPos = 0;
   let weighted = 0;
@@ -124,6 +135,7 @@ export function peto(data: TwoByTwoData, options: PetoOptions = {}): PetoResult 
     },
     ...heterogeneity,
     studyEffects: prepared.studyEffects,
+    weights,
     kPos,
     zeroCells: prepared.zeroCells,
     notes,

@@ -118,6 +118,17 @@ export interface MantelHaenszelResult extends PooledTableEstimate, TableHeteroge
   /** Per-study effects of the heterogeneity test (escalc under the first-stage rule). */
   studyEffects: StudyEffects;
   /**
+   * Each input study's share of the pooled estimate in percent, aligned with `labels`, as metafor's
+   * weights() of an rma.mh fit: the Mantel-Haenszel weights of the tables after the second-stage
+   * zero-cell rule, w = b·c/N (OR), c·n1/N (RR), n1·n2/N (RD) (Mantel & Haenszel 1959; Greenland &
+   * Robins 1985), as 100·w/Σw. The pooled estimate is Σw·θ/Σw of the table estimates θ (a·d/(b·c),
+   * (a/n1)/(c/n2), a/n1 − c/n2), so the weights of the pooled tables sum to 100. A table left out
+   * of the pooled estimate (second-stage drop00) gets 0, where metafor gives NA (or, under its
+   * default na.action, leaves the entry out); a pooled table can also weigh 0 (OR: b·c = 0; RR:
+   * c = 0), as in metafor.
+   */
+  weights: number[];
+  /**
    * OR only: the Cochran-Mantel-Haenszel test of no association (Mantel & Haenszel 1959), with
    * the continuity correction unless `correct` is false; else null.
    */
@@ -145,6 +156,15 @@ export interface PetoResult extends PooledTableEstimate, TableHeterogeneity {
   k: number;
   tables: number[];
   studyEffects: StudyEffects;
+  /**
+   * Each input study's share of the pooled estimate in percent, aligned with `labels`, as metafor's
+   * weights() of an rma.peto fit: 100·V/ΣV, V the hypergeometric variance of the table after the
+   * second-stage zero-cell rule (Yusuf et al. 1985). ln ψ = Σ(O − E)/ΣV is the V-weighted mean of
+   * the per-table (O − E)/V, so the weights of the pooled tables sum to 100. A table left out of
+   * the pooled estimate (second-stage drop00) gets 0, where metafor gives NA (or, under its default
+   * na.action, leaves the entry out); a pooled table with no events, or only events, weighs 0.
+   */
+  weights: number[];
   /** Tables with a positive hypergeometric variance (events and non-events present). */
   kPos: number;
   zeroCells: TwoStageZeroCells;
