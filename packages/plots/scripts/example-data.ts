@@ -544,3 +544,168 @@ export function syntheticForest(k: number, seed = 7, options: ExampleOptions = {
     pooled: [pooledOf(re)],
   };
 }
+
+// ---- correlations and odds ratios: small ILLUSTRATIVE tables, not the SCI example ------------
+
+/** Correlations r with sample sizes n, made up to span r = −0.30 … 0.80 (k = 12). */
+const CORRELATIONS = [
+  { label: "Ahmed 2009", ri: -0.3, ni: 24 },
+  { label: "Berg 2010", ri: -0.12, ni: 40 },
+  { label: "Costa 2011", ri: 0.05, ni: 18 },
+  { label: "Dubois 2012", ri: 0.18, ni: 85 },
+  { label: "Eriksen 2013", ri: 0.25, ni: 60 },
+  { label: "Fischer 2014", ri: 0.31, ni: 33 },
+  { label: "Gupta 2015", ri: 0.4, ni: 120 },
+  { label: "Horvat 2016", ri: 0.46, ni: 45 },
+  { label: "Ito 2017", ri: 0.52, ni: 28 },
+  { label: "Jansen 2018", ri: 0.61, ni: 70 },
+  { label: "Kowalczyk 2019", ri: 0.72, ni: 15 },
+  { label: "Lindqvist 2020", ri: 0.8, ni: 12 },
+];
+
+/** The correlations as the engine's escalc("ZCOR") gives them (z = atanh(r), v = 1/(n − 3)). */
+export function correlationStudies(): { label: string; ni: number; yi: number; vi: number }[] {
+  const es = escalc("ZCOR", {
+    labels: CORRELATIONS.map((c) => c.label),
+    ri: CORRELATIONS.map((c) => c.ri),
+    ni: CORRELATIONS.map((c) => c.ni),
+  });
+  return es.labels.map((label, i) => ({
+    label,
+    ni: CORRELATIONS[i].ni,
+    yi: es.yi[i],
+    vi: es.vi[i],
+  }));
+}
+
+function fitCorrelations(options: ExampleOptions) {
+  const s = correlationStudies();
+  return rma(
+    { yi: s.map((x) => x.yi), vi: s.map((x) => x.vi) },
+    { method: options.method ?? DEFAULT_METHOD, labels: s.map((x) => x.label) },
+  );
+}
+
+/** Forest plot of the correlations: fitted on Fisher's z, drawn and printed as r. */
+export function correlationForestExample(options: ExampleOptions = {}): ForestInput {
+  const s = correlationStudies();
+  const re = fitCorrelations(options);
+  return {
+    scale: "fisher-z",
+    measure: "r",
+    effectLabel: "Correlation (r)",
+    columns: [{ key: "n", header: "n" }],
+    studies: s.map((x, i) => {
+      const [ciLower, ciUpper] = studyInterval(x.yi, x.vi);
+      return {
+        label: x.label,
+        yi: x.yi,
+        ciLower,
+        ciUpper,
+        weight: re.weights[i],
+        columns: { n: x.ni },
+      };
+    }),
+    pooled: [pooledOf(re)],
+    notes: ["ILLUSTRATIVE data: correlations pooled as Fisher's z (ZCOR), shown as r = tanh(z)."],
+  };
+}
+
+/** Funnel plot of the correlations on the z scale (SE = 1/√(n − 3)), with trim-and-fill. */
+export function correlationFunnelExample(options: ExampleOptions = {}): FunnelInput {
+  const s = correlationStudies();
+  const model = fitCorrelations(options);
+  const tf = trimFill(model);
+  return {
+    scale: "fisher-z",
+    effectLabel: "Correlation (r)",
+    yLabel: "Standard error of Fisher's z",
+    studies: [
+      ...s.map((x) => ({ label: x.label, yi: x.yi, se: Math.sqrt(x.vi) })),
+      ...tf.filled.map((f) => ({ label: f.study, yi: f.yi, se: Math.sqrt(f.vi), filled: true })),
+    ],
+    estimate: model.beta[0],
+    adjustedEstimate: tf.k0 > 0 ? tf.estimate : null,
+  };
+}
+
+/** Leave-one-out of the correlations (the engine's leaveOneOut), drawn as r. */
+export function correlationLeaveOneOutExample(options: ExampleOptions = {}): LeaveOneOutInput {
+  const model = fitCorrelations(options);
+  const loo = leaveOneOut(model);
+  return {
+    scale: "fisher-z",
+    measure: "r",
+    effectLabel: "Correlation (r)",
+    rows: loo.studies
+      .filter((r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null)
+      .map((r) => ({
+        label: r.study,
+        estimate: r.estimate as number,
+        ciLower: r.ciLower as number,
+        ciUpper: r.ciUpper as number,
+        tau2: r.tau2,
+        I2: r.I2,
+      })),
+    full: {
+      ...pooledOf(model, `All studies (${model.method})`, false),
+      tau2: model.tau2,
+      I2: model.I2,
+    },
+  };
+}
+
+/**
+ * 2×2 tables (events / arm size) made up to give odds ratios from about 0.02 to 50, one with a
+ * zero cell (the engine adds 1/2 to its cells, as metafor): a wide ratio axis.
+ */
+const TABLES = [
+  { label: "Abbott 2004", ai: 1, n1i: 50, ci: 22, n2i: 50 },
+  { label: "Baker 2006", ai: 0, n1i: 15, ci: 5, n2i: 15 },
+  { label: "Cohen 2007", ai: 2, n1i: 30, ci: 9, n2i: 30 },
+  { label: "Diaz 2009", ai: 5, n1i: 60, ci: 12, n2i: 60 },
+  { label: "Evans 2011", ai: 8, n1i: 40, ci: 10, n2i: 40 },
+  { label: "Flores 2012", ai: 15, n1i: 80, ci: 12, n2i: 80 },
+  { label: "Grant 2014", ai: 10, n1i: 25, ci: 4, n2i: 25 },
+  { label: "Hughes 2016", ai: 12, n1i: 20, ci: 3, n2i: 20 },
+  { label: "Ibrahim 2018", ai: 18, n1i: 22, ci: 2, n2i: 22 },
+  { label: "Jones 2020", ai: 28, n1i: 32, ci: 4, n2i: 32 },
+];
+
+/** Forest plot of log odds ratios (the engine's escalc("OR") and rma), drawn as odds ratios. */
+export function oddsRatioForestExample(options: ExampleOptions = {}): ForestInput {
+  const es = escalc("OR", {
+    labels: TABLES.map((t) => t.label),
+    ai: TABLES.map((t) => t.ai),
+    n1i: TABLES.map((t) => t.n1i),
+    ci: TABLES.map((t) => t.ci),
+    n2i: TABLES.map((t) => t.n2i),
+  });
+  const re = rma(
+    { yi: es.yi, vi: es.vi },
+    { method: options.method ?? DEFAULT_METHOD, labels: es.labels },
+  );
+  return {
+    scale: "log",
+    measure: "OR",
+    effectLabel: "Odds ratio (log scale)",
+    favours: { left: "Favours treatment", right: "Favours control" },
+    columns: [
+      { key: "events1", header: "Events (T)" },
+      { key: "events2", header: "Events (C)" },
+    ],
+    studies: TABLES.map((t, i) => {
+      const [ciLower, ciUpper] = studyInterval(es.yi[i], es.vi[i]);
+      return {
+        label: es.labels[i],
+        yi: es.yi[i],
+        ciLower,
+        ciUpper,
+        weight: re.weights[i],
+        columns: { events1: `${t.ai}/${t.n1i}`, events2: `${t.ci}/${t.n2i}` },
+      };
+    }),
+    pooled: [pooledOf(re)],
+    notes: ["ILLUSTRATIVE data: odds ratios from 2×2 tables, pooled as log odds ratios."],
+  };
+}

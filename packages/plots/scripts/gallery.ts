@@ -1,7 +1,8 @@
 /**
  * Renders every plot type for the bundled SIMULATED example to gallery/*.svg and gallery/*.png,
  * with every statistic from the engine (@pooled/stats; see example-data.ts), plus layout stress
- * cases (500 studies, long names, ratio-of-means log axis, edge cases of the funnel and PRISMA).
+ * cases (500 studies, long names, ratio-of-means log axis, correlations on a Fisher's z axis, odds
+ * ratios over five decades, edge cases of the funnel and PRISMA).
  *
  *   npm run gallery -w @pooled/plots                  # REML, the engine's default
  *   npm run gallery -w @pooled/plots -- --method DL   # another tau² estimator (or FE)
@@ -49,6 +50,20 @@ const plots: Record<string, string> = {
   }),
   "forest-long-names": forestPlot(ex.longNamesForestExample(bbb, opts), {
     idPrefix: "forest-long-names",
+  }),
+  // Correlations pooled as Fisher's z, drawn as r; odds ratios over five decades.
+  "forest-correlation": forestPlot(ex.correlationForestExample(opts), {
+    idPrefix: "forest-correlation",
+  }),
+  "funnel-correlation": funnelPlot(ex.correlationFunnelExample(opts), {
+    idPrefix: "funnel-correlation",
+    contours: [90, 95, 99],
+  }),
+  "leave-one-out-correlation": leaveOneOutPlot(ex.correlationLeaveOneOutExample(opts), {
+    idPrefix: "leave-one-out-correlation",
+  }),
+  "forest-odds-ratio": forestPlot(ex.oddsRatioForestExample(opts), {
+    idPrefix: "forest-odds-ratio",
   }),
   funnel: funnelPlot(ex.funnelExample(bbb, opts), { idPrefix: "funnel" }),
   "funnel-contours": funnelPlot(ex.funnelExample(bbb, opts), {

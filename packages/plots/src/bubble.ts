@@ -9,7 +9,7 @@ import {
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmt, fmtEffect, plural } from "./format.js";
+import { fmt, fmtEffect, plural, scalePhrase } from "./format.js";
 import { el, group, line, PALETTE, polygon, svgDocument, text, tooltip } from "./svg.js";
 import { textWidth as textWidthOf } from "./text.js";
 import type { BubbleInput, ScatterOptions } from "./types.js";
@@ -27,7 +27,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
   const width = options.width ?? 600;
   const height = options.height ?? 460;
   const idPrefix = options.idPrefix ?? "pooled-bubble";
-  const log = input.scale === "log";
+  const scale = input.scale ?? "linear";
   const nullValue = input.nullValue ?? 0;
   const fitPts = [...(input.fit ?? [])].sort((a, b) => a.x - b.x);
 
@@ -40,7 +40,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
   ];
   const yProbe = yScale(yValues, { left: 0, top, width: 1, height: frameHeight }, f, {
     include: [nullValue],
-    scale: log ? "log" : "linear",
+    scale,
   });
   const left = MARGIN + yAxisWidth(yProbe, f);
   // Bubbles are inset from the frame so the largest is never cut in half at the edge.
@@ -53,7 +53,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
   };
   const ysInner = yScale(yValues, inner, f, {
     include: [nullValue],
-    scale: log ? "log" : "linear",
+    scale,
   });
   const xsInner = xScale(
     input.studies.map((s) => s.x),
@@ -128,7 +128,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
         },
         [
           tooltip(
-            `${s.label}: ${fmt(s.x, 2)}, ${fmtEffect(s.yi, 2, log)}, weight ${fmt(s.weight, 1)}%`,
+            `${s.label}: ${fmt(s.x, 2)}, ${fmtEffect(s.yi, 2, scale)}, weight ${fmt(s.weight, 1)}%`,
           ),
         ],
       ),
@@ -146,7 +146,7 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
     width: finalWidth,
     height,
     title: input.title ?? `Bubble plot: effect against ${input.xLabel}`,
-    desc: `Bubble plot of ${plural(input.studies.length, "study")}: effect against ${input.xLabel}, bubble area proportional to weight${fitPts.length >= 2 ? ", with the fitted meta-regression line and its confidence band" : ""}.`,
+    desc: `Bubble plot of ${plural(input.studies.length, "study")}: effect${scalePhrase(scale)} against ${input.xLabel}, bubble area proportional to weight${fitPts.length >= 2 ? ", with the fitted meta-regression line and its confidence band" : ""}.`,
     idPrefix,
     fontSize: f,
     body,

@@ -5,6 +5,7 @@
 import { extent, makeScale, type Scale } from "./scale.js";
 import { el, group, line, PALETTE, rect, text } from "./svg.js";
 import { textWidth, truncate } from "./text.js";
+import type { EffectScaleKind } from "./types.js";
 
 export interface Frame {
   left: number;
@@ -29,7 +30,7 @@ export function xScale(
   frame: Frame,
   f: number,
   opts: {
-    scale?: "linear" | "log";
+    scale?: EffectScaleKind;
     include?: number[];
     xlim?: [number, number];
     inset?: number;
@@ -47,7 +48,7 @@ export function yScale(
   values: number[],
   frame: Frame,
   f: number,
-  opts: { scale?: "linear" | "log"; include?: number[]; inverted?: boolean; inset?: number } = {},
+  opts: { scale?: EffectScaleKind; include?: number[]; inverted?: boolean; inset?: number } = {},
 ): Scale {
   const inset = opts.inset ?? 0;
   const bottom = frame.top + frame.height - inset;

@@ -8,7 +8,7 @@ import { fmt } from "./format.js";
 import { makeScale, type Scale } from "./scale.js";
 import { group, line, PALETTE, polygon, rect, svgDocument, text } from "./svg.js";
 import { textWidth, truncate } from "./text.js";
-import type { FavoursLabels } from "./types.js";
+import type { EffectScaleKind, FavoursLabels } from "./types.js";
 
 export interface LayoutColumn {
   header: string;
@@ -55,7 +55,7 @@ export interface ForestLayoutInput {
   leftColumns: LayoutColumn[];
   rightColumns: LayoutColumn[];
   rows: LayoutRow[];
-  scale: "linear" | "log";
+  scale: EffectScaleKind;
   xlim?: [number, number];
   nullValue: number;
   effectLabel?: string;

@@ -9,12 +9,14 @@ import {
 } from "./forest-layout.js";
 import {
   fmt,
+  fmtEffect,
   fmtEstimateCi,
   fmtGroupTest,
   fmtHeterogeneity,
   fmtTest,
   percentagesToTotal,
   plural,
+  scalePhrase,
 } from "./format.js";
 import type {
   ForestInput,
@@ -59,7 +61,7 @@ export function sortStudies(
  */
 export function forestPlot(input: ForestInput, options: ForestOptions = {}): string {
   const digits = options.digits ?? 2;
-  const log = input.scale === "log";
+  const scale = input.scale ?? "linear";
   const level = input.level ?? 95;
   const blocks = input.subgroups?.length
     ? input.subgroups.map((g) => ({
@@ -109,7 +111,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     relativeArea: hasWeights && maxWeight > 0 ? (s.weight ?? 0) / maxWeight : 1,
     left: [s.label, ...extra.map((c) => cellText(s.columns?.[c.key]))],
     right: [
-      fmtEstimateCi(s.yi, s.ciLower, s.ciUpper, digits, log),
+      fmtEstimateCi(s.yi, s.ciLower, s.ciUpper, digits, scale),
       ...(hasWeights ? [fmtWeight(weightOf.get(s) ?? 0)] : []),
     ],
     estimate: s.yi,
@@ -127,7 +129,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
       kind: "diamond",
       left: [p.label],
       right: [
-        fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, log),
+        fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, scale),
         ...(weightText !== null ? [weightText] : []),
       ],
       estimate: p.estimate,
@@ -139,9 +141,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
       rows.push({
         kind: "prediction",
         left: ["Prediction interval"],
-        right: [
-          `[${fmt(log ? Math.exp(p.piLower) : p.piLower, digits)}, ${fmt(log ? Math.exp(p.piUpper) : p.piUpper, digits)}]`,
-        ],
+        right: [`[${fmtEffect(p.piLower, digits, scale)}, ${fmtEffect(p.piUpper, digits, scale)}]`],
         lower: p.piLower,
         upper: p.piUpper,
       });
@@ -197,7 +197,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
   const k = all.length;
   const title = input.title ?? `Forest plot (${measure}, ${plural(k, "study")})`;
   const descParts = [
-    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${log ? " on a ratio (log) scale" : ""}.`,
+    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${scalePhrase(scale)}.`,
   ];
   const notes = [...(input.notes ?? [])];
   if (drawn.shown < k) {
@@ -206,7 +206,9 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     descParts.push(cut);
   }
   for (const p of input.pooled ?? []) {
-    descParts.push(`${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, log)}.`);
+    descParts.push(
+      `${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, scale)}.`,
+    );
   }
   return renderForestLayout({
     title,
@@ -217,7 +219,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     leftColumns,
     rightColumns,
     rows,
-    scale: log ? "log" : "linear",
+    scale,
     xlim: input.xlim,
     nullValue: input.nullValue ?? 0,
     effectLabel: input.effectLabel,

@@ -1,6 +1,6 @@
 /** Number formatting shared by the plots: effects, intervals, p-values, heterogeneity lines. */
-import { withMinus } from "./scale.js";
-import type { EffectTest, Heterogeneity } from "./types.js";
+import { toReportingScale, withMinus } from "./scale.js";
+import type { EffectScaleKind, EffectTest, Heterogeneity } from "./types.js";
 
 /** Fixed decimals with a typographic minus; never prints "−0.00". */
 export function fmt(x: number, digits = 2): string {
@@ -10,9 +10,34 @@ export function fmt(x: number, digits = 2): string {
   return withMinus(s);
 }
 
-/** An effect on the analysis scale printed on the reporting scale (exp for log ratios). */
-export function fmtEffect(x: number, digits: number, log: boolean): string {
-  return fmt(log ? Math.exp(x) : x, digits);
+// Most decimals added to a back-transformed effect that would print as its bound.
+const MAX_EXTRA_DECIMALS = 4;
+
+/**
+ * An effect on the analysis scale printed on the reporting scale: exp for log ratios, tanh for
+ * Fisher's z (the correlation r). A ratio never prints as 0.00 nor a correlation as 1.00, values
+ * the back-transform cannot reach: such a value gets the decimals it needs, up to four more
+ * (ratio 0.0033, r 0.996).
+ */
+export function fmtEffect(x: number, digits: number, scale?: EffectScaleKind): string {
+  const v = toReportingScale(x, scale);
+  const atBound = (d: number) => {
+    const printed = Math.abs(Number(v.toFixed(d)));
+    return (scale === "log" && printed === 0) || (scale === "fisher-z" && printed === 1);
+  };
+  if (!Number.isFinite(v) || !atBound(digits)) return fmt(v, digits);
+  for (let d = digits + 1; d <= digits + MAX_EXTRA_DECIMALS; d++) if (!atBound(d)) return fmt(v, d);
+  return fmt(v, digits);
+}
+
+/**
+ * How a description says what the axis shows, after "... confidence intervals": nothing for a
+ * linear axis.
+ */
+export function scalePhrase(scale?: EffectScaleKind): string {
+  if (scale === "log") return " on a ratio (log) scale";
+  if (scale === "fisher-z") return " on the correlation scale (Fisher's z axis)";
+  return "";
 }
 
 /**
@@ -26,15 +51,15 @@ export function plural(n: number, singular: string, pluralForm?: string): string
   return `${n.toLocaleString("en-US")} ${n === 1 ? singular : many}`;
 }
 
-/** "3.12 [2.41, 3.83]". */
+/** "3.12 [2.41, 3.83]", on the reporting scale (see {@link fmtEffect}). */
 export function fmtEstimateCi(
   est: number,
   lo: number,
   hi: number,
   digits: number,
-  log: boolean,
+  scale?: EffectScaleKind,
 ): string {
-  return `${fmtEffect(est, digits, log)} [${fmtEffect(lo, digits, log)}, ${fmtEffect(hi, digits, log)}]`;
+  return `${fmtEffect(est, digits, scale)} [${fmtEffect(lo, digits, scale)}, ${fmtEffect(hi, digits, scale)}]`;
 }
 
 /** "p < 0.001" or "p = 0.034". */

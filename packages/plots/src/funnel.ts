@@ -13,7 +13,7 @@ import {
   yAxisWidth,
   yScale,
 } from "./chart.js";
-import { fmtEffect, plural } from "./format.js";
+import { fmtEffect, plural, scalePhrase } from "./format.js";
 import { el, group, line, PALETTE, polygon, rect, svgDocument, text, tooltip } from "./svg.js";
 import type { FunnelInput, FunnelOptions } from "./types.js";
 
@@ -35,7 +35,7 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   const width = options.width ?? 600;
   const height = options.height ?? 460;
   const idPrefix = options.idPrefix ?? "pooled-funnel";
-  const log = input.scale === "log";
+  const scale = input.scale ?? "linear";
   const nullValue = input.nullValue ?? 0;
   const level = options.level ?? 95;
   const zRegion = normalQuantile(1 - (1 - level / 100) / 2);
@@ -127,7 +127,7 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   const xs = scaleWithRoom(
     (extra) =>
       xScale(yis, frame, f, {
-        scale: log ? "log" : "linear",
+        scale,
         include: [
           nullValue,
           input.estimate - zRegion * seMax,
@@ -230,7 +230,7 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
 
   const points = input.studies.map((s) => {
     const [cx, cy] = pt(s.yi, s.se);
-    const tip = `${s.label}: ${fmtEffect(s.yi, 2, log)} (SE ${s.se.toFixed(3)})${s.filled ? ", imputed by trim-and-fill" : ""}`;
+    const tip = `${s.label}: ${fmtEffect(s.yi, 2, scale)} (SE ${s.se.toFixed(3)})${s.filled ? ", imputed by trim-and-fill" : ""}`;
     return el(
       "circle",
       {
@@ -261,8 +261,8 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   const filledK = input.studies.length - k;
   const title = input.title ?? `Funnel plot (${plural(k, "study")})`;
   const desc =
-    `Funnel plot of ${plural(k, "study")}: effect against ${input.yAxis === "sample-size" ? "sample-size precision" : "standard error"}` +
-    `, centred on the pooled estimate ${fmtEffect(input.estimate, 2, log)}` +
+    `Funnel plot of ${plural(k, "study")}: effect${scalePhrase(scale)} against ${input.yAxis === "sample-size" ? "sample-size precision" : "standard error"}` +
+    `, centred on the pooled estimate ${fmtEffect(input.estimate, 2, scale)}` +
     (contours.length ? `, contour-enhanced at ${contours.join(", ")}% around the null value` : "") +
     (filledK ? `; ${plural(filledK, "study")} imputed by trim-and-fill drawn hollow` : "") +
     ".";

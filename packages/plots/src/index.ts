@@ -13,7 +13,15 @@ export { galbraithPlot } from "./galbraith.js";
 export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
 export { checkPrismaCounts, prismaPlot } from "./prisma.js";
 export { type Judgement, parseJudgement, riskOfBiasPlot } from "./risk-of-bias.js";
-export { logTicks, makeScale, niceTicks, type Scale, type Tick } from "./scale.js";
+export {
+  correlationTicks,
+  logTicks,
+  makeScale,
+  niceTicks,
+  type Scale,
+  type Tick,
+  toReportingScale,
+} from "./scale.js";
 export { escapeXml, FONT_FAMILY, PALETTE } from "./svg.js";
 export { textWidth, truncate, wrapText } from "./text.js";
 export * from "./types.js";

@@ -4,7 +4,7 @@
  */
 
 import { capRows, type LayoutRow, renderForestLayout } from "./forest-layout.js";
-import { fmt, fmtEstimateCi, plural } from "./format.js";
+import { fmt, fmtEstimateCi, plural, scalePhrase } from "./format.js";
 import type { ForestOptions, LeaveOneOutInput } from "./types.js";
 
 /**
@@ -14,13 +14,13 @@ import type { ForestOptions, LeaveOneOutInput } from "./types.js";
 export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions = {}): string {
   if (input.rows.length === 0) throw new Error("leaveOneOutPlot: no rows to draw");
   const digits = options.digits ?? 2;
-  const log = input.scale === "log";
+  const scale = input.scale ?? "linear";
   const level = input.level ?? 95;
   const measure = input.measure ?? "Effect";
   const hasTau2 = input.rows.some((r) => r.tau2 !== null && r.tau2 !== undefined);
   const hasI2 = input.rows.some((r) => r.I2 !== null && r.I2 !== undefined);
   const right = (est: number, lo: number, hi: number, tau2?: number | null, I2?: number | null) => [
-    fmtEstimateCi(est, lo, hi, digits, log),
+    fmtEstimateCi(est, lo, hi, digits, scale),
     ...(hasTau2 ? [tau2 === null || tau2 === undefined ? "" : fmt(tau2, Math.max(2, digits))] : []),
     ...(hasI2 ? [I2 === null || I2 === undefined ? "" : fmt(I2, 1)] : []),
   ];
@@ -48,7 +48,7 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
   });
   const k = input.rows.length;
   const cumulative = input.kind === "cumulative";
-  const fullText = fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, log);
+  const fullText = fmtEstimateCi(full.estimate, full.ciLower, full.ciUpper, digits, scale);
   const order = input.orderedBy === undefined ? "in the given order" : `by ${input.orderedBy}`;
   const cut =
     drawn.shown < k
@@ -65,6 +65,7 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
       (cumulative
         ? `Cumulative forest plot: the pooled ${measure} recomputed ${plural(k, "time")} as the studies are added one at a time ${order}, each row including every study above it; the dashed line marks the estimate with every study, ${fullText}.`
         : `Leave-one-out forest plot: the pooled ${measure} recomputed ${plural(k, "time")}, each time without one study; the dashed line marks the estimate with every study, ${fullText}.`) +
+      (scale === "linear" ? "" : ` Estimates are shown${scalePhrase(scale)}.`) +
       (cut === null ? "" : ` ${cut}`),
     idPrefix: options.idPrefix ?? (cumulative ? "pooled-cumulative" : "pooled-leave-one-out"),
     fontSize: options.fontSize ?? 12,
@@ -75,7 +76,7 @@ export function leaveOneOutPlot(input: LeaveOneOutInput, options: ForestOptions 
       ...(hasI2 ? [{ header: "I² (%)", align: "right" as const }] : []),
     ],
     rows,
-    scale: log ? "log" : "linear",
+    scale,
     xlim: input.xlim,
     nullValue: input.nullValue ?? 0,
     effectLabel: input.effectLabel,

@@ -1,10 +1,25 @@
 /**
  * Scales and axis ticks. Linear ticks use "nice numbers" (steps of 1, 2, 2.5 or 5 times a power
- * of ten, after Heckbert 1990, Graphics Gems); ratio axes (log scale) put ticks at nice ratios.
+ * of ten, after Heckbert 1990, Graphics Gems); ratio axes (log scale) put ticks at nice ratios;
+ * correlation axes (Fisher's z scale) put ticks at nice correlations r, at atanh(r).
  */
+import type { EffectScaleKind } from "./types.js";
+
+/**
+ * An effect on the analysis scale as readers see it: exp(value) for a log ratio, tanh(value)
+ * for Fisher's z (the correlation r; Fisher 1921), the value itself on a linear scale.
+ */
+export function toReportingScale(value: number, scale: EffectScaleKind = "linear"): number {
+  if (scale === "log") return Math.exp(value);
+  if (scale === "fisher-z") return Math.tanh(value);
+  return value;
+}
 
 export interface Tick {
-  /** Position on the analysis scale (natural log for a log axis). */
+  /**
+   * Position on the analysis scale (natural log on a ratio axis, Fisher's z on a correlation
+   * axis).
+   */
   value: number;
   /** Text printed under the tick. */
   label: string;
@@ -89,10 +104,30 @@ export function niceTicks(
 // Mantissa sets for ratio ticks, from sparse to dense.
 const RATIO_SETS = [[1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8]];
 
-/** Prints a ratio with up to three significant digits and no trailing zeros. */
-export function formatRatio(r: number): string {
+/**
+ * Prints a ratio with up to three significant digits and no trailing zeros. Below 0.0001 or from
+ * a million up ("0.00001" and "1e-7" read badly), or for every tick of an axis that reaches
+ * there (`powers`), as a power of ten: "10⁻⁶", "2×10⁻⁵", "10⁴" (1 stays "1").
+ */
+export function formatRatio(r: number, powers = false): string {
+  if (r > 0 && r !== 1 && (powers || r < 1e-4 || r >= 1e6)) return formatPowerOfTen(r);
   if (r >= 1000) return String(Math.round(r));
   return String(Number(r.toPrecision(3)));
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** "10⁻⁵", "2×10⁻⁵", "10⁶": three significant digits at most. */
+function formatPowerOfTen(r: number): string {
+  let exponent = Math.floor(Math.log10(r));
+  let mantissa = Number((r / 10 ** exponent).toPrecision(3));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  const digits = [...String(Math.abs(exponent))].map((d) => SUPERSCRIPT_DIGITS[Number(d)]);
+  const power = `10${exponent < 0 ? "⁻" : ""}${digits.join("")}`;
+  return mantissa === 1 ? power : `${mantissa}×${power}`;
 }
 
 /**
@@ -124,18 +159,30 @@ export function logTickCandidates(
     const below = candidates.filter((c) => c <= r0 * (1 + 1e-9));
     const above = candidates.filter((c) => c >= r1 * (1 - 1e-9));
     if (!below.length || !above.length) continue;
-    const a = below[below.length - 1];
-    const b = above[0];
+    let a = below[below.length - 1];
+    let b = above[0];
     let inside = candidates.filter((c) => c >= a && c <= b);
     if (inside.length > maxTicks && set.length === 1) {
-      // Many decades: keep every n-th decade, anchored at 1 so the null value keeps its tick.
-      const every = Math.ceil(inside.length / maxTicks);
-      inside = inside.filter((c) => Math.round(Math.log10(c)) % every === 0 || c === a || c === b);
+      // Many decades: every n-th decade, anchored at 1 so the null value keeps its tick; the
+      // domain goes out to the next kept decade on each side, so the ticks stay evenly spaced
+      // (0.0001, 0.01, 1, 100, 10000 rather than 0.001, 0.01, 1, 100, 1000).
+      const firstDecade = Math.round(Math.log10(a));
+      const lastDecade = Math.round(Math.log10(b));
+      let every = 2;
+      const count = (n: number) => Math.ceil(lastDecade / n) - Math.floor(firstDecade / n) + 1;
+      while (count(every) > maxTicks) every++;
+      inside = [];
+      for (let e = Math.floor(firstDecade / every) * every; e <= lastDecade + every - 1; e += every)
+        inside.push(Number(`1e${e}`));
+      a = inside[0];
+      b = inside[inside.length - 1];
     }
     if (inside.length < 3 || inside.length > maxTicks) continue;
+    // One notation per axis: all powers of ten when the ends need them.
+    const powers = inside[0] < 1e-4 || inside[inside.length - 1] >= 1e6;
     found.push({
       domain: [Math.log(a), Math.log(b)],
-      ticks: inside.map((c) => ({ value: Math.log(c), label: formatRatio(c) })),
+      ticks: inside.map((c) => ({ value: Math.log(c), label: formatRatio(c, powers) })),
       span: Math.log(b) - Math.log(a),
     });
   }
@@ -171,6 +218,115 @@ export function logTicks(
   return { domain: [min, max], ticks: [] };
 }
 
+// Past 0.99 the correlation tick sets go on one nine at a time (0.999, 0.9999...):
+// atanh(1 − 10⁻ᵏ) ≈ (ln 2 + k·ln 10)/2, ticks about 1.15 apart on the z axis. The last,
+// 1 − 10⁻⁷, is z ≈ 8.4.
+const NINES = [0.999, 0.9999, 0.99999, 0.999999, 0.9999999];
+// Positive halves of the correlation tick sets, from sparse to dense; each is mirrored about 0.
+// On the z axis correlations near ±1 spread out (atanh(0.9) = 1.47, atanh(0.99) = 2.65), so the
+// sets differ in the middle and share the values towards ±1.
+const CORRELATION_SETS = [
+  // Correlations all over (−1, 1): every other nine.
+  [0.9, 0.999, 0.99999, 0.9999999],
+  [0.5, 0.9, 0.99, ...NINES],
+  [0.5, 0.8, 0.95, 0.99, ...NINES],
+  [0.25, 0.5, 0.75, 0.9, 0.95, 0.99, ...NINES],
+  [0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99, ...NINES],
+  [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, ...NINES],
+  // 0.05, 0.1 ... 0.95 (n/20 is the double nearest to each decimal).
+  [...Array.from({ length: 19 }, (_, i) => (i + 1) / 20), 0.98, 0.99, ...NINES],
+];
+// Among tick sets with the same domain, the one with the number of ticks closest to this.
+const PREFERRED_TICKS = 6;
+
+/** Prints a correlation with the decimals it needs and a typographic minus: "−0.25", "0", "0.9". */
+export function formatCorrelation(r: number): string {
+  const s = String(Number(r.toFixed(10)));
+  return withMinus(s === "-0" ? "0" : s);
+}
+
+/**
+ * Candidate tick sets for a correlation axis on Fisher's z scale, best first. `min` and `max` are
+ * z values; ticks sit at nice correlations r (0, ±0.25, ±0.5, ±0.9, ±0.99...) at z = atanh(r),
+ * labelled with r, and each candidate's domain is widened to its outer ticks. The tightest domain
+ * wins, then the number of ticks closest to six (more rather than fewer); ranges narrower than
+ * 0.15 in r get linear nice ticks on the r scale first.
+ */
+export function correlationTickCandidates(
+  min: number,
+  max: number,
+  maxTicks = 9,
+): { domain: [number, number]; ticks: Tick[] }[] {
+  let lo = Math.min(min, max);
+  let hi = Math.max(min, max);
+  if (hi - lo < 1e-9) {
+    lo -= 0.05;
+    hi += 0.05;
+  }
+  const r0 = Math.tanh(lo);
+  const r1 = Math.tanh(hi);
+  const found: { domain: [number, number]; ticks: Tick[]; span: number }[] = [];
+  for (const positive of CORRELATION_SETS) {
+    const values = [...positive.map((v) => -v).reverse(), 0, ...positive];
+    const below = values.filter((c) => c <= r0 + 1e-12);
+    const above = values.filter((c) => c >= r1 - 1e-12);
+    if (!below.length || !above.length) continue;
+    const a = below[below.length - 1];
+    const b = above[0];
+    const inside = values.filter((c) => c >= a && c <= b);
+    if (inside.length < 3 || inside.length > maxTicks) continue;
+    found.push({
+      domain: [Math.atanh(a), Math.atanh(b)],
+      ticks: inside.map((c) => ({ value: Math.atanh(c), label: formatCorrelation(c) })),
+      span: Math.atanh(b) - Math.atanh(a),
+    });
+  }
+  const off = (n: number) => Math.abs(n - PREFERRED_TICKS);
+  found.sort((x, y) =>
+    Math.abs(x.span - y.span) > 1e-9
+      ? x.span - y.span
+      : off(x.ticks.length) - off(y.ticks.length) || y.ticks.length - x.ticks.length,
+  );
+  const out: { domain: [number, number]; ticks: Tick[] }[] = found.map(({ domain, ticks }) => ({
+    domain,
+    ticks,
+  }));
+  if (r1 - r0 < 0.15) {
+    const lin = niceTicks(r0, r1, 5);
+    const ticks = lin.ticks.filter((t) => Math.abs(t.value) < 1);
+    if (ticks.length >= 2) {
+      out.unshift({
+        domain: [
+          Math.atanh(Math.min(ticks[0].value, r0)),
+          Math.atanh(Math.max(ticks[ticks.length - 1].value, r1)),
+        ],
+        ticks: ticks.map((t) => ({ value: Math.atanh(t.value), label: t.label })),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The best correlation-axis ticks (see {@link correlationTickCandidates}); beyond r = ±(1 − 10⁻⁷)
+ * the domain is the data's, with the sparsest set's ticks inside it.
+ */
+export function correlationTicks(
+  min: number,
+  max: number,
+  maxTicks = 9,
+): { domain: [number, number]; ticks: Tick[] } {
+  const c = correlationTickCandidates(min, max, maxTicks);
+  if (c.length) return c[0];
+  const lo = Math.min(min, max);
+  const hi = Math.max(min, max);
+  const sparse = CORRELATION_SETS[0];
+  const ticks = [...sparse.map((v) => -v).reverse(), 0, ...sparse]
+    .map((r) => ({ value: Math.atanh(r), label: formatCorrelation(r) }))
+    .filter((t) => t.value >= lo && t.value <= hi);
+  return { domain: [lo, hi], ticks };
+}
+
 /**
  * Builds a scale from the data extent, with ticks (linear or ratio) and an optional fixed domain.
  * With `labelWidth`, tick sets whose labels would collide on the pixel range are skipped.
@@ -179,7 +335,7 @@ export function makeScale(
   values: number[],
   range: [number, number],
   opts: {
-    scale?: "linear" | "log";
+    scale?: EffectScaleKind;
     xlim?: [number, number];
     include?: number[];
     maxIntervals?: number;
@@ -193,6 +349,9 @@ export function makeScale(
   if (opts.scale === "log") {
     candidates.push(...logTickCandidates(lo, hi));
     if (!candidates.length) candidates.push(logTicks(lo, hi));
+  } else if (opts.scale === "fisher-z") {
+    candidates.push(...correlationTickCandidates(lo, hi));
+    if (!candidates.length) candidates.push(correlationTicks(lo, hi));
   } else {
     for (let m = opts.maxIntervals ?? 6; m >= 1; m--) candidates.push(niceTicks(lo, hi, m));
   }
@@ -211,12 +370,15 @@ export function makeScale(
     return true;
   };
   let chosen = candidates.find(fits) ?? candidates[candidates.length - 1];
-  if (opts.scale === "log" && !candidates.find(fits)) {
-    // Nothing fits: keep the tightest domain but thin its ticks to every other one.
-    chosen = {
-      domain: candidates[0].domain,
-      ticks: candidates[0].ticks.filter((_, i) => i % 2 === 0),
-    };
+  if ((opts.scale === "log" || opts.scale === "fisher-z") && !candidates.find(fits)) {
+    // Nothing fits: keep the tightest domain but thin its ticks to every other one, keeping the
+    // tick at 0 (a ratio of 1, a correlation of 0) when there is one.
+    const { domain, ticks } = candidates[0];
+    const zero = Math.max(
+      0,
+      ticks.findIndex((t) => Math.abs(t.value) < 1e-12),
+    );
+    chosen = { domain, ticks: ticks.filter((_, i) => (i - zero) % 2 === 0) };
   }
   let { domain, ticks } = chosen;
   if (opts.xlim) {

@@ -3,22 +3,36 @@
  *
  * The plots package does not depend on the statistics engine: any caller (CLI report, web app,
  * a test) adapts its results to these shapes. Effects are always given on the analysis scale:
- * for ratio measures (ROM) that is the log scale, and `scale: "log"` makes the axis and the
- * printed numbers show the back-transformed ratio.
+ * for ratio measures (ROM, OR, RR) that is the log scale, for correlations pooled as Fisher's z
+ * (ZCOR) the z scale; `scale: "log"` or `scale: "fisher-z"` makes the axis and the printed numbers
+ * show the back-transformed ratio or correlation.
  */
+
+/**
+ * How effects given on the analysis scale are shown:
+ * - "linear": as given (MD, SMD, NMD, RD...);
+ * - "log": values are natural logs of ratios (ROM, OR, RR); shown as ratios exp(value), axis ticks
+ *   at nice ratios (0.1, 0.5, 1, 2, 10...) placed at their logs;
+ * - "fisher-z": values are Fisher's z = atanh(r) (ZCOR); shown as correlations r = tanh(value),
+ *   axis ticks at nice correlations (−0.5, 0, 0.5, 0.9...) placed at atanh(r) (Fisher 1921).
+ */
+export type EffectScaleKind = "linear" | "log" | "fisher-z";
 
 /** How the effect axis is drawn. */
 export interface EffectScale {
-  /**
-   * "linear" (MD, SMD, NMD...) or "log": values are natural logs (ROM) and the axis is labelled
-   * with exp(value), ticks at nice ratios.
-   */
-  scale?: "linear" | "log";
+  /** See {@link EffectScaleKind}; default "linear". */
+  scale?: EffectScaleKind;
   /** Axis title, e.g. "Mean difference (BBB points)" or "Ratio of means". */
   effectLabel?: string;
-  /** Fixed axis limits on the analysis scale (log scale: natural logs); data outside get arrows. */
+  /**
+   * Fixed axis limits on the analysis scale (log scale: natural logs; fisher-z: z values); data
+   * outside get arrows.
+   */
   xlim?: [number, number];
-  /** Value of no effect on the analysis scale; default 0 (0 is a ratio of 1 on the log scale). */
+  /**
+   * Value of no effect on the analysis scale; default 0 (a ratio of 1 on the log scale, a
+   * correlation of 0 on the fisher-z scale).
+   */
   nullValue?: number;
 }
 
@@ -63,7 +77,7 @@ export interface SubgroupDifferenceTest {
 /** One study (comparison) row of a forest plot. */
 export interface ForestStudy {
   label: string;
-  /** Effect on the analysis scale (log scale for ROM). */
+  /** Effect on the analysis scale (natural log for ROM, OR, RR; Fisher's z for ZCOR). */
   yi: number;
   ciLower: number;
   ciUpper: number;
@@ -237,7 +251,8 @@ export interface BubbleInput {
   /** Moderator axis title, e.g. "Dose (µg)". */
   xLabel: string;
   effectLabel?: string;
-  scale?: "linear" | "log";
+  /** How the effect (vertical) axis shows the effects; see {@link EffectScaleKind}. */
+  scale?: EffectScaleKind;
   nullValue?: number;
   title?: string;
   /** Note under the plot, e.g. "slope 0.012 (p = 0.03); R² = 35%". */

@@ -39,6 +39,16 @@ const cases: [string, () => string][] = [
   ],
   ["funnel, largest SE a round number", () => funnelPlot(ex.roundSeFunnelExample())],
   ["forest, long names", () => forestPlot(ex.longNamesForestExample(bbb))],
+  ["forest, correlations (Fisher's z axis)", () => forestPlot(ex.correlationForestExample())],
+  [
+    "funnel, correlations (Fisher's z axis)",
+    () => funnelPlot(ex.correlationFunnelExample(), { contours: [90, 95, 99] }),
+  ],
+  [
+    "leave-one-out, correlations (Fisher's z axis)",
+    () => leaveOneOutPlot(ex.correlationLeaveOneOutExample()),
+  ],
+  ["forest, odds ratios 0.03 to 49 (log axis)", () => forestPlot(ex.oddsRatioForestExample())],
 ];
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -100,11 +100,12 @@ export function parseNumber(s: string): number {
 
 /**
  * The axis mapping recovered from the drawing alone: tick positions (x of the tick line) against
- * the numbers printed under them (log of them for ratio axes). Returns value → px.
+ * the numbers printed under them (log of them for ratio axes, atanh for correlation axes on
+ * Fisher's z scale). Returns value → px.
  */
 export function axisFromTicks(
   svg: XmlNode,
-  opts: { log?: boolean; vertical?: boolean; axisClass?: string } = {},
+  opts: { log?: boolean; fisherZ?: boolean; vertical?: boolean; axisClass?: string } = {},
 ) {
   const axes = opts.axisClass ? findAll(svg, hasClass(opts.axisClass)) : [svg];
   const ticks = findAll(axes[0], hasClass("axis-tick")).map((g) => {
@@ -112,7 +113,7 @@ export function axisFromTicks(
     const label = textOf(g.children.find((c) => c.name === "text") as XmlNode);
     const v = parseNumber(label);
     const px = opts.vertical ? Number(ln.attrs.y1) : Number(ln.attrs.x1);
-    return { value: opts.log ? Math.log(v) : v, px };
+    return { value: opts.log ? Math.log(v) : opts.fisherZ ? Math.atanh(v) : v, px };
   });
   if (ticks.length < 2) throw new Error("fewer than two ticks");
   const a = ticks[0];
