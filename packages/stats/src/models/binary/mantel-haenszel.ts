@@ -15,6 +15,7 @@ import type { ChisqTest } from "../types.js";
 import {
   cochranQ,
   type PreparedTables,
+  percentWeights,
   prepareTables,
   tableMargins,
   zeroCellStageNotes,
@@ -253,24 +254,6 @@ function mantelHaenszelWeights(measure: MantelHaenszelMeasure, { a, b, c, d }: C
     if (measure === "RR") return (c[i]! / N) * n1;
     return (n1 / N) * n2;
   });
-}
-
-/**
- * Weights of the pooled tables (aligned with `rows`) as percentages of their sum, spread over the
- * k input studies; studies whose table was not pooled get 0. The estimate exists only when the sum
- * is positive (mantelHaenszel throws NO_EVENTS otherwise), so the percentages sum to 100.
- */
-function percentWeights(
-  tableWeights: readonly number[],
-  rows: readonly number[],
-  k: number,
-): number[] {
-  const total = tableWeights.reduce((sum, w) => sum + w, 0);
-  const weights = new Array<number>(k).fill(0);
-  rows.forEach((row, j) => {
-    weights[row] = (tableWeights[j]! / total) * 100;
-  });
-  return weights;
 }
 
 /** The tests of the odds ratio: CMH, Cochran, Breslow-Day and Tarone. */

@@ -6,7 +6,13 @@ import { fitDefaults } from "../../defaults.js";
 import { normalTwoSidedP } from "../../distributions/index.js";
 import { PooledError } from "../../errors.js";
 import { criticalValue } from "../statistics.js";
-import { heterogeneityFromQ, prepareTables, tableMargins, zeroCellStageNotes } from "./prepare.js";
+import {
+  heterogeneityFromQ,
+  percentWeights,
+  prepareTables,
+  tableMargins,
+  zeroCellStageNotes,
+} from "./prepare.js";
 import type { PetoOptions, PetoResult, TableHeterogeneity, TwoByTwoData } from "./types.js";
 
 const METHOD = "Peto";
@@ -75,10 +81,7 @@ export function peto(data: TwoByTwoData, options: PetoOptions = {}): PetoResult 
   const ciUpper = estimate + crit * se;
 
   // 100·Vᵢ/ΣV for the pooled tables (Yusuf et al. 1985), 0 for studies whose table was not pooled.
-  const weights = new Array<number>(prepared.labels.length).fill(0);
-  prepared.rows.forEach((row, i) => {
-    weights[row] = (variance[i]! / sumVariance) * 100;
-  });
+  const weights = percentWeights(variance, prepared.rows, prepared.labels.length);
 
   let kPos = 0;
   let weighted = 0;

@@ -240,3 +240,21 @@ export function tableMargins(
   const n2 = c[i]! + d[i]!;
   return { n1, n2, N: n1 + n2, xt: a[i]! + c[i]!, yt: b[i]! + d[i]! };
 }
+
+/**
+ * Weights of the pooled tables (aligned with `rows`) as percentages of their sum, spread over the
+ * k input studies; studies whose table was not pooled get 0. The estimate exists only when the sum
+ * is positive (mantelHaenszel and peto throw otherwise), so the percentages sum to 100.
+ */
+export function percentWeights(
+  tableWeights: readonly number[],
+  rows: readonly number[],
+  k: number,
+): number[] {
+  const total = tableWeights.reduce((sum, w) => sum + w, 0);
+  const weights = new Array<number>(k).fill(0);
+  rows.forEach((row, j) => {
+    weights[row] = (tableWeights[j]! / total) * 100;
+  });
+  return weights;
+}
