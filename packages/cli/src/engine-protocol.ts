@@ -3,13 +3,24 @@
  * engine-client.ts for why). Plain, structured-cloneable objects only: no classes, no functions.
  * Types only, so the main thread's modules that import it load nothing of the engine.
  */
-import type { ParseOptions, PrismaCounts } from "@pooled/pipeline";
+import type {
+  AnalysisMethod,
+  EggerPredictorOption,
+  InputMeasure,
+  ParseOptions,
+  PrismaCounts,
+} from "@pooled/pipeline";
 
 /** The options of `pooled analyze`, as the pipeline's `analyze` takes them. */
 export interface AnalyzeSettings {
-  measure?: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
-  method: "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
+  measure?: InputMeasure;
+  method: AnalysisMethod;
   test: "z" | "knha";
+  /** 2×2 tables: --add, --to, --drop00 (zero-cell rules of the study effects). */
+  add?: number;
+  to?: "only0" | "all" | "if0all" | "none";
+  drop00?: boolean;
+  eggerPredictor?: EggerPredictorOption;
   /** --model: "standard" or "three-level" (experiments nested in publications). */
   model?: "standard" | "three-level";
   /** --cluster: the publication column. */

@@ -12,8 +12,23 @@ import type { DemoFlags } from "./commands/demo.js";
 import { EXIT } from "./exit-codes.js";
 import { cliVersion } from "./paths.js";
 
-const MEASURES = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
-const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
+const MEASURES = [
+  "MD",
+  "SMD",
+  "SMDH",
+  "ROM",
+  "NMD",
+  "GEN",
+  "OR",
+  "RR",
+  "RD",
+  "PETO",
+  "ZCOR",
+  "COR",
+];
+const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", "MH", "PETO"];
+const ZERO_CELL_RULES = ["only0", "all", "if0all", "none"];
+const EGGER_PREDICTORS = ["sei", "vi", "ninv", "sqrtninv"];
 const FORMATS = ["text", "json", "markdown"];
 const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 const MODELS = ["standard", "three-level"];
@@ -43,6 +58,15 @@ function wholeNumber(flag: string, min: number, why = "") {
       throw new InvalidArgumentError(
         `${flag} expects a whole number from ${min} to ${MAX_RESAMPLES}${why}, e.g. ${flag} 1000`,
       );
+    return n;
+  };
+}
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} takes a number of 0 or more, e.g. ${flag} 0.5`);
     return n;
   };
 }
@@ -118,13 +142,13 @@ Examples:
     .addOption(
       new Option(
         "--measure <measure>",
-        "effect size: MD mean difference, SMD Hedges' g, SMDH heteroscedastic SMD, ROM log ratio of means, NMD normalised mean difference (needs a sham mean column), GEN given yi with vi or sei (default: MD with arm columns, GEN with yi), e.g. --measure SMD",
+        "effect size: MD mean difference, SMD Hedges' g, SMDH heteroscedastic SMD, ROM log ratio of means, NMD normalised mean difference (needs a sham mean column); from event counts OR log odds ratio, RR log risk ratio, RD risk difference, PETO Peto's log odds ratio; from correlations ZCOR Fisher's z, COR raw r; GEN given yi with vi or sei (default: MD with arm columns, OR with event counts, ZCOR with correlations, GEN with yi), e.g. --measure SMD",
       ).choices(MEASURES),
     )
     .addOption(
       new Option(
         "--method <method>",
-        "FE fixed effect, or the tau² estimator of a random-effects model, e.g. --method DL; with --model three-level only REML or ML",
+        "FE fixed effect, or the tau² estimator of a random-effects model, e.g. --method DL; for event counts also MH (Mantel-Haenszel: OR, RR, RD) or PETO (Peto's odds ratio); with --model three-level only REML or ML",
       )
         .choices(METHODS)
         .default("REML"),
@@ -148,6 +172,28 @@ Examples:
     .option(
       "--cluster <column>",
       "the column naming each experiment's publication, for the three-level model and cluster-robust (CR2) results (default: a column called publication, cluster, paper or article), e.g. --cluster paper_id",
+    )
+    .option(
+      "--add <number>",
+      "event counts: the continuity correction added to the cells of 2×2 tables chosen by --to (default 0.5), e.g. --add 0.25",
+      nonNegativeNumber("--add"),
+    )
+    .addOption(
+      new Option(
+        "--to <tables>",
+        "event counts: which tables get the correction: only0 (those with a zero cell; default), all, if0all (all, when any has a zero cell) or none, e.g. --to all",
+      ).choices(ZERO_CELL_RULES),
+    )
+    .option(
+      "--drop00",
+      "event counts: leave out tables with no events (or only events) in both arms (default with --method MH or PETO; otherwise they are kept with the correction, as metafor's escalc)",
+    )
+    .option("--no-drop00", "event counts: keep such tables, also with --method MH or PETO")
+    .addOption(
+      new Option(
+        "--egger-predictor <predictor>",
+        "predictor of Egger's test: sei (default), vi, ninv (1/n; Peters' test, for odds ratios) or sqrtninv (1/√n), e.g. --egger-predictor ninv",
+      ).choices(EGGER_PREDICTORS),
     )
     .option("--by <column>", "subgroup analysis by the levels of a column, e.g. --by route")
     .option(

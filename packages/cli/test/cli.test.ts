@@ -128,9 +128,12 @@ describe("help and version", () => {
   });
 
   it("a wrong flag value is bad input (exit 2)", async () => {
-    const run = await pooled(["analyze", "ok.csv", "--measure", "OR"], dir);
+    const run = await pooled(["analyze", "ok.csv", "--measure", "XOR"], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/argument 'OR' is invalid/);
+    expect(run.stderr).toMatch(/argument 'XOR' is invalid/);
+    const add = await pooled(["analyze", "ok.csv", "--add", "-1"], dir);
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/--add takes a number of 0 or more/);
     const perm = await pooled(["analyze", "ok.csv", "--permutations", "lots"], dir);
     expect(perm.code).toBe(2);
     expect(perm.stderr).toMatch(/--permutations expects a whole number from 2 to 1000000/);
@@ -1017,4 +1020,56 @@ describe("Ctrl-C", () => {
     expect(existsSync(join(dir, "long-report"))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith(".long-report"))).toEqual([]);
   }, 60_000);
+});
+
+describe("event counts: --measure, --method MH|PETO, zero-cell flags, --egger-predictor", () => {
+  const example = join(root, "examples/sci-exosomes-mortality.simulated.csv");
+  const table = () =>
+    parseStudyText(readFileSync(example, "utf8"), "sci-exosomes-mortality.simulated.csv").table!;
+  const json = async (args: string[]) => {
+    const run = await pooled(["analyze", example, "--format", "json", "--quiet", ...args], dir);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  it("the flags reach the analysis: the same JSON as the pipeline's", async () => {
+    const out = await json([
+      "--method",
+      "MH",
+      "--measure",
+      "RR",
+      "--add",
+      "0.25",
+      "--to",
+      "all",
+      "--no-drop00",
+      "--egger-predictor",
+      "ninv",
+    ]);
+    const expected = analyze(table(), {
+      method: "MH",
+      measure: "RR",
+      add: 0.25,
+      to: "all",
+      drop00: false,
+      eggerPredictor: "ninv",
+    });
+    expect(out.settings).toMatchObject({
+      measure: "RR",
+      method: "MH",
+      add: 0.25,
+      to: "all",
+      drop00: false,
+      eggerPredictor: "ninv",
+    });
+    expect(out.model).toEqual(expected.model);
+    expect(out.model.scale).toBe("log");
+    expect(out.bias.egger.predictor).toBe("ninv");
+  });
+
+  it("a method that does not fit the measure is bad input (exit 2)", async () => {
+    const run = await pooled(["analyze", example, "--method", "MH", "--measure", "PETO"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--measure OR, RR or RD with --method MH/);
+  });
 });

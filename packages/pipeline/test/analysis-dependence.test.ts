@@ -470,10 +470,10 @@ describe("resampling the three-level model (--model three-level with --permutati
   });
 });
 
-describe("measures the analysis does not handle yet", () => {
-  test("a binary measure is refused with the list of measures it handles", () => {
+describe("a measure the file has no columns for", () => {
+  test("the odds ratio on a file of means names the count columns it needs", () => {
     expect(() => analyze(bbb, { measure: "OR" })).toThrow(AnalysisInputError);
-    expect(() => analyze(bbb, { measure: "OR" })).toThrow(/continuous outcomes: MD, SMD/);
+    expect(() => analyze(bbb, { measure: "OR" })).toThrow(/column "ai"[^\n]*needed for OR/);
   });
 });
 

@@ -201,3 +201,44 @@ describe("fuzz findings", () => {
     expect(outcome.lines.join(" ")).toMatch(/arms\.csv:3:.*overflow double precision/);
   });
 });
+
+describe("fuzz: event counts", () => {
+  /** One 2×2 table: arm sizes 0 to 40 (and a huge one now and then), events 0 to n. */
+  const arm = fc
+    .oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 40 }) },
+      fc.constantFrom(1, 1_000_000_000),
+    )
+    .chain((n) =>
+      fc.tuple(fc.oneof(fc.constantFrom(0, n), fc.integer({ min: 0, max: n })), fc.constant(n)),
+    );
+  const tables = fc.array(fc.tuple(arm, arm, fc.constantFrom("a", "b")), {
+    minLength: 1,
+    maxLength: 60,
+  });
+  const options = fc.record(
+    {
+      measure: fc.constantFrom("OR", "RR", "RD", "PETO"),
+      method: fc.constantFrom("REML", "DL", "FE", "MH", "PETO"),
+      add: fc.constantFrom(0, 0.5, 1),
+      to: fc.constantFrom("only0", "all", "if0all", "none"),
+      drop00: fc.boolean(),
+      by: fc.constant("group"),
+      eggerPredictor: fc.constantFrom("sei", "ninv"),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<AnalysisOptions>;
+
+  it("tables with zero cells, double zeros, empty and huge arms end in an analysis or typed problems", async () => {
+    await fc.assert(
+      fc.asyncProperty(tables, options, async (rows, opts) => {
+        const csv = [
+          "study,events_treatment,n_treatment,events_control,n_control,group",
+          ...rows.map(([[a, n1], [c, n2], g], i) => `S${i + 1},${a},${n1},${c},${n2},${g}`),
+        ].join("\n");
+        expectTidy(await runLikeCli(encoder.encode(csv), "counts.csv", opts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -4,13 +4,13 @@
  * "POOLED-JSON" line). Without Rscript that one test is skipped and says why.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { analyze, analyzeAsync } from "../src/analysis/index.js";
 import type { Analysis } from "../src/analysis/types.js";
-import type { StudyTable } from "../src/input/index.js";
+import { parseStudyText, type StudyTable } from "../src/input/index.js";
 import { renderRScript, rName, rString } from "../src/report/r-script.js";
 import { exampleTable, expectAllClose, expectClose } from "./analysis-helpers.js";
 
@@ -18,6 +18,62 @@ const bbb = exampleTable();
 /** The script with line breaks inside vectors removed, for matching data literals. */
 const flat = (script: string) => script.replace(/\(\s+/g, "(").replace(/\s+/g, " ");
 const il1b = exampleTable("sci-exosomes-il1b.simulated.csv");
+
+/** A study table from CSV text, parsed as the CLI parses a file. */
+function csvTable(text: string, name: string): StudyTable {
+  const result = parseStudyText(text, name);
+  expect(result.problems).toEqual([]);
+  return result.table!;
+}
+/** The bundled mortality example: deaths and animals per arm (ai, n1i, ci, n2i), publications, years. */
+const mortality = csvTable(
+  readFileSync(
+    new URL("../../../examples/sci-exosomes-mortality.simulated.csv", import.meta.url),
+    "utf8",
+  ),
+  "sci-exosomes-mortality.simulated.csv",
+);
+/** metadat's dat.bcg as the four cells of each 2×2 table (tpos, tneg, cpos, cneg), with ablat and alloc. */
+const bcg = csvTable(
+  `study,ai,bi,ci,di,ablat,alloc
+Aronson 1948,4,119,11,128,44,random
+Ferguson & Simes 1949,6,300,29,274,55,random
+Rosenthal et al 1960,3,228,11,209,42,random
+Hart & Sutherland 1977,62,13536,248,12619,52,random
+Frimodt-Moller et al 1973,33,5036,47,5761,13,alternate
+Stein & Aronson 1953,180,1361,372,1079,44,alternate
+Vandiviere et al 1973,8,2537,10,619,19,random
+TPT Madras 1980,505,87886,499,87892,13,random
+Coetzee & Berjak 1968,29,7470,45,7232,27,random
+Rosenthal et al 1961,17,1699,65,1600,42,systematic
+Comstock et al 1974,186,50448,141,27197,18,systematic
+Comstock & Webster 1969,5,2493,3,2338,33,systematic
+Comstock et al 1976,27,16886,29,17825,33,systematic
+`,
+  "bcg.csv",
+);
+/** metadat's dat.molloy2014: correlations of conscientiousness with medication adherence (ri, ni). */
+const molloy = csvTable(
+  `study,ri,ni
+Axelsson et al. 2009,0.187,109
+Axelsson et al. 2011,0.162,749
+Bruce et al. 2010,0.34,55
+Christensen et al. 1999,0.32,107
+Christensen & Smith 1995,0.27,72
+Cohen et al. 2004,0,65
+Dobbels et al. 2005,0.175,174
+Ediger et al. 2007,0.05,326
+Insel et al. 2006,0.26,58
+Jerant et al. 2011,0.01,771
+Moran et al. 1997,-0.09,56
+O'Cleirigh et al. 2007,0.37,91
+Penedo et al. 2003,0,116
+Quine et al. 2012,0.15,537
+Stilley et al. 2004,0.24,158
+Wiebe & Christensen 1997,0.04,65
+`,
+  "molloy2014.csv",
+);
 
 describe("the script text", () => {
   test("MD with shared controls, subgroups and moderators: data embedded, split in R, escalc and rma calls", () => {
@@ -87,6 +143,85 @@ describe("the script text", () => {
         .map((s) => String(s.yi))
         .join(", ")}`,
     );
+  });
+
+  test("2x2 tables, Mantel-Haenszel: escalc with explicit zero-cell rules, rma.mh, the fixed-effect companion for the rest", () => {
+    const a = analyze(mortality, { measure: "OR", method: "MH", by: "route", mods: ["year"] });
+    const script = renderRScript(a, mortality);
+    expect(script).toContain(
+      'dat <- escalc(measure = "OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat,\n              add = 0.5, to = "only0", drop00 = TRUE, slab = study)',
+    );
+    expect(script).toContain(
+      'res <- rma.mh(ai = ai, n1i = n1i, ci = ci, n2i = n2i, measure = "OR", data = dat,\n              add = c(0.5, 0), to = c("only0", "none"), drop00 = c(TRUE, FALSE), level = 95, slab = study)',
+    );
+    expect(script).toContain("pred_t <- predict(res, transf = exp)");
+    // The double-zero table: in the data for rma.mh, out of the study effects afterwards.
+    expect(a.studies).toHaveLength(mortality.rows.length - 1);
+    expect(script).toMatch(/# Left out of the study effects[^\n]*row 24 \(Silva 2016/);
+    expect(script).toContain("res_weights <- weights(res)[!is.na(dat$yi)]");
+    expect(script.indexOf("dat <- dat[!is.na(dat$yi), ]")).toBeGreaterThan(
+      script.indexOf("res <- rma.mh("),
+    );
+    expect(script).toContain(
+      'res_fe <- rma(yi, vi, data = dat, method = "FE", test = "z", level = 95, control = ctl, slab = study)',
+    );
+    // Subgroups by Mantel-Haenszel on every table of the level (the double zero too), with the
+    // test for subgroup differences only; every other analysis on the fixed-effect companion.
+    expect(script).toContain("dat_all <- dat\ndat <- dat[!is.na(dat$yi), ]");
+    expect(script).toContain(
+      'rma.mh(ai = ai, n1i = n1i, ci = ci, n2i = n2i, measure = "OR", data = dat_all, subset = route == level,',
+    );
+    expect(script).not.toContain("common <-");
+    // The double zero (Silva 2016, 120 µg) keeps its route, for its subgroup's Mantel-Haenszel.
+    expect(flat(script)).toContain('"local", "intravenous", "intravenous", "intravenous" )');
+    expect(script).toContain('reg <- rma(yi, vi, mods = ~ year, data = dat, method = "FE"');
+    for (const call of ["regtest", "ranktest", "trimfill", "leave1out"])
+      expect(script).toContain(`${call}(res_fe)`);
+    expect(script).toContain('res_cr2 <- cr2(res_fe, "Standard model")');
+    expect(script).not.toMatch(/(regtest|ranktest|trimfill|leave1out|cr2)\(res\b/);
+    expect(script).toContain("out$model$tableTests");
+  });
+
+  test("Peto's method with Peters' test; given cells; mixed arm sizes and non-events", () => {
+    const a = analyze(mortality, { method: "PETO", eggerPredictor: "ninv", drop00: false });
+    const script = renderRScript(a, mortality);
+    expect(script).toContain('escalc(measure = "PETO"');
+    expect(script).toContain("drop00 = FALSE, slab = study)");
+    expect(script).toContain(
+      'res <- rma.peto(ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat,\n              add = c(0.5, 0), to = c("only0", "none"), drop00 = c(FALSE, FALSE), level = 95, slab = study)',
+    );
+    expect(script).toContain('eg <- regtest(res_fe, predictor = "ninv")');
+    expect(script).not.toContain("dat[!is.na(dat$yi), ]");
+    expect(script).toContain("res_weights <- weights(res)\n");
+
+    const cells = renderRScript(analyze(bcg, { measure: "RR", to: "all", add: 1 }), bcg);
+    expect(cells).toContain(
+      'escalc(measure = "RR", ai = ai, bi = bi, ci = ci, di = di, data = dat,\n              add = 1, to = "all", drop00 = FALSE',
+    );
+    expect(cells).toContain('res <- rma(yi, vi, data = dat, method = "REML"');
+    expect(cells).not.toContain("rma.mh");
+
+    const mixed = csvTable(
+      "study,ai,bi,n1i,ci,n2i\nA,2,8,,3,10\nB,1,,12,4,11\nC,5,9,,2,12\n",
+      "mixed.csv",
+    );
+    const m = renderRScript(analyze(mixed, { measure: "OR" }), mixed);
+    expect(m).toContain("dat$bi <- ifelse(is.na(dat$bi), dat$n1i - dat$ai, dat$bi)");
+    expect(m).toContain('escalc(measure = "OR", ai = ai, bi = bi, ci = ci, n2i = n2i, data = dat,');
+  });
+
+  test("correlations: escalc ZCOR from ri and ni, results back as correlations", () => {
+    const a = analyze(molloy, { measure: "ZCOR" });
+    const script = renderRScript(a, molloy);
+    expect(script).toContain(
+      'dat <- escalc(measure = "ZCOR", ri = ri, ni = ni, data = dat, slab = study)',
+    );
+    expect(script).toContain("pred_t <- predict(res, transf = transf.ztor)");
+    expect(script).toContain("tf_t <- predict(tf, transf = transf.ztor)");
+    expect(script).not.toContain("add = ");
+    const cor = renderRScript(analyze(molloy, { measure: "COR" }), molloy);
+    expect(cor).toContain('escalc(measure = "COR", ri = ri, ni = ni');
+    expect(cor).not.toContain("transf");
   });
 
   test("experiments in publications: rma.mv with cluster/experiment, clubSandwich's CR2 and HTZ, in tryCatch", () => {
@@ -202,8 +337,10 @@ function compareDependence(a: Analysis, r: RJson): void {
     "I2Within",
     "I2Total",
   ] as const) {
+    // I² as a proportion: in percent, the tolerance would be 100 times that of the sigma² it is made of.
+    const scale = key.startsWith("I2") ? 100 : 1;
     if (ml[key] === null) expect(r.multilevel[key], `multilevel ${key}`).toBeNull();
-    else expectNear(ml[key], r.multilevel[key], `multilevel ${key}`);
+    else expectNear(ml[key] / scale, r.multilevel[key] / scale, `multilevel ${key}`);
   }
   for (const key of ["lrtBetween", "lrtWithin"] as const) {
     const t = ml[key];
@@ -311,8 +448,28 @@ function compare(a: Analysis, r: RJson): void {
       r.regression.p,
       "regression p",
     );
-    for (const key of ["QM", "QMp", "tau2", "R2", "QE"] as const)
+    for (const key of ["QM", "QMp", "tau2", "R2", "QE"] as const) {
+      // The fixed-effect model has neither tau² nor R² (metafor: tau2 0, R2 NULL).
+      if (reg[key] === null && (key === "tau2" || key === "R2")) continue;
       expectClose(reg[key], r.regression[key], `regression ${key}`);
+    }
+  }
+  const transformed = a.model.transformed;
+  if (transformed !== null) {
+    for (const key of ["estimate", "ciLower", "ciUpper", "piLower", "piUpper"] as const) {
+      if (transformed[key] === null)
+        expect(r.model.transformed[key], `transformed ${key}`).toBeNull();
+      else expectClose(transformed[key], r.model.transformed[key], `transformed ${key}`);
+    }
+  }
+  const tableTests = a.model.tableTests;
+  if (tableTests !== null) {
+    for (const key of ["cochranMantelHaenszel", "breslowDay", "tarone"] as const) {
+      const t = tableTests[key];
+      if (t === null) continue;
+      expectClose(t.statistic, r.model.tableTests[key].statistic, `${key} statistic`);
+      expectClose(t.p, r.model.tableTests[key].p, `${key} p`);
+    }
   }
   if (a.bias !== null) {
     expectClose(a.bias.egger!.z, r.bias.egger.z, "egger z");
@@ -322,6 +479,12 @@ function compare(a: Analysis, r: RJson): void {
     expect(a.bias.trimFill!.k0).toBe(r.bias.trimFill.k0);
     expect(a.bias.trimFill!.side).toBe(r.bias.trimFill.side);
     expectClose(a.bias.trimFill!.estimate, r.bias.trimFill.estimate, "trim-and-fill estimate");
+    if (a.bias.trimFill!.transformed !== null)
+      expectClose(
+        a.bias.trimFill!.transformed.estimate,
+        r.bias.trimFill.transformed,
+        "trim-and-fill estimate, back-transformed",
+      );
     expectAllClose(
       a.leaveOneOut!.map((x) => x.estimate),
       r.leaveOneOut.estimate,
@@ -346,6 +509,57 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
       bbb,
       { model: "three-level", method: "ML", test: "knha" },
     ],
+    ["BBB, ROM (log scale, back-transformed), REML", bbb, { measure: "ROM" }],
+    [
+      "mortality, OR, REML, by dose, mods year",
+      mortality,
+      { measure: "OR", by: "dose", mods: ["year"] },
+    ],
+    [
+      "mortality, OR, Mantel-Haenszel (double zero left out of the study effects), by route, mods year",
+      mortality,
+      { measure: "OR", method: "MH", by: "route", mods: ["year"] },
+    ],
+    ["mortality, Peto, Peters' test (ninv)", mortality, { method: "PETO", eggerPredictor: "ninv" }],
+    [
+      "mortality, RR, Mantel-Haenszel, double zero kept, Egger on 1/sqrt(n)",
+      mortality,
+      { measure: "RR", method: "MH", drop00: false, eggerPredictor: "sqrtninv" },
+    ],
+    [
+      "mortality, RR, REML, Peters' test (ninv)",
+      mortality,
+      { measure: "RR", eggerPredictor: "ninv" },
+    ],
+    ["mortality, RD, Mantel-Haenszel", mortality, { measure: "RD", method: "MH" }],
+    ["mortality, RD, DL", mortality, { measure: "RD", method: "DL" }],
+    [
+      "mortality, OR, REML, drop00, add 1/4 if any table has a zero, by dose",
+      mortality,
+      { measure: "OR", drop00: true, add: 0.25, to: "if0all", by: "dose" },
+    ],
+    [
+      "mortality, Peto, double zero kept, by dose, mods dose",
+      mortality,
+      { method: "PETO", drop00: false, by: "dose", mods: ["dose"] },
+    ],
+    [
+      "dat.bcg (cells), OR, DL, Knapp-Hartung, by alloc, mods ablat",
+      bcg,
+      { measure: "OR", method: "DL", test: "knha", by: "alloc", mods: ["ablat"] },
+    ],
+    [
+      "dat.bcg (cells), OR, Mantel-Haenszel, Peters' test",
+      bcg,
+      { measure: "OR", method: "MH", eggerPredictor: "ninv" },
+    ],
+    [
+      "dat.molloy2014, ZCOR, REML, Peters' test",
+      molloy,
+      { measure: "ZCOR", eggerPredictor: "ninv" },
+    ],
+    ["dat.molloy2014, COR, FE", molloy, { measure: "COR", method: "FE" }],
+    ["BBB, NMD, Egger on 1/n (ni embedded)", bbb, { measure: "NMD", eggerPredictor: "ninv" }],
   ];
   for (const [name, table, options] of cases) {
     test(name, () => {

@@ -3,10 +3,34 @@
  * (shared/STYLE.md §6, thin targets); these types are the structural subset of the pipeline's
  * Analysis JSON (issue 6's contract) that the page reads, so extra fields never break the page.
  */
-import type { DataProblem, InputField, PrismaCounts, StudyTable } from "@pooled/pipeline";
+import type {
+  AnalysisMethod,
+  DataProblem,
+  EffectScale,
+  EggerPredictorOption,
+  InputField,
+  InputMeasure,
+  PrismaCounts,
+  StudyTable,
+  TableChisqJson,
+  TableTestsJson,
+  TransformedInterval,
+} from "@pooled/pipeline";
+import type { ZeroCellRule } from "@pooled/stats";
 
-export type MeasureName = "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
-export type MethodName = "FE" | "DL" | "HE" | "HS" | "SJ" | "ML" | "REML" | "EB" | "PM";
+export type {
+  EffectScale,
+  EggerPredictorOption,
+  TableChisqJson,
+  TableTestsJson,
+  TransformedInterval,
+  ZeroCellRule,
+};
+
+/** The pipeline's measures (--measure): continuous, event counts (2×2 tables), correlations, GEN. */
+export type MeasureName = InputMeasure;
+/** FE, a τ² estimator, or for 2×2 tables MH (Mantel-Haenszel) or PETO (--method). */
+export type MethodName = AnalysisMethod;
 export type TestName = "z" | "knha";
 /**
  * The model the summary leads with (the CLI's --model): the standard model of the chosen method,
@@ -39,6 +63,17 @@ export interface Settings {
   seed: number;
   /** Order of the studies in the forest plot (--forest-sort); default "input". */
   forestSort?: ForestSortName;
+  /** 2×2 tables: the continuity correction (--add), default 0.5; ignored for other measures. */
+  add: number;
+  /** 2×2 tables: the tables the correction is added to (--to), default "only0". */
+  to: ZeroCellRule;
+  /**
+   * 2×2 tables: leave out tables with no events (or only events) in both arms: true (--drop00),
+   * false (--no-drop00), or null for the method's default (dropped with MH and PETO only).
+   */
+  drop00: boolean | null;
+  /** Predictor of Egger's test (--egger-predictor), default "sei". */
+  eggerPredictor: EggerPredictorOption;
   /** PRISMA 2020 counts; undefined: the example's own counts when the example is loaded. */
   prisma?: PrismaCounts | null;
 }
@@ -77,6 +112,14 @@ export interface ModelSummary {
   piUpper?: number | null;
   /** CR2 cluster-robust inference clustered by publication, when the file has a publication column. */
   robust?: RobustView | null;
+  /** Degrees of freedom of Q (k − 1, or fewer tables with Mantel-Haenszel). */
+  Qdf?: number;
+  /** The scale of estimate, CI and PI: "log" (ratios), "fisher-z" (correlations) or "identity". */
+  scale?: EffectScale;
+  /** Estimate, CI and PI on the reader's scale (ratios, correlations); null for "identity". */
+  transformed?: TransformedInterval | null;
+  /** Mantel-Haenszel with the odds ratio: the CMH, Breslow-Day and Tarone tests; else null. */
+  tableTests?: TableTestsJson | null;
 }
 
 /** A CR2 cluster-robust test of one estimate, with Satterthwaite degrees of freedom. */
@@ -110,6 +153,8 @@ export interface MultilevelView {
   p: number | null;
   piLower: number | null;
   piUpper: number | null;
+  /** Estimate and intervals on the reader's scale (see model.scale); null for "identity". */
+  transformed?: TransformedInterval | null;
   sigma2Between: number;
   sigma2Within: number;
   sigma2BetweenCiLower: number | null;
@@ -186,14 +231,28 @@ export interface StudyResult {
   weight: number;
   /** The publication the study comes from (null without a publication column). */
   cluster?: string | null;
+  /** The 95% CI of yi, on the scale of the analysis. */
+  ciLower?: number;
+  ciUpper?: number;
+  /** Group sizes behind yi (treatment, control); null when the file gives none. */
+  n1?: number | null;
+  n2?: number | null;
+  /** 2×2 tables: events in the treatment and control arms; else null. */
+  events1?: number | null;
+  events2?: number | null;
 }
 
 export interface SubgroupSummary {
   /** A level whose model could not be fitted has null statistics; `warnings` says why. */
-  groups: (Omit<ModelSummary, "piLower" | "piUpper" | "estimate" | "se"> & {
+  groups: (Omit<
+    ModelSummary,
+    "piLower" | "piUpper" | "estimate" | "se" | "transformed" | "tableTests"
+  > & {
     level: string;
     estimate: number | null;
     se: number | null;
+    /** Estimate and CI on the reader's scale (see model.scale); null for "identity". */
+    transformed?: TransformedInterval | null;
   })[];
   tests: {
     type: "separate-tau2" | "common-tau2";
@@ -239,7 +298,15 @@ export interface LeaveOneOutRow {
 }
 
 export interface BiasSummary {
-  egger?: { z: number; p: number; limitEstimate?: number | null } | null;
+  egger?: {
+    z: number;
+    p: number;
+    limitEstimate?: number | null;
+    /** The predictor of the regression (--egger-predictor): "sei", "vi", "ninv" or "sqrtninv". */
+    predictor?: string;
+    /** "z", or "t" under Knapp-Hartung. */
+    distribution?: "z" | "t";
+  } | null;
   begg?: { tau: number; p: number } | null;
   trimFill?: {
     k0: number;
@@ -247,6 +314,8 @@ export interface BiasSummary {
     estimate: number;
     ciLower: number;
     ciUpper: number;
+    /** The adjusted estimate and CI on the reader's scale (see model.scale); else null. */
+    transformed?: TransformedInterval | null;
   } | null;
 }
 
@@ -290,6 +359,11 @@ export interface AnalysisView {
     model?: string;
     /** The publication column as found in the file, or null when there is none. */
     cluster?: string | null;
+    /** 2×2 tables: the zero-cell rules as applied (--add, --to, --drop00); null otherwise. */
+    add?: number | null;
+    to?: ZeroCellRule | null;
+    drop00?: boolean | null;
+    eggerPredictor?: EggerPredictorOption;
   };
   notes?: string[];
   excluded?: { row: number; study: string; reason: string }[];
@@ -317,7 +391,14 @@ export interface ReportFile {
 }
 
 export type ParseOutcome = (
-  | { ok: true; table: StudyTable; headers: string[]; fileName: string }
+  | {
+      ok: true;
+      table: StudyTable;
+      headers: string[];
+      fileName: string;
+      /** The measure the file implies (the pipeline's inferMeasure, as the CLI without --measure). */
+      inferredMeasure: MeasureName;
+    }
   | {
       ok: false;
       problems: DataProblem[];
@@ -342,10 +423,39 @@ export type AnalyzeOutcome =
       files: ReportFile[];
       /** The plain-language summary (the report's lay summary), by section. */
       plainLanguage: { heading: string; text: string }[];
+      /**
+       * Per-study and refit values on the reader's scale (ratios, correlations), back-transformed
+       * in the worker by the pipeline's backTransform; null for measures read as analysed.
+       */
+      reading: ReadingScaleView | null;
       /** Milliseconds spent in the worker (analysis + report). */
       elapsedMs: number;
     }
   | { ok: false; message: string; problems: DataProblem[]; cancelled: boolean };
+
+/** An estimate and its CI on the reader's scale (null where the analysis has none). */
+export interface ReadingInterval {
+  estimate: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+}
+
+/**
+ * What the JSON gives on the analysis scale only, back on the reader's scale: each study's effect
+ * and CI, each leave-one-out refit, and the CR2 intervals. The JSON's own `transformed` blocks
+ * (model, subgroups, three-level model, trim-and-fill) are read from the analysis directly.
+ */
+export interface ReadingScaleView {
+  scale: EffectScale;
+  /** One per study, input order. */
+  studies: ReadingInterval[];
+  /** One per leave-one-out row, in its order; null without leave-one-out. */
+  leaveOneOut: ReadingInterval[] | null;
+  /** The standard model's CR2 interval (estimate: the model's), or null. */
+  robust: ReadingInterval | null;
+  /** The three-level model's CR2 interval, or null. */
+  multilevelRobust: ReadingInterval | null;
+}
 
 export interface Progress {
   done: number;

@@ -15,8 +15,10 @@ import type {
   ParseOutcome,
   ParseRequest,
   Progress,
+  ReadingScaleView,
   ReportFile,
   Settings,
+  TestName,
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
 import {
@@ -26,15 +28,8 @@ import {
   sheetHint,
   sheetOptions,
 } from "./view/columns.js";
-import { dependenceView, formatMultilevelHeterogeneity, leadModel } from "./view/dependence.js";
-import {
-  formatDuration,
-  formatEstimate,
-  formatHeterogeneity,
-  formatPrediction,
-  formatRobust,
-  MEASURE_LABELS,
-} from "./view/format.js";
+import { dependenceView } from "./view/dependence.js";
+import { formatDuration, MEASURE_LABELS } from "./view/format.js";
 import { errorToProblems, problemList } from "./view/problems.js";
 import {
   baseName,
@@ -49,12 +44,15 @@ import {
   availableMeasures,
   chooseMeasure,
   DEFAULT_SETTINGS,
+  DROP00_CHOICES,
+  drop00Value,
+  EGGER_PREDICTOR_LABELS,
+  EGGER_PREDICTORS,
   EXAMPLE_SUBGROUP,
   FOREST_SORT_LABELS,
   FOREST_SORTS,
   hasPublicationColumn,
-  inferredMeasure,
-  MEASURES,
+  MEASURE_GROUPS,
   METHOD_LABELS,
   METHODS,
   MODEL_LABELS,
@@ -71,8 +69,11 @@ import {
   TEST_LABELS,
   TESTS,
   tableHeaders,
+  ZERO_CELL_RULE_LABELS,
+  ZERO_CELL_RULES,
 } from "./view/settings.js";
 import { type AppState, applyProgress, INITIAL_STATE, pageView } from "./view/state.js";
+import { summaryView } from "./view/summary.js";
 
 type Source =
   | { kind: "example" }
@@ -192,6 +193,13 @@ const el = {
   modelHint: byId("model-hint"),
   cluster: byId<HTMLSelectElement>("cluster"),
   test: byId<HTMLSelectElement>("test"),
+  testHint: byId("test-hint"),
+  zeroCells: byId<HTMLFieldSetElement>("zero-cells"),
+  add: byId<HTMLInputElement>("add"),
+  to: byId<HTMLSelectElement>("to"),
+  drop00: byId<HTMLSelectElement>("drop00"),
+  zeroCellErrors: byId("zero-cell-errors"),
+  eggerPredictor: byId<HTMLSelectElement>("egger-predictor"),
   forestSort: byId<HTMLSelectElement>("forest-sort"),
   by: byId<HTMLSelectElement>("by"),
   modsList: byId("mods-list"),
@@ -207,8 +215,10 @@ const el = {
   resultsEmpty: byId("results-empty"),
   resultsBody: byId("results-body"),
   estimate: byId("pooled-estimate"),
+  estimateAnalysed: byId("estimate-analysed"),
   modelLine: byId("model-line"),
   heterogeneityLine: byId("heterogeneity-line"),
+  tableTestsLine: byId("table-tests-line"),
   robustLine: byId("robust-line"),
   dependence: byId("dependence"),
   dependenceLead: byId("dependence-lead"),
@@ -252,12 +262,22 @@ function fillSelect(
   select.value = options.some((o) => o.value === value) ? value : (options[0]?.value ?? "");
 }
 
-function initSettingsControls(): void {
-  fillSelect(
-    el.measure,
-    MEASURES.map((m) => ({ value: m, label: `${m}: ${MEASURE_LABELS[m]}` })),
-    DEFAULT_SETTINGS.measure,
+/** The Effect measure control: the measures grouped by what the file holds. */
+function fillMeasures(select: HTMLSelectElement, value: string): void {
+  select.replaceChildren(
+    ...MEASURE_GROUPS.map((g) =>
+      h(
+        "optgroup",
+        { label: g.label },
+        ...g.measures.map((m) => h("option", { value: m }, `${m}: ${MEASURE_LABELS[m]}`)),
+      ),
+    ),
   );
+  select.value = value;
+}
+
+function initSettingsControls(): void {
+  fillMeasures(el.measure, DEFAULT_SETTINGS.measure);
   fillSelect(
     el.method,
     METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })),
@@ -278,16 +298,31 @@ function initSettingsControls(): void {
     FOREST_SORTS.map((f) => ({ value: f, label: FOREST_SORT_LABELS[f] })),
     DEFAULT_SETTINGS.forestSort ?? "input",
   );
+  el.add.value = String(DEFAULT_SETTINGS.add);
+  fillSelect(
+    el.to,
+    ZERO_CELL_RULES.map((r) => ({ value: r, label: ZERO_CELL_RULE_LABELS[r] })),
+    DEFAULT_SETTINGS.to,
+  );
+  fillSelect(el.drop00, [...DROP00_CHOICES], drop00Value(DEFAULT_SETTINGS.drop00));
+  fillSelect(
+    el.eggerPredictor,
+    EGGER_PREDICTORS.map((p) => ({ value: p, label: EGGER_PREDICTOR_LABELS[p] })),
+    DEFAULT_SETTINGS.eggerPredictor,
+  );
   el.seed.value = String(DEFAULT_SETTINGS.seed);
 }
 
-/** Adapts the settings controls to a newly loaded table (measures it supports, its columns). */
-function adaptSettingsToTable(t: StudyTable): void {
+/**
+ * Adapts the settings controls to a newly loaded table (measures it supports, its columns): the
+ * reader's measure when the table allows it, else the one the file implies (`inferred`).
+ */
+function adaptSettingsToTable(t: StudyTable, inferred: MeasureName): void {
   const available = new Set(availableMeasures(t));
   for (const option of Array.from(el.measure.options)) {
     option.disabled = !available.has(option.value as Settings["measure"]);
   }
-  el.measure.value = chooseMeasure(t, el.measure.value as Settings["measure"]);
+  el.measure.value = chooseMeasure(t, el.measure.value as Settings["measure"], inferred);
 
   // The publication column: a choice the new table still has is kept, else the detected column.
   fillSelect(el.cluster, publicationOptions(t), el.cluster.value);
@@ -323,12 +358,14 @@ function adaptSettingsToTable(t: StudyTable): void {
   );
 }
 
-/** The estimator the reader had before the three-level model replaced it (see modelControls). */
-let methodBeforeThreeLevel: MethodName | null = null;
+/** The method the reader had before the model or measure replaced it (see modelControls). */
+let methodBeforeReplaced: MethodName | null = null;
 
 /**
- * Keeps the Model, Publication column and Estimator controls consistent: the three-level model
- * needs a publication column and takes REML or ML only; the hints say why a choice changed.
+ * Keeps the Model, Publication column, Method and Test controls consistent: the three-level model
+ * needs a publication column and takes REML or ML only; Mantel-Haenszel and Peto take event
+ * counts and the z test only; the zero-cell controls show for event counts. The hints say why a
+ * choice changed.
  */
 function updateModelControls(): void {
   const hasPublications =
@@ -337,9 +374,11 @@ function updateModelControls(): void {
     model: el.model.value as ModelName,
     method: el.method.value as MethodName,
     hasPublications,
-    methodBefore: methodBeforeThreeLevel,
+    methodBefore: methodBeforeReplaced,
+    ...(table !== null ? { measure: el.measure.value as MeasureName } : {}),
+    test: el.test.value as TestName,
   });
-  methodBeforeThreeLevel = next.methodBefore;
+  methodBeforeReplaced = next.methodBefore;
   for (const option of Array.from(el.model.options))
     option.disabled = option.value === "three-level" && !next.threeLevelAvailable;
   el.model.value = next.model;
@@ -350,6 +389,15 @@ function updateModelControls(): void {
   el.modelHint.hidden = next.modelHint === "";
   el.methodHint.textContent = next.methodHint;
   el.methodHint.hidden = next.methodHint === "";
+  for (const option of Array.from(el.test.options))
+    option.disabled = next.disabledTests.includes(option.value as TestName);
+  el.test.value = next.test;
+  // A hint about a replaced test stays until the next change of these controls.
+  if (next.testHint !== "" || next.disabledTests.length === 0) {
+    el.testHint.textContent = next.testHint;
+    el.testHint.hidden = next.testHint === "";
+  }
+  el.zeroCells.hidden = !next.zeroCells;
 }
 
 function selectedMods(): string[] {
@@ -366,6 +414,10 @@ function settingsForm(): SettingsForm {
     model: el.model.value,
     cluster: el.cluster.value,
     forestSort: el.forestSort.value,
+    add: el.add.value,
+    to: el.to.value,
+    drop00: el.drop00.value,
+    eggerPredictor: el.eggerPredictor.value,
     by: el.by.value,
     mods: selectedMods(),
     permutations: el.permutations.value,
@@ -378,7 +430,8 @@ function settingsForm(): SettingsForm {
 function showSettingsErrors(form: SettingsForm, options: { forRun: boolean }): void {
   const shown = settingsErrors(form, options);
   el.settingsErrors.textContent = shown.message;
-  for (const input of [el.bootstrap, el.permutations, el.seed]) {
+  el.zeroCellErrors.textContent = shown.zeroCellMessage;
+  for (const input of [el.bootstrap, el.permutations, el.seed, el.add]) {
     if (shown.invalid.includes(input.name as keyof SettingsForm))
       input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
@@ -404,7 +457,7 @@ function currentSettings(options: { forRun: boolean } = { forRun: false }): Sett
  * value clears it at once (and a new mistake replaces it); a clean form is not nagged while typed.
  */
 function revalidateSettings(): void {
-  if (el.settingsErrors.textContent === "") return;
+  if (el.settingsErrors.textContent === "" && el.zeroCellErrors.textContent === "") return;
   const form = settingsForm();
   showSettingsErrors(form, { forRun: settingsErrorsForRun });
   // An analysis the bad value held back runs once the form reads again.
@@ -477,8 +530,9 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
   };
   let outcome = await read(measure);
   if (outcome.ok && measure === undefined) {
-    const wanted = chooseMeasure(outcome.table, el.measure.value as MeasureName);
-    if (wanted !== inferredMeasure(outcome.table)) outcome = await read(wanted);
+    const inferred = outcome.inferredMeasure;
+    const wanted = chooseMeasure(outcome.table, el.measure.value as MeasureName, inferred);
+    if (wanted !== inferred) outcome = await read(wanted);
   }
   if (seq !== loadSeq) return; // a newer read (another file, option or column) replaced this one
   if (!outcome.ok) {
@@ -507,7 +561,7 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
   table = outcome.table;
   headers = outcome.headers.length > 0 ? outcome.headers : tableHeaders(outcome.table);
   renderColumns(outcome.detected);
-  adaptSettingsToTable(outcome.table);
+  adaptSettingsToTable(outcome.table, outcome.inferredMeasure);
   // A load the reader asked for (not a re-read after a settings change) brings the results into view.
   if (columns === undefined && measure === undefined) scrollToResults = true;
   if (
@@ -782,30 +836,27 @@ let plotFiles = new Map<string, ReportFile>();
 function renderResult(result: NonNullable<AppState["result"]>): void {
   renderedResult = result;
   const a = result.analysis;
-  const measure = a.settings?.measure ?? el.measure.value;
+  // Older engines (a cached worker) may not send the reading scale.
+  const reading: ReadingScaleView | null = result.reading ?? null;
   // The three-level model leads when it was asked for (as in the report); else the standard one.
-  const lead = leadModel(a);
-  el.estimate.textContent = formatEstimate(lead, measure);
+  const summary = summaryView(a, reading, el.measure.value);
+  const lead = summary.lead;
+  el.estimate.textContent = summary.estimate;
   el.estimate.dataset["estimate"] = String(lead.estimate);
   el.estimate.dataset["ciLower"] = String(lead.ciLower);
   el.estimate.dataset["ciUpper"] = String(lead.ciUpper);
-  el.estimate.dataset["measure"] = measure;
+  el.estimate.dataset["measure"] = summary.measure;
+  el.estimate.dataset["scale"] = lead.scale ?? "identity";
+  el.estimate.dataset["transformedEstimate"] = String(lead.transformed?.estimate ?? "");
   el.estimate.dataset["model"] = lead.threeLevel ? "three-level" : "standard";
-  const method = a.settings?.method ?? el.method.value;
-  const prediction = formatPrediction(lead);
-  const ml = a.multilevel;
-  if (lead.threeLevel && ml) {
-    const test = ml.test === "t" ? "t" : "z";
-    el.modelLine.textContent = `Three-level model (experiments within publications), σ² by ${ml.method}; ${test} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
-    el.heterogeneityLine.textContent = `Heterogeneity: ${formatMultilevelHeterogeneity(ml)}`;
-  } else {
-    const model =
-      method === "FE" ? "Fixed (common) effect model" : `Random-effects model, τ² by ${method}`;
-    el.modelLine.textContent = `${model}; ${a.settings?.test === "knha" ? "Knapp-Hartung" : "z"} test; 95% CI.${prediction ? ` ${prediction}.` : ""}`;
-    el.heterogeneityLine.textContent = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
-  }
-  el.robustLine.textContent = lead.robust ? `${formatRobust(lead.robust)}.` : "";
-  el.robustLine.hidden = !lead.robust;
+  el.estimateAnalysed.textContent = summary.analysed ?? "";
+  el.estimateAnalysed.hidden = summary.analysed === null;
+  el.modelLine.textContent = summary.model;
+  el.heterogeneityLine.textContent = summary.heterogeneity;
+  el.tableTestsLine.textContent = summary.tableTests ?? "";
+  el.tableTestsLine.hidden = summary.tableTests === null;
+  el.robustLine.textContent = summary.robust ?? "";
+  el.robustLine.hidden = summary.robust === null;
   el.warnings.replaceChildren(...(a.warnings ?? []).map((w) => h("li", {}, w)));
   const notes = dataNotes(a);
   el.notesPanel.hidden = notes.length === 0;
@@ -820,8 +871,8 @@ function renderResult(result: NonNullable<AppState["result"]>): void {
       : [h("p", { class: "hint" }, "The plain-language summary is not available in this build.")]),
   );
   renderPlots(result.files);
-  renderDependence(a);
-  renderTables(resultTables(a));
+  renderDependence(a, reading);
+  renderTables(resultTables(a, reading));
   renderExports(result.files);
 }
 
@@ -953,8 +1004,8 @@ function tableElement(t: TableView): HTMLElement {
 }
 
 /** The Dependence section: shown whenever the analysis has the three-level model. */
-function renderDependence(a: AnalysisView): void {
-  const view = dependenceView(a);
+function renderDependence(a: AnalysisView, reading: ReadingScaleView | null): void {
+  const view = dependenceView(a, reading);
   el.dependence.hidden = view === null;
   if (!view) {
     el.dependenceLead.textContent = "";
@@ -1076,9 +1127,10 @@ function wireEvents(): void {
     void loadBytes(new TextEncoder().encode(text), name);
   });
 
-  for (const select of [el.measure, el.method, el.test, el.forestSort, el.by])
+  for (const select of [el.test, el.forestSort, el.by, el.to, el.drop00, el.eggerPredictor])
     select.addEventListener("change", analyseSoon);
-  for (const select of [el.model, el.cluster]) {
+  el.add.addEventListener("change", analyseSoon);
+  for (const select of [el.model, el.cluster, el.measure, el.method]) {
     select.addEventListener("change", () => {
       updateModelControls();
       analyseSoon();
@@ -1086,7 +1138,7 @@ function wireEvents(): void {
   }
   el.modsList.addEventListener("change", analyseSoon);
   el.columnsGrid.addEventListener("change", reload);
-  for (const input of [el.bootstrap, el.permutations, el.seed])
+  for (const input of [el.bootstrap, el.permutations, el.seed, el.add])
     input.addEventListener("input", revalidateSettings);
   el.form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -13,6 +13,7 @@ import {
   publicationCounts,
 } from "../src/view/dependence.js";
 import {
+  formatAnalysedEstimate,
   formatEstimate,
   formatInterval,
   formatNumber,
@@ -39,6 +40,7 @@ describe("the summary's model", () => {
       threeLevel: false,
       estimate: standard.model.estimate,
       robust: standard.model.robust,
+      transformed: standard.model.transformed,
     });
     const ml = threeLevel.multilevel!;
     expect(leadModel(threeLevel)).toMatchObject({
@@ -48,9 +50,17 @@ describe("the summary's model", () => {
       estimate: ml.estimate,
       ciLower: ml.ciLower,
       robust: ml.robust,
+      // ROM is pooled as a log ratio: the pipeline's ratio of means leads.
+      scale: "log",
+      transformed: ml.transformed,
     });
+    const t = ml.transformed!;
+    expect(t.estimate).toBeGreaterThan(1);
     expect(formatEstimate(leadModel(threeLevel), "ROM")).toBe(
-      `ROM ${formatNumber(ml.estimate)} ${formatInterval(ml.ciLower, ml.ciUpper)}, p < 0.001 (k = 29 in 21 publications)`,
+      `Ratio of means ${formatNumber(t.estimate)} ${formatInterval(t.ciLower, t.ciUpper)}, p < 0.001 (k = 29 in 21 publications)`,
+    );
+    expect(formatAnalysedEstimate(leadModel(threeLevel), "ROM")).toBe(
+      `As analysed: log ratio of means ${formatNumber(ml.estimate)} ${formatInterval(ml.ciLower, ml.ciUpper)}`,
     );
   });
   it("writes the CR2 interval and the three-level heterogeneity in one line each", () => {

@@ -25,6 +25,7 @@ import {
   referenceAnalysis,
   referenceParse,
   referenceParseWith,
+  referenceReading,
 } from "./reference.js";
 
 let server: StaticServer;
@@ -92,8 +93,11 @@ async function dependenceTables(): Promise<Record<string, string[][]>> {
   );
 }
 
+/** The section's tables as the page builds them (ratios on the reader's scale, as the worker sends them). */
 function expectedTables(a: AnalysisView): Record<string, string[][]> {
-  return Object.fromEntries(dependenceView(a)!.tables.map((t) => [t.id, t.rows]));
+  return Object.fromEntries(
+    dependenceView(a, referenceReading(a))!.tables.map((t) => [t.id, t.rows]),
+  );
 }
 
 /** The numeric fields of the three-level result (nested tests included), for a close comparison. */
@@ -182,7 +186,10 @@ describe("experiments nested in publications", () => {
     expect(shown.text).toBe(formatEstimate(leadModel(expected), "ROM"));
     expect(shown.text).toMatch(/\(k = 29 in 21 publications\)$/);
     expect(await page.textContent("#model-line")).toMatch(/^Three-level model/);
-    expect(await page.textContent("#robust-line")).toBe(`${formatRobust(ml.robust!)}.`);
+    // ROM is pooled as a log ratio: the CR2 interval is shown as a ratio of means.
+    expect(await page.textContent("#robust-line")).toBe(
+      `${formatRobust(ml.robust!, 2, referenceReading(expected)!.multilevelRobust)}.`,
+    );
     // The three-level subgroups (by dose) join the section.
     expect(await dependenceTables()).toEqual(expectedTables(expected));
     expect(Object.keys(await dependenceTables())).toContain("dependence-subgroups");

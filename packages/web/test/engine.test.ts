@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseStudyFile } from "@pooled/pipeline";
+import { backTransform, parseStudyFile } from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
 import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
 import type { Progress, Settings } from "../src/api.js";
@@ -16,6 +16,7 @@ import { webRoot } from "./browser.js";
 import {
   exampleFile,
   examplePrisma,
+  mortalityFile,
   pooledVersion,
   referenceAnalysis,
   referenceParseWith,
@@ -61,6 +62,33 @@ describe("engine (the worker's API, in Node)", () => {
       await examplePrisma(),
     );
     expect(structuredClone(outcome)).toEqual(outcome);
+  });
+
+  it("reads event counts for the measure they imply and sends the odds ratios on the reader's scale", async () => {
+    const engine = createEngine(bindPipeline(pooledVersion), await bundle());
+    const file = await mortalityFile();
+    const parsed = await engine.parse(file.bytes, file.name);
+    if (!parsed.ok) throw new Error("the mortality example did not parse");
+    expect(parsed.inferredMeasure).toBe("OR");
+    expect(parsed.detected).toMatchObject({ ai: "deaths_treatment", ci: "deaths_control" });
+    const settings: Settings = { ...DEFAULT_SETTINGS, measure: "OR", method: "MH" };
+    const outcome = await engine.analyze(parsed.table, settings);
+    if (!outcome.ok) throw new Error(outcome.message);
+    const expected = referenceAnalysis(parsed.table, settings);
+    expect(outcome.analysis.model).toEqual(expected.model);
+    const reading = outcome.reading!;
+    expect(reading.scale).toBe("log");
+    expect(reading.studies.length).toBe(expected.studies.length);
+    // The pipeline's own back-transform, study by study.
+    expect(reading.studies[0]!.estimate).toBe(backTransform("log", expected.studies[0]!.yi));
+    expect(reading.robust?.estimate).toBe(expected.model.transformed?.estimate);
+    expect(structuredClone(outcome)).toEqual(outcome);
+    // Measures read as analysed have nothing to back-transform.
+    const md = await engine.loadExample();
+    if (!md.ok) throw new Error("example did not parse");
+    expect(md.inferredMeasure).toBe("MD");
+    const mdOutcome = await engine.analyze(md.table, DEFAULT_SETTINGS);
+    expect(mdOutcome.ok && mdOutcome.reading).toBeNull();
   });
 
   it("analyses by publication: the three-level model, another column, or none (--map cluster=)", async () => {

@@ -5,9 +5,16 @@
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { DataProblem, PrismaCounts, StudyTable } from "@pooled/pipeline";
-import type { AnalysisView, MeasureName, ParseRequest, ReportFile, Settings } from "../src/api.js";
-import { bindPipeline, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import type { Analysis, DataProblem, PrismaCounts, StudyTable } from "@pooled/pipeline";
+import type {
+  AnalysisView,
+  MeasureName,
+  ParseRequest,
+  ReadingScaleView,
+  ReportFile,
+  Settings,
+} from "../src/api.js";
+import { bindPipeline, readingScale, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
 import { webRoot } from "./browser.js";
 
 /** The version the CLI prints in reports (the build gives the worker the same one). */
@@ -27,6 +34,18 @@ export async function exampleFile(): Promise<{ name: string; bytes: Uint8Array }
     names[0];
   if (!name) throw new Error("examples/ holds no CSV yet");
   return { name, bytes: new Uint8Array(await readFile(join(dir, name))) };
+}
+
+/** The bundled simulated mortality example (event counts per arm: deaths and animals). */
+export async function mortalityFile(): Promise<{ name: string; bytes: Uint8Array }> {
+  const name = "sci-exosomes-mortality.simulated.csv";
+  const bytes = new Uint8Array(await readFile(join(resolve(webRoot, "../../examples"), name)));
+  return { name, bytes };
+}
+
+/** Values on the reader's scale, as the worker sends them with an analysis. */
+export function referenceReading(analysis: AnalysisView): ReadingScaleView | null {
+  return readingScale(analysis as unknown as Analysis);
 }
 
 export async function referenceParse(

@@ -3,13 +3,18 @@ import {
   formatProblem,
   INPUT_FIELDS,
   INPUT_LIMITS,
+  inferMeasure,
+  CORRELATION_MEASURES as PIPELINE_CORRELATION_MEASURES,
+  EGGER_PREDICTORS as PIPELINE_EGGER_PREDICTORS,
+  TABLE_MEASURES as PIPELINE_TABLE_MEASURES,
   parseStudyFile,
   parseStudyText,
+  resolveSettings,
   type StudyRow,
   type StudyTable,
 } from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
-import type { AnalysisView, AnalyzeOutcome, ReportFile } from "../src/api.js";
+import type { AnalysisView, AnalyzeOutcome, ReportFile, Settings } from "../src/api.js";
 import {
   analysisTable,
   normaliseFiles,
@@ -51,9 +56,13 @@ import {
 } from "../src/view/results.js";
 import {
   availableMeasures,
+  CORRELATION_MEASURES,
   chooseMeasure,
   DEFAULT_SETTINGS,
   describeExtraColumns,
+  EGGER_PREDICTORS,
+  MEASURE_GROUPS,
+  MEASURES,
   METHODS,
   modelControls,
   moderatorCandidates,
@@ -66,6 +75,8 @@ import {
   type SettingsForm,
   settingsErrors,
   subgroupCandidates,
+  TABLE_MEASURES,
+  TESTS,
   tableHeaders,
 } from "../src/view/settings.js";
 import {
@@ -325,7 +336,7 @@ describe("problems, worded for the page", () => {
       'a column named "lab" for the Publication column setting; the columns are: a, b',
     );
     expect(webWording("--method REML or ML with --model three-level (as rma.mv)")).toBe(
-      "REML or ML as the Estimator of the three-level model (as rma.mv)",
+      "REML or ML as the Method of the three-level model (as rma.mv)",
     );
     expect(webWording("a number from -3 to 3 -- or NA")).toBe("a number from -3 to 3 -- or NA");
   });
@@ -481,6 +492,10 @@ describe("settings", () => {
         seed: 42,
         forestSort: "input",
         model: "standard",
+        add: 0.5,
+        to: "only0",
+        drop00: null,
+        eggerPredictor: "sei",
       },
     });
     const sorted = readSettings(form({ forestSort: "weight" }));
@@ -489,7 +504,7 @@ describe("settings", () => {
   it("reports every bad value with its control", () => {
     const read = readSettings(
       form({
-        measure: "OR",
+        measure: "HR",
         bootstrap: "many",
         permutations: "-5",
         seed: "1.5",
@@ -515,10 +530,12 @@ describe("settings", () => {
     // One value corrected: only the other one is still reported.
     expect(settingsErrors(form({ bootstrap: "200", seed: "-1" }))).toEqual({
       message: "seed: a whole number of 0 or more",
+      zeroCellMessage: "",
       invalid: ["seed"],
     });
     expect(settingsErrors(form({ bootstrap: "200", seed: "7" }))).toEqual({
       message: "",
+      zeroCellMessage: "",
       invalid: [],
     });
     // Run with nothing to resample asks for a count; typing one clears it.
@@ -677,6 +694,185 @@ describe("settings", () => {
     expect(t.columns.fields.cluster).toBe("paper");
     expect(analysisTable(t, {})).toBe(t);
     expect(analysisTable(t, { cluster: "other" })).toBe(t);
+  });
+});
+
+describe("settings for event counts and correlations", () => {
+  const counts: StudyTable = {
+    source: "deaths.csv",
+    rows: [{ row: 2, study: "A", ai: 2, n1i: 10, ci: 4, n2i: 10, extra: {} }],
+    columns: {
+      fields: {
+        study: "study",
+        ai: "deaths_treatment",
+        n1i: "n_treatment",
+        ci: "deaths_control",
+        n2i: "n_control",
+      },
+      riskOfBias: {},
+    },
+    excluded: [],
+    notes: [],
+  };
+  const correlations: StudyTable = {
+    ...counts,
+    rows: [{ row: 2, study: "A", ri: 0.3, ni: 40, extra: {} }],
+    columns: { fields: { study: "study", ri: "r", ni: "n" }, riskOfBias: {} },
+  };
+
+  it("lists the pipeline's measures and predictors, grouped by what the file holds", () => {
+    expect(MEASURE_GROUPS.map((g) => g.label)).toEqual([
+      "Continuous (means and SDs)",
+      "Event counts (2×2 tables)",
+      "Correlations",
+      "Given effect sizes",
+    ]);
+    expect(TABLE_MEASURES).toEqual(PIPELINE_TABLE_MEASURES);
+    expect(CORRELATION_MEASURES).toEqual(PIPELINE_CORRELATION_MEASURES);
+    expect(EGGER_PREDICTORS).toEqual(PIPELINE_EGGER_PREDICTORS);
+    expect(new Set(MEASURES).size).toBe(12);
+  });
+
+  it("offers the measures the counts or correlations allow, defaulting to what the file implies", () => {
+    expect(availableMeasures(counts)).toEqual(["OR", "RR", "RD", "PETO"]);
+    expect(availableMeasures(correlations)).toEqual(["ZCOR", "COR"]);
+    const fourCells: StudyTable = {
+      ...counts,
+      columns: {
+        fields: { study: "study", ai: "ai", bi: "bi", ci: "ci", di: "di" },
+        riskOfBias: {},
+      },
+    };
+    expect(availableMeasures(fourCells)).toEqual(["OR", "RR", "RD", "PETO"]);
+    // The pipeline's inference decides once the reader's measure does not fit the file.
+    const inferred = inferMeasure(counts.columns.fields);
+    expect(inferred).toBe("OR");
+    expect(chooseMeasure(counts, "MD", inferred)).toBe("OR");
+    expect(chooseMeasure(counts, "RR", inferred)).toBe("RR");
+    expect(chooseMeasure(correlations, "OR", inferMeasure(correlations.columns.fields))).toBe(
+      "ZCOR",
+    );
+  });
+
+  it("refuses exactly the combinations the pipeline refuses (MH, Peto, the three-level model, tests)", () => {
+    const disagreements: string[] = [];
+    for (const measure of MEASURES)
+      for (const method of METHODS)
+        for (const test of TESTS)
+          for (const model of ["standard", "three-level"] as const) {
+            const page = readSettings(form({ measure, method, test, model })).ok;
+            let pipeline = true;
+            try {
+              resolveSettings(counts, { measure, method, test, model });
+            } catch {
+              pipeline = false;
+            }
+            if (page !== pipeline)
+              disagreements.push(`${measure} ${method} ${test} ${model}: page ${page}`);
+          }
+    expect(disagreements).toEqual([]);
+  });
+
+  it("reads the zero-cell rules for event counts only, as the CLI's --add, --to and --drop00", () => {
+    const read = (over: Partial<SettingsForm>) => {
+      const r = readSettings(form({ measure: "OR", ...over }));
+      return r.ok ? r.settings : r.errors.map((e) => e.field);
+    };
+    expect(read({})).toMatchObject({ add: 0.5, to: "only0", drop00: null });
+    expect(read({ add: "0.25", to: "all", drop00: "keep" })).toMatchObject({
+      add: 0.25,
+      to: "all",
+      drop00: false,
+    });
+    expect(read({ add: "", drop00: "drop" })).toMatchObject({ add: 0.5, drop00: true });
+    expect(read({ add: "0" })).toMatchObject({ add: 0 });
+    for (const bad of ["-1", "half", "2e6", "0,5"]) expect(read({ add: bad })).toEqual(["add"]);
+    expect(read({ to: "some" })).toEqual(["to"]);
+    // Hidden for other measures: whatever the fields hold, the defaults stand.
+    expect(readSettings(form({ measure: "MD", add: "-1" }))).toMatchObject({
+      ok: true,
+      settings: { add: 0.5, to: "only0", drop00: null },
+    });
+    const shown = settingsErrors(form({ measure: "OR", add: "-1" }));
+    expect(shown).toEqual({
+      message: "",
+      zeroCellMessage: "continuity correction: a number of 0 or more, e.g. 0.5",
+      invalid: ["add"],
+    });
+    // The pipeline refuses what the page refuses.
+    expect(() => resolveSettings(counts, { measure: "OR", add: -1 })).toThrow();
+    expect(() => resolveSettings(counts, { measure: "OR", add: 2e6 })).toThrow();
+    expect(read({ eggerPredictor: "ninv" })).toMatchObject({ eggerPredictor: "ninv" });
+    expect(read({ eggerPredictor: "n" })).toEqual(["eggerPredictor"]);
+  });
+
+  it("passes the zero-cell rules to the pipeline for event counts only, the CLI's defaults left out", () => {
+    const or: Settings = { ...DEFAULT_SETTINGS, measure: "OR", method: "MH" };
+    expect(toAnalysisOptions(or)).toEqual({ measure: "OR", method: "MH", test: "z", seed: 1 });
+    expect(
+      toAnalysisOptions({ ...or, add: 0.25, to: "all", drop00: false, eggerPredictor: "ninv" }),
+    ).toEqual({
+      measure: "OR",
+      method: "MH",
+      test: "z",
+      seed: 1,
+      add: 0.25,
+      to: "all",
+      drop00: false,
+      eggerPredictor: "ninv",
+    });
+    // Never for other measures (the pipeline refuses --add with --measure MD).
+    expect(toAnalysisOptions({ ...DEFAULT_SETTINGS, add: 0.25, drop00: true })).toEqual({
+      measure: "MD",
+      method: "REML",
+      test: "z",
+      seed: 1,
+    });
+  });
+
+  it("offers Mantel-Haenszel and Peto for event counts only, with the z test, and gives the reader's method back", () => {
+    const base = { model: "standard" as const, hasPublications: false, methodBefore: null };
+    const or = modelControls({ ...base, method: "MH", measure: "OR", test: "knha" });
+    expect(or).toMatchObject({ method: "MH", test: "z", disabledTests: ["knha"], zeroCells: true });
+    expect(or.disabledMethods).toEqual([]);
+    expect(or.testHint).toBe("Mantel-Haenszel has a z test only, so the test is now z.");
+    expect(or.methodHint).toMatch(/no τ² and no prediction interval/);
+    expect(modelControls({ ...base, method: "MH", measure: "RR" }).disabledMethods).toEqual([
+      "PETO",
+    ]);
+    expect(modelControls({ ...base, method: "REML", measure: "PETO" }).disabledMethods).toEqual([
+      "MH",
+    ]);
+    // A continuous measure: MH becomes REML, and comes back with event counts.
+    const md = modelControls({ ...base, method: "MH", measure: "MD" });
+    expect(md).toMatchObject({ method: "REML", methodBefore: "MH", zeroCells: false });
+    expect(md.disabledMethods).toEqual(["MH", "PETO"]);
+    expect(md.methodHint).toMatch(/pools OR, RR, RD only, not MD, so the estimator is now REML/);
+    const back = modelControls({ ...md, model: "standard", hasPublications: false, measure: "OR" });
+    expect(back).toMatchObject({ method: "MH", methodBefore: null });
+    // The three-level model takes REML or ML only, event counts or not.
+    const three = modelControls({
+      model: "three-level",
+      method: "MH",
+      hasPublications: true,
+      methodBefore: null,
+      measure: "OR",
+    });
+    expect(three).toMatchObject({ method: "REML", methodBefore: "MH" });
+    expect(three.disabledMethods).toContain("MH");
+    expect(three.disabledMethods).toContain("PETO");
+  });
+
+  it("maps the count and correlation columns under plain names", () => {
+    const label = (f: string) => MAPPABLE_FIELDS.find((m) => m.field === f)?.label;
+    expect(["ai", "bi", "ci", "di", "ri", "ni"].map(label)).toEqual([
+      "Treatment events",
+      "Treatment non-events",
+      "Control events",
+      "Control non-events",
+      "Correlation (r)",
+      "Correlation sample size",
+    ]);
   });
 });
 
@@ -873,6 +1069,7 @@ describe("page state", () => {
     analysis,
     files: [],
     plainLanguage: [],
+    reading: null,
     elapsedMs: 120,
   };
 

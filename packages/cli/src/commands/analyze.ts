@@ -22,6 +22,10 @@ export interface AnalyzeFlags {
   measure?: AnalyzeSettings["measure"];
   method: AnalyzeSettings["method"];
   test: AnalyzeSettings["test"];
+  add?: number;
+  to?: AnalyzeSettings["to"];
+  drop00?: boolean;
+  eggerPredictor?: AnalyzeSettings["eggerPredictor"];
   model?: NonNullable<AnalyzeSettings["model"]>;
   cluster?: string;
   by?: string;
@@ -172,6 +176,10 @@ function parseOptions(flags: AnalyzeFlags): EngineRequest["parse"] {
 function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
   const settings: AnalyzeSettings = { method: flags.method, test: flags.test };
   if (flags.measure !== undefined) settings.measure = flags.measure;
+  if (flags.add !== undefined) settings.add = flags.add;
+  if (flags.to !== undefined) settings.to = flags.to;
+  if (flags.drop00 !== undefined) settings.drop00 = flags.drop00;
+  if (flags.eggerPredictor !== undefined) settings.eggerPredictor = flags.eggerPredictor;
   if (flags.model !== undefined) settings.model = flags.model;
   if (flags.cluster !== undefined) settings.cluster = flags.cluster;
   if (flags.by !== undefined) settings.by = flags.by;

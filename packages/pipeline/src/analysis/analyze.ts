@@ -7,11 +7,16 @@ import {
   type EscalcData,
   escalc,
   fitDefaults,
+  type MantelHaenszelResult,
   type Measure,
+  type Method,
   type Moderator,
   type MultilevelResult,
+  mantelHaenszel,
+  type PetoResult,
   PooledInputError,
   PooledInputErrors,
+  peto,
   qnorm,
   type RmaOptions,
   type RmaResult,
@@ -21,10 +26,13 @@ import {
 } from "@pooled/stats";
 import { inferMeasure } from "../input/parse.js";
 import {
+  CORRELATION_MEASURES,
   type DataProblem,
   type StudyField,
+  type StudyRow,
   type StudyTable,
   SYRCLE_ITEMS,
+  TABLE_MEASURES,
 } from "../input/types.js";
 import {
   type AnalysisColumn,
@@ -41,6 +49,7 @@ import {
   modelResult,
   regressionResult,
   subgroupsResult,
+  tableModelResult,
   trimFillResult,
 } from "./convert.js";
 import {
@@ -55,18 +64,23 @@ import {
   standardModelRobust,
 } from "./dependence.js";
 import { attempt, SIDE_ANALYSIS } from "./failures.js";
+import { type EffectScale, measureScale } from "./scale.js";
 import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
-import type {
-  Analysis,
-  AnalysisModel,
-  AnalysisOptions,
-  AnalysisSettings,
-  BiasResult,
-  MultilevelRegressionJson,
-  MultilevelResultJson,
-  MultilevelSubgroupsJson,
-  RiskOfBiasSummary,
-  StudyResult,
+import { tableSubgroups } from "./table-subgroups.js";
+import {
+  type Analysis,
+  type AnalysisMethod,
+  type AnalysisModel,
+  type AnalysisOptions,
+  type AnalysisSettings,
+  type BiasResult,
+  type EggerPredictorOption,
+  type MultilevelRegressionJson,
+  type MultilevelResultJson,
+  type MultilevelSubgroupsJson,
+  type RiskOfBiasSummary,
+  type StudyResult,
+  TABLE_METHODS,
 } from "./types.js";
 
 /** Bias tests and leave-one-out need at least this many studies (issue 6). */
@@ -102,25 +116,70 @@ export interface PreparedAnalysis {
 /** The values of --model. */
 export const ANALYSIS_MODELS: readonly AnalysisModel[] = ["standard", "three-level"];
 
-/** The measures the analysis handles (stats' binary and correlation measures are not wired yet). */
-export const PIPELINE_MEASURES: readonly Measure[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
+/** The values of --egger-predictor. */
+export const EGGER_PREDICTORS: readonly EggerPredictorOption[] = ["sei", "vi", "ninv", "sqrtninv"];
 
-/** Fills in the defaults of the options and checks them. */
-export function resolveSettings(table: StudyTable, options: AnalysisOptions): AnalysisSettings {
-  const measure: Measure = options.measure ?? inferMeasure(table.columns.fields);
-  if (!PIPELINE_MEASURES.includes(measure)) {
-    // @pooled/stats computes binary and correlation measures (escalc, mantelHaenszel, peto); the
-    // analysis, its report and the R script do not handle them yet (issue 14)
-    throw new AnalysisInputError([
-      {
-        file: table.source,
-        row: null,
-        column: null,
-        expected: `a measure of continuous outcomes: ${PIPELINE_MEASURES.join(", ")}`,
-        found: measure,
-      },
-    ]);
+/** The zero-cell rules of --to (metafor's escalc `to`). */
+const ZERO_CELL_RULES = ["only0", "all", "if0all", "none"] as const;
+
+/**
+ * Fills in the defaults of the options and checks them.
+ *
+ * @param warnings - receives what the settings imply and the user should know (e.g. shared
+ *   control arms that are not split)
+ */
+export function resolveSettings(
+  table: StudyTable,
+  options: AnalysisOptions,
+  warnings: string[] = [],
+): AnalysisSettings {
+  const settingProblem = (expected: string, found: string) =>
+    new AnalysisInputError([{ file: table.source, row: null, column: null, expected, found }]);
+  let measure: Measure = options.measure ?? inferMeasure(table.columns.fields);
+  const method: AnalysisMethod = options.method ?? fitDefaults.method;
+  if (method === "MH" && !["OR", "RR", "RD"].includes(measure))
+    throw settingProblem(
+      "--measure OR, RR or RD with --method MH (Mantel-Haenszel pools 2×2 tables)",
+      `--measure ${measure}`,
+    );
+  if (method === "PETO") {
+    if (measure !== "OR" && measure !== "PETO")
+      throw settingProblem(
+        "--measure OR or PETO with --method PETO (Peto's method pools odds ratios of 2×2 tables)",
+        `--measure ${measure}`,
+      );
+    // Peto's method pools Peto's odds ratios: the study effects shown are those (metafor's rma.peto).
+    measure = "PETO";
   }
+  const tables = TABLE_MEASURES.includes(measure);
+  if (TABLE_METHODS.includes(method) && (options.test ?? "z") !== "z")
+    throw settingProblem(
+      `--test z with --method ${method} (its estimate has a normal-theory test only)`,
+      `--test ${options.test}`,
+    );
+  for (const [flag, given] of [
+    ["--add", options.add],
+    ["--to", options.to],
+    ["--drop00", options.drop00],
+  ] as const) {
+    if (given !== undefined && !tables)
+      throw settingProblem(
+        `${flag} only with counts (--measure OR, RR, RD or PETO): it sets the zero-cell correction of 2×2 tables`,
+        `${flag} with --measure ${measure}`,
+      );
+  }
+  const add = options.add ?? 0.5;
+  if (!(Number.isFinite(add) && add >= 0 && add <= 1e6))
+    throw settingProblem("--add: a continuity correction, a number from 0 (e.g. 0.5)", String(add));
+  const to = options.to ?? "only0";
+  if (!(ZERO_CELL_RULES as readonly string[]).includes(to))
+    throw settingProblem(`--to ${ZERO_CELL_RULES.join(", ")}`, String(to));
+  const eggerPredictor = options.eggerPredictor ?? "sei";
+  if (!EGGER_PREDICTORS.includes(eggerPredictor))
+    throw settingProblem(
+      `--egger-predictor ${EGGER_PREDICTORS.join(", ")}`,
+      String(eggerPredictor),
+    );
   const hasControlGroups = table.rows.some(
     (r) => r.controlGroup !== undefined && r.controlGroup !== "",
   );
@@ -164,7 +223,6 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
       },
     ]);
   }
-  const method = options.method ?? fitDefaults.method;
   if (model === "three-level" && !(MULTILEVEL_METHODS as readonly string[]).includes(method)) {
     throw new AnalysisInputError([
       {
@@ -188,6 +246,12 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
       },
     ]);
   }
+  const armMeasure = !tables && !CORRELATION_MEASURES.includes(measure) && measure !== "GEN";
+  if (hasControlGroups && !armMeasure && (options.splitSharedControls ?? true)) {
+    warnings.push(
+      `Shared control arms are split only for means and SDs; with ${measure} each comparison keeps its control arm whole, so comparisons sharing one are not independent (a publication column and --model three-level, or CR2, allow for it).`,
+    );
+  }
   return {
     measure,
     method,
@@ -197,21 +261,41 @@ export function resolveSettings(table: StudyTable, options: AnalysisOptions): An
     mods: options.mods ?? [],
     vtype: options.vtype ?? "LS",
     correctBias: options.correctBias ?? (measure === "SMD" || measure === "SMDH"),
-    splitSharedControls:
-      (options.splitSharedControls ?? true) && hasControlGroups && measure !== "GEN",
+    splitSharedControls: (options.splitSharedControls ?? true) && hasControlGroups && armMeasure,
     permutations,
     bootstrap,
     seed,
     // The header as found in the file replaces the name given once the column is read.
     cluster: options.cluster ?? null,
     model,
+    add: tables ? add : null,
+    to: tables ? to : null,
+    // metafor's rma.mh and rma.peto leave double-zero tables out of the study effects; escalc keeps them.
+    drop00: tables ? (options.drop00 ?? TABLE_METHODS.includes(method)) : null,
+    eggerPredictor,
   };
 }
 
 /** The escalc input of a study table (arm summaries, or given effect sizes for GEN). */
 export function escalcData(table: StudyTable): EscalcData {
   const col = <
-    K extends "m1i" | "sd1i" | "n1i" | "m2i" | "sd2i" | "n2i" | "msham" | "yi" | "vi" | "sei",
+    K extends
+      | "m1i"
+      | "sd1i"
+      | "n1i"
+      | "m2i"
+      | "sd2i"
+      | "n2i"
+      | "msham"
+      | "ai"
+      | "bi"
+      | "ci"
+      | "di"
+      | "ri"
+      | "ni"
+      | "yi"
+      | "vi"
+      | "sei",
   >(
     key: K,
   ) =>
@@ -231,6 +315,7 @@ export function escalcData(table: StudyTable): EscalcData {
   assign("sd2i", col("sd2i"));
   assign("n2i", col("n2i"));
   assign("msi", col("msham"));
+  for (const f of ["ai", "bi", "ci", "di", "ri", "ni"] as const) assign(f, col(f));
   assign("yi", col("yi"));
   assign("vi", col("vi"));
   assign("sei", col("sei"));
@@ -245,19 +330,21 @@ export function escalcData(table: StudyTable): EscalcData {
  * @throws as {@link analyze}; a failed side analysis is a null block and a warning instead
  */
 export function prepareAnalysis(
-  table: StudyTable,
+  input: StudyTable,
   options: AnalysisOptions,
   side: SideAnalyses = statsSideAnalyses,
 ): PreparedAnalysis {
-  const settings = resolveSettings(table, options);
-  const notes: string[] = [...table.notes];
+  let table = input;
   const warnings: string[] = [];
+  const settings = resolveSettings(table, options, warnings);
+  const notes: string[] = [...table.notes];
+  const scale = measureScale(settings.measure);
 
   // The analysis columns first, so that every problem with them is reported before any fitting.
   const problems: DataProblem[] = [];
-  const byColumn = settings.by === null ? null : analysisColumn(table, settings.by, "by", problems);
-  const modColumns = settings.mods.map((m) => analysisColumn(table, m, "mods", problems));
-  const publications = clusterColumn(table, settings.cluster, problems);
+  let byColumn = settings.by === null ? null : analysisColumn(table, settings.by, "by", problems);
+  let modColumns = settings.mods.map((m) => analysisColumn(table, m, "mods", problems));
+  let publications = clusterColumn(table, settings.cluster, problems);
   if (publications === null && settings.model === "three-level" && settings.cluster === null) {
     problems.push({
       file: table.source,
@@ -290,40 +377,101 @@ export function prepareAnalysis(
     return escalc(settings.measure, data, {
       vtype: settings.vtype,
       correctBias: settings.correctBias,
+      ...(settings.add === null ? {} : { add: settings.add }),
+      ...(settings.to === null ? {} : { to: settings.to }),
+      ...(settings.drop00 === null ? {} : { drop00: settings.drop00 }),
     });
   });
   notes.push(...es.notes);
   const { yi, vi, labels } = es;
   const k = yi.length;
+  // The tables as read, for Mantel-Haenszel and Peto (they pool every table, double zeros too).
+  const allTables = data;
+  const allByColumn = byColumn;
+  if (k === 0) {
+    // Only double-zero tables, all left out (--drop00, the default of MH and Peto).
+    throw new AnalysisInputError([
+      {
+        file: table.source,
+        row: null,
+        column: null,
+        expected:
+          "at least one table with events in an arm (and not only events): tables with no events, or only events, in both arms say nothing about a ratio and are left out (--drop00)",
+        found: `${es.omitted.length} such table${es.omitted.length === 1 ? "" : "s"}, rows ${es.omitted.map((o) => table.rows[o.index]!.row).join(", ")}`,
+      },
+    ]);
+  }
+  if (es.omitted.length > 0) {
+    // Studies without an effect (double-zero tables under --drop00) leave every later step; the
+    // columns are read again from the rows that remain.
+    notes.push(
+      `Rows left out with --drop00 (no events, or only events, in both arms): ${es.omitted
+        .map((o) => `row ${table.rows[o.index]!.row} (${o.label})`)
+        .join(", ")}.`,
+    );
+    table = { ...table, rows: es.indices.map((i) => table.rows[i]!) };
+    data = escalcData(table);
+    byColumn = settings.by === null ? null : analysisColumn(table, settings.by, "by", problems);
+    modColumns = settings.mods.map((m) => analysisColumn(table, m, "mods", problems));
+    publications = clusterColumn(table, settings.cluster, problems);
+    if (problems.length > 0) throw new AnalysisInputError(problems);
+  }
 
-  const fitOptions = { method: settings.method, test: settings.test, level: settings.level };
+  // The model of the summary. Mantel-Haenszel and Peto pool the tables; the analyses that need an
+  // inverse-variance model (subgroups, meta-regression, small-study tests, leave-one-out, ...) use
+  // the fixed-effect one of the same study effects, as metafor's regtest, trimfill and rma do.
+  const tableMethod = TABLE_METHODS.includes(settings.method);
+  const fitOptions = {
+    method: tableMethod ? "FE" : (settings.method as Method),
+    test: settings.test,
+    level: settings.level,
+  } satisfies Pick<RmaOptions, "method" | "test" | "level">;
   const model = fitMainModel(table, { yi, vi }, { ...fitOptions, labels });
   warnings.push(...model.notes);
+  const fitTables = (tables: EscalcData) => fitTableModel(input, tables, settings);
+  const tableModel = tableMethod ? fitTables(allTables) : null;
+  if (tableModel !== null) warnings.push(...tableModel.notes.filter((n) => n.startsWith("Only ")));
+  if (tableModel !== null) {
+    notes.push(
+      `${settings.method === "MH" ? "Mantel-Haenszel" : "Peto's"} method gives the pooled estimate, its heterogeneity test and the subgroups' estimates; the other analyses (meta-regression, small-study tests, leave-one-out, cumulative, Baujat, resampling) use the inverse-variance fixed-effect model of the same study effects.`,
+    );
+  }
+  const weights =
+    tableModel === null ? model.weights : es.indices.map((i) => tableModel.weights[i] ?? 0);
 
   const crit = qnorm((1 - settings.level / 100) / 2, false);
   const studies: StudyResult[] = table.rows.map((row, i) => {
     const sei = Math.sqrt(vi[i]!);
+    const [n1, n2] = groupSizes(row, data, i);
     return {
       study: labels[i]!,
       yi: yi[i]!,
       vi: vi[i]!,
-      weight: model.weights[i]!,
+      weight: weights[i]!,
       row: row.row,
       sei,
       ciLower: yi[i]! - crit * sei,
       ciUpper: yi[i]! + crit * sei,
-      n1: groupSize(data.n1i, i),
-      n2: groupSize(data.n2i, i),
+      n1,
+      n2,
       year: row.year ?? null,
       cluster: publications?.values[i] ?? null,
+      events1: row.ai ?? null,
+      events2: row.ci ?? null,
     };
   });
 
-  // Subgroups (--by).
+  // Subgroups (--by): by Mantel-Haenszel or Peto when they pool the tables.
+  const studyIndex = new Array<number>(input.rows.length).fill(-1);
+  es.indices.forEach((row, position) => {
+    studyIndex[row] = position;
+  });
   const subgroupBlock =
     byColumn === null
       ? null
-      : subgroupAnalysis(side, { yi, vi, labels }, byColumn, fitOptions, model, warnings);
+      : tableMethod
+        ? tableSubgroups(allTables, allByColumn!, studyIndex, fitTables, scale, warnings)
+        : subgroupAnalysis(side, { yi, vi, labels }, byColumn, fitOptions, model, scale, warnings);
 
   // Meta-regression (--mods), moderators in the order given.
   const mods: Moderator[] = (modColumns as AnalysisColumn[]).map((c) =>
@@ -355,7 +503,7 @@ export function prepareAnalysis(
   // --model three-level, its subgroups and meta-regression.
   const clustered: ClusteredData | null =
     publications === null ? null : { yi, vi, labels, cluster: publications.values };
-  const dependence = dependenceAnalyses(side, clustered, settings, model, warnings, {
+  const dependence = dependenceAnalyses(side, clustered, settings, model, scale, warnings, {
     byColumn,
     mods,
   });
@@ -368,7 +516,7 @@ export function prepareAnalysis(
   let baujatPoints: Analysis["baujat"] = null;
   let cumulativeSteps: Analysis["cumulative"] = null;
   if (k >= MIN_STUDIES_SENSITIVITY) {
-    bias = smallStudyTests(side, model, settings.measure, data, warnings);
+    bias = smallStudyTests(side, model, settings, scale, studies, warnings);
     const skipped: string[] = [];
     if (k <= MAX_STUDIES_LEAVE_ONE_OUT) {
       loo = attempt(SIDE_ANALYSIS.leaveOneOut, warnings, () => {
@@ -408,7 +556,10 @@ export function prepareAnalysis(
     source: baseName(table.source),
     settings,
     studies,
-    model: { ...modelResult(model), robust: dependence.robust },
+    model: {
+      ...(tableModel === null ? modelResult(model, scale) : tableModelResult(tableModel, scale)),
+      robust: dependence.robust,
+    },
     multilevel: dependence.multilevel,
     subgroups: subgroupBlock,
     regression: regressionBlock,
@@ -418,7 +569,8 @@ export function prepareAnalysis(
     baujat: baujatPoints,
     permutation: null,
     bootstrap: null,
-    riskOfBias: riskOfBiasSummary(table),
+    // Every study of the review, also one left out of the study effects (--drop00).
+    riskOfBias: riskOfBiasSummary(input),
     prisma: options.prisma ?? null,
     excluded: table.excluded.map((e) => ({ ...e })),
     notes,
@@ -450,6 +602,7 @@ function dependenceAnalyses(
   data: ClusteredData | null,
   settings: AnalysisSettings,
   model: RmaResult,
+  scale: EffectScale,
   warnings: string[],
   extras: { byColumn: AnalysisColumn | null; mods: Moderator[] },
 ): {
@@ -477,11 +630,11 @@ function dependenceAnalyses(
   let fitted: MultilevelResult | null = null;
   if (asked) {
     fitted = fitMultilevel(side, data, options);
-    multilevel = multilevelResult(fitted);
+    multilevel = multilevelResult(fitted, scale);
     warnings.push(...fitted.notes.map((n) => `Three-level model: ${n}`));
   } else if (hasRepeatedClusters(data.cluster)) {
     multilevel = attempt(SIDE_ANALYSIS.multilevel, warnings, () =>
-      multilevelResult(fitMultilevel(side, data, options)),
+      multilevelResult(fitMultilevel(side, data, options), scale),
     );
   }
   if (!asked) return { ...none, robust, multilevel };
@@ -536,6 +689,31 @@ function fitMainModel(
     if (problems.length === 0) throw error;
     throw new AnalysisInputError(problems);
   }
+}
+
+/**
+ * Mantel-Haenszel or Peto on the tables as read, with the zero-cell rules of the study effects for
+ * the heterogeneity test and metafor's second-stage defaults for the pooled tables (as observed).
+ */
+function fitTableModel(
+  table: StudyTable,
+  tables: EscalcData,
+  settings: AnalysisSettings,
+): MantelHaenszelResult | PetoResult {
+  const zeroCells = {
+    add: [settings.add ?? 0.5, 0] as const,
+    to: [settings.to ?? "only0", "none"] as const,
+    drop00: [settings.drop00 ?? true, false] as const,
+  };
+  return asDataProblems(table, () =>
+    settings.method === "MH"
+      ? mantelHaenszel(tables, {
+          ...zeroCells,
+          measure: settings.measure as "OR" | "RR" | "RD",
+          level: settings.level,
+        })
+      : peto(tables, { ...zeroCells, level: settings.level }),
+  );
 }
 
 /** Fields of the stats engine's messages, as the study table names them. */
@@ -629,13 +807,20 @@ export function analyze(table: StudyTable, options: AnalysisOptions = {}): Analy
   return prepareAnalysis(table, options).analysis;
 }
 
-/** A group size of the effect-size data, or null when the measure does not use one. */
-function groupSize(
-  values: readonly (number | null | undefined)[] | undefined,
-  i: number,
-): number | null {
-  const n = values?.[i];
-  return typeof n === "number" && Number.isFinite(n) ? n : null;
+/**
+ * The group sizes behind a study's effect (treatment, control), or null where the file gives
+ * none: the arm sizes (after a shared control arm was split), events plus non-events for a 2×2
+ * table given as cells, and for a correlation its sample size (as the first).
+ */
+function groupSizes(row: StudyRow, data: EscalcData, i: number): [number | null, number | null] {
+  const size = (values: readonly (number | null | undefined)[] | undefined) => {
+    const n = values?.[i];
+    return typeof n === "number" && Number.isFinite(n) ? n : null;
+  };
+  const cells = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined ? a + b : null;
+  if (row.ri !== undefined) return [size(data.ni), null];
+  return [size(data.n1i) ?? cells(row.ai, row.bi), size(data.n2i) ?? cells(row.ci, row.di)];
 }
 
 /** "C:\data\bbb.csv" or "/home/me/bbb.csv" -> "bbb.csv". */
@@ -681,6 +866,7 @@ function subgroupAnalysis(
   byColumn: AnalysisColumn,
   fitOptions: Pick<RmaOptions, "method" | "test" | "level">,
   model: RmaResult,
+  scale: EffectScale,
   warnings: string[],
 ): Analysis["subgroups"] {
   const result = attempt(SIDE_ANALYSIS.subgroups, warnings, () =>
@@ -697,31 +883,38 @@ function subgroupAnalysis(
       if (!note.startsWith("Only ")) warnings.push(`Subgroup "${g.level}": ${note}`);
   }
   for (const t of result.tests) if (t.unavailable !== undefined) warnings.push(t.unavailable);
-  return subgroupsResult(byColumn.header, result, data.labels, model.method);
+  return subgroupsResult(byColumn.header, result, data.labels, model.method, scale);
 }
 
 /**
  * Egger's and Begg's tests and trim-and-fill (and for the SMD, Egger's test on sample size), each
- * on its own: one that fails on these data is null with a warning, the others stand.
+ * on its own: one that fails on these data is null with a warning, the others stand. Egger's
+ * predictor is --egger-predictor's; the sample-size predictors (1/n: Peters et al. 2006, JAMA
+ * 295:676, for odds ratios; 1/√n) use each study's total n.
  */
 function smallStudyTests(
   side: SideAnalyses,
   model: RmaResult,
-  measure: Measure,
-  data: EscalcData,
+  settings: AnalysisSettings,
+  scale: EffectScale,
+  studies: readonly StudyResult[],
   warnings: string[],
 ): BiasResult {
+  const { measure, eggerPredictor: predictor } = settings;
   const bias: BiasResult = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
+  const totals = studies.map((s) => (s.n1 ?? Number.NaN) + (s.n2 ?? 0));
+  // Without a total n for every study the engine says that the predictor needs sample sizes.
+  const ni = totals.every(Number.isFinite) ? { ni: totals } : {};
   bias.egger = attempt(SIDE_ANALYSIS.egger, warnings, () =>
-    eggerResult(side.egger(model, { measure })),
+    eggerResult(side.egger(model, { measure, predictor, ...ni })),
   );
   bias.begg = attempt(SIDE_ANALYSIS.begg, warnings, () => beggResult(side.begg(model)));
   bias.trimFill = attempt(SIDE_ANALYSIS.trimFill, warnings, () =>
-    trimFillResult(side.trimFill(model)),
+    trimFillResult(side.trimFill(model), scale),
   );
-  if ((measure === "SMD" || measure === "SMDH") && data.n1i && data.n2i) {
-    const n1i = data.n1i.map(Number);
-    const n2i = data.n2i.map(Number);
+  if (measure === "SMD" || measure === "SMDH") {
+    const n1i = studies.map((s) => s.n1 ?? Number.NaN);
+    const n2i = studies.map((s) => s.n2 ?? Number.NaN);
     bias.eggerSampleSize = attempt(SIDE_ANALYSIS.eggerSampleSize, warnings, () => {
       const e = side.egger(model, { predictor: "sqrtinvn1n2", n1i, n2i });
       return { z: e.z, p: e.p, predictor: e.predictor };

@@ -8,11 +8,14 @@ import type {
   CumulativeResult,
   EggerResult,
   LeaveOneOutResult,
+  MantelHaenszelResult,
   Method,
+  PetoResult,
   RmaResult,
   SubgroupsResult,
   TrimFillResult,
 } from "@pooled/stats";
+import { type EffectScale, transformedInterval } from "./scale.js";
 import type {
   BiasResult,
   CumulativeResultRow,
@@ -28,29 +31,39 @@ export function finite(x: number | null | undefined): number | null {
   return typeof x === "number" && Number.isFinite(x) ? x : null;
 }
 
-/** The main (intercept-only) model in contract form. */
-export function modelResult(model: RmaResult): ModelResult {
+/** The main (intercept-only) model in contract form, on the measure's scale. */
+export function modelResult(model: RmaResult, scale: EffectScale): ModelResult {
   const coef = model.coefficients[0]!;
   const fe = model.method === "FE";
   const hasQ = model.k > model.p;
   const intervals = model.heterogeneityIntervals;
+  const interval = {
+    estimate: coef.estimate,
+    ciLower: finite(model.prediction?.ciLower ?? coef.ciLower),
+    ciUpper: finite(model.prediction?.ciUpper ?? coef.ciUpper),
+    piLower: fe ? null : finite(model.prediction?.piLower),
+    piUpper: fe ? null : finite(model.prediction?.piUpper),
+  };
   return {
     k: model.k,
     estimate: coef.estimate,
     se: coef.se,
-    ciLower: finite(model.prediction?.ciLower ?? coef.ciLower),
-    ciUpper: finite(model.prediction?.ciUpper ?? coef.ciUpper),
+    ciLower: interval.ciLower,
+    ciUpper: interval.ciUpper,
     p: finite(coef.p),
     tau2: fe ? null : finite(model.tau2),
     I2: hasQ ? finite(model.I2) : null,
     H2: hasQ ? finite(model.H2) : null,
     Q: hasQ ? finite(model.QE.statistic) : null,
     Qp: hasQ ? finite(model.QE.p) : null,
-    piLower: fe ? null : finite(model.prediction?.piLower),
-    piUpper: fe ? null : finite(model.prediction?.piUpper),
+    piLower: interval.piLower,
+    piUpper: interval.piUpper,
     method: model.method,
     test: model.test,
     level: model.level,
+    scale,
+    transformed: transformedInterval(scale, interval),
+    tableTests: null,
     statistic: finite(coef.statistic),
     df: model.df,
     Qdf: model.QE.df,
@@ -64,9 +77,69 @@ export function modelResult(model: RmaResult): ModelResult {
   };
 }
 
+/**
+ * The Mantel-Haenszel or Peto model in contract form: a fixed (common) effect, so no tau² and no
+ * prediction interval; heterogeneity is Cochran's Q of the study effects around the pooled one.
+ */
+export function tableModelResult(
+  model: MantelHaenszelResult | PetoResult,
+  scale: EffectScale,
+): ModelResult {
+  const hasQ = model.QE.df > 0;
+  const interval = {
+    estimate: model.estimate,
+    ciLower: finite(model.ciLower),
+    ciUpper: finite(model.ciUpper),
+  };
+  const chisq = (t: { statistic: number; df: number; p: number | null } | null) =>
+    t === null ? null : { statistic: t.statistic, df: t.df, p: finite(t.p) };
+  return {
+    k: model.k,
+    estimate: model.estimate,
+    se: model.se,
+    ciLower: interval.ciLower,
+    ciUpper: interval.ciUpper,
+    p: finite(model.p),
+    tau2: null,
+    I2: hasQ ? finite(model.I2) : null,
+    H2: hasQ ? finite(model.H2) : null,
+    Q: hasQ ? finite(model.QE.statistic) : null,
+    Qp: hasQ ? finite(model.QE.p) : null,
+    piLower: null,
+    piUpper: null,
+    method: model.kind === "peto" ? "PETO" : "MH",
+    test: "z",
+    level: model.level,
+    scale,
+    transformed: transformedInterval(scale, interval),
+    tableTests:
+      model.kind === "mantel-haenszel" && model.measure === "OR"
+        ? {
+            cochranMantelHaenszel: chisq(model.cochranMantelHaenszel),
+            breslowDay: chisq(model.breslowDay),
+            tarone: chisq(model.tarone),
+          }
+        : null,
+    statistic: finite(model.statistic),
+    df: null,
+    Qdf: model.QE.df,
+    tau: null,
+    tau2CiLower: null,
+    tau2CiUpper: null,
+    I2CiLower: null,
+    I2CiUpper: null,
+    robust: null,
+  };
+}
+
 /** One subgroup's model in contract form. */
-function subgroupResult(level: string, model: RmaResult, indices: number[]): SubgroupResult {
-  const m = modelResult(model);
+function subgroupResult(
+  level: string,
+  model: RmaResult,
+  indices: number[],
+  scale: EffectScale,
+): SubgroupResult {
+  const m = modelResult(model, scale);
   return {
     level,
     k: m.k,
@@ -84,6 +157,7 @@ function subgroupResult(level: string, model: RmaResult, indices: number[]): Sub
     piUpper: m.piUpper,
     studies: model.labels,
     indices: [...indices],
+    transformed: m.transformed,
   };
 }
 
@@ -106,6 +180,7 @@ function unfittedSubgroup(level: string, indices: number[], labels: string[]): S
     piUpper: null,
     studies: indices.map((i) => labels[i]!),
     indices: [...indices],
+    transformed: null,
   };
 }
 
@@ -120,6 +195,7 @@ export function subgroupsResult(
   result: SubgroupsResult,
   labels: string[],
   method: Method,
+  scale: EffectScale,
 ): SubgroupsResultJson {
   const fixedEffect = method === "FE";
   return {
@@ -127,7 +203,7 @@ export function subgroupsResult(
     groups: result.groups.map((g) =>
       g.model === null
         ? unfittedSubgroup(g.level, g.indices, labels)
-        : subgroupResult(g.level, g.model, g.indices),
+        : subgroupResult(g.level, g.model, g.indices, scale),
     ),
     tests: result.tests.map((t) => ({
       type: t.type,
@@ -198,7 +274,10 @@ export function beggResult(begg: BeggResult): NonNullable<BiasResult["begg"]> {
   return { tau: begg.tau, p: begg.p, exact: begg.exact, notes: begg.notes };
 }
 
-export function trimFillResult(tf: TrimFillResult): NonNullable<BiasResult["trimFill"]> {
+export function trimFillResult(
+  tf: TrimFillResult,
+  scale: EffectScale,
+): NonNullable<BiasResult["trimFill"]> {
   return {
     k0: tf.k0,
     side: tf.side,
@@ -210,6 +289,7 @@ export function trimFillResult(tf: TrimFillResult): NonNullable<BiasResult["trim
     p: tf.p,
     tau2: tf.tau2,
     filled: tf.filled.map((f) => ({ study: f.study, yi: f.yi, vi: f.vi })),
+    transformed: transformedInterval(scale, tf),
   };
 }
 

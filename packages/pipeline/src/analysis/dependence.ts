@@ -10,7 +10,6 @@
  * Every number comes from @pooled/stats; here they are only called, selected and renamed.
  */
 import {
-  type Method,
   type Moderator,
   type MultilevelMethod,
   type MultilevelOptions,
@@ -24,8 +23,10 @@ import {
 import type { AnalysisColumn } from "./columns.js";
 import { finite } from "./convert.js";
 import { attempt, SIDE_ANALYSIS } from "./failures.js";
+import { type EffectScale, transformedInterval } from "./scale.js";
 import type { SideAnalyses } from "./side-analyses.js";
 import type {
+  AnalysisMethod,
   AnalysisSettings,
   MultilevelRegressionJson,
   MultilevelResultJson,
@@ -60,7 +61,7 @@ export function multilevelFitOptions(
   };
 }
 
-function multilevelMethod(method: Method): MultilevelMethod {
+function multilevelMethod(method: AnalysisMethod): MultilevelMethod {
   return (MULTILEVEL_METHODS as readonly string[]).includes(method)
     ? (method as MultilevelMethod)
     : "REML";
@@ -142,9 +143,16 @@ export function fitMultilevel(
 }
 
 /** The intercept-only three-level model in contract form. */
-export function multilevelResult(res: MultilevelResult): MultilevelResultJson {
+export function multilevelResult(res: MultilevelResult, scale: EffectScale): MultilevelResultJson {
   const coef = res.coefficients[0]!;
   const hasQ = res.k > res.p;
+  const interval = {
+    estimate: coef.estimate,
+    ciLower: finite(res.prediction?.ciLower ?? coef.ciLower),
+    ciUpper: finite(res.prediction?.ciUpper ?? coef.ciUpper),
+    piLower: finite(res.prediction?.piLower),
+    piUpper: finite(res.prediction?.piUpper),
+  };
   return {
     k: res.k,
     clusters: res.clusters,
@@ -154,8 +162,9 @@ export function multilevelResult(res: MultilevelResult): MultilevelResultJson {
     ciLower: finite(res.prediction?.ciLower ?? coef.ciLower),
     ciUpper: finite(res.prediction?.ciUpper ?? coef.ciUpper),
     p: finite(coef.p),
-    piLower: finite(res.prediction?.piLower),
-    piUpper: finite(res.prediction?.piUpper),
+    piLower: interval.piLower,
+    piUpper: interval.piUpper,
+    transformed: transformedInterval(scale, interval),
     sigma2Between: res.sigma2Between.estimate,
     sigma2Within: res.sigma2Within.estimate,
     sigma2BetweenCiLower: finite(res.sigma2Between.ciLower),

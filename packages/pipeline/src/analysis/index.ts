@@ -6,6 +6,7 @@ export type { PreparedAnalysis } from "./analyze.js";
 export {
   ANALYSIS_MODELS,
   analyze,
+  EGGER_PREDICTORS,
   escalcData,
   MAX_STUDIES_LEAVE_ONE_OUT,
   MAX_STUDIES_REFITS,
@@ -23,5 +24,7 @@ export {
   bootstrapResult,
   fewReplicatesWarning,
 } from "./resampling.js";
+export { backTransform, measureScale, transformedInterval } from "./scale.js";
 export { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 export type * from "./types.js";
+export { TABLE_METHODS } from "./types.js";

@@ -5,15 +5,42 @@
  * project read them, so they are never renamed. Other fields may be added. A statistic that does
  * not exist for the model is null, never a string and never NaN.
  */
-import type { Measure, Method, ShardWorkerFactory, TestType, VarianceType } from "@pooled/stats";
+import type {
+  Measure,
+  Method,
+  ShardWorkerFactory,
+  TestType,
+  VarianceType,
+  ZeroCellRule,
+} from "@pooled/stats";
 import type { PrismaCounts, RiskJudgement, SyrcleItem } from "../input/types.js";
+import type { EffectScale, TransformedInterval } from "./scale.js";
+
+export type { EffectScale, TransformedInterval } from "./scale.js";
+
+/**
+ * How the main model pools: "FE" or a tau² estimator (inverse-variance weights, metafor's rma),
+ * or, for 2×2 tables, "MH" (Mantel-Haenszel: OR, RR, RD; metafor's rma.mh) or "PETO" (Peto's odds
+ * ratio; rma.peto).
+ */
+export type AnalysisMethod = Method | "MH" | "PETO";
+
+/** The methods that pool 2×2 tables directly rather than their effect sizes. */
+export const TABLE_METHODS: readonly AnalysisMethod[] = ["MH", "PETO"];
+
+/**
+ * Predictor of Egger's regression test (--egger-predictor), as metafor's regtest: the standard
+ * error (default), the variance, 1/n (Peters et al. 2006, for odds ratios) or 1/√n, n being the
+ * total sample size of a study.
+ */
+export type EggerPredictorOption = "sei" | "vi" | "ninv" | "sqrtninv";
 
 /** Options of {@link analyze}; they mirror the flags of `pooled analyze`. */
 export interface AnalysisOptions {
   /** Effect-size measure (--measure). Default: MD when arm columns are present, GEN otherwise. */
   measure?: Measure;
-  /** "FE" or a tau² estimator (--method); default "REML". */
-  method?: Method;
+  /** "FE", a tau² estimator, or for 2×2 tables "MH" or "PETO" (--method); default "REML". */
+  method?: AnalysisMethod;
   /** "z" (default, as metafor) or "knha" (--test). */
   test?: TestType;
   /** Column whose levels define subgroups (--by), by header as written (case-insensitive). */
@@ -34,6 +61,17 @@ export interface AnalysisOptions {
   correctBias?: boolean;
   /** Split a control arm shared by several comparisons (default true when a control-group column exists). */
   splitSharedControls?: boolean;
+  /**
+   * 2×2 tables: the continuity correction (--add, default 1/2), the tables it is added to (--to,
+   * default "only0": tables with a zero cell) and whether tables without events (or with only
+   * events) in both arms are left out of the study effects (--drop00; default false, or true with
+   * --method MH or PETO), as metafor's escalc, rma.mh and rma.peto.
+   */
+  add?: number;
+  to?: ZeroCellRule;
+  drop00?: boolean;
+  /** Predictor of Egger's test (--egger-predictor); default "sei". */
+  eggerPredictor?: EggerPredictorOption;
   /** PRISMA 2020 counts to carry into the analysis and report. */
   prisma?: PrismaCounts;
   /**
@@ -80,7 +118,7 @@ export interface AnalysisProgress {
 /** The settings as applied (defaults filled in), echoed for the report and the R script. */
 export interface AnalysisSettings {
   measure: Measure;
-  method: Method;
+  method: AnalysisMethod;
   test: TestType;
   level: number;
   by: string | null;
@@ -94,6 +132,11 @@ export interface AnalysisSettings {
   /** The publication (cluster) column as found in the file, or null when there is none. */
   cluster: string | null;
   model: AnalysisModel;
+  /** 2×2 tables: the zero-cell rules of the study effects as applied; null for other measures. */
+  add: number | null;
+  to: ZeroCellRule | null;
+  drop00: boolean | null;
+  eggerPredictor: EggerPredictorOption;
 }
 
 /** Contract: one row per comparison, in input order. */
@@ -118,6 +161,9 @@ export interface StudyResult {
   year: number | null;
   /** Extra: the publication (cluster) the study comes from, else null (no publication column). */
   cluster: string | null;
+  /** Extra, 2×2 tables: events in the treatment and control arms; else null. */
+  events1: number | null;
+  events2: number | null;
 }
 
 /** Contract: the main (intercept-only) model. */
@@ -139,9 +185,21 @@ export interface ModelResult {
   piLower: number | null;
   piUpper: number | null;
   /** Extra fields. */
-  method: Method;
+  method: AnalysisMethod;
   test: TestType;
   level: number;
+  /**
+   * Contract: the scale of estimate, CIs and PI: "log" (ratios: read exp), "fisher-z" (read
+   * tanh) or "identity" (read as is).
+   */
+  scale: EffectScale;
+  /** Contract: the estimate and intervals back on the reader's scale; null for "identity". */
+  transformed: TransformedInterval | null;
+  /**
+   * Extra, --method MH with the odds ratio: the Cochran-Mantel-Haenszel test of no association
+   * and the Breslow-Day and Tarone tests of a common odds ratio; else null.
+   */
+  tableTests: TableTestsJson | null;
   /** z or t statistic of the estimate. */
   statistic: number | null;
   /** Degrees of freedom of t (knha), else null. */
@@ -159,6 +217,20 @@ export interface ModelResult {
    * not be computed, with a warning).
    */
   robust: RobustEstimate | null;
+}
+
+/** A chi-square test of 2×2 tables; p is null when it does not exist (fewer than two tables). */
+export interface TableChisqJson {
+  statistic: number;
+  df: number;
+  p: number | null;
+}
+
+/** The tests of Mantel-Haenszel's odds ratio (metafor's rma.mh). */
+export interface TableTestsJson {
+  cochranMantelHaenszel: TableChisqJson | null;
+  breslowDay: TableChisqJson | null;
+  tarone: TableChisqJson | null;
 }
 
 /** Contract: a CR2 cluster-robust test of one estimate (Pustejovsky & Tipton 2018). */
@@ -198,6 +270,8 @@ export interface MultilevelResultJson {
   p: number | null;
   piLower: number | null;
   piUpper: number | null;
+  /** Extra: estimate and intervals on the reader's scale (see model.scale); else null. */
+  transformed: TransformedInterval | null;
   sigma2Between: number;
   sigma2Within: number;
   /** Profile-likelihood CIs; null when a component was fixed (not identifiable) or not computed. */
@@ -362,6 +436,8 @@ export interface SubgroupResult {
   piUpper: number | null;
   studies: string[];
   indices: number[];
+  /** Extra: estimate and intervals on the reader's scale (see model.scale); else null. */
+  transformed: TransformedInterval | null;
 }
 
 /** Contract: a test for differences between subgroups. */
@@ -463,6 +539,8 @@ export interface BiasResult {
     p: number;
     tau2: number;
     filled: { study: string; yi: number; vi: number }[];
+    /** Extra: the adjusted estimate and CI on the reader's scale (see model.scale); else null. */
+    transformed: TransformedInterval | null;
   } | null;
   /**
    * Extra, SMD only: Egger-type test on the sample-size predictor √(1/n1 + 1/n2)

@@ -18,6 +18,7 @@ import {
 import { jsonPreview } from "./json-preview.js";
 import { formatCount, formatMegabytes, INPUT_LIMITS } from "./limits.js";
 import {
+  CORRELATION_MEASURES,
   type ColumnMapping,
   type DataProblem,
   type InputField,
@@ -29,6 +30,7 @@ import {
   type StudyTable,
   SYRCLE_ITEMS,
   type SyrcleItem,
+  TABLE_MEASURES,
 } from "./types.js";
 import {
   emptyCellText,
@@ -53,6 +55,16 @@ const ARM_SIZE: Rule = {
   expected: "a whole number of animals, 2 or more",
   ok: (x) => Number.isInteger(x) && x >= 2,
 };
+/**
+ * Counts are whole numbers of animals. How cells relate (events within the arm) and the range of
+ * a correlation (|r| < 1) are checked by the effect-size step, which names the row and column the
+ * same way.
+ */
+const COUNT: Rule = {
+  expected: "a count of animals: a whole number, 0 or more",
+  ok: (x) => Number.isInteger(x) && x >= 0,
+};
+const SAMPLE_SIZE: Rule = { expected: "a sample size: a number greater than 0", ok: (x) => x > 0 };
 const YEAR: Rule = {
   expected: "a year such as 2015",
   ok: (x) => Number.isInteger(x) && x >= 1000 && x <= 9999,
@@ -71,6 +83,12 @@ const FIELD_LABEL: Partial<Record<InputField, string>> = {
   sd2i: "control SD",
   n2i: "control n",
   msham: "sham mean",
+  ai: "treatment events",
+  bi: "treatment non-events",
+  ci: "control events",
+  di: "control non-events",
+  ri: "correlation",
+  ni: "sample size",
   yi: "effect size",
   vi: "sampling variance",
   sei: "standard error",
@@ -193,7 +211,11 @@ export function inferMeasure(
   fields: ColumnMapping["fields"] | Partial<Record<InputField, unknown>>,
 ): Measure {
   const has = (f: string) => (fields as Record<string, unknown>)[f] !== undefined;
-  if (!has("m1i") && !has("m2i") && has("yi")) return "GEN";
+  if (has("m1i") || has("m2i")) return "MD";
+  // Counts: the odds ratio, metafor's first binary measure and the one of Peters' test.
+  if (has("ai") && has("ci")) return "OR";
+  if (has("ri")) return "ZCOR";
+  if (has("yi")) return "GEN";
   return "MD";
 }
 
@@ -249,6 +271,23 @@ function validateGrid(
     }
     if (measure === "NMD" && col.msham === undefined)
       missingColumn(`the sham mean (NMD needs it): ${describeField("msham")}`);
+  } else if (TABLE_MEASURES.includes(measure)) {
+    for (const [events, nonEvents, total, arm] of [
+      ["ai", "bi", "n1i", "treatment"],
+      ["ci", "di", "n2i", "control"],
+    ] as const) {
+      if (col[events] === undefined)
+        missingColumn(`the ${arm} events (${measure} needs them): ${describeField(events)}`);
+      if (col[nonEvents] === undefined && col[total] === undefined)
+        missingColumn(
+          `the ${arm} arm size or non-events (${measure} needs one): ${describeField(total)} or ${describeField(nonEvents)}`,
+        );
+    }
+  } else if (CORRELATION_MEASURES.includes(measure)) {
+    if (col.ri === undefined)
+      missingColumn(`the correlation (${measure} needs it): ${describeField("ri")}`);
+    if (col.ni === undefined)
+      missingColumn(`the sample size of each correlation: ${describeField("ni")}`);
   } else {
     if (col.yi === undefined) missingColumn(`the effect size (GEN): ${describeField("yi")}`);
     if (col.vi === undefined && col.sei === undefined)
@@ -396,6 +435,36 @@ function validateGrid(
     return undefined;
   }
 
+  /**
+   * One arm of a 2×2 table: the events, and the arm size or the non-events (either will do; when
+   * both are given the effect-size step checks that they add up).
+   */
+  function readTableRow(): void {
+    for (const [events, nonEvents, total] of [
+      ["ai", "bi", "n1i"],
+      ["ci", "di", "n2i"],
+    ] as const) {
+      setNum(events, num(events, COUNT, true));
+      const totalAt = col[total];
+      const nonEventsAt = col[nonEvents];
+      const given = (at: number | undefined) => at !== undefined && !isEmptyCell(cells[at]);
+      if (!given(totalAt) && !given(nonEventsAt)) {
+        const at = (totalAt ?? nonEventsAt)!;
+        problems.push({
+          file,
+          row,
+          column: header(at),
+          expected: `the ${FIELD_LABEL[total]} (or the ${FIELD_LABEL[nonEvents]})`,
+          found: emptyCellText(cells[at]),
+        });
+        complete = false;
+        continue;
+      }
+      if (given(totalAt)) setNum(total, num(total, COUNT, true));
+      if (given(nonEventsAt)) setNum(nonEvents, num(nonEvents, COUNT, true));
+    }
+  }
+
   const labelColumns = longLabelChecks(headers, col, [...required]);
   const hasRob = Object.keys(index.riskOfBias).length > 0;
   for (const gridRow of rows) {
@@ -477,6 +546,11 @@ function validateGrid(
         const sham = num("msham", FINITE, false);
         if (sham !== undefined) out.msham = sham;
       }
+    } else if (TABLE_MEASURES.includes(measure)) {
+      readTableRow();
+    } else if (CORRELATION_MEASURES.includes(measure)) {
+      setNum("ri", num("ri", FINITE, true));
+      setNum("ni", num("ni", SAMPLE_SIZE, true));
     } else {
       setNum("yi", num("yi", FINITE, true));
       const vi = num("vi", POSITIVE, false);
@@ -497,7 +571,7 @@ function validateGrid(
       }
     }
     // Optional arm data alongside GEN, and the other way round, are kept when valid.
-    if (!ARM_MEASURES.includes(measure)) {
+    if (measure === "GEN") {
       for (const f of ["m1i", "m2i"] as const) {
         const v = num(f, FINITE, false);
         if (v !== undefined) out[f] = v;
@@ -635,6 +709,12 @@ const STUDY_FIELDS: readonly string[] = [
   "sd2i",
   "n2i",
   "msham",
+  "ai",
+  "bi",
+  "ci",
+  "di",
+  "ri",
+  "ni",
   "yi",
   "vi",
   "sei",

@@ -14,6 +14,14 @@ export type StudyField =
   | "n2i"
   /** Sham / normal-animal mean for NMD. */
   | "msham"
+  /** 2×2 tables (metafor's names): events and non-events, treatment (ai, bi) and control (ci, di). */
+  | "ai"
+  | "bi"
+  | "ci"
+  | "di"
+  /** Correlations: the coefficient and its sample size. */
+  | "ri"
+  | "ni"
   | "yi"
   | "vi"
   | "sei"
@@ -51,6 +59,12 @@ export interface StudyRow {
   sd2i?: number;
   n2i?: number;
   msham?: number;
+  ai?: number;
+  bi?: number;
+  ci?: number;
+  di?: number;
+  ri?: number;
+  ni?: number;
   yi?: number;
   vi?: number;
   sei?: number;
@@ -139,6 +153,26 @@ export type InputField =
 /** Explicit column choices: field (or SYRCLE item) -> header as written; null un-maps a detected column. */
 export type ColumnOverrides = Partial<Record<InputField | SyrcleItem, string | null>>;
 
+/** The effect-size measures a study file can be read for (metafor's escalc names). */
+export type InputMeasure =
+  | "MD"
+  | "SMD"
+  | "SMDH"
+  | "ROM"
+  | "NMD"
+  | "GEN"
+  | "OR"
+  | "RR"
+  | "RD"
+  | "PETO"
+  | "ZCOR"
+  | "COR";
+
+/** Measures computed from 2×2 tables (events and non-events, or events and totals, per arm). */
+export const TABLE_MEASURES: readonly InputMeasure[] = ["OR", "RR", "RD", "PETO"];
+/** Measures computed from correlation coefficients and sample sizes. */
+export const CORRELATION_MEASURES: readonly InputMeasure[] = ["ZCOR", "COR"];
+
 /** Options of {@link parseStudyFile}. */
 export interface ParseOptions {
   /** Explicit column mapping; wins over detection by name. */
@@ -149,9 +183,10 @@ export interface ParseOptions {
   decimalComma?: boolean;
   /**
    * Effect-size measure the table is for; decides the required columns. Default: MD when the
-   * arm columns are present, GEN when only yi is.
+   * arm columns are present, OR when event counts are, ZCOR when correlations are, GEN when only
+   * yi is.
    */
-  measure?: "MD" | "SMD" | "SMDH" | "ROM" | "NMD" | "GEN";
+  measure?: InputMeasure;
   /** Columns that must exist (e.g. the --by and --mods columns), by header as written. */
   requireColumns?: string[];
   /**

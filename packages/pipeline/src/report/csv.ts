@@ -4,6 +4,7 @@
  * (CSV / formula injection, OWASP); such cells get a leading single quote, which spreadsheets
  * show as text. Plain numbers ("-1.5", "2e-3") are left as they are, so they stay numbers.
  */
+import { measureScale, transformedInterval } from "../analysis/scale.js";
 import type { Analysis } from "../analysis/types.js";
 
 /** A cell value: numbers are written in full precision, null and undefined as an empty cell. */
@@ -31,17 +32,103 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
-/** studies.csv: per-study effect sizes and weights, in input order. */
+/**
+ * The columns a measure read back-transformed adds at the end of a table (the columns before them
+ * are a contract and never move): the estimate and its bounds on the reader's scale, named by what
+ * they are, e.g. "or", "or_ci_lower", "or_ci_upper" (odds ratios), "r" (correlations from
+ * Fisher's z). None for a measure read as analysed.
+ */
+function readerColumns(a: Analysis, bounds: readonly ("ci" | "pi")[]): string[] {
+  const stem = READER_STEM[a.settings.measure];
+  if (stem === undefined) return [];
+  return [stem, ...bounds.flatMap((b) => [`${stem}_${b}_lower`, `${stem}_${b}_upper`])];
+}
+
+/** Column stems of the back-transformed measures (analysis/scale.ts). */
+const READER_STEM: Partial<Record<Analysis["settings"]["measure"], string>> = {
+  OR: "or",
+  PETO: "or",
+  RR: "rr",
+  ROM: "rom",
+  ZCOR: "r",
+};
+
+/** The values of {@link readerColumns}: estimate, then each interval's bounds, back-transformed. */
+function readerValues(
+  a: Analysis,
+  bounds: readonly ("ci" | "pi")[],
+  values: {
+    estimate: number | null;
+    ciLower: number | null;
+    ciUpper: number | null;
+    piLower?: number | null;
+    piUpper?: number | null;
+  },
+): CsvValue[] {
+  if (READER_STEM[a.settings.measure] === undefined) return [];
+  const t = transformedInterval(measureScale(a.settings.measure), values);
+  if (t === null) return [];
+  return [
+    t.estimate,
+    ...bounds.flatMap((b) => (b === "ci" ? [t.ciLower, t.ciUpper] : [t.piLower, t.piUpper])),
+  ];
+}
+
+/** True for 2×2 tables: every study has its events. */
+function hasEvents(a: Analysis): boolean {
+  return a.studies.length > 0 && a.studies.every((s) => s.events1 !== null && s.events2 !== null);
+}
+
+/**
+ * studies.csv: per-study effect sizes and weights, in input order; then, where they apply, the
+ * effect on the reader's scale (e.g. "or", "or_ci_lower", "or_ci_upper") and the 2×2 counts.
+ */
 export function studiesCsv(a: Analysis): string {
+  const events = hasEvents(a);
   return toCsv(
-    ["study", "row", "yi", "vi", "sei", "ci_lower", "ci_upper", "weight_percent"],
-    a.studies.map((s) => [s.study, s.row, s.yi, s.vi, s.sei, s.ciLower, s.ciUpper, s.weight]),
+    [
+      "study",
+      "row",
+      "yi",
+      "vi",
+      "sei",
+      "ci_lower",
+      "ci_upper",
+      "weight_percent",
+      ...readerColumns(a, ["ci"]),
+      ...(events ? ["events_treatment", "n_treatment", "events_control", "n_control"] : []),
+    ],
+    a.studies.map((s) => [
+      s.study,
+      s.row,
+      s.yi,
+      s.vi,
+      s.sei,
+      s.ciLower,
+      s.ciUpper,
+      s.weight,
+      ...readerValues(a, ["ci"], { estimate: s.yi, ciLower: s.ciLower, ciUpper: s.ciUpper }),
+      ...(events ? [s.events1, s.n1, s.events2, s.n2] : []),
+    ]),
   );
 }
+
+/** The Mantel-Haenszel tests of model.csv (MH with the odds ratio). */
+const TABLE_TEST_COLUMNS = [
+  "cmh_statistic",
+  "cmh_p",
+  "breslow_day_statistic",
+  "breslow_day_df",
+  "breslow_day_p",
+  "tarone_statistic",
+  "tarone_df",
+  "tarone_p",
+];
 
 /** model.csv: the main model, one row. */
 export function modelCsv(a: Analysis): string {
   const m = a.model;
+  const tests = m.tableTests;
   return toCsv(
     [
       "measure",
@@ -61,6 +148,9 @@ export function modelCsv(a: Analysis): string {
       "Q_p",
       "pi_lower",
       "pi_upper",
+      ...(READER_STEM[a.settings.measure] === undefined ? [] : ["scale"]),
+      ...readerColumns(a, ["ci", "pi"]),
+      ...(tests === null ? [] : TABLE_TEST_COLUMNS),
     ],
     [
       [
@@ -81,6 +171,20 @@ export function modelCsv(a: Analysis): string {
         m.Qp,
         m.piLower,
         m.piUpper,
+        ...(READER_STEM[a.settings.measure] === undefined ? [] : [m.scale]),
+        ...readerValues(a, ["ci", "pi"], m),
+        ...(tests === null
+          ? []
+          : [
+              tests.cochranMantelHaenszel?.statistic,
+              tests.cochranMantelHaenszel?.p,
+              tests.breslowDay?.statistic,
+              tests.breslowDay?.df,
+              tests.breslowDay?.p,
+              tests.tarone?.statistic,
+              tests.tarone?.df,
+              tests.tarone?.p,
+            ]),
       ],
     ],
   );
@@ -106,6 +210,7 @@ export function subgroupsCsv(a: Analysis): string | null {
     g.Qp,
     null,
     null,
+    ...readerValues(a, ["ci", "pi"], g),
   ]);
   for (const t of sub.tests) {
     rows.push([
@@ -124,6 +229,7 @@ export function subgroupsCsv(a: Analysis): string | null {
       null,
       t.df,
       t.distribution,
+      ...readerColumns(a, ["ci", "pi"]).map(() => null),
     ]);
   }
   return toCsv(
@@ -143,6 +249,7 @@ export function subgroupsCsv(a: Analysis): string | null {
       "Q_p",
       "df",
       "distribution",
+      ...readerColumns(a, ["ci", "pi"]),
     ],
     rows,
   );
@@ -171,7 +278,18 @@ export function regressionCsv(a: Analysis): string | null {
 export function leaveOneOutCsv(a: Analysis): string | null {
   if (a.leaveOneOut === null) return null;
   return toCsv(
-    ["omitted_study", "estimate", "se", "ci_lower", "ci_upper", "p", "tau2", "I2_percent", "Q"],
+    [
+      "omitted_study",
+      "estimate",
+      "se",
+      "ci_lower",
+      "ci_upper",
+      "p",
+      "tau2",
+      "I2_percent",
+      "Q",
+      ...readerColumns(a, ["ci"]),
+    ],
     a.leaveOneOut.map((r) => [
       r.study,
       r.estimate,
@@ -182,6 +300,7 @@ export function leaveOneOutCsv(a: Analysis): string | null {
       r.tau2,
       r.I2,
       r.Q,
+      ...readerValues(a, ["ci"], r),
     ]),
   );
 }
@@ -203,6 +322,7 @@ export function cumulativeCsv(a: Analysis): string | null {
       "tau2",
       "I2_percent",
       "Q",
+      ...readerColumns(a, ["ci"]),
     ],
     a.cumulative.map((r, i) => [
       i + 1,
@@ -217,6 +337,7 @@ export function cumulativeCsv(a: Analysis): string | null {
       r.tau2,
       r.I2,
       r.Q,
+      ...readerValues(a, ["ci"], r),
     ]),
   );
 }

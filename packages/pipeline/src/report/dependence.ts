@@ -8,6 +8,7 @@ import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis, MultilevelResultJson, RobustEstimate } from "../analysis/types.js";
 import { type Block, failedSection, failures, heading, list, paragraph, table } from "./blocks.js";
 import { fmt, fmtCi, fmtP, fmtPercent, pText } from "./format.js";
+import { type ReadingScale, readingScale } from "./reading-scale.js";
 import { standardModelLabel } from "./summary-model.js";
 
 const TITLE = "Dependence: experiments within publications";
@@ -24,8 +25,7 @@ function tDf(df: number): string {
 export function robustSentence(a: Analysis): string | null {
   const r = a.model.robust;
   if (r === null || a.multilevel !== null) return null;
-  const d = a.settings.measure === "NMD" ? 1 : 2;
-  return `Clustered by publication (${r.clusters} publications), the cluster-robust (CR2) ${a.model.level}% CI is ${fmtCi(r.ciLower, r.ciUpper, d)} (${tDf(r.df)} with Satterthwaite df, p ${pText(r.p)}).`;
+  return `Clustered by publication (${r.clusters} publications), the cluster-robust (CR2) ${a.model.level}% CI is ${readingScale(a).fmtCi(r.ciLower, r.ciUpper)} (${tDf(r.df)} with Satterthwaite df, p ${pText(r.p)}).`;
 }
 
 /** Heterogeneity of the three-level model: QE, the two variance components, I² per level. */
@@ -52,18 +52,64 @@ export function publicationCounts(a: Analysis): {
   };
 }
 
-/** The CR2 row under a model's row: the same estimate, its cluster-robust SE, t CI and p. */
-function robustRow(model: string, r: RobustEstimate | null, estimate: number, d: number): string[] {
-  return r === null
-    ? [`${model}, cluster-robust (CR2)`, "—", "—", "—", "—", "—"]
+/**
+ * A row of the table of models: estimate, SE, CI, p and prediction interval. A back-transformed
+ * measure shows the estimate, CI and PI on the reader's scale and keeps the analysis-scale
+ * estimate and SE in the last two columns.
+ */
+function modelRow(
+  r: ReadingScale,
+  d: number,
+  label: string,
+  m: {
+    estimate: number;
+    se: number;
+    ciLower: number | null;
+    ciUpper: number | null;
+    p: number | null;
+    piLower: number | null;
+    piUpper: number | null;
+  },
+): string[] {
+  return r.transformed
+    ? [
+        label,
+        r.fmt(m.estimate),
+        r.fmtCi(m.ciLower, m.ciUpper),
+        fmtP(m.p),
+        r.fmtCi(m.piLower, m.piUpper),
+        fmt(m.estimate, d),
+        fmt(m.se, d + 1),
+      ]
     : [
-        `${model}, cluster-robust (CR2, ${tDf(r.df)})`,
-        fmt(estimate, d),
-        fmt(r.se, d + 1),
-        fmtCi(r.ciLower, r.ciUpper, d),
-        fmtP(r.p),
-        "—",
+        label,
+        fmt(m.estimate, d),
+        fmt(m.se, d + 1),
+        fmtCi(m.ciLower, m.ciUpper, d),
+        fmtP(m.p),
+        fmtCi(m.piLower, m.piUpper, d),
       ];
+}
+
+/** The CR2 row under a model's row: the same estimate, its cluster-robust SE, t CI and p. */
+function robustRow(
+  r: ReadingScale,
+  model: string,
+  robust: RobustEstimate | null,
+  estimate: number,
+  d: number,
+): string[] {
+  const label = `${model}, cluster-robust (CR2${robust === null ? "" : `, ${tDf(robust.df)}`})`;
+  if (robust === null) return [label, ...Array<string>(r.transformed ? 6 : 5).fill("—")];
+  return modelRow(r, d, label, {
+    estimate,
+    se: robust.se,
+    ciLower: robust.ciLower,
+    ciUpper: robust.ciUpper,
+    p: robust.p,
+    piLower: null,
+    piUpper: null,
+  });
 }
 
 function lrtText(t: MultilevelResultJson["lrtBetween"]): string {
@@ -77,34 +123,32 @@ export function dependenceBlocks(a: Analysis, d: number): Block[] {
   const m = a.model;
   const level = a.settings.level;
   const counts = publicationCounts(a);
+  const r = readingScale(a);
   const blocks: Block[] = [heading(2, TITLE, "dependence")];
   blocks.push(
     paragraph(
       `${counts.experiments} experiments come from ${counts.publications} ${counts.publications === 1 ? "publication" : "publications"}; ${counts.repeated === 0 ? "each publication reports one experiment" : `${counts.repeated} ${counts.repeated === 1 ? "publication reports" : "publications report"} two or more experiments (up to ${counts.largest})`}. Experiments of one publication share a laboratory, animals and often a control group, so their results are not independent. The three-level model separates the variance between publications from the variance between experiments of one publication; cluster-robust (CR2) intervals hold whatever the form of the dependence within publications.`,
     ),
   );
+  const threeLevel = `Three-level model (${ml.method})`;
   blocks.push(
     table(
-      ["Model", "Estimate", "SE", `${level}% CI`, "p", `${level}% prediction interval`],
+      r.transformed
+        ? [
+            "Model",
+            r.short ?? "Estimate",
+            `${level}% CI`,
+            "p",
+            `${level}% prediction interval`,
+            r.analysisShort,
+            "SE",
+          ]
+        : ["Model", "Estimate", "SE", `${level}% CI`, "p", `${level}% prediction interval`],
       [
-        [
-          standardModelLabel(a),
-          fmt(m.estimate, d),
-          fmt(m.se, d + 1),
-          fmtCi(m.ciLower, m.ciUpper, d),
-          fmtP(m.p),
-          fmtCi(m.piLower, m.piUpper, d),
-        ],
-        robustRow(standardModelLabel(a), m.robust, m.estimate, d),
-        [
-          `Three-level model (${ml.method}${ml.test === "t" ? ", t test" : ""})`,
-          fmt(ml.estimate, d),
-          fmt(ml.se, d + 1),
-          fmtCi(ml.ciLower, ml.ciUpper, d),
-          fmtP(ml.p),
-          fmtCi(ml.piLower, ml.piUpper, d),
-        ],
-        robustRow(`Three-level model (${ml.method})`, ml.robust, ml.estimate, d),
+        modelRow(r, d, standardModelLabel(a), m),
+        robustRow(r, standardModelLabel(a), m.robust, m.estimate, d),
+        modelRow(r, d, `Three-level model (${ml.method}${ml.test === "t" ? ", t test" : ""})`, ml),
+        robustRow(r, threeLevel, ml.robust, ml.estimate, d),
       ],
     ),
   );
@@ -141,7 +185,7 @@ export function dependenceBlocks(a: Analysis, d: number): Block[] {
       `I² per level is the share of the total variance (sampling variance included) at that level (Cheung 2014); each likelihood-ratio test compares the model with one without that level. Residual heterogeneity: QE = ${fmt(ml.QE)} (df = ${ml.QEdf}), p ${pText(ml.QEp)}.`,
     ),
   );
-  const resampling = resamplingSentence(ml, d);
+  const resampling = resamplingSentence(ml, r);
   if (resampling !== null) blocks.push(paragraph(resampling));
   const notes = [
     ...ml.notes,
@@ -154,7 +198,7 @@ export function dependenceBlocks(a: Analysis, d: number): Block[] {
 }
 
 /** The three-level model's permutation test and publication bootstrap, when they ran. */
-function resamplingSentence(ml: MultilevelResultJson, d: number): string | null {
+function resamplingSentence(ml: MultilevelResultJson, r: ReadingScale): string | null {
   const parts: string[] = [];
   const perm = ml.permutation;
   if (perm !== null) {
@@ -165,16 +209,17 @@ function resamplingSentence(ml: MultilevelResultJson, d: number): string | null 
   const boot = ml.bootstrap;
   if (boot !== null) {
     parts.push(
-      `Resampling the ${boot.clusters} publications (${boot.iterations} bootstrap replicates, seed ${boot.seed}) gives a ${boot.level}% percentile interval of ${fmtCi(boot.estimate.percentileLower, boot.estimate.percentileUpper, d)} for the estimate (BCa ${fmtCi(boot.estimate.bcaLower, boot.estimate.bcaUpper, d)}), sigma² between publications ${fmtCi(boot.sigma2Between.percentileLower, boot.sigma2Between.percentileUpper, 4)} and within ${fmtCi(boot.sigma2Within.percentileLower, boot.sigma2Within.percentileUpper, 4)}.`,
+      `Resampling the ${boot.clusters} publications (${boot.iterations} bootstrap replicates, seed ${boot.seed}) gives a ${boot.level}% percentile interval of ${r.fmtCi(boot.estimate.percentileLower, boot.estimate.percentileUpper)} for the ${r.transformed ? r.name : "estimate"} (BCa ${r.fmtCi(boot.estimate.bcaLower, boot.estimate.bcaUpper)}), sigma² between publications ${fmtCi(boot.sigma2Between.percentileLower, boot.sigma2Between.percentileUpper, 4)} and within ${fmtCi(boot.sigma2Within.percentileLower, boot.sigma2Within.percentileUpper, 4)}.`,
     );
   }
   return parts.length === 0 ? null : parts.join(" ");
 }
 
 /** The subgroups in the three-level model (--by with --model three-level), under the standard ones. */
-export function multilevelSubgroupBlocks(a: Analysis, d: number): Block[] {
+export function multilevelSubgroupBlocks(a: Analysis): Block[] {
   const sub = a.subgroups?.multilevel ?? null;
   if (sub === null) return [];
+  const r = readingScale(a);
   const blocks: Block[] = [heading(3, "In the three-level model")];
   blocks.push(
     table(
@@ -182,7 +227,7 @@ export function multilevelSubgroupBlocks(a: Analysis, d: number): Block[] {
         "Subgroup",
         "k",
         "Publications",
-        "Estimate",
+        r.short ?? "Estimate",
         `${a.settings.level}% CI`,
         "p",
         "sigma² between",
@@ -192,8 +237,8 @@ export function multilevelSubgroupBlocks(a: Analysis, d: number): Block[] {
         g.level,
         String(g.k),
         String(g.clusters),
-        fmt(g.estimate, d),
-        fmtCi(g.ciLower, g.ciUpper, d),
+        r.fmt(g.estimate),
+        r.fmtCi(g.ciLower, g.ciUpper),
         fmtP(g.p),
         fmt(g.sigma2Between, 4),
         fmt(g.sigma2Within, 4),

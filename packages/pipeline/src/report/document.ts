@@ -4,7 +4,7 @@
  * then always show the same numbers in the same order.
  */
 import { SIDE_ANALYSIS } from "../analysis/failures.js";
-import type { Analysis } from "../analysis/types.js";
+import { type Analysis, TABLE_METHODS } from "../analysis/types.js";
 import { type Block, failedSection, failures, heading, list, paragraph, table } from "./blocks.js";
 import {
   dependenceBlocks,
@@ -24,6 +24,7 @@ import {
   pText,
   testName,
 } from "./format.js";
+import { type ReadingScale, readingScale } from "./reading-scale.js";
 import { multilevelModelName, summaryModel } from "./summary-model.js";
 
 export type { Block } from "./blocks.js";
@@ -39,27 +40,44 @@ export function settingsLine(a: Analysis): string {
       ml.test === "t"
         ? `t test (k - p df${s.test === "knha" ? ", for --test knha" : ""})`
         : "z (normal) test";
-    return `${ml.k} studies in ${ml.clusters} publications; ${MEASURE_NAMES[s.measure]}; ${multilevelModelName(ml.method)}; ${test}; ${s.level}% intervals.`;
+    return `${ml.k} studies in ${ml.clusters} publications; ${measureText(a)}; ${multilevelModelName(ml.method)}; ${test}; ${s.level}% intervals.`;
   }
   const model =
     s.method === "FE"
       ? "fixed-effect model"
-      : `random-effects model, tau² by ${METHOD_NAMES[s.method]}`;
-  return `${a.model.k} studies; ${MEASURE_NAMES[s.measure]}; ${model}; ${testName(s.test)} test; ${s.level}% intervals.`;
+      : s.method === "MH" || s.method === "PETO"
+        ? `fixed-effect model, ${METHOD_NAMES[s.method]} method`
+        : `random-effects model, tau² by ${METHOD_NAMES[s.method]}`;
+  return `${studyCount(a)}; ${measureText(a)}; ${model}; ${testName(s.test)} test; ${s.level}% intervals.`;
 }
 
-/** The pooled estimate in one sentence with its CI, p and the prediction interval. */
+/** "mean difference", or "odds ratio, pooled on the log scale" for a back-transformed measure. */
+function measureText(a: Analysis): string {
+  const r = readingScale(a);
+  return r.transformed
+    ? `${r.name}, pooled ${r.scale === "log" ? "on the log scale" : "as Fisher's z"}`
+    : MEASURE_NAMES[a.settings.measure];
+}
+
+/**
+ * The pooled estimate in one sentence with its CI, p and the prediction interval. A ratio or a
+ * correlation is stated on the reader's scale, with its analysis-scale value and SE in brackets:
+ * "Pooled odds ratio: 0.62, 95% CI [0.41, 0.93] (log odds ratio -0.49, SE 0.210), z = …".
+ */
 export function estimateSentence(a: Analysis): string {
   const d = digitsFor(a.settings.measure);
+  const r = readingScale(a);
   const m = summaryModel(a);
   const stat = m.df === null ? `z = ${fmt(m.statistic)}` : `t(${m.df}) = ${fmt(m.statistic)}`;
   const which = m.threeLevel ? " (three-level model)" : "";
-  let text = `Pooled ${MEASURE_NAMES[a.settings.measure]}${which}: ${fmt(m.estimate, d)}, ${m.level}% CI ${fmtCi(m.ciLower, m.ciUpper, d)}, ${stat}, p ${pText(m.p)}.`;
+  let text = r.transformed
+    ? `Pooled ${r.name}${which}: ${r.fmt(m.estimate)}, ${m.level}% CI ${r.fmtCi(m.ciLower, m.ciUpper)} (${r.analysisName} ${fmt(m.estimate, d)}, SE ${fmt(m.se, d + 1)}), ${stat}, p ${pText(m.p)}.`
+    : `Pooled ${MEASURE_NAMES[a.settings.measure]}${which}: ${fmt(m.estimate, d)}, ${m.level}% CI ${fmtCi(m.ciLower, m.ciUpper, d)}, ${stat}, p ${pText(m.p)}.`;
   if (a.settings.measure === "ROM") {
     text += ` As a ratio of means: ${fmt(Math.exp(m.estimate), 2)} ${fmtCi(exp(m.ciLower), exp(m.ciUpper), 2)}.`;
   }
   if (m.piLower !== null && m.piUpper !== null) {
-    text += ` ${m.level}% prediction interval ${fmtCi(m.piLower, m.piUpper, d)}.`;
+    text += ` ${m.level}% prediction interval ${r.fmtCi(m.piLower, m.piUpper)}.`;
   }
   return text;
 }
@@ -84,6 +102,24 @@ export function heterogeneitySentence(a: Analysis): string {
   return `Heterogeneity: ${parts.join("; ")}.`;
 }
 
+/**
+ * Mantel-Haenszel's odds ratio: the Cochran-Mantel-Haenszel test of no association and the
+ * Breslow-Day test of a common odds ratio with Tarone's correction (metafor's rma.mh); else null.
+ */
+export function tableTestsSentence(a: Analysis): string | null {
+  const t = a.model.tableTests;
+  if (t === null) return null;
+  const chisq = (x: { statistic: number; df: number; p: number | null }) =>
+    `χ² = ${fmt(x.statistic)} (df = ${x.df}), p ${pText(x.p)}`;
+  const parts: string[] = [];
+  if (t.cochranMantelHaenszel !== null)
+    parts.push(`Cochran-Mantel-Haenszel test of no association: ${chisq(t.cochranMantelHaenszel)}`);
+  if (t.breslowDay !== null)
+    parts.push(`Breslow-Day test of a common odds ratio: ${chisq(t.breslowDay)}`);
+  if (t.tarone !== null) parts.push(`with Tarone's correction: ${chisq(t.tarone)}`);
+  return parts.length === 0 ? null : `Tests of the 2×2 tables: ${parts.join("; ")}.`;
+}
+
 /** The document of the analysis (without plots, lay summary and methods: the HTML adds them). */
 export function analysisDocument(a: Analysis): Block[] {
   const d = digitsFor(a.settings.measure);
@@ -92,37 +128,19 @@ export function analysisDocument(a: Analysis): Block[] {
   blocks.push(paragraph(settingsLine(a)));
   blocks.push(paragraph(estimateSentence(a)));
   blocks.push(paragraph(heterogeneitySentence(a)));
+  const tableTests = tableTestsSentence(a);
+  if (tableTests !== null) blocks.push(paragraph(tableTests));
   const robust = robustSentence(a);
   if (robust !== null) blocks.push(paragraph(robust));
 
   blocks.push(heading(2, "Studies", "studies"));
-  // With the three-level model leading: each study's publication and its weight in that model.
-  const threeLevel = summaryModel(a).threeLevel ? a.multilevel : null;
-  blocks.push(
-    table(
-      [
-        "Study",
-        ...(threeLevel !== null ? ["Publication"] : []),
-        "Effect",
-        `${a.model.level}% CI`,
-        "Weight",
-      ],
-      a.studies.map((s, i) => [
-        s.study,
-        ...(threeLevel !== null ? [s.cluster ?? ""] : []),
-        fmt(s.yi, d),
-        fmtCi(s.ciLower, s.ciUpper, d),
-        fmtPercent(threeLevel?.weights[i] ?? s.weight),
-      ]),
-      threeLevel !== null ? 2 : 1,
-    ),
-  );
+  blocks.push(studiesTable(a));
 
   blocks.push(...dependenceBlocks(a, d));
-  blocks.push(...subgroupBlocks(a, d));
+  blocks.push(...subgroupBlocks(a));
   blocks.push(...regressionBlocks(a));
-  blocks.push(...biasBlocks(a, d));
-  blocks.push(...refitBlocks(a, d));
+  blocks.push(...biasBlocks(a));
+  blocks.push(...refitBlocks(a));
   blocks.push(...permutationBlocks(a));
   blocks.push(...bootstrapBlocks(a, d));
 
@@ -141,25 +159,78 @@ export function analysisDocument(a: Analysis): Block[] {
   return blocks;
 }
 
+/**
+ * One row per study: its effect with its CI (on the reader's scale: odds ratios, correlations)
+ * and weight; the events and group sizes of 2×2 tables, or the sample size of a correlation.
+ */
+function studiesTable(a: Analysis): Block {
+  const r = readingScale(a);
+  // With the three-level model leading: each study's publication and its weight in that model.
+  const threeLevel = summaryModel(a).threeLevel ? a.multilevel : null;
+  const events = a.studies.length > 0 && a.studies.every((s) => s.events1 !== null);
+  const correlation = a.settings.measure === "ZCOR" || a.settings.measure === "COR";
+  const count = (e: number | null, n: number | null) => `${e ?? "—"}/${n ?? "—"}`;
+  return table(
+    [
+      "Study",
+      ...(threeLevel !== null ? ["Publication"] : []),
+      ...(events ? ["Events/n (T)", "Events/n (C)"] : []),
+      ...(correlation ? ["n"] : []),
+      r.short ?? "Effect",
+      `${a.model.level}% CI`,
+      "Weight",
+    ],
+    a.studies.map((s, i) => [
+      s.study,
+      ...(threeLevel !== null ? [s.cluster ?? ""] : []),
+      ...(events ? [count(s.events1, s.n1), count(s.events2, s.n2)] : []),
+      ...(correlation ? [s.n1 === null ? "—" : String(s.n1)] : []),
+      r.fmt(s.yi),
+      r.fmtCi(s.ciLower, s.ciUpper),
+      fmtPercent(threeLevel?.weights[i] ?? s.weight),
+    ]),
+    threeLevel !== null ? 2 : 1,
+  );
+}
+
+/** Header of a column of pooled estimates: "Estimate", or what they are ("OR", "r"). */
+function estimateHeader(r: ReadingScale): string {
+  return r.short ?? "Estimate";
+}
+
+/** Under the meta-regression of a back-transformed measure: the scale of its coefficients. */
+function coefficientScale(r: ReadingScale): string {
+  if (!r.transformed) return "";
+  return r.scale === "log"
+    ? ` Coefficients are on the ${r.analysisName} scale: exp(coefficient) is the factor by which the ${r.name.replace(/ \(.*\)$/, "")} changes per unit of a continuous moderator, or against the reference level of a categorical one.`
+    : " Coefficients are on Fisher's z scale; tanh() of a fitted value is a correlation.";
+}
+
+/** Under refits with Mantel-Haenszel or Peto pooling: which model the rows come from. */
+function inverseVarianceNote(a: Analysis): string {
+  return `These refits use the inverse-variance fixed-effect model of the study effects, not the ${METHOD_NAMES[a.settings.method]} method.`;
+}
+
 /** Said under a table with rows of "—": which refits failed is in the warnings. */
 const FAILED_ROWS =
   "A row of dashes is a refit that could not be computed; the Warnings say why (metafor's NA).";
 
-function subgroupBlocks(a: Analysis, d: number): Block[] {
+function subgroupBlocks(a: Analysis): Block[] {
   const sub = a.subgroups;
   if (sub === null) {
     const by = a.settings.by ?? "";
     return failedSection(a, `Subgroups by ${by}`, "subgroups", SIDE_ANALYSIS.subgroups);
   }
+  const r = readingScale(a);
   const blocks: Block[] = [heading(2, `Subgroups by ${sub.by}`, "subgroups")];
   blocks.push(
     table(
-      ["Subgroup", "k", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
+      ["Subgroup", "k", estimateHeader(r), `${a.model.level}% CI`, "p", "tau²", "I²"],
       sub.groups.map((g) => [
         g.level,
         String(g.k),
-        fmt(g.estimate, d),
-        fmtCi(g.ciLower, g.ciUpper, d),
+        r.fmt(g.estimate),
+        r.fmtCi(g.ciLower, g.ciUpper),
         fmtP(g.p),
         fmt(g.tau2, 4),
         fmtPercent(g.I2),
@@ -171,7 +242,9 @@ function subgroupBlocks(a: Analysis, d: number): Block[] {
       ["Test for subgroup differences", "Statistic", "df", "p"],
       sub.tests.map((t) => [
         t.type === "separate-tau2"
-          ? "separate tau² per subgroup (as RevMan, meta)"
+          ? TABLE_METHODS.includes(a.settings.method)
+            ? `Q of the subgroups' ${METHOD_NAMES[a.settings.method]} estimates (as RevMan)`
+            : "separate tau² per subgroup (as RevMan, meta)"
           : `common tau² (metafor's QM${t.distribution === "F" ? ", F test" : ""})`,
         `${t.distribution === "F" ? "F" : "Q"} = ${fmt(t.Q)}`,
         t.df2 === null ? String(t.df) : `${t.df}, ${t.df2}`,
@@ -179,7 +252,7 @@ function subgroupBlocks(a: Analysis, d: number): Block[] {
       ]),
     ),
   );
-  blocks.push(...multilevelSubgroupBlocks(a, d));
+  blocks.push(...multilevelSubgroupBlocks(a));
   const why = failures(
     a,
     ...sub.groups.filter((g) => g.estimate === null).map((g) => SIDE_ANALYSIS.subgroup(g.level)),
@@ -217,7 +290,7 @@ function regressionBlocks(a: Analysis): Block[] {
     reg.permutationQMp === null ? "" : ` (permutation p ${pText(reg.permutationQMp)})`;
   blocks.push(
     paragraph(
-      `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.`,
+      `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.${coefficientScale(readingScale(a))}`,
     ),
   );
   blocks.push(...multilevelRegressionBlocks(a));
@@ -232,14 +305,24 @@ function regressionBlocks(a: Analysis): Block[] {
   return blocks;
 }
 
-function biasBlocks(a: Analysis, d: number): Block[] {
+/** Egger's test by its predictor (--egger-predictor), as metafor's regtest names them. */
+const EGGER_TEST: Record<string, string> = {
+  sei: "Egger's regression test (predictor: standard error)",
+  vi: "Egger's regression test (predictor: sampling variance)",
+  ninv: "Peters' regression test (predictor: 1/n, n the total sample size)",
+  sqrtninv: "Egger-type regression test (predictor: 1/√n, n the total sample size)",
+};
+
+function biasBlocks(a: Analysis): Block[] {
   const b = a.bias;
   if (b === null) return [];
+  const r = readingScale(a);
   const items: string[] = [];
   if (b.egger !== null) {
     const stat = b.egger.distribution === "t" ? `t(${b.egger.df})` : "z";
+    const name = EGGER_TEST[b.egger.predictor] ?? EGGER_TEST.sei!;
     items.push(
-      `Egger's regression test (predictor: standard error): ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${fmt(b.egger.limitEstimate, d)} ${fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper, d)}.`,
+      `${name}: ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${r.fmt(b.egger.limitEstimate)} ${r.fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper)}.`,
     );
   }
   if (b.eggerSampleSize !== null) {
@@ -255,7 +338,7 @@ function biasBlocks(a: Analysis, d: number): Block[] {
   if (b.trimFill !== null) {
     const tf = b.trimFill;
     items.push(
-      `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted estimate ${fmt(tf.estimate, d)} ${fmtCi(tf.ciLower, tf.ciUpper, d)}.`,
+      `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted ${r.transformed ? r.name : "estimate"} ${r.fmt(tf.estimate)} ${r.fmtCi(tf.ciLower, tf.ciUpper)}.`,
     );
   }
   // A null test here was attempted and failed (eggerSampleSize is only attempted for the SMD).
@@ -272,24 +355,26 @@ function biasBlocks(a: Analysis, d: number): Block[] {
 }
 
 /** Leave-one-out and the cumulative meta-analysis: the model refitted on subsets of studies. */
-function refitBlocks(a: Analysis, d: number): Block[] {
+function refitBlocks(a: Analysis): Block[] {
+  const r = readingScale(a);
   const blocks: Block[] = [];
   if (a.leaveOneOut !== null) {
     blocks.push(heading(2, "Leave-one-out", "leave-one-out"));
     blocks.push(
       table(
-        ["Omitted study", "Estimate", `${a.model.level}% CI`, "p", "tau²", "I²"],
-        a.leaveOneOut.map((r) => [
-          r.study,
-          fmt(r.estimate, d),
-          fmtCi(r.ciLower, r.ciUpper, d),
-          fmtP(r.p),
-          fmt(r.tau2, 4),
-          fmtPercent(r.I2),
+        ["Omitted study", estimateHeader(r), `${a.model.level}% CI`, "p", "tau²", "I²"],
+        a.leaveOneOut.map((row) => [
+          row.study,
+          r.fmt(row.estimate),
+          r.fmtCi(row.ciLower, row.ciUpper),
+          fmtP(row.p),
+          fmt(row.tau2, 4),
+          fmtPercent(row.I2),
         ]),
       ),
     );
-    if (a.leaveOneOut.some((r) => r.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
+    if (a.leaveOneOut.some((row) => row.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
+    if (TABLE_METHODS.includes(a.settings.method)) blocks.push(paragraph(inverseVarianceNote(a)));
   } else {
     blocks.push(...failedSection(a, "Leave-one-out", "leave-one-out", SIDE_ANALYSIS.leaveOneOut));
   }
@@ -298,19 +383,19 @@ function refitBlocks(a: Analysis, d: number): Block[] {
     blocks.push(heading(2, "Cumulative meta-analysis", "cumulative"));
     blocks.push(
       table(
-        ["Study added", "Year", "k", "Estimate", `${a.model.level}% CI`, "tau²", "I²"],
-        a.cumulative.map((r) => [
-          r.study,
-          String(r.year),
-          String(r.k),
-          fmt(r.estimate, d),
-          fmtCi(r.ciLower, r.ciUpper, d),
-          fmt(r.tau2, 4),
-          fmtPercent(r.I2),
+        ["Study added", "Year", "k", estimateHeader(r), `${a.model.level}% CI`, "tau²", "I²"],
+        a.cumulative.map((row) => [
+          row.study,
+          String(row.year),
+          String(row.k),
+          r.fmt(row.estimate),
+          r.fmtCi(row.ciLower, row.ciUpper),
+          fmt(row.tau2, 4),
+          fmtPercent(row.I2),
         ]),
       ),
     );
-    if (a.cumulative.some((r) => r.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
+    if (a.cumulative.some((row) => row.estimate === null)) blocks.push(paragraph(FAILED_ROWS));
   } else {
     blocks.push(
       ...failedSection(a, "Cumulative meta-analysis", "cumulative", SIDE_ANALYSIS.cumulative),
@@ -348,6 +433,15 @@ function bootstrapBlocks(a: Analysis, d: number): Block[] {
     fmtCi(s.percentileLower, s.percentileUpper, digits),
     fmtCi(s.bcaLower, s.bcaUpper, digits),
   ];
+  const r = readingScale(a);
+  // The bootstrap SE belongs to the analysis scale; the intervals back-transform (monotone).
+  const shown = [
+    `Pooled ${r.name}`,
+    r.fmt(b.estimate.estimate),
+    "—",
+    r.fmtCi(b.estimate.percentileLower, b.estimate.percentileUpper),
+    r.fmtCi(b.estimate.bcaLower, b.estimate.bcaUpper),
+  ];
   return [
     heading(2, "Bootstrap", "bootstrap"),
     paragraph(
@@ -355,7 +449,28 @@ function bootstrapBlocks(a: Analysis, d: number): Block[] {
     ),
     table(
       ["Statistic", "Estimate", "Bootstrap SE", `${b.level}% percentile CI`, `${b.level}% BCa CI`],
-      [row("Pooled estimate", b.estimate, d), row("tau²", b.tau2, 4), row("I² (%)", b.I2, 1)],
+      [
+        row(
+          r.transformed ? `Pooled estimate (${r.analysisName})` : "Pooled estimate",
+          b.estimate,
+          d,
+        ),
+        ...(r.transformed ? [shown] : []),
+        row("tau²", b.tau2, 4),
+        row("I² (%)", b.I2, 1),
+      ],
     ),
   ];
+}
+
+/**
+ * "24 studies": Mantel-Haenszel and Peto pool every table (metafor's k), also those left out of the
+ * study effects for having no events (or only events) in both arms, which the text then says.
+ */
+export function studyCount(a: Analysis): string {
+  const withoutEffect = a.model.k - a.studies.length;
+  const count = `${a.model.k} ${a.model.k === 1 ? "study" : "studies"}`;
+  return withoutEffect > 0
+    ? `${count} (${withoutEffect} without a study effect: no events, or only events, in both arms)`
+    : count;
 }

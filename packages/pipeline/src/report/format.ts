@@ -2,7 +2,8 @@
  * Number and label formatting shared by the text, Markdown and HTML renderers. Formatting lives
  * here, never in the fits (shared/STYLE.md §1).
  */
-import type { Measure, Method } from "@pooled/stats";
+import type { Measure } from "@pooled/stats";
+import type { AnalysisMethod } from "../analysis/types.js";
 
 /** Fixed decimals; an em dash for a statistic that does not exist. */
 export function fmt(x: number | null | undefined, digits = 2): string {
@@ -56,7 +57,9 @@ export const MEASURE_NAMES: Record<Measure, string> = {
 };
 
 /** Full names of the tau² estimators. */
-export const METHOD_NAMES: Record<Method, string> = {
+export const METHOD_NAMES: Record<AnalysisMethod, string> = {
+  MH: "Mantel-Haenszel",
+  PETO: "Peto",
   FE: "fixed (common) effect, inverse-variance",
   DL: "DerSimonian-Laird",
   HE: "Hedges (variance components)",

@@ -5,9 +5,10 @@
 import type { Analysis } from "../analysis/types.js";
 import { SYRCLE_ITEMS, type SyrcleItem } from "../input/types.js";
 import { analysisDocument, type Block } from "./document.js";
-import { fmt, fmtPercent, isSimulatedSource } from "./format.js";
+import { fmtPercent, isSimulatedSource } from "./format.js";
 import type { LaySummary } from "./lay-summary.js";
 import type { RenderedPlot } from "./plots.js";
+import { readingScale } from "./reading-scale.js";
 import { summaryModel } from "./summary-model.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -192,16 +193,17 @@ export function renderHtml(a: Analysis, parts: HtmlParts): string {
       .join("\n");
 
   const m = summaryModel(a);
-  const d = a.settings.measure === "NMD" ? 1 : 2;
+  // Ratios and correlations on the reader's scale (the summary gives the analysis-scale value).
+  const r = readingScale(a);
   const key = [
     ["Studies", String(m.k)],
     ...(m.clusters !== null ? [["Publications", String(m.clusters)]] : []),
     ...(m.threeLevel ? [["Model", m.label]] : []),
-    ["Pooled estimate", `${fmt(m.estimate, d)}`],
-    [`${m.level}% CI`, `${fmt(m.ciLower, d)} to ${fmt(m.ciUpper, d)}`],
+    [r.transformed ? `Pooled ${r.name}` : "Pooled estimate", r.fmt(m.estimate)],
+    [`${m.level}% CI`, `${r.fmt(m.ciLower)} to ${r.fmt(m.ciUpper)}`],
     ["I²", fmtPercent(m.I2)],
     ...(m.piLower !== null
-      ? [[`${m.level}% prediction interval`, `${fmt(m.piLower, d)} to ${fmt(m.piUpper, d)}`]]
+      ? [[`${m.level}% prediction interval`, `${r.fmt(m.piLower)} to ${r.fmt(m.piUpper)}`]]
       : []),
   ]
     .map(([k, v]) => `<div>${escapeHtml(k!)}<b>${escapeHtml(v!)}</b></div>`)
@@ -210,7 +212,7 @@ export function renderHtml(a: Analysis, parts: HtmlParts): string {
   const body: string[] = [];
   body.push(`<h1>Meta-analysis report</h1>`);
   body.push(
-    `<p class="meta">Data: ${escapeHtml(a.source)} · ${a.studies.length} studies analysed${a.excluded.length > 0 ? `, ${a.excluded.length} excluded` : ""} · made with Pooled${parts.version ? ` ${escapeHtml(parts.version)}` : ""}</p>`,
+    `<p class="meta">Data: ${escapeHtml(a.source)} · ${a.model.k} studies analysed${a.excluded.length > 0 ? `, ${a.excluded.length} excluded` : ""} · made with Pooled${parts.version ? ` ${escapeHtml(parts.version)}` : ""}</p>`,
   );
   if (isSimulatedSource(a.source)) {
     body.push(

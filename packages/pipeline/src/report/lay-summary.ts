@@ -3,6 +3,7 @@
  * what was compared, what was found and how sure we can be, how consistent the studies were, and
  * what to bear in mind. Short sentences, everyday words, numbers rounded; no statistical terms.
  */
+import { backTransform, measureScale } from "../analysis/scale.js";
 import type { Analysis } from "../analysis/types.js";
 import { publicationCounts } from "./dependence.js";
 import { isSimulatedSource } from "./format.js";
@@ -10,7 +11,11 @@ import { summaryModel } from "./summary-model.js";
 
 /** What the report knows about the question, in the reader's words (all optional). */
 export interface LaySummaryOptions {
-  /** What was measured, e.g. "walking ability (BBB score, 0 to 21)". */
+  /**
+   * What was measured, e.g. "walking ability (BBB score, 0 to 21)"; for counts of events (odds
+   * ratios, risk ratios, risk differences), the event as a noun, e.g. "death"; for correlations,
+   * the two measurements, e.g. "lesion size and walking ability".
+   */
   outcome?: string;
   /** true: higher values are better; false: lower values are better; undefined: not known. */
   higherIsBetter?: boolean;
@@ -44,14 +49,15 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  */
 export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySummary {
   const sections: { heading: string; text: string }[] = [];
-  const k = a.studies.length;
+  // Mantel-Haenszel and Peto count every table, also those without a study effect (--drop00).
+  const k = a.model.k;
   const outcome = options.outcome ?? "the outcome";
   const treatment = options.intervention ?? "the treatment";
   const animals = options.animalStudies ?? a.riskOfBias !== null;
   const subjects = animals ? "animals" : "participants";
 
   // What was compared.
-  let compared = `This review brought together the results of ${plural(k, "experiment", "experiments")}. Each one compared a group of ${subjects} given ${treatment} with a control group that was not, and measured ${options.outcome ?? "the same outcome"}.`;
+  let compared = comparedText(a, k, subjects, treatment, options.outcome);
   if (isSimulatedSource(a.source)) {
     compared +=
       " The data in this example are simulated (made up to show how the method works): they are not real findings.";
@@ -59,7 +65,10 @@ export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySum
   sections.push({ heading: "What was compared", text: compared });
 
   // What was found, and how sure we can be.
-  sections.push({ heading: "What was found", text: findings(a, outcome, options.higherIsBetter) });
+  sections.push({
+    heading: "What was found",
+    text: findings(a, outcome, options.higherIsBetter, { subjects, treatment }),
+  });
 
   // How consistent were the studies.
   sections.push({ heading: "Did the experiments agree?", text: consistency(a, animals) });
@@ -135,7 +144,43 @@ export function laySummary(a: Analysis, options: LaySummaryOptions = {}): LaySum
   return { sections, paragraphs: sections.flatMap((s) => [s.heading, ...s.text.split("\n\n")]) };
 }
 
-function findings(a: Analysis, outcome: string, higherIsBetter: boolean | undefined): string {
+/** What the groups were: "animals" and "the treatment", as the options name them. */
+interface Groups {
+  subjects: string;
+  treatment: string;
+}
+
+/** The measures of event counts (2×2 tables) and of correlations. */
+const EVENT_MEASURES = ["OR", "PETO", "RR", "RD"];
+const CORRELATION_MEASURES = ["ZCOR", "COR"];
+
+/** The first paragraph: how many experiments, and what each one compared or measured. */
+function comparedText(
+  a: Analysis,
+  k: number,
+  subjects: string,
+  treatment: string,
+  outcome: string | undefined,
+): string {
+  const measure = a.settings.measure;
+  if (CORRELATION_MEASURES.includes(measure)) {
+    return `This review brought together the results of ${plural(k, "experiment", "experiments")}. Each one measured ${outcome ?? "the same two things"} in a group of ${subjects}, and how closely the two went together.`;
+  }
+  const what = EVENT_MEASURES.includes(measure)
+    ? `counted how often ${outcome ?? "the event"} happened in each group`
+    : `measured ${outcome ?? "the same outcome"}`;
+  return `This review brought together the results of ${plural(k, "experiment", "experiments")}. Each one compared a group of ${subjects} given ${treatment} with a control group that was not, and ${what}.`;
+}
+
+function findings(
+  a: Analysis,
+  outcome: string,
+  higherIsBetter: boolean | undefined,
+  groups: Groups,
+): string {
+  const measure = a.settings.measure;
+  if (EVENT_MEASURES.includes(measure) || CORRELATION_MEASURES.includes(measure))
+    return eventOrCorrelationFindings(a, outcome === "the outcome" ? null : outcome, groups);
   const m = summaryModel(a);
   const lo = m.ciLower;
   const hi = m.ciUpper;
@@ -195,13 +240,125 @@ function findings(a: Analysis, outcome: string, higherIsBetter: boolean | undefi
   return text;
 }
 
+/**
+ * What was found for event counts (odds ratio, risk ratio, risk difference) and correlations:
+ * the average in everyday words, its likely range, and whether that range includes "no
+ * difference" (a ratio of 1, a difference of 0) or "no association" (a correlation of 0). The
+ * range is tested on the analysis scale, where no effect is 0 for every one of these measures.
+ */
+function eventOrCorrelationFindings(a: Analysis, event: string | null, g: Groups): string {
+  const m = summaryModel(a);
+  const measure = a.settings.measure;
+  const lo = m.ciLower;
+  const hi = m.ciUpper;
+  const scale = measureScale(measure);
+  const shown = (x: number) => backTransform(scale, x);
+  const excludesZero = lo !== null && hi !== null && (lo > 0 || hi < 0);
+  const the = event ?? "the event";
+  let text: string;
+  if (CORRELATION_MEASURES.includes(measure)) {
+    const r = shown(m.estimate);
+    const size = Math.abs(r);
+    // Cohen 1988: 0.1 small, 0.3 moderate, 0.5 large.
+    const words =
+      size < 0.1 ? "very small" : size < 0.3 ? "small" : size < 0.5 ? "moderate" : "large";
+    text = `On average, the two measurements showed a ${words} ${r >= 0 ? "positive" : "negative"} correlation (r = ${round(r, 2)}; by convention, 0.1 counts as small, 0.3 as moderate and 0.5 as large): higher values of one tended to go with ${r >= 0 ? "higher" : "lower"} values of the other.`;
+    if (lo !== null && hi !== null)
+      text += ` Allowing for chance, the true average correlation is likely to lie between ${round(shown(lo), 2)} and ${round(shown(hi), 2)}.`;
+    return (
+      text +
+      (excludesZero
+        ? ' This range does not include "no association" (a correlation of 0), so the results point to a real association, although not necessarily a strong one.'
+        : ' This range includes "no association" (a correlation of 0), so these experiments cannot rule out that the two are not related at all.')
+    );
+  }
+  const estimate = shown(m.estimate);
+  if (measure === "RD") {
+    const n = Math.round(Math.abs(100 * m.estimate));
+    text =
+      n === 0
+        ? `${capitalise(the)} happened to about as many out of every 100 ${g.subjects} given ${g.treatment} as out of every 100 control ${g.subjects}.`
+        : `${capitalise(the)} happened to about ${perHundred(m.estimate)} out of every 100 ${g.subjects} given ${g.treatment} than out of every 100 control ${g.subjects}.`;
+    if (lo !== null && hi !== null)
+      text += ` Allowing for chance, the true average difference is likely to lie between ${perHundred(lo)} and ${perHundred(hi)} per 100 ${g.subjects}.`;
+  } else if (measure === "RR") {
+    const { words, exact } = ratioWords(estimate);
+    const times = exact === null ? "" : ` (${exact} times the risk)`;
+    text =
+      words === "about the same"
+        ? `${capitalise(the)} was about as likely in ${g.subjects} given ${g.treatment} as in control ${g.subjects}${times}.`
+        : `${capitalise(the)} was ${words} as likely in ${g.subjects} given ${g.treatment} as in control ${g.subjects}${times}.`;
+    if (lo !== null && hi !== null)
+      text += ` Allowing for chance, the true average risk with ${g.treatment} is likely to lie between ${round(shown(lo), 2)} and ${round(shown(hi), 2)} times the risk without it.`;
+  } else {
+    const { words, exact } = ratioWords(estimate);
+    const times = exact === null ? "" : ` (${exact} times the odds)`;
+    text =
+      words === "about the same"
+        ? `${capitalise(g.subjects)} given ${g.treatment} had about the same odds of ${the} as control ${g.subjects}${times}.`
+        : `${capitalise(g.subjects)} given ${g.treatment} had ${words} the odds of ${the} that control ${g.subjects} had${times}.`;
+    if (lo !== null && hi !== null)
+      text += ` Allowing for chance, the true average odds with ${g.treatment} are likely to lie between ${round(shown(lo), 2)} and ${round(shown(hi), 2)} times the odds without it.`;
+  }
+  const same =
+    measure === "RD"
+      ? "the same share of events"
+      : measure === "RR"
+        ? "the same risk"
+        : "the same odds";
+  return (
+    text +
+    (excludesZero
+      ? ` This range does not include "no difference" (${same} in both groups), so the results point to a real difference, although not necessarily one large enough to matter.`
+      : ` This range includes "no difference" (${same} in both groups), so these experiments cannot rule out that the treatment makes no difference at all.`)
+  );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A ratio in words, to be followed by "the odds of ..." or "as likely": "about the same" (within
+ * 5% of 1), "about half", "about a third", "about twice"... with the ratio itself in brackets, or
+ * the ratio alone ("0.62 times") when no simple word is near it.
+ */
+function ratioWords(ratio: number): { words: string; exact: string | null } {
+  const near = (target: number) => Math.abs(ratio / target - 1) < 0.05;
+  const exact = round(ratio, 2);
+  if (near(1)) return { words: "about the same", exact };
+  const named: [number, string][] = [
+    [1 / 4, "about a quarter"],
+    [1 / 3, "about a third"],
+    [1 / 2, "about half"],
+    [2 / 3, "about two-thirds"],
+    [3 / 4, "about three-quarters"],
+    [1.5, "about one and a half times"],
+    [2, "about twice"],
+    [3, "about three times"],
+    [4, "about four times"],
+  ];
+  for (const [target, words] of named) if (near(target)) return { words, exact };
+  return { words: `${exact} times`, exact: null };
+}
+
+/** A risk difference as events per 100: "12 fewer", "3 more", "0 more". */
+function perHundred(difference: number): string {
+  const n = Math.round(Math.abs(100 * difference));
+  return `${n} ${difference < 0 && n > 0 ? "fewer" : "more"}`;
+}
+
 function signedPct(logRatio: number): string {
   const pct = 100 * (Math.exp(logRatio) - 1);
   return `${pct >= 0 ? "" : "minus "}${round(Math.abs(pct), 0)}%`;
 }
 
-/** A value of the measure in words: points (MD), percent (NMD, ROM as a change), plain (SMD). */
+/**
+ * A value of the measure in words: points (MD), percent (NMD, ROM as a change), times the odds
+ * or the risk (ratios), events per 100 (RD), a correlation, plain (SMD).
+ */
 function valueText(a: Analysis, x: number): string {
+  const shown = backTransform(measureScale(a.settings.measure), x);
   switch (a.settings.measure) {
     case "MD":
       return `${round(x, 1)} points`;
@@ -209,9 +366,24 @@ function valueText(a: Analysis, x: number): string {
       return `${round(x, 0)}%`;
     case "ROM":
       return signedPct(x);
+    case "OR":
+    case "PETO":
+      return `${round(shown, 2)} times the odds`;
+    case "RR":
+      return `${round(shown, 2)} times the risk`;
+    case "RD":
+      return `${perHundred(x)} events per 100`;
+    case "ZCOR":
+    case "COR":
+      return `a correlation of ${round(shown, 2)}`;
     default:
       return round(x, 2);
   }
+}
+
+/** "no association" for correlations, "no effect" for the others. */
+function noEffect(a: Analysis): string {
+  return CORRELATION_MEASURES.includes(a.settings.measure) ? "no association" : "no effect";
 }
 
 function consistency(a: Analysis, animals: boolean): string {
@@ -229,11 +401,14 @@ function consistency(a: Analysis, animals: boolean): string {
           ? "The experiments' results differed quite a lot from one another."
           : "The experiments' results differed a great deal from one another.";
   if (i2 >= 25)
-    text += ` This may be because they used different doses, methods or kinds of ${animals ? "animals" : "participants"}, so a single average does not tell the whole story.`;
+    text += ` This may be because they used different ${CORRELATION_MEASURES.includes(a.settings.measure) ? "" : "doses, "}methods or kinds of ${animals ? "animals" : "participants"}, so a single average does not tell the whole story.`;
   if (m.piLower !== null && m.piUpper !== null && m.k >= 3) {
     text += ` Taking these differences into account, a new experiment of the same kind could find anything from ${valueText(a, m.piLower)} to ${valueText(a, m.piUpper)}`;
     const crossesZero = m.piLower < 0 && m.piUpper > 0;
-    text += crossesZero ? ", which includes no effect or even the opposite effect." : ".";
+    const none = noEffect(a);
+    text += crossesZero
+      ? `, which includes ${none} or even the opposite ${none === "no effect" ? "effect" : "association"}.`
+      : ".";
   }
   return dependence === null ? text : `${text}\n\n${dependence}`;
 }
@@ -293,5 +468,5 @@ function changedConclusion(a: Analysis): string {
     ml.ciLower === null || ml.ciUpper === null
       ? ""
       : ` (likely between ${valueText(a, ml.ciLower)} and ${valueText(a, ml.ciUpper)})`;
-  return ` Allowing for this changes the conclusion: the average effect is then ${valueText(a, ml.estimate)}${range}${flips ? ", in the other direction" : ""}${loses ? ", and the results no longer rule out no effect" : ""}.`;
+  return ` Allowing for this changes the conclusion: the average effect is then ${valueText(a, ml.estimate)}${range}${flips ? ", in the other direction" : ""}${loses ? `, and the results no longer rule out ${noEffect(a)}` : ""}.`;
 }

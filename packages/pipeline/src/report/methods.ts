@@ -3,7 +3,7 @@
  * papers behind each method. Only the methods actually used are named and cited.
  */
 import type { Method } from "@pooled/stats";
-import type { Analysis } from "../analysis/types.js";
+import { type Analysis, TABLE_METHODS } from "../analysis/types.js";
 
 /** The reference list, keyed; each entry is cited as "(Author year)" in the text. */
 export const REFERENCES = {
@@ -85,6 +85,26 @@ export const REFERENCES = {
     "Cheung MWL (2014). Modeling dependent effect sizes with three-level meta-analyses: a structural equation modeling approach. Psychological Methods 19(2):211-229.",
   pustejovsky2018:
     "Pustejovsky JE, Tipton E (2018). Small-sample methods for cluster-robust variance estimation and hypothesis testing in fixed effects models. Journal of Business & Economic Statistics 36(4):672-683.",
+  woolf1955:
+    "Woolf B (1955). On estimating the relation between blood group and disease. Annals of Human Genetics 19(4):251-253.",
+  yusuf1985:
+    "Yusuf S, Peto R, Lewis J, Collins R, Sleight P (1985). Beta blockade during and after myocardial infarction: an overview of the randomized trials. Progress in Cardiovascular Diseases 27(5):335-371.",
+  fisher1921:
+    'Fisher RA (1921). On the "probable error" of a coefficient of correlation deduced from a small sample. Metron 1:3-32.',
+  mantel1959:
+    "Mantel N, Haenszel W (1959). Statistical aspects of the analysis of data from retrospective studies of disease. Journal of the National Cancer Institute 22(4):719-748.",
+  robins1986:
+    "Robins J, Breslow N, Greenland S (1986). Estimators of the Mantel-Haenszel variance consistent in both sparse data and large-strata limiting models. Biometrics 42(2):311-323.",
+  greenland1985:
+    "Greenland S, Robins JM (1985). Estimation of a common effect parameter from sparse follow-up data. Biometrics 41(1):55-68.",
+  sato1989:
+    "Sato T, Greenland S, Robins JM (1989). On the variance estimator for the Mantel-Haenszel risk difference. Biometrics 45(4):1323-1324.",
+  breslow1980:
+    "Breslow NE, Day NE (1980). Statistical Methods in Cancer Research, Volume 1: The Analysis of Case-Control Studies. IARC Scientific Publications No. 32. International Agency for Research on Cancer.",
+  tarone1985:
+    "Tarone RE (1985). On heterogeneity tests based on efficient scores. Biometrika 72(1):91-95.",
+  peters2006:
+    "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L (2006). Comparison of two methods to detect publication bias in meta-analysis. JAMA 295(6):676-680.",
 } as const;
 
 export type ReferenceKey = keyof typeof REFERENCES;
@@ -131,6 +151,16 @@ const CITE: Record<ReferenceKey, string> = {
   konstantopoulos2011: "Konstantopoulos 2011",
   cheung2014: "Cheung 2014",
   pustejovsky2018: "Pustejovsky & Tipton 2018",
+  woolf1955: "Woolf 1955",
+  yusuf1985: "Yusuf et al. 1985",
+  fisher1921: "Fisher 1921",
+  mantel1959: "Mantel & Haenszel 1959",
+  robins1986: "Robins et al. 1986",
+  greenland1985: "Greenland & Robins 1985",
+  sato1989: "Sato et al. 1989",
+  breslow1980: "Breslow & Day 1980",
+  tarone1985: "Tarone 1985",
+  peters2006: "Peters et al. 2006",
 };
 
 const ESTIMATOR: Record<Exclude<Method, "FE">, { name: string; refs: ReferenceKey[] }> = {
@@ -190,6 +220,22 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     case "GEN":
       sentences.push("Effect sizes and their sampling variances were used as reported.");
       break;
+    case "OR":
+    case "RR":
+    case "RD":
+    case "PETO":
+      sentences.push(binaryEffectSentence(a, cite), ...zeroCellSentences(a));
+      break;
+    case "ZCOR":
+      sentences.push(
+        `Effect sizes were correlation coefficients transformed to Fisher's z, with sampling variance 1/(n - 3) ${cite("fisher1921")}; pooled estimates and their intervals were transformed back to correlations for reporting.`,
+      );
+      break;
+    case "COR":
+      sentences.push(
+        "Effect sizes were the raw correlation coefficients, with the large-sample sampling variance (1 - r²)²/(n - 1).",
+      );
+      break;
   }
   if (s.splitSharedControls) {
     sentences.push(
@@ -200,6 +246,8 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     sentences.push(
       "Results were pooled with a fixed (common) effect, inverse-variance weighted model.",
     );
+  } else if (s.method === "MH" || s.method === "PETO") {
+    sentences.push(...tableMethodSentences(a, cite));
   } else {
     const est = ESTIMATOR[s.method];
     sentences.push(
@@ -213,12 +261,16 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
   );
   sentences.push(
     `Heterogeneity was assessed with Cochran's Q ${cite("cochran1954")} and quantified with I² and H² ${cite("higgins2002")}` +
-      (s.method === "FE"
+      (s.method === "FE" || s.method === "MH" || s.method === "PETO"
         ? "."
         : `; a ${s.level}% prediction interval gives the range of effects expected in a new study ${cite("riley2011")}.`),
   );
   sentences.push(...dependenceSentences(a, cite));
-  if (a.subgroups !== null) {
+  if (a.subgroups !== null && TABLE_METHODS.includes(s.method)) {
+    sentences.push(
+      `Subgroups defined by ${a.subgroups.by} were each pooled by the same method, and differences between subgroups tested with Cochran's Q of the subgroup estimates ${cite("borenstein2009")}.`,
+    );
+  } else if (a.subgroups !== null) {
     sentences.push(
       `Subgroups defined by ${a.subgroups.by} were analysed separately, and differences between subgroups tested both with a separate tau² per subgroup ${cite("borenstein2009")} and with a common tau² (the omnibus test of a meta-regression on the subgroup).`,
     );
@@ -243,10 +295,7 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
   }
   if (a.bias !== null) {
     const parts: string[] = [];
-    if (a.bias.egger !== null)
-      parts.push(
-        `Egger's regression test with the standard error as predictor ${cite("egger1997", "sterne2005")}`,
-      );
+    if (a.bias.egger !== null) parts.push(eggerText(a.bias.egger.predictor, cite));
     if (a.bias.eggerSampleSize !== null)
       parts.push(
         `its sample-size variant suited to standardised mean differences ${cite("pustejovsky2019")}`,
@@ -283,6 +332,91 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     `Analyses were run with Pooled, whose statistics are tested against R's metafor package ${cite("viechtbauer2010")}; the script analysis.R reproduces the main analysis in metafor.`,
   );
   return { text: sentences.join(" "), references: used.map((k) => REFERENCES[k]) };
+}
+
+type Cite = (...keys: ReferenceKey[]) => string;
+
+/** The effect size of 2×2 tables, and how it is reported. */
+function binaryEffectSentence(a: Analysis, cite: Cite): string {
+  switch (a.settings.measure) {
+    case "OR":
+      return `Effect sizes were log odds ratios computed from the 2×2 tables of events and group sizes, with Woolf's sampling variance ${cite("woolf1955")}; pooled estimates and their intervals were exponentiated to odds ratios for reporting.`;
+    case "RR":
+      return "Effect sizes were log risk ratios computed from the 2×2 tables of events and group sizes, with their large-sample sampling variance; pooled estimates and their intervals were exponentiated to risk ratios for reporting.";
+    case "PETO":
+      return `Effect sizes were Peto's log odds ratios, (O - E)/V from the 2×2 tables of events and group sizes ${cite("yusuf1985")}; pooled estimates and their intervals were exponentiated to odds ratios for reporting.`;
+    default:
+      return "Effect sizes were risk differences (treatment minus control) computed from the 2×2 tables of events and group sizes, with their large-sample sampling variance.";
+  }
+}
+
+/** The continuity correction and the tables without events, as applied (settings.add, to, drop00). */
+function zeroCellSentences(a: Analysis): string[] {
+  const s = a.settings;
+  if (s.to === null || s.add === null) return [];
+  const table = TABLE_METHODS.includes(s.method);
+  const add = String(s.add);
+  const where: Record<string, string> = {
+    only0: `As a continuity correction, ${add} was added to every cell of the tables with a zero cell`,
+    all: `As a continuity correction, ${add} was added to every cell of every table`,
+    if0all: `As a continuity correction, ${add} was added to every cell of every table when any table had a zero cell`,
+    none: "No continuity correction was added to tables with a zero cell",
+  };
+  const correction =
+    s.add === 0 && s.to !== "none"
+      ? "No continuity correction was added to tables with a zero cell"
+      : (where[s.to] ?? where.only0!);
+  const of = table ? " for the study effect sizes" : "";
+  const double =
+    s.drop00 === true
+      ? `tables with no events (or only events) in both groups were left out of the study effect sizes${table ? "" : " and the analyses"}`
+      : "tables with no events (or only events) in both groups were kept";
+  return [`${correction}${of}; ${double}.`];
+}
+
+/**
+ * Mantel-Haenszel or Peto pooling, its variance and tests, and the model of the other analyses
+ * (the inverse-variance fixed-effect model of the same study effects).
+ */
+function tableMethodSentences(a: Analysis, cite: Cite): string[] {
+  const s = a.settings;
+  const mh = s.method === "MH";
+  const variance: Partial<Record<string, [string, ReferenceKey]>> = {
+    OR: ["Robins, Breslow and Greenland", "robins1986"],
+    RR: ["Greenland and Robins", "greenland1985"],
+    RD: ["Sato, Greenland and Robins", "sato1989"],
+  };
+  const v = mh ? variance[s.measure] : undefined;
+  const out = [
+    mh
+      ? `Results were pooled with the Mantel-Haenszel fixed (common) effect method ${cite("mantel1959")}${v === undefined ? "" : `, with the variance of ${v[0]} ${cite(v[1])}`}.`
+      : `Results were pooled with Peto's fixed (common) effect method for odds ratios ${cite("yusuf1985")}.`,
+    // metafor's rma.mh and rma.peto: add = c(1/2, 0), to = c("only0", "none"), drop00 = c(TRUE, FALSE)
+    `The ${mh ? "Mantel-Haenszel" : "Peto"} estimate used the counts as reported, without continuity correction and with every table.`,
+  ];
+  if (a.model.tableTests !== null) {
+    out.push(
+      `The Cochran-Mantel-Haenszel test assessed the association ${cite("mantel1959")}, and the Breslow-Day test ${cite("breslow1980")} with Tarone's correction ${cite("tarone1985")} the homogeneity of the odds ratios.`,
+    );
+  }
+  out.push(
+    "The meta-regression, small-study tests and sensitivity analyses used the inverse-variance fixed-effect model of the same study effect sizes.",
+  );
+  return out;
+}
+
+/** Egger's regression test by its predictor (--egger-predictor), with its papers. */
+function eggerText(predictor: string, cite: Cite): string {
+  switch (predictor) {
+    case "ninv":
+      return `Peters' regression test on the inverse of the total sample size ${cite("peters2006")}`;
+    case "sqrtninv":
+      return `Egger's regression test with the inverse square root of the total sample size as predictor ${cite("egger1997", "sterne2005")}`;
+    case "vi":
+      return `Egger's regression test with the sampling variance as predictor ${cite("egger1997", "sterne2005")}`;
+    default:
+      return `Egger's regression test with the standard error as predictor ${cite("egger1997", "sterne2005")}`;
+  }
 }
 
 /**

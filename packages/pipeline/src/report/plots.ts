@@ -19,13 +19,16 @@ import {
   riskOfBiasPlot,
 } from "@pooled/plots";
 import { qnorm, qt } from "@pooled/stats";
-import type {
-  Analysis,
-  LeaveOneOutResultRow,
-  MultilevelResultJson,
-  StudyResult,
+import { backTransform, measureScale } from "../analysis/scale.js";
+import {
+  type Analysis,
+  type LeaveOneOutResultRow,
+  type MultilevelResultJson,
+  type StudyResult,
+  TABLE_METHODS,
 } from "../analysis/types.js";
 import { digitsFor, MEASURE_NAMES, METHOD_NAMES } from "./format.js";
+import { effectAxisLabel } from "./reading-scale.js";
 import { standardModelLabel } from "./summary-model.js";
 
 /**
@@ -63,6 +66,10 @@ export interface PlotLabels {
   forestSort?: ForestSort;
 }
 
+/**
+ * Short name of the measure in the plots' effect columns, whose numbers the plots print on the
+ * axis's scale: ratios for the log-scale measures, correlations for Fisher's z.
+ */
 const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
   MD: "MD",
   SMD: "SMD",
@@ -70,23 +77,37 @@ const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
   ROM: "ROM",
   NMD: "NMD",
   GEN: "Effect",
-  OR: "log OR",
-  RR: "log RR",
+  OR: "OR",
+  RR: "RR",
   RD: "RD",
-  PETO: "log OR",
-  ZCOR: "z",
+  PETO: "OR",
+  ZCOR: "r",
   COR: "r",
 };
 
+/**
+ * The effect axis: ratios (ROM, OR, RR, Peto's OR) on a log axis labelled with ratios, Fisher's
+ * z on an axis labelled with correlations, everything else linear; the value of no effect is 0
+ * on the analysis scale in each case (a ratio of 1, a correlation of 0).
+ */
 function effectScale(a: Analysis, labels: PlotLabels): EffectScale {
   const measure = a.settings.measure;
-  const name = MEASURE_NAMES[measure];
+  const scale = measureScale(measure);
   return {
-    scale: measure === "ROM" ? "log" : "linear",
-    effectLabel:
-      labels.effectLabel ??
-      (measure === "ROM" ? "Ratio of means" : name.charAt(0).toUpperCase() + name.slice(1)),
+    scale: scale === "identity" ? "linear" : scale,
+    effectLabel: labels.effectLabel ?? effectAxisLabel(measure),
   };
+}
+
+/**
+ * The Galbraith plot's slope is printed on the analysis scale (log ratio, Fisher's z), so it is
+ * named by that scale's measure unless the caller named the effect.
+ */
+function galbraithLabel(a: Analysis, labels: PlotLabels): string {
+  if (labels.effectLabel !== undefined) return labels.effectLabel;
+  const measure = a.settings.measure;
+  if (measureScale(measure) === "identity") return effectAxisLabel(measure);
+  return measure === "ZCOR" ? "Fisher's z" : MEASURE_NAMES[measure];
 }
 
 function pooled(a: Analysis): PooledEstimate {
@@ -137,16 +158,22 @@ function multilevelPooled(ml: MultilevelResultJson): PooledEstimate {
   } as PooledEstimate;
 }
 
-/** Lines under the three-level forest plot: the variance split and the cluster-robust interval. */
-function multilevelNotes(ml: MultilevelResultJson, digits: number, level: number): string[] {
-  const f = (x: number | null, d = digits) => (x === null ? "—" : x.toFixed(d));
+/**
+ * Lines under the three-level forest plot: the variance split and the cluster-robust interval,
+ * the interval on the axis's scale as the plot's other numbers (ratios, correlations).
+ */
+function multilevelNotes(ml: MultilevelResultJson, a: Analysis): string[] {
+  const level = a.settings.level;
+  const f = (x: number | null, d = digitsFor(a.settings.measure)) =>
+    x === null ? "—" : x.toFixed(d);
+  const onAxis = (x: number) => f(backTransform(measureScale(a.settings.measure), x));
   const notes = [
     `Rows grouped by publication (${ml.k} experiments in ${ml.clusters} publications). σ² between publications = ${f(ml.sigma2Between, 3)}, within = ${f(ml.sigma2Within, 3)}; I² between = ${f(ml.I2Between, 1)}%, within = ${f(ml.I2Within, 1)}%.`,
   ];
   const r = ml.robust;
   if (r !== null) {
     notes.push(
-      `Cluster-robust (CR2) ${level}% CI: [${f(r.ciLower)}, ${f(r.ciUpper)}], t(${r.df.toFixed(1)}), p ${r.p < 0.001 ? "< 0.001" : `= ${r.p.toFixed(3)}`}.`,
+      `Cluster-robust (CR2) ${level}% CI: [${onAxis(r.ciLower)}, ${onAxis(r.ciUpper)}], t(${r.df.toFixed(1)}), p ${r.p < 0.001 ? "< 0.001" : `= ${r.p.toFixed(3)}`}.`,
     );
   }
   return notes;
@@ -158,6 +185,11 @@ function groupSizeText(n: number | null): string | null {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
+/** "2/19": events out of the group size, for 2×2 tables. */
+function eventsText(events: number | null, n: number | null): string | null {
+  return events === null || n === null ? null : `${events}/${groupSizeText(n)}`;
+}
+
 function forestStudy(s: StudyResult, weight: number, byPublication: boolean): ForestStudy {
   return {
     label: s.study,
@@ -167,8 +199,18 @@ function forestStudy(s: StudyResult, weight: number, byPublication: boolean): Fo
     weight,
     ...(byPublication && s.cluster !== null ? { cluster: s.cluster } : {}),
     ...(s.year === null ? {} : { year: s.year }),
-    columns: { n1: groupSizeText(s.n1), n2: groupSizeText(s.n2) },
+    columns: {
+      n1: groupSizeText(s.n1),
+      n2: groupSizeText(s.n2),
+      events1: eventsText(s.events1, s.n1),
+      events2: eventsText(s.events2, s.n2),
+    },
   };
+}
+
+/** True for 2×2 tables: every study has its events and group sizes. */
+function hasEvents(a: Analysis): boolean {
+  return hasGroupSizes(a) && a.studies.every((s) => s.events1 !== null && s.events2 !== null);
 }
 
 /** True when every study has both group sizes (arm data), so n columns and n-based axes apply. */
@@ -189,19 +231,27 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
     level: a.settings.level,
     title: "Forest plot",
     ...(labels.favours ? { favours: labels.favours } : {}),
-    // Animals per arm, as preclinical forest plots show them (split shared controls as fractions).
-    ...(hasGroupSizes(a)
+    // Animals per arm, as preclinical forest plots show them (split shared controls as fractions);
+    // events out of animals for 2×2 tables, as RevMan shows them.
+    ...(hasEvents(a)
       ? {
           columns: [
-            { key: "n1", header: "n (T)" },
-            { key: "n2", header: "n (C)" },
+            { key: "events1", header: "Events/n (T)" },
+            { key: "events2", header: "Events/n (C)" },
           ],
         }
-      : {}),
+      : hasGroupSizes(a)
+        ? {
+            columns: [
+              { key: "n1", header: "n (T)" },
+              { key: "n2", header: "n (C)" },
+            ],
+          }
+        : {}),
     ...(ml !== null
       ? {
           groupByCluster: true,
-          notes: multilevelNotes(ml, digitsFor(a.settings.measure), a.settings.level),
+          notes: multilevelNotes(ml, a),
         }
       : {}),
   };
@@ -260,7 +310,9 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
     input.subgroupTests = a.subgroups.tests
       .filter((t) => t.Q !== null && t.p !== null)
       .map((t) => ({
-        label: `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
+        label: TABLE_METHODS.includes(a.settings.method)
+          ? "Test for subgroup differences"
+          : `Test for subgroup differences (${t.type === "separate-tau2" ? "separate τ²" : "common τ²"})`,
         Q: t.Q!,
         df: t.df,
         df2: t.df2,
@@ -298,7 +350,9 @@ export function renderPlots(
   const method =
     a.settings.method === "FE"
       ? "fixed-effect model"
-      : `random-effects model, ${METHOD_NAMES[a.settings.method]}`;
+      : a.settings.method === "MH" || a.settings.method === "PETO"
+        ? `fixed-effect model, ${METHOD_NAMES[a.settings.method]} method`
+        : `random-effects model, ${METHOD_NAMES[a.settings.method]}`;
 
   collect.push(() => ({
     file: "forest.svg",
@@ -420,7 +474,7 @@ export function renderPlots(
         studies: galbraithPoints.points,
         estimate: a.model.estimate,
         tau2,
-        ...(scale.effectLabel ? { effectLabel: scale.effectLabel } : {}),
+        effectLabel: galbraithLabel(a, labels),
         title: `Galbraith plot${pointsTitle(galbraithPoints)}`,
       },
       { idPrefix: "galbraith" },
@@ -454,7 +508,7 @@ export function renderPlots(
     collect.push(() => ({
       file: "leave-one-out.svg",
       title: "Leave-one-out",
-      caption: `The pooled estimate recomputed without each study in turn.${rowsCaption(rows.length, "rows", "leave-one-out.csv")}`,
+      caption: `The pooled estimate recomputed without each study in turn.${inverseVarianceRefits(a)}${rowsCaption(rows.length, "rows", "leave-one-out.csv")}`,
       svg: leaveOneOutPlot(
         { ...sensitivityInput(a, scale, rows, (r) => r.study), title: "Leave-one-out analysis" },
         { idPrefix: "loo", maxRows: FIGURE_LIMITS.rows },
@@ -467,7 +521,7 @@ export function renderPlots(
     collect.push(() => ({
       file: "cumulative.svg",
       title: "Cumulative meta-analysis",
-      caption: `The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.${rowsCaption(steps.length, "steps", "cumulative.csv")}`,
+      caption: `The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.${inverseVarianceRefits(a)}${rowsCaption(steps.length, "steps", "cumulative.csv")}`,
       svg: cumulativePlot(
         {
           // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
@@ -707,6 +761,16 @@ function pointsCaption(p: ThinnedPoints<unknown>): string {
   return p.points.length < p.total
     ? ` Of the ${p.total} studies, ${p.points.length} are drawn (an even thinning in file order, with those at the ends of each axis), to keep the figure legible and small; studies.csv lists every study.`
     : "";
+}
+
+/**
+ * Under Mantel-Haenszel or Peto pooling the refits use the inverse-variance fixed-effect model of
+ * the study effects (analysis notes), so their rows need not meet the pooled estimate at the foot.
+ */
+function inverseVarianceRefits(a: Analysis): string {
+  const method = a.settings.method;
+  if (method !== "MH" && method !== "PETO") return "";
+  return ` The refits use the inverse-variance fixed-effect model of the study effects; the row at the foot is the ${METHOD_NAMES[method]} estimate with every study.`;
 }
 
 /** The caption's sentence on a forest-like plot whose rows were cut at the limit. */

@@ -15,6 +15,11 @@ export interface DependenceRContext {
   modNames: string[];
   /** The publication column's header, as an R comment may show it (ASCII). */
   clusterHeader: string;
+  /**
+   * The R name of the inverse-variance model of the study effects: `res`, or `res_fe` (the
+   * fixed-effect companion) when Mantel-Haenszel or Peto pooled the tables.
+   */
+  model: string;
 }
 
 /**
@@ -40,7 +45,7 @@ export function dependenceRLines(a: Analysis, context: DependenceRContext): stri
     '    error = function(e) { message(what, ": CR2 not available: ", conditionMessage(e)); NULL })',
     "}",
     "# CR2 for the standard model's estimate: its working model is diag(vi + tau2), clustered by publication.",
-    'res_cr2 <- cr2(res, "Standard model")',
+    `res_cr2 <- cr2(${context.model}, "Standard model")`,
     "print(res_cr2)",
   ];
   if (ml === null) return L;

@@ -5,9 +5,16 @@
  * metafor's escalc wherever metafor 3.8 offers the measure. At the end it prints one line
  * "POOLED-JSON {...}" with the main numbers, for a machine comparison with analysis.json.
  */
+import { analysisColumn, clusterColumn } from "../analysis/columns.js";
 import { failureOf, SIDE_ANALYSIS } from "../analysis/failures.js";
-import type { Analysis } from "../analysis/types.js";
-import type { StudyTable } from "../input/types.js";
+import { type Analysis, TABLE_METHODS } from "../analysis/types.js";
+import {
+  CORRELATION_MEASURES,
+  type InputMeasure,
+  type StudyRow,
+  type StudyTable,
+  TABLE_MEASURES,
+} from "../input/types.js";
 import { dependenceRJsonLines, dependenceRLines } from "./r-script-dependence.js";
 
 /**
@@ -91,9 +98,57 @@ function metaforMeasure(a: Analysis): string | null {
       return s.vtype === "RevMan" ? null : "SMD";
     case "ROM":
       return s.correctBias ? null : "ROM";
+    case "OR":
+    case "RR":
+    case "RD":
+    case "PETO":
+    case "ZCOR":
+    case "COR":
+      return s.measure;
     default:
       return null;
   }
+}
+
+/** What the effect sizes of 2×2 tables and correlations are called in the script's comments. */
+const MEASURE_NAME: Partial<Record<string, string>> = {
+  OR: "log odds ratios",
+  RR: "log risk ratios",
+  RD: "risk differences",
+  PETO: "Peto's log odds ratios",
+  ZCOR: "Fisher's z-transformed correlations",
+  COR: "correlation coefficients",
+};
+
+/** What a back-transformed estimate is (metafor's transf), by measure. */
+const TRANSFORMED_NAME: Partial<Record<string, string>> = {
+  OR: "odds ratios",
+  RR: "risk ratios",
+  PETO: "odds ratios",
+  ROM: "ratios of means",
+  ZCOR: "correlations",
+};
+
+/**
+ * One arm of the 2×2 tables: the events and, as the file gives them, the non-events or the arm
+ * size (metafor's escalc, rma.mh and rma.peto take either). A file that gives the non-events in
+ * some rows and the arm size in others has both embedded, and the non-events filled in in R.
+ */
+function armColumns(
+  rows: readonly StudyRow[],
+  events: "ai" | "ci",
+  nonEvents: "bi" | "di",
+  total: "n1i" | "n2i",
+): { columns: ("bi" | "di" | "n1i" | "n2i")[]; arg: string; fill: string | null } {
+  if (rows.every((r) => r[nonEvents] !== undefined))
+    return { columns: [nonEvents], arg: nonEvents, fill: null };
+  if (rows.every((r) => r[total] !== undefined))
+    return { columns: [total], arg: total, fill: null };
+  return {
+    columns: [nonEvents, total],
+    arg: nonEvents,
+    fill: `dat$${nonEvents} <- ifelse(is.na(dat$${nonEvents}), dat$${total} - dat$${events}, dat$${nonEvents})`,
+  };
 }
 
 /**
@@ -122,15 +177,75 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
   // The data.
   // dat$cluster and dat$experiment are the analyses by publication's.
   const taken = new Set<string>(["cluster", "experiment"]);
+  const measure = metaforMeasure(a);
+  const tables = TABLE_MEASURES.includes(s.measure as InputMeasure);
+  const correlations = CORRELATION_MEASURES.includes(s.measure as InputMeasure);
+  const tableMethod = TABLE_METHODS.includes(s.method);
+  // Mantel-Haenszel and Peto pool the tables; everything else is fitted on the inverse-variance
+  // fixed-effect model of the same study effects (res_fe), as Pooled does.
+  const fitVar = tableMethod ? "res_fe" : "res";
+  const ivMethod = tableMethod ? "FE" : s.method;
+  // The rows of dat: one per study, or for 2×2 tables one per table, tables that the study effects
+  // leave out (--drop00) included, as rma.mh and rma.peto pool them. atRow[j] is the study of row j.
+  const dataRows: { study: string; row: number }[] =
+    tables && table.rows.length !== a.studies.length
+      ? table.rows.map((r) => ({ study: r.study, row: r.row }))
+      : a.studies.map((x) => ({ study: x.study, row: x.row }));
+  const studyOfRow = new Map(a.studies.map((x, i) => [x.row, i]));
+  const atRow = dataRows.map((r) => studyOfRow.get(r.row) ?? null);
+  const omitted = dataRows.filter((_, j) => atRow[j] === null);
+  /**
+   * Study-aligned R literals on the rows of dat. A table without a study effect takes its value
+   * from the file's column (`all`, one per table): Mantel-Haenszel and Peto pool it in its
+   * subgroup; the other analyses leave it out.
+   */
+  const perRow = (values: readonly string[], all: readonly string[] | null = null) =>
+    atRow.map((i, j) => (i === null ? (all?.[j] ?? "NA") : values[i]!));
+  /** A column of the file over every table, as R literals; null when no table was left out. */
+  const fullColumn = (name: string, role: "by" | "mods"): string[] | null => {
+    if (omitted.length === 0) return null;
+    const column = analysisColumn(table, name, role, []);
+    if (column === null) return null;
+    return column.type === "continuous"
+      ? column.values.map(rNumber)
+      : column.values.map((v) => rString(String(v)));
+  };
   const columns: string[] = [
     `  study = ${vec(
-      a.studies.map((x) => rString(x.study)),
+      dataRows.map((x) => rString(x.study)),
       4,
     )}`,
   ];
-  const measure = metaforMeasure(a);
   const num = (values: (number | null | undefined)[]) => vec(values.map(rNumber));
-  if (measure !== null) {
+  const cellArgs: string[] = [];
+  const fills: string[] = [];
+  const predictor = s.eggerPredictor;
+  // Egger's test on sample size needs each study's total n: escalc's ni, or given here.
+  const embedNi =
+    measure === null &&
+    (predictor === "ninv" || predictor === "sqrtninv") &&
+    a.studies.every((x) => x.n1 !== null);
+  if (tables) {
+    const rows = table.rows;
+    const arm1 = armColumns(rows, "ai", "bi", "n1i");
+    const arm2 = armColumns(rows, "ci", "di", "n2i");
+    for (const [events, arm] of [
+      ["ai", arm1],
+      ["ci", arm2],
+    ] as const) {
+      for (const field of [events, ...arm.columns]) {
+        taken.add(field);
+        columns.push(`  ${field} = ${num(rows.map((r) => r[field]))}`);
+      }
+      cellArgs.push(`${events} = ${events}`, `${arm.arg} = ${arm.arg}`);
+      if (arm.fill !== null) fills.push(arm.fill);
+    }
+  } else if (correlations) {
+    for (const field of ["ri", "ni"] as const) {
+      taken.add(field);
+      columns.push(`  ${field} = ${num(table.rows.map((r) => r[field]))}`);
+    }
+  } else if (measure !== null) {
     const rows = table.rows;
     columns.push(`  m1i = ${num(rows.map((r) => r.m1i))}`);
     columns.push(`  sd1i = ${num(rows.map((r) => r.sd1i))}`);
@@ -149,11 +264,20 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
   } else {
     columns.push(`  yi = ${num(a.studies.map((x) => x.yi))}`);
     columns.push(`  vi = ${num(a.studies.map((x) => x.vi))}`);
+    if (embedNi) {
+      taken.add("ni");
+      columns.push(`  ni = ${num(a.studies.map((x) => x.n1! + (x.n2 ?? 0)))}`);
+    }
   }
   if (s.cluster !== null) {
     columns.push(
       `  cluster = ${vec(
-        a.studies.map((x) => rString(x.cluster ?? "")),
+        perRow(
+          a.studies.map((x) => rString(x.cluster ?? "")),
+          omitted.length === 0
+            ? null
+            : (clusterColumn(table, s.cluster, [])?.values.map(rString) ?? null),
+        ),
         4,
       )}`,
     );
@@ -173,23 +297,27 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     if (shared === undefined) {
       const values = new Array<string>(a.studies.length);
       for (const g of a.subgroups.groups) for (const i of g.indices) values[i] = g.level;
-      columns.push(`  ${byName} = ${vec(values.map(rString), 6)}`);
+      columns.push(
+        `  ${byName} = ${vec(perRow(values.map(rString), fullColumn(a.subgroups.by, "by")), 6)}`,
+      );
     }
   }
   for (const m of moderators) {
     if (m === shared) {
       modNames.push(byName!);
       columns.push(
-        `  ${byName} = factor(${vec((m.values as string[]).map(rString), 6)}, levels = ${vec(m.levels!.map(rString), 6)})`,
+        `  ${byName} = factor(${vec(perRow((m.values as string[]).map(rString), fullColumn(m.name, "by")), 6)}, levels = ${vec(m.levels!.map(rString), 6)})`,
       );
       continue;
     }
     const name = rName(m.name, taken);
     modNames.push(name);
-    if (m.type === "continuous") columns.push(`  ${name} = ${num(m.values as number[])}`);
+    const all = fullColumn(m.name, "mods");
+    if (m.type === "continuous")
+      columns.push(`  ${name} = ${vec(perRow((m.values as number[]).map(rNumber), all))}`);
     else {
       columns.push(
-        `  ${name} = factor(${vec((m.values as string[]).map(rString), 6)}, levels = ${vec(m.levels!.map(rString), 6)})`,
+        `  ${name} = factor(${vec(perRow((m.values as string[]).map(rString), all), 6)}, levels = ${vec(m.levels!.map(rString), 6)})`,
       );
     }
   }
@@ -208,7 +336,37 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "",
     );
   }
-  if (measure !== null) {
+  if (tables) {
+    const zeroCells = `add = ${rNumber(s.add)}, to = ${rString(s.to ?? "only0")}, drop00 = ${s.drop00 ? "TRUE" : "FALSE"}`;
+    if (fills.length > 0)
+      L.push("# Non-events where the file gives the arm size instead: n - events.", ...fills, "");
+    L.push(
+      `# ${capitalized(MEASURE_NAME[s.measure]!)} of the 2x2 tables (events ai, ci; non-events bi, di; arm sizes n1i, n2i).`,
+      "# The zero-cell rules are given explicitly (add, to, drop00), so that every metafor version",
+      "# computes the study effects Pooled did.",
+      `dat <- escalc(measure = "${measure}", ${cellArgs.join(", ")}, data = dat,`,
+      `              ${zeroCells}, slab = study)`,
+    );
+  } else if (correlations) {
+    L.push(
+      `# ${capitalized(MEASURE_NAME[s.measure]!)} from the correlations (ri) and sample sizes (ni).`,
+      `dat <- escalc(measure = "${measure}", ri = ri, ni = ni, data = dat, slab = study)`,
+    );
+  } else if (measure === "ROM") {
+    // metafor 5.0 and later correct ROM for small-sample bias unless told not to (correct = FALSE,
+    // an argument since 4.8); 3.8 has neither (and would warn that it ignores the argument).
+    const args =
+      "m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = dat, slab = study";
+    L.push(
+      "# Log ratios of means without the small-sample bias correction, as Pooled computed them:",
+      "# metafor 5.0 and later, which correct by default, are told not to (correct = FALSE).",
+      'dat <- if ("correct" %in% names(formals(escalc))) {',
+      `  escalc(measure = "ROM", ${args}, correct = FALSE)`,
+      "} else {",
+      `  escalc(measure = "ROM", ${args})`,
+      "}",
+    );
+  } else if (measure !== null) {
     const vtype = s.measure === "SMD" && s.vtype === "UB" ? ', vtype = "UB"' : "";
     L.push(
       `dat <- escalc(measure = "${measure}", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i,`,
@@ -219,19 +377,101 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       `# metafor 3.8 does not compute this measure (${s.measure}${s.measure === "SMD" ? `, vtype ${s.vtype}` : ""}${s.measure === "ROM" ? ", bias-corrected" : ""}):`,
       "# the effect sizes and sampling variances above are Pooled's.",
     );
+    if (embedNi) L.push("# ni is each study's total sample size, for Egger's test on sample size.");
   }
-  const fit = `method = "${s.method}", test = "${s.test}", level = ${s.level}, control = ctl`;
-  L.push(
-    "",
-    "# Main model. A tight convergence threshold, as Pooled iterates to 1e-10.",
-    "ctl <- list(threshold = 1e-10, maxiter = 1000)",
-    `res <- rma(yi, vi, data = dat, ${fit}, slab = study)`,
-    "print(res)",
-    `pred <- predict(res)`,
-    "print(pred)",
-  );
+  // Tables without a study effect (--drop00) leave dat once the tables are pooled.
+  const dropOmitted =
+    omitted.length === 0
+      ? []
+      : [
+          `# Left out of the study effects (no events, or only events, in both arms; drop00 = TRUE): ${omitted
+            .map((o) => `row ${o.row} (${ascii(o.study)})`)
+            .join(", ")}.`,
+          ...(tableMethod
+            ? [
+                `# The pooled estimate above includes ${omitted.length === 1 ? "its table" : "their tables"}${byName === null ? "" : ", and so do the subgroups' (dat_all)"}; the other analyses do not.`,
+              ]
+            : []),
+          ...(tableMethod && byName !== null ? ["dat_all <- dat"] : []),
+          "dat <- dat[!is.na(dat$yi), ]",
+        ];
+  const fit = `method = "${ivMethod}", test = "${s.test}", level = ${s.level}, control = ctl`;
+  // The call of Mantel-Haenszel or Peto on the tables, up to its data argument.
+  const tableCall =
+    s.method === "MH"
+      ? `rma.mh(${cellArgs.join(", ")}, measure = "${s.measure}"`
+      : `rma.peto(${cellArgs.join(", ")}`;
+  const tableZeroCells = [
+    `add = c(${rNumber(s.add)}, 0)`,
+    `to = c(${rString(s.to ?? "only0")}, "none")`,
+    `drop00 = c(${s.drop00 ? "TRUE" : "FALSE"}, FALSE)`,
+  ].join(", ");
+  const transf =
+    a.model.scale === "log" ? "exp" : a.model.scale === "fisher-z" ? "transf.ztor" : null;
+  /** predict(model, transf = exp or transf.ztor) as `into`, printed; nothing on the identity scale. */
+  const printTransformed = (model: string, into: string) =>
+    transf === null
+      ? []
+      : [
+          `# The same as ${TRANSFORMED_NAME[s.measure] ?? "on the measure's scale"} (transf = ${transf}).`,
+          `${into} <- predict(${model}, transf = ${transf})`,
+          `print(${into})`,
+        ];
+  if (tableMethod) {
+    L.push(
+      "",
+      `# Main model: ${s.method === "MH" ? "Mantel-Haenszel (metafor's rma.mh)" : "Peto's method (metafor's rma.peto)"} on the 2x2 tables.`,
+      "# The first element of add, to and drop00 is the zero-cell rule of the study effects (and of",
+      "# the heterogeneity test), the second that of the tables pooled, which need no correction.",
+      `res <- ${tableCall}, data = dat,`,
+      `              ${tableZeroCells}, level = ${s.level}, slab = study)`,
+      "print(res)",
+      "pred <- predict(res)",
+      ...printTransformed("res", "pred_t"),
+      `res_weights <- weights(res)${omitted.length === 0 ? "" : "[!is.na(dat$yi)]"}`,
+      ...dropOmitted,
+      "",
+      "# The other analyses (meta-regression, small-study tests, leave-one-out) use the inverse-variance",
+      "# fixed-effect model of the same study effects, as Pooled does.",
+      "ctl <- list(threshold = 1e-10, maxiter = 1000)",
+      `res_fe <- rma(yi, vi, data = dat, ${fit}, slab = study)`,
+      "print(res_fe)",
+    );
+  } else {
+    if (dropOmitted.length > 0) L.push(...dropOmitted);
+    L.push(
+      "",
+      "# Main model. A tight convergence threshold, as Pooled iterates to 1e-10.",
+      "ctl <- list(threshold = 1e-10, maxiter = 1000)",
+      `res <- rma(yi, vi, data = dat, ${embedNi ? "ni = ni, " : ""}${fit}, slab = study)`,
+      "print(res)",
+      `pred <- predict(res)`,
+      "print(pred)",
+      ...printTransformed("res", "pred_t"),
+    );
+  }
 
-  if (byName !== null) {
+  if (byName !== null && tableMethod) {
+    const data = omitted.length > 0 ? "dat_all" : "dat";
+    L.push(
+      "",
+      `# Subgroups by ${ascii(a.subgroups!.by)}: ${s.method === "MH" ? "Mantel-Haenszel" : "Peto's method"} on the tables of each level, then the test for`,
+      "# subgroup differences (Cochrane Handbook 10.11.3, as RevMan): Cochran's Q of the subgroup",
+      "# estimates, from a fixed-effect meta-analysis of them.",
+      `by_levels <- ${vec(byLevels.map(rString), 6)}`,
+      "sub <- lapply(by_levels, function(level) tryCatch(",
+      `  ${tableCall}, data = ${data}, subset = ${byName} == level,`,
+      `    ${tableZeroCells}, level = ${s.level}),`,
+      '  error = function(e) { message("Subgroup ", level, " not available: ", conditionMessage(e)); NULL }))',
+      "names(sub) <- by_levels",
+      "print(sub)",
+      "sub_ok <- Filter(Negate(is.null), sub)",
+      "sub_est <- sapply(sub_ok, function(r) as.numeric(coef(r)[1]))",
+      "sub_se <- sapply(sub_ok, function(r) r$se)",
+      'separate <- rma(sub_est, sei = sub_se, method = "FE")',
+      'cat("Test for subgroup differences: Q =", separate$QE, "df =", separate$k - 1, "p =", separate$QEp, "\n")',
+    );
+  } else if (byName !== null) {
     L.push(
       "",
       `# Subgroups by ${ascii(a.subgroups!.by)}: one model per level (own tau2), then the test for differences`,
@@ -239,7 +479,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       `by_levels <- ${vec(byLevels.map(rString), 6)}`,
       "sub <- lapply(by_levels, function(level) {",
       `  one <- sum(dat$${byName} == level) == 1`,
-      `  rma(yi, vi, data = dat, subset = ${byName} == level, method = "${s.method}",`,
+      `  rma(yi, vi, data = dat, subset = ${byName} == level, method = "${ivMethod}",`,
       `      test = if (one) "z" else "${s.test}", level = ${s.level}, control = ctl)`,
       "})",
       "names(sub) <- by_levels",
@@ -263,7 +503,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "print(reg)",
     );
   }
-  const dependence = { byName, modNames, clusterHeader: ascii(s.cluster ?? "") };
+  const dependence = { byName, modNames, clusterHeader: ascii(s.cluster ?? ""), model: fitVar };
   L.push(...dependenceRLines(a, dependence));
   if (a.permutation !== null) {
     const exact = a.permutation.requested === "exact";
@@ -273,7 +513,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "# Permutation tests (Higgins & Thompson 2004). Exact tests match Pooled's; random ones differ within",
       "# Monte Carlo error, as R and Pooled draw different random arrangements.",
       `set.seed(${a.permutation.seed})`,
-      `print(permutest(res, ${iter}, progbar = FALSE))`,
+      `print(permutest(${fitVar}, ${iter}, progbar = FALSE))`,
     );
     if (modNames.length > 0) L.push(`print(permutest(reg, ${iter}, progbar = FALSE))`);
   }
@@ -287,15 +527,32 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     leaveOneOut: a.leaveOneOut !== null,
   };
   if (bias !== null || a.model.k >= 3) {
-    L.push("", "# Small-study effects and leave-one-out, with metafor's defaults.");
+    L.push(
+      "",
+      predictor === "sei"
+        ? "# Small-study effects and leave-one-out, with metafor's defaults."
+        : `# Small-study effects and leave-one-out, with metafor's defaults but Egger's predictor ("${predictor}").`,
+    );
     const step = (done: boolean, what: string, lines: string[]) => {
       if (done) L.push(...lines);
       else L.push(`# ${what}: not run, as Pooled did not compute it (${skippedWhy(a, what)}).`);
     };
-    step(sensitivity.egger, SIDE_ANALYSIS.egger, ["eg <- regtest(res)", "print(eg)"]);
-    step(sensitivity.begg, SIDE_ANALYSIS.begg, ["rk <- ranktest(res)", "print(rk)"]);
-    step(sensitivity.trimFill, SIDE_ANALYSIS.trimFill, ["tf <- trimfill(res)", "print(tf)"]);
-    step(sensitivity.leaveOneOut, SIDE_ANALYSIS.leaveOneOut, ["l1 <- leave1out(res)", "print(l1)"]);
+    // regtest's sample-size predictors take ni from the model, which has it from escalc (or dat$ni).
+    const predictorArg = predictor === "sei" ? "" : `, predictor = "${predictor}"`;
+    step(sensitivity.egger, SIDE_ANALYSIS.egger, [
+      `eg <- regtest(${fitVar}${predictorArg})`,
+      "print(eg)",
+    ]);
+    step(sensitivity.begg, SIDE_ANALYSIS.begg, [`rk <- ranktest(${fitVar})`, "print(rk)"]);
+    step(sensitivity.trimFill, SIDE_ANALYSIS.trimFill, [
+      `tf <- trimfill(${fitVar})`,
+      "print(tf)",
+      ...printTransformed("tf", "tf_t"),
+    ]);
+    step(sensitivity.leaveOneOut, SIDE_ANALYSIS.leaveOneOut, [
+      `l1 <- leave1out(${fitVar})`,
+      "print(l1)",
+    ]);
   }
 
   // The comparison line.
@@ -305,19 +562,38 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     'if (requireNamespace("jsonlite", quietly = TRUE)) {',
     "  n <- function(x) unname(as.vector(x))",
     "  out <- list(",
-    "    studies = list(study = dat$study, yi = n(dat$yi), vi = n(dat$vi), weight = n(weights(res))),",
+    `    studies = list(study = dat$study, yi = n(dat$yi), vi = n(dat$vi), weight = n(${tableMethod ? "res_weights" : "weights(res)"})),`,
     "    model = list(k = res$k, estimate = n(res$b), se = n(res$se), ciLower = n(res$ci.lb),",
     "                 ciUpper = n(res$ci.ub), p = n(res$pval), tau2 = n(res$tau2), I2 = n(res$I2),",
     "                 H2 = n(res$H2), Q = n(res$QE), Qp = n(res$QEp), piLower = n(pred$pi.lb),",
     "                 piUpper = n(pred$pi.ub))",
     "  )",
   );
+  if (transf !== null) {
+    L.push(
+      "  out$model$transformed <- list(estimate = n(pred_t$pred), ciLower = n(pred_t$ci.lb), ciUpper = n(pred_t$ci.ub),",
+      "                                piLower = n(pred_t$pi.lb), piUpper = n(pred_t$pi.ub))",
+    );
+  }
+  if (s.method === "MH" && s.measure === "OR") {
+    L.push(
+      "  chisq <- function(x, p) if (is.null(x) || is.na(x)) NULL else list(statistic = n(x), p = n(p))",
+      "  out$model$tableTests <- list(cochranMantelHaenszel = chisq(res$MH, res$MHp),",
+      "                               breslowDay = chisq(res$BD, res$BDp), tarone = chisq(res$TA, res$TAp))",
+    );
+  }
   if (byName !== null) {
+    const separate =
+      'list(type = "separate-tau2", Q = n(separate$QE), df = separate$k - 1, p = n(separate$QEp))';
     L.push(
       "  out$subgroups <- list(",
       "    groups = lapply(sub, function(r) list(k = r$k, estimate = n(r$b), se = n(r$se), tau2 = n(r$tau2))),",
-      '    tests = list(list(type = "separate-tau2", Q = n(separate$QE), df = separate$k - 1, p = n(separate$QEp)),',
-      '                 list(type = "common-tau2", Q = n(common$QM), df = n(common$QMdf[1]), p = n(common$QMp)))',
+      ...(tableMethod
+        ? [`    tests = list(${separate})`]
+        : [
+            `    tests = list(${separate},`,
+            '                 list(type = "common-tau2", Q = n(common$QM), df = n(common$QMdf[1]), p = n(common$QMp)))',
+          ]),
       "  )",
     );
   }
@@ -333,7 +609,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       : null,
     sensitivity.begg ? "begg = list(tau = n(rk$tau), p = n(rk$pval))" : null,
     sensitivity.trimFill
-      ? "trimFill = list(k0 = n(tf$k0), side = tf$side, estimate = n(tf$b))"
+      ? `trimFill = list(k0 = n(tf$k0), side = tf$side, estimate = n(tf$b)${transf === null ? "" : ", transformed = n(tf_t$pred)"})`
       : null,
   ].filter((x) => x !== null);
   if (biasJson.length > 0) L.push(`  out$bias <- list(${biasJson.join(",\n                   ")})`);
@@ -355,6 +631,10 @@ function renamed(a: Analysis, byName: string | null, modNames: string[]): [strin
     if (modNames[j] !== m.name) out.push([m.name, modNames[j]!]);
   });
   return out;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Text for an R comment: ASCII only, one line. */

@@ -70,11 +70,15 @@ export function summaryModel(a: Analysis): SummaryModel {
   };
 }
 
-/** "Fixed-effect model" or "Random-effects model (REML)". */
+/**
+ * "Fixed-effect model", "Random-effects model (REML)", or "Fixed-effect model (Mantel-Haenszel)"
+ * and "Fixed-effect model (Peto)" for the methods that pool 2×2 tables.
+ */
 export function standardModelLabel(a: Analysis): string {
-  return a.settings.method === "FE"
-    ? "Fixed-effect model"
-    : `Random-effects model (${a.settings.method})`;
+  const method = a.settings.method;
+  if (method === "FE") return "Fixed-effect model";
+  if (method === "MH" || method === "PETO") return `Fixed-effect model (${METHOD_NAMES[method]})`;
+  return `Random-effects model (${method})`;
 }
 
 /** "three-level model (experiments within publications), restricted maximum likelihood (REML)". */

@@ -75,6 +75,7 @@ export function createEngine(
         table: result.table,
         headers: result.headers ?? tableHeaders(result.table),
         fileName,
+        inferredMeasure: pipeline.inferMeasure(result.table),
         detected: columnChoices(byName, request?.columns, result.table.columns.fields),
       };
     } catch (error) {
@@ -101,6 +102,7 @@ export function createEngine(
       analysis: analysis as AnalysisView,
       files,
       plainLanguage: pipeline.plainLanguage(analysis),
+      reading: pipeline.readingScale(analysis),
       elapsedMs: performance.now() - started,
     };
   };

@@ -10,6 +10,7 @@ import {
   analyzeAsync,
   type DataProblem,
   type InputField,
+  inferMeasure,
   laySummary,
   matchHeader,
   type ParseOptions,
@@ -18,13 +19,24 @@ import {
   parseStudyFile,
   renderReport,
   type StudyTable,
+  TABLE_MEASURES,
+  transformedInterval,
 } from "@pooled/pipeline";
 import type { ShardWorkerFactory } from "@pooled/stats";
 // The XLSX reader the pipeline parses workbooks with (its dependency, bundled once): listing the
 // sheets with it numbers and names them exactly as parseStudyFile's `sheet` option reads them.
 // The pipeline does not list sheet names itself yet.
 import readXlsxFile from "read-excel-file/universal";
-import type { ForestSortName, ParseRequest, Progress, ReportFile, Settings } from "../api.js";
+import type {
+  ForestSortName,
+  MeasureName,
+  ParseRequest,
+  Progress,
+  ReadingInterval,
+  ReadingScaleView,
+  ReportFile,
+  Settings,
+} from "../api.js";
 
 export interface PipelineBinding {
   parse(
@@ -42,6 +54,10 @@ export interface PipelineBinding {
    * input-only fields (SEM, CI bounds, exclude) included.
    */
   detectColumns(headers: readonly string[]): Partial<Record<InputField, string>>;
+  /** The measure a table implies (the pipeline's inferMeasure, as the CLI without --measure). */
+  inferMeasure(table: StudyTable): MeasureName;
+  /** Values the analysis gives on its own scale only, back on the reader's (see readingScale). */
+  readingScale(analysis: unknown): ReadingScaleView | null;
   /** PRISMA counts from a JSON text, or the problems found in it. */
   prisma(text: string, fileName: string): { counts: PrismaCounts | null; problems: DataProblem[] };
   analyze(table: StudyTable, options: Record<string, unknown>): unknown;
@@ -73,6 +89,14 @@ export function toAnalysisOptions(
     test: s.test,
     seed: s.seed,
   };
+  // 2×2 tables only (the pipeline refuses the zero-cell rules for other measures, as the CLI
+  // does --add with --measure MD); like the CLI's flags, only what differs from the default.
+  if (TABLE_MEASURES.includes(s.measure)) {
+    if (s.add !== 0.5) options["add"] = s.add;
+    if (s.to !== "only0") options["to"] = s.to;
+    if (s.drop00 !== null) options["drop00"] = s.drop00;
+  }
+  if (s.eggerPredictor !== "sei") options["eggerPredictor"] = s.eggerPredictor;
   if (s.model !== "standard") options["model"] = s.model;
   if (typeof s.cluster === "string") options["cluster"] = s.cluster;
   if (s.by !== null) options["by"] = s.by;
@@ -96,6 +120,41 @@ export function analysisTable(table: StudyTable, s: Pick<Settings, "cluster">): 
     ...table,
     columns: { ...table.columns, fields },
     rows: table.rows.map(({ cluster: _publication, ...row }) => row),
+  };
+}
+
+/**
+ * The values the analysis JSON gives on the analysis scale only (each study's effect and CI, the
+ * leave-one-out refits, the CR2 intervals), back on the reader's scale by the pipeline's own
+ * transform (exp for ratios, tanh for Fisher's z); null when the measure is read as analysed.
+ * The JSON's `transformed` blocks cover the model, subgroups, three-level model and trim-and-fill.
+ */
+export function readingScale(analysis: Analysis): ReadingScaleView | null {
+  const scale = analysis.model.scale;
+  if (scale === "identity") return null;
+  const interval = (
+    estimate: number | null,
+    ciLower: number | null,
+    ciUpper: number | null,
+  ): ReadingInterval => {
+    const t = transformedInterval(scale, { estimate, ciLower, ciUpper });
+    return {
+      estimate: t?.estimate ?? null,
+      ciLower: t?.ciLower ?? null,
+      ciUpper: t?.ciUpper ?? null,
+    };
+  };
+  const m = analysis.model;
+  const ml = analysis.multilevel;
+  return {
+    scale,
+    studies: analysis.studies.map((s) => interval(s.yi, s.ciLower, s.ciUpper)),
+    leaveOneOut:
+      analysis.leaveOneOut?.map((r) => interval(r.estimate, r.ciLower, r.ciUpper)) ?? null,
+    robust: m.robust ? interval(m.estimate, m.robust.ciLower, m.robust.ciUpper) : null,
+    multilevelRobust: ml?.robust
+      ? interval(ml.estimate, ml.robust.ciLower, ml.robust.ciUpper)
+      : null,
   };
 }
 
@@ -135,6 +194,12 @@ export function bindPipeline(version?: string): PipelineBinding {
         if (match?.kind === "field") out[match.field] ??= header;
       }
       return out;
+    },
+    inferMeasure(table) {
+      return inferMeasure(table.columns.fields);
+    },
+    readingScale(analysis) {
+      return readingScale(analysis as Analysis);
     },
     prisma(text, fileName) {
       const read = parsePrisma(text, fileName);

@@ -8,8 +8,10 @@ import type { ColumnOverrides } from "../api.js";
 /**
  * Fields shown in the column-mapping panel, with what each means, in reading order: each arm's
  * mean, then its spread given as an SD, an SEM or a 95% CI (the pipeline derives an SD from the
- * SEM or CI where the SD cell is empty), then its n; `exclude` marks rows left out, its text the
- * reason. Every InputField of the pipeline is here, as the CLI's --map takes them.
+ * SEM or CI where the SD cell is empty), then its n; event counts (events per arm with the arm's
+ * n, or the four cells of the 2×2 table); a correlation and its sample size; `exclude` marks rows
+ * left out, its text the reason. Every InputField of the pipeline is here, as the CLI's --map
+ * takes them (view.test.ts checks).
  */
 export const MAPPABLE_FIELDS: readonly { field: InputField; label: string }[] = [
   { field: "study", label: "Study label" },
@@ -26,6 +28,12 @@ export const MAPPABLE_FIELDS: readonly { field: InputField; label: string }[] = 
   { field: "ci2ub", label: "Control 95% CI upper" },
   { field: "n2i", label: "Control n" },
   { field: "msham", label: "Sham mean (NMD)" },
+  { field: "ai", label: "Treatment events" },
+  { field: "bi", label: "Treatment non-events" },
+  { field: "ci", label: "Control events" },
+  { field: "di", label: "Control non-events" },
+  { field: "ri", label: "Correlation (r)" },
+  { field: "ni", label: "Correlation sample size" },
   { field: "yi", label: "Effect size (yi)" },
   { field: "vi", label: "Sampling variance (vi)" },
   { field: "sei", label: "Standard error (sei)" },

@@ -6,7 +6,15 @@
  * numbers are the pipeline's; only the rounding is done here. Missing values print as "–"; a cell
  * that does not apply to its row is left empty.
  */
-import type { AnalysisView, LikelihoodRatioView, MultilevelView, RobustView } from "../api.js";
+import type {
+  AnalysisView,
+  LikelihoodRatioView,
+  MultilevelView,
+  ReadingInterval,
+  ReadingScaleView,
+  RobustView,
+  TransformedInterval,
+} from "../api.js";
 import {
   type EstimateLine,
   formatInterval,
@@ -14,6 +22,7 @@ import {
   formatP,
   formatPercent,
   formatTDf,
+  scaleNames,
 } from "./format.js";
 import type { TableView } from "./results.js";
 
@@ -34,8 +43,11 @@ export interface LeadModel extends EstimateLine {
  */
 export function leadModel(a: AnalysisView): LeadModel {
   const ml = a.multilevel;
+  const scale = a.model.scale ?? "identity";
   if (a.settings?.model === "three-level" && ml) {
     return {
+      scale,
+      transformed: ml.transformed ?? null,
       threeLevel: true,
       k: ml.k,
       clusters: ml.clusters,
@@ -51,6 +63,8 @@ export function leadModel(a: AnalysisView): LeadModel {
   }
   const m = a.model;
   return {
+    scale,
+    transformed: m.transformed ?? null,
     threeLevel: false,
     k: m.k,
     estimate: m.estimate,
@@ -104,7 +118,10 @@ export interface DependenceView {
 }
 
 /** The Dependence section, whenever the analysis has the three-level model; else null. */
-export function dependenceView(a: AnalysisView): DependenceView | null {
+export function dependenceView(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+): DependenceView | null {
   const ml = a.multilevel;
   if (!ml) return null;
   const counts = publicationCounts(a);
@@ -117,7 +134,7 @@ export function dependenceView(a: AnalysisView): DependenceView | null {
   return {
     lead,
     tables: [
-      dependenceModelsTable(a, ml),
+      dependenceModelsTable(a, ml, reading),
       varianceComponentsTable(ml),
       ...multilevelSubgroupTables(a),
       ...multilevelRegressionTables(a),
@@ -126,50 +143,111 @@ export function dependenceView(a: AnalysisView): DependenceView | null {
   };
 }
 
-/** A CR2 row under its model: the same estimate, the robust SE, CI and p (no prediction interval). */
-function robustRow(model: string, r: RobustView | null | undefined, estimate: number): string[] {
+/** Methods of a fixed-effect standard model (no τ², no prediction interval). */
+const FIXED_EFFECT_METHODS: readonly string[] = ["FE", "MH", "PETO"];
+
+/** The standard model by its method: fixed effect, Mantel-Haenszel, Peto or random effects. */
+export function standardModelName(method: string): string {
+  if (method === "FE") return "Standard: fixed effect";
+  if (method === "MH") return "Standard: Mantel-Haenszel (fixed effect)";
+  if (method === "PETO") return "Standard: Peto (fixed effect)";
+  return `Standard: random effects (${method})`;
+}
+
+/**
+ * A CR2 row under its model: the same estimate, the robust SE, CI and p (no prediction interval);
+ * `reading` is its CI on the reader's scale for ratios and correlations.
+ */
+function robustRow(
+  model: string,
+  r: RobustView | null | undefined,
+  estimate: number | null,
+  reading: ReadingInterval | null,
+): string[] {
   if (!r) return [`${model}, cluster-robust (CR2)`, "–", "–", "–", "", "–"];
   return [
     `${model}, cluster-robust (CR2, ${formatTDf(r.df)})`,
     formatNumber(estimate),
-    formatInterval(r.ciLower, r.ciUpper),
+    reading
+      ? formatInterval(reading.ciLower, reading.ciUpper)
+      : formatInterval(r.ciLower, r.ciUpper),
     formatP(r.p),
     "",
     formatNumber(r.se, 3),
   ];
 }
 
-/** The standard and three-level estimates side by side, each with its CR2 interval. */
-export function dependenceModelsTable(a: AnalysisView, ml: MultilevelView): TableView {
+/** A model's row: estimate, CI and PI on the reader's scale when `t` is given, SE as analysed. */
+function modelRow(
+  label: string,
+  m: {
+    estimate: number;
+    se: number;
+    ciLower: number | null;
+    ciUpper: number | null;
+    p: number | null;
+    piLower?: number | null;
+    piUpper?: number | null;
+  },
+  t: TransformedInterval | null,
+  /** A fixed-effect model has no prediction interval: its cell stays empty. */
+  hasPrediction = true,
+): string[] {
+  const shown = t ?? m;
+  return [
+    label,
+    formatNumber(shown.estimate),
+    formatInterval(shown.ciLower, shown.ciUpper),
+    formatP(m.p),
+    hasPrediction ? formatInterval(shown.piLower, shown.piUpper) : "",
+    formatNumber(m.se, 3),
+  ];
+}
+
+/**
+ * The standard and three-level estimates side by side, each with its CR2 interval. Ratios and
+ * correlations are shown on the reader's scale (the JSON's `transformed`, and the CR2 intervals
+ * back-transformed by the pipeline), their SEs on the scale of the analysis.
+ */
+export function dependenceModelsTable(
+  a: AnalysisView,
+  ml: MultilevelView,
+  reading: ReadingScaleView | null = null,
+): TableView {
   const m = a.model;
   const method = a.settings?.method ?? "REML";
-  const standard =
-    method === "FE" ? "Standard: fixed effect" : `Standard: random effects (${method})`;
   const threeLevel = `Three-level (${ml.method}${ml.test === "t" ? ", t test" : ""})`;
+  const names = scaleNames(a.settings?.measure ?? "", m.scale);
+  const onReadingScale = names !== null && m.transformed != null && reading !== null;
+  const standardT = onReadingScale ? (m.transformed ?? null) : null;
+  const threeLevelT = onReadingScale ? (ml.transformed ?? null) : null;
   return {
     id: "dependence-models",
     caption: "Standard and three-level estimates",
     // The interval next to the estimate, so both stay in view on a phone (the table scrolls).
-    headers: ["Model", "Estimate", "95% CI", "p", "95% prediction interval", "SE"],
+    headers: [
+      "Model",
+      onReadingScale && names ? names.readingShort : "Estimate",
+      "95% CI",
+      "p",
+      "95% prediction interval",
+      onReadingScale && names ? `SE (${names.analysedShort})` : "SE",
+    ],
     rows: [
-      [
-        standard,
-        formatNumber(m.estimate),
-        formatInterval(m.ciLower, m.ciUpper),
-        formatP(m.p),
-        formatInterval(m.piLower, m.piUpper),
-        formatNumber(m.se, 3),
-      ],
-      robustRow("Standard", m.robust, m.estimate),
-      [
-        threeLevel,
-        formatNumber(ml.estimate),
-        formatInterval(ml.ciLower, ml.ciUpper),
-        formatP(ml.p),
-        formatInterval(ml.piLower, ml.piUpper),
-        formatNumber(ml.se, 3),
-      ],
-      robustRow("Three-level", ml.robust, ml.estimate),
+      modelRow(standardModelName(method), m, standardT, !FIXED_EFFECT_METHODS.includes(method)),
+      robustRow(
+        "Standard",
+        m.robust,
+        standardT ? standardT.estimate : m.estimate,
+        onReadingScale ? (reading?.robust ?? null) : null,
+      ),
+      modelRow(threeLevel, ml, threeLevelT),
+      robustRow(
+        "Three-level",
+        ml.robust,
+        threeLevelT ? threeLevelT.estimate : ml.estimate,
+        onReadingScale ? (reading?.multilevelRobust ?? null) : null,
+      ),
     ],
   };
 }

@@ -65,11 +65,16 @@ const WEB_WORDING: readonly [RegExp, string][] = [
   [/--cluster\b/g, "the Publication column setting"],
   [
     /--method (\w+ or \w+) with --model three-level\b/g,
-    "$1 as the Estimator of the three-level model",
+    "$1 as the Method of the three-level model",
   ],
   [/--model three-level\b/g, "the three-level model"],
   [/--model\b/g, "the Model setting"],
-  [/--method\b/g, "the Estimator setting"],
+  [/--method\b/g, "the Method setting"],
+  [/--test\b/g, "the Test setting"],
+  [/--add\b/g, "the Continuity correction"],
+  [/--to\b/g, "“Correction added to”"],
+  [/--drop00\b/g, "“Tables without events in either arm”"],
+  [/--egger-predictor\b/g, "the Egger's test predictor setting"],
   [/--by\b/g, "Subgroups by"],
   [/--mods\b/g, "Moderators"],
 ];

@@ -2,8 +2,21 @@
  * Results as plain data for the DOM layer: tables as rows of strings, plot tabs from the report's
  * SVG files. The numbers are the pipeline's; only the rounding is done here.
  */
-import type { AnalysisView, BootstrapIntervalView, ReportFile } from "../api.js";
-import { formatInterval, formatNumber, formatP, formatPercent } from "./format.js";
+import type {
+  AnalysisView,
+  BootstrapIntervalView,
+  ReadingScaleView,
+  ReportFile,
+  TableChisqJson,
+} from "../api.js";
+import {
+  formatInterval,
+  formatNumber,
+  formatP,
+  formatPercent,
+  type ScaleNames,
+  scaleNames,
+} from "./format.js";
 
 export interface TableView {
   id: string;
@@ -16,35 +29,89 @@ export interface TableView {
   csvFile?: string;
 }
 
-export function studiesTable(a: AnalysisView): TableView {
+/** The names of the analysis' measure on its transformed scale (ratios, correlations), else null. */
+function namesOf(a: AnalysisView): ScaleNames | null {
+  return scaleNames(a.settings?.measure ?? "", a.model.scale);
+}
+
+/** "2/19": events out of the arm's size (2×2 tables). */
+function eventsCell(events: number | null | undefined, n: number | null | undefined): string {
+  if (events === null || events === undefined) return "–";
+  return n === null || n === undefined ? String(events) : `${events}/${n}`;
+}
+
+/**
+ * Each study's effect, CI and weight. Ratios and correlations are shown on the reader's scale
+ * (back-transformed in the worker by the pipeline's backTransform) with the analysed value
+ * beside them; 2×2 tables add the events per arm.
+ */
+export function studiesTable(a: AnalysisView, reading: ReadingScaleView | null = null): TableView {
+  const names = namesOf(a);
+  const onReadingScale = names !== null && reading !== null;
+  const events = a.studies.some((s) => s.events1 !== null && s.events1 !== undefined);
+  const headers = ["Study"];
+  if (events) headers.push("Events, treatment", "Events, control");
+  if (onReadingScale && names) headers.push(names.readingShort, "95% CI", names.analysedShort);
+  else headers.push("Effect", "95% CI");
+  headers.push("Weight");
   return {
     id: "studies",
     caption: "Studies (effect sizes and weights)",
     collapsed: a.studies.length > 12,
-    headers: ["Study", "Effect", "95% CI", "Weight"],
-    rows: a.studies.map((s) => {
-      const se = Math.sqrt(s.vi);
-      return [
-        s.study,
-        formatNumber(s.yi),
-        formatInterval(s.yi - 1.959963984540054 * se, s.yi + 1.959963984540054 * se),
-        `${formatNumber(s.weight, 1)}%`,
-      ];
+    headers,
+    rows: a.studies.map((s, i) => {
+      const row = [s.study];
+      if (events) row.push(eventsCell(s.events1, s.n1), eventsCell(s.events2, s.n2));
+      const r = onReadingScale ? reading?.studies[i] : undefined;
+      if (r) {
+        row.push(
+          formatNumber(r.estimate),
+          formatInterval(r.ciLower, r.ciUpper),
+          formatNumber(s.yi),
+        );
+      } else {
+        const se = Math.sqrt(s.vi);
+        row.push(
+          formatNumber(s.yi),
+          formatInterval(
+            s.ciLower ?? s.yi - 1.959963984540054 * se,
+            s.ciUpper ?? s.yi + 1.959963984540054 * se,
+          ),
+        );
+        if (onReadingScale) row.push(formatNumber(s.yi));
+      }
+      row.push(`${formatNumber(s.weight, 1)}%`);
+      return row;
     }),
   };
 }
 
+/** Whether the main model pools 2×2 tables directly (Mantel-Haenszel, Peto): no τ², no PI. */
+function tableMethod(a: AnalysisView): boolean {
+  const method = a.settings?.method;
+  return method === "MH" || method === "PETO";
+}
+
 export function heterogeneityTable(a: AnalysisView): TableView {
   const m = a.model;
-  const rows: string[][] = [
-    ["Studies (k)", String(m.k)],
-    ["τ² (between-study variance)", formatNumber(m.tau2, 4)],
+  const rows: string[][] = [["Studies (k)", String(m.k)]];
+  // Mantel-Haenszel and Peto are fixed-effect methods: no between-study variance to show.
+  if (!(tableMethod(a) && (m.tau2 === null || m.tau2 === undefined)))
+    rows.push(["τ² (between-study variance)", formatNumber(m.tau2, 4)]);
+  rows.push(
     ["I²", formatPercent(m.I2)],
     ["H²", formatNumber(m.H2, 2)],
-    ["Q", formatNumber(m.Q, 2)],
+    [m.Qdf !== undefined ? `Q (df = ${m.Qdf})` : "Q", formatNumber(m.Q, 2)],
     ["p (Q)", formatP(m.Qp)],
-  ];
-  if (m.piLower !== null && m.piLower !== undefined) {
+  );
+  const t = m.transformed;
+  const names = namesOf(a);
+  if (t && names && t.piLower !== null && t.piUpper !== null) {
+    rows.push([
+      `95% prediction interval (${names.readingShort})`,
+      formatInterval(t.piLower, t.piUpper),
+    ]);
+  } else if (m.piLower !== null && m.piLower !== undefined) {
     rows.push(["95% prediction interval", formatInterval(m.piLower, m.piUpper)]);
   }
   // With the three-level model leading, this table is the standard model's (the Dependence section
@@ -54,21 +121,50 @@ export function heterogeneityTable(a: AnalysisView): TableView {
   return { id: "heterogeneity", caption, headers: ["Statistic", "Value"], rows };
 }
 
+/**
+ * The tests of Mantel-Haenszel's odds ratio (metafor's rma.mh): Cochran-Mantel-Haenszel (no
+ * association), Breslow-Day and Tarone (a common odds ratio); null when the analysis has none.
+ */
+export function tableTestsTable(a: AnalysisView): TableView | null {
+  const t = a.model.tableTests;
+  if (!t) return null;
+  const rows: string[][] = [];
+  const add = (label: string, test: TableChisqJson | null) => {
+    if (test) rows.push([label, formatNumber(test.statistic, 2), String(test.df), formatP(test.p)]);
+  };
+  add("Cochran-Mantel-Haenszel (no association)", t.cochranMantelHaenszel);
+  add("Breslow-Day (common odds ratio)", t.breslowDay);
+  add("Tarone (Breslow-Day, corrected)", t.tarone);
+  if (rows.length === 0) return null;
+  return {
+    id: "table-tests",
+    caption: "Tests of the 2×2 tables (Mantel-Haenszel)",
+    headers: ["Test", "χ²", "df", "p"],
+    rows,
+  };
+}
+
 export function subgroupTables(a: AnalysisView): TableView[] {
   if (!a.subgroups) return [];
+  // Ratios and correlations on the reader's scale, from each level's `transformed`.
+  const names = namesOf(a);
   const groups: TableView = {
     id: "subgroups",
     caption: "Subgroups",
-    headers: ["Level", "k", "Estimate", "95% CI", "p", "τ²", "I²"],
-    rows: a.subgroups.groups.map((g) => [
-      g.level,
-      String(g.k),
-      formatNumber(g.estimate),
-      formatInterval(g.ciLower, g.ciUpper),
-      formatP(g.p),
-      formatNumber(g.tau2, 4),
-      formatPercent(g.I2),
-    ]),
+    headers: ["Level", "k", names ? names.readingShort : "Estimate", "95% CI", "p", "τ²", "I²"],
+    rows: a.subgroups.groups.map((g) => {
+      const t = names ? g.transformed : null;
+      const shown = t ?? g;
+      return [
+        g.level,
+        String(g.k),
+        formatNumber(shown.estimate),
+        formatInterval(shown.ciLower, shown.ciUpper),
+        formatP(g.p),
+        formatNumber(g.tau2, 4),
+        formatPercent(g.I2),
+      ];
+    }),
   };
   const tests: TableView = {
     id: "subgroup-tests",
@@ -92,9 +188,11 @@ export function regressionTables(a: AnalysisView): TableView[] {
   const withPerm = r.terms.some((t) => t.permutationP !== undefined && t.permutationP !== null);
   const headers = ["Term", "Estimate", "SE", "95% CI", "p"];
   if (withPerm) headers.push("Permutation p");
+  // Coefficients stay on the scale of the analysis (differences in log ratios or in z).
+  const names = namesOf(a);
   const terms: TableView = {
     id: "regression",
-    caption: "Meta-regression",
+    caption: names ? `Meta-regression (on the ${names.analysed} scale)` : "Meta-regression",
     headers,
     rows: r.terms.map((t) => {
       const row = [
@@ -130,18 +228,33 @@ export function regressionTables(a: AnalysisView): TableView[] {
   ];
 }
 
+/** Egger's test by its predictor (--egger-predictor), as metafor's regtest names them. */
+const EGGER_TEST_NAMES: Record<string, string> = {
+  sei: "Egger's regression test",
+  vi: "Egger's regression test (predictor: variance)",
+  ninv: "Peters' test (Egger's regression on 1/n)",
+  sqrtninv: "Egger's regression test (predictor: 1/√n)",
+};
+
 export function biasTable(a: AnalysisView): TableView | null {
   const b = a.bias;
   if (!b) return null;
   const rows: string[][] = [];
-  if (b.egger)
-    rows.push(["Egger's regression test", `z = ${formatNumber(b.egger.z, 2)}`, formatP(b.egger.p)]);
+  if (b.egger) {
+    const predictor = EGGER_TEST_NAMES[b.egger.predictor ?? "sei"] ?? "Egger's regression test";
+    const statistic = b.egger.distribution === "t" ? "t" : "z";
+    rows.push([predictor, `${statistic} = ${formatNumber(b.egger.z, 2)}`, formatP(b.egger.p)]);
+  }
   if (b.begg)
     rows.push(["Begg's rank correlation", `τ = ${formatNumber(b.begg.tau, 3)}`, formatP(b.begg.p)]);
   if (b.trimFill) {
+    // The adjusted estimate on the reader's scale (its `transformed`) for ratios and correlations.
+    const names = namesOf(a);
+    const t = names ? b.trimFill.transformed : null;
+    const shown = t ?? b.trimFill;
     rows.push([
       `Trim-and-fill (${b.trimFill.k0} filled, ${b.trimFill.side})`,
-      `${formatNumber(b.trimFill.estimate)} ${formatInterval(b.trimFill.ciLower, b.trimFill.ciUpper)}`,
+      `${t && names ? `${names.readingShort} ` : ""}${formatNumber(shown.estimate)} ${formatInterval(shown.ciLower, shown.ciUpper)}`,
       "",
     ]);
   }
@@ -149,20 +262,29 @@ export function biasTable(a: AnalysisView): TableView | null {
   return { id: "bias", caption: "Small-study effects", headers: ["Test", "Result", "p"], rows };
 }
 
-export function leaveOneOutTable(a: AnalysisView): TableView | null {
+/** Each refit without one study; ratios and correlations on the reader's scale. */
+export function leaveOneOutTable(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+): TableView | null {
   if (!a.leaveOneOut || a.leaveOneOut.length === 0) return null;
+  const names = namesOf(a);
+  const back = names && reading?.leaveOneOut ? reading.leaveOneOut : null;
   return {
     id: "leave-one-out",
     caption: "Leave-one-out (each study omitted in turn)",
     collapsed: a.leaveOneOut.length > 12,
-    headers: ["Omitted", "Estimate", "95% CI", "τ²", "I²"],
-    rows: a.leaveOneOut.map((r) => [
-      r.study,
-      formatNumber(r.estimate),
-      formatInterval(r.ciLower, r.ciUpper),
-      formatNumber(r.tau2, 4),
-      formatPercent(r.I2),
-    ]),
+    headers: ["Omitted", back && names ? names.readingShort : "Estimate", "95% CI", "τ²", "I²"],
+    rows: a.leaveOneOut.map((r, i) => {
+      const shown = back?.[i] ?? r;
+      return [
+        r.study,
+        formatNumber(shown.estimate),
+        formatInterval(shown.ciLower, shown.ciUpper),
+        formatNumber(r.tau2, 4),
+        formatPercent(r.I2),
+      ];
+    }),
   };
 }
 
@@ -210,18 +332,19 @@ export function dataNotes(a: AnalysisView): string[] {
 }
 
 /** Every table to show, in reading order. */
-export function resultTables(a: AnalysisView): TableView[] {
-  const out: TableView[] = [
-    heterogeneityTable(a),
-    ...resamplingTables(a),
-    ...subgroupTables(a),
-    ...regressionTables(a),
-  ];
+export function resultTables(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+): TableView[] {
+  const out: TableView[] = [heterogeneityTable(a)];
+  const tableTests = tableTestsTable(a);
+  if (tableTests) out.push(tableTests);
+  out.push(...resamplingTables(a), ...subgroupTables(a), ...regressionTables(a));
   const bias = biasTable(a);
   if (bias) out.push(bias);
-  const loo = leaveOneOutTable(a);
+  const loo = leaveOneOutTable(a, reading);
   if (loo) out.push(loo);
-  out.push(studiesTable(a));
+  out.push(studiesTable(a, reading));
   return out;
 }
 

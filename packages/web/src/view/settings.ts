@@ -4,17 +4,102 @@
  */
 import type { StudyField, StudyRow, StudyTable, SyrcleItem } from "@pooled/pipeline";
 import type {
+  EggerPredictorOption,
   ForestSortName,
   MeasureName,
   MethodName,
   ModelName,
   Settings,
   TestName,
+  ZeroCellRule,
 } from "../api.js";
 
-export const MEASURES: MeasureName[] = ["MD", "SMD", "SMDH", "ROM", "NMD", "GEN"];
-export const METHODS: MethodName[] = ["REML", "FE", "DL", "HE", "HS", "SJ", "ML", "EB", "PM"];
+/**
+ * The measures by what the file holds, in the order the Effect measure control lists them. The
+ * main thread does not load the pipeline, so its lists are restated here (TABLE_MEASURES and
+ * CORRELATION_MEASURES of @pooled/pipeline; view.test.ts checks the two agree).
+ */
+export const MEASURE_GROUPS: readonly { label: string; measures: readonly MeasureName[] }[] = [
+  { label: "Continuous (means and SDs)", measures: ["MD", "SMD", "SMDH", "ROM", "NMD"] },
+  { label: "Event counts (2×2 tables)", measures: ["OR", "RR", "RD", "PETO"] },
+  { label: "Correlations", measures: ["ZCOR", "COR"] },
+  { label: "Given effect sizes", measures: ["GEN"] },
+];
+export const MEASURES: MeasureName[] = MEASURE_GROUPS.flatMap((g) => g.measures);
+/** Measures computed from 2×2 tables: events and totals (or non-events) per arm. */
+export const TABLE_MEASURES: readonly MeasureName[] = ["OR", "RR", "RD", "PETO"];
+/** Measures computed from correlation coefficients and sample sizes. */
+export const CORRELATION_MEASURES: readonly MeasureName[] = ["ZCOR", "COR"];
+
+export const METHODS: MethodName[] = [
+  "REML",
+  "FE",
+  "DL",
+  "HE",
+  "HS",
+  "SJ",
+  "ML",
+  "EB",
+  "PM",
+  "MH",
+  "PETO",
+];
 export const TESTS: TestName[] = ["z", "knha"];
+
+/**
+ * The measures each 2×2-table method pools, as the pipeline's resolveSettings checks them:
+ * Mantel-Haenszel the odds ratio, risk ratio and risk difference (metafor's rma.mh), Peto's
+ * method odds ratios (rma.peto; with OR the pipeline pools Peto's odds ratios).
+ */
+export const TABLE_METHOD_MEASURES: Readonly<Partial<Record<MethodName, readonly MeasureName[]>>> =
+  {
+    MH: ["OR", "RR", "RD"],
+    PETO: ["OR", "PETO"],
+  };
+
+/** Whether a measure is read from 2×2 tables (events per arm). */
+export function isTableMeasure(measure: string): boolean {
+  return (TABLE_MEASURES as readonly string[]).includes(measure);
+}
+
+/** Whether a method pools 2×2 tables directly (MH, PETO): fixed effect, z test only. */
+export function isTableMethod(method: string): boolean {
+  return method in TABLE_METHOD_MEASURES;
+}
+
+/** Whether a method can pool a measure (MH and PETO only what they pool; the others all). */
+export function methodTakesMeasure(method: MethodName, measure: MeasureName): boolean {
+  const measures = TABLE_METHOD_MEASURES[method];
+  return measures === undefined || measures.includes(measure);
+}
+
+/** The zero-cell rules of 2×2 tables (--to, metafor's escalc `to`). */
+export const ZERO_CELL_RULES: ZeroCellRule[] = ["only0", "all", "if0all", "none"];
+export const ZERO_CELL_RULE_LABELS: Record<ZeroCellRule, string> = {
+  only0: "Tables with a zero cell",
+  all: "All tables",
+  if0all: "All tables, if any has a zero cell",
+  none: "No table",
+};
+
+/** The Double-zero tables control: the method's default, --drop00 or --no-drop00. */
+export const DROP00_CHOICES: readonly { value: string; label: string }[] = [
+  { value: "", label: "As the method does" },
+  { value: "drop", label: "Left out" },
+  { value: "keep", label: "Kept, with the correction" },
+];
+
+/** The predictors of Egger's test (--egger-predictor), as metafor's regtest. */
+export const EGGER_PREDICTORS: EggerPredictorOption[] = ["sei", "vi", "ninv", "sqrtninv"];
+export const EGGER_PREDICTOR_LABELS: Record<EggerPredictorOption, string> = {
+  sei: "Standard error (Egger)",
+  vi: "Variance",
+  ninv: "1/n (Peters' test, for odds ratios)",
+  sqrtninv: "1/√n",
+};
+
+/** Largest continuity correction the pipeline takes (its resolveSettings). */
+const MAX_ADD = 1e6;
 
 export const METHOD_LABELS: Record<MethodName, string> = {
   REML: "REML (restricted ML)",
@@ -26,6 +111,8 @@ export const METHOD_LABELS: Record<MethodName, string> = {
   ML: "Maximum likelihood",
   EB: "Empirical Bayes",
   PM: "Paule-Mandel",
+  MH: "Mantel-Haenszel (event counts)",
+  PETO: "Peto (event counts)",
 };
 
 export const TEST_LABELS: Record<TestName, string> = {
@@ -45,7 +132,11 @@ export const MODEL_LABELS: Record<ModelName, string> = {
  */
 export const THREE_LEVEL_METHODS: readonly MethodName[] = ["REML", "ML"];
 
-/** The CLI's defaults (issue 6): REML, z test, standard model, seed fixed so reruns agree. */
+/**
+ * The CLI's defaults (issue 6): REML, z test, standard model, seed fixed so reruns agree; for 2×2
+ * tables metafor's continuity correction (1/2 added to tables with a zero cell, double-zero
+ * tables as the method does); Egger's test on the standard error.
+ */
 export const DEFAULT_SETTINGS: Settings = {
   measure: "MD",
   method: "REML",
@@ -57,6 +148,10 @@ export const DEFAULT_SETTINGS: Settings = {
   bootstrap: null,
   seed: 1,
   forestSort: "input",
+  add: 0.5,
+  to: "only0",
+  drop00: null,
+  eggerPredictor: "sei",
 };
 
 export const FOREST_SORTS: ForestSortName[] = ["input", "effect", "year", "weight"];
@@ -72,29 +167,37 @@ export const EXAMPLE_SUBGROUP = "dose";
 
 const ARMS: StudyField[] = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"];
 
-/** Measures the table has the columns for. */
+/**
+ * Measures the table has the columns for (as the pipeline requires them): arm means, SDs and ns;
+ * events and the arm size or non-events per arm; a correlation and its n; or yi with vi or sei.
+ */
 export function availableMeasures(table: StudyTable): MeasureName[] {
   const has = (f: StudyField) => table.columns.fields[f] !== undefined;
   const arms = ARMS.every(has);
+  const counts = has("ai") && has("ci") && (has("bi") || has("n1i")) && (has("di") || has("n2i"));
   const out: MeasureName[] = [];
   if (arms) out.push("MD", "SMD", "SMDH", "ROM");
   if (arms && has("msham")) out.push("NMD");
+  if (counts) out.push(...TABLE_MEASURES);
+  if (has("ri") && has("ni")) out.push(...CORRELATION_MEASURES);
   if (has("yi") && (has("vi") || has("sei"))) out.push("GEN");
   return out;
 }
 
-/** The measure the pipeline assumes without one (as the CLI without --measure): MD, or GEN. */
-export function inferredMeasure(table: StudyTable): MeasureName {
-  const f = table.columns.fields;
-  if (f.m1i === undefined && f.m2i === undefined && f.yi !== undefined) return "GEN";
-  return "MD";
-}
-
-/** The measure to start with: keep the current one when possible, else the first available. */
-export function chooseMeasure(table: StudyTable, current: MeasureName): MeasureName {
+/**
+ * The measure to analyse a table with: the reader's current choice when the table allows it (a
+ * choice carries over to the next file), else the measure the file implies (the pipeline's
+ * inferMeasure, as the CLI without --measure), else the first the table allows.
+ */
+export function chooseMeasure(
+  table: StudyTable,
+  current: MeasureName,
+  inferred?: MeasureName,
+): MeasureName {
   const available = availableMeasures(table);
   if (available.includes(current)) return current;
-  return available[0] ?? current;
+  if (inferred !== undefined && available.includes(inferred)) return inferred;
+  return available[0] ?? inferred ?? current;
 }
 
 export interface ColumnInfo {
@@ -243,7 +346,16 @@ export function methodForModel(
   return { method, changed: false };
 }
 
-/** What the Model and Estimator controls show, and what they say about each other. */
+/** Methods the model and measure do not take (the three-level model: REML or ML; MH and PETO: their measures). */
+export function disabledMethods(model: ModelName, measure?: MeasureName): MethodName[] {
+  return METHODS.filter(
+    (m) =>
+      (model === "three-level" && !THREE_LEVEL_METHODS.includes(m)) ||
+      (measure !== undefined && !methodTakesMeasure(m, measure)),
+  );
+}
+
+/** What the Model, Method and Test controls show, and what they say about each other. */
 export interface ModelControls {
   /** The model to select: standard when the three-level model has no publication column. */
   model: ModelName;
@@ -251,24 +363,35 @@ export interface ModelControls {
   method: MethodName;
   /** The three-level choice needs a publication column. */
   threeLevelAvailable: boolean;
-  /** Estimators the model does not take (shown disabled). */
+  /** Estimators the model or measure does not take (shown disabled). */
   disabledMethods: MethodName[];
-  /** The estimator chosen before the three-level model replaced it, restored on the way back. */
+  /** The estimator chosen before the model or measure replaced it, restored on the way back. */
   methodBefore: MethodName | null;
   modelHint: string;
   methodHint: string;
+  /** The test to select: z with MH and PETO (a normal-theory test only), else the current one. */
+  test: TestName;
+  disabledTests: TestName[];
+  testHint: string;
+  /** The zero-cell controls (--add, --to, --drop00) apply: the measure is read from 2×2 tables. */
+  zeroCells: boolean;
 }
 
 /**
- * The Model and Estimator controls after a change: the three-level model takes REML or ML only
- * (another estimator becomes REML and comes back with the standard model, unless the reader chose
- * another meanwhile), and needs a publication column (without one the model is standard).
+ * The Model, Method and Test controls after a change. The three-level model takes REML or ML
+ * only; Mantel-Haenszel and Peto pool event counts only (MH: OR, RR, RD; Peto: OR, PETO) and have
+ * a z test only, as the pipeline requires. A method the model or measure does not take becomes
+ * REML and comes back once allowed again, unless the reader chose another meanwhile. The
+ * three-level model needs a publication column (without one the model is standard).
  */
 export function modelControls(current: {
   model: ModelName;
   method: MethodName;
   hasPublications: boolean;
   methodBefore: MethodName | null;
+  /** Omitted: no measure restricts the methods (as before any file is read). */
+  measure?: MeasureName;
+  test?: TestName;
 }): ModelControls {
   const threeLevelAvailable = current.hasPublications;
   const model =
@@ -278,30 +401,62 @@ export function modelControls(current: {
     : model === "three-level"
       ? "The summary, the forest plot and the plain-language summary use the three-level model."
       : "";
-  if (model === "three-level") {
-    const { method, changed } = methodForModel(model, current.method);
-    return {
-      model,
-      method,
-      threeLevelAvailable,
-      disabledMethods: METHODS.filter((m) => !THREE_LEVEL_METHODS.includes(m)),
-      methodBefore: changed ? current.method : current.methodBefore,
-      modelHint,
-      methodHint: changed
-        ? `The three-level model estimates σ² by REML or ML only, so the estimator is now REML (it was ${METHOD_LABELS[current.method]}).`
-        : "The three-level model estimates σ² by REML or ML only.",
-    };
+  const disabled = disabledMethods(model, current.measure);
+  let method = current.method;
+  let methodBefore = current.methodBefore;
+  let replaced = false;
+  if (disabled.includes(method)) {
+    methodBefore = method;
+    method = "REML";
+    replaced = true;
+  } else if (methodBefore !== null && !disabled.includes(methodBefore)) {
+    // Allowed again: the reader's method comes back, unless another was chosen meanwhile.
+    if (method === "REML") method = methodBefore;
+    methodBefore = null;
   }
-  const restore = current.methodBefore !== null && current.method === "REML";
+  const tableMethod = isTableMethod(method);
+  const test: TestName = tableMethod ? "z" : (current.test ?? "z");
   return {
     model,
-    method: restore && current.methodBefore !== null ? current.methodBefore : current.method,
+    method,
     threeLevelAvailable,
-    disabledMethods: [],
-    methodBefore: null,
+    disabledMethods: disabled,
+    methodBefore,
     modelHint,
-    methodHint: "",
+    methodHint: methodHint(model, method, replaced ? current.method : null, current.measure),
+    test,
+    disabledTests: tableMethod ? ["knha"] : [],
+    testHint:
+      tableMethod && current.test === "knha"
+        ? `${METHOD_LABELS[method].replace(/ \(.*\)$/, "")} has a z test only, so the test is now z.`
+        : "",
+    zeroCells: current.measure !== undefined && isTableMeasure(current.measure),
   };
+}
+
+/** The line under the Method control: why it changed, or what the chosen method implies. */
+function methodHint(
+  model: ModelName,
+  method: MethodName,
+  replaced: MethodName | null,
+  measure: MeasureName | undefined,
+): string {
+  if (model === "three-level") {
+    return replaced !== null
+      ? `The three-level model estimates σ² by REML or ML only, so the estimator is now REML (it was ${METHOD_LABELS[replaced]}).`
+      : "The three-level model estimates σ² by REML or ML only.";
+  }
+  if (replaced !== null) {
+    const takes = TABLE_METHOD_MEASURES[replaced]?.join(", ") ?? "";
+    return `${METHOD_LABELS[replaced]} pools ${takes} only, not ${measure}, so the estimator is now REML.`;
+  }
+  if (method === "MH")
+    return "A fixed-effect model of the 2×2 tables: no τ² and no prediction interval.";
+  if (method === "PETO")
+    return measure === "OR"
+      ? "A fixed-effect model of Peto's odds ratios (the study effects are Peto's, PETO): no τ² and no prediction interval."
+      : "A fixed-effect model of Peto's odds ratios: no τ² and no prediction interval.";
+  return "";
 }
 
 /** The raw strings of the settings form. */
@@ -320,6 +475,14 @@ export interface SettingsForm {
   model?: string;
   /** Optional: "" the detected publication column, "none", or "column:<header>". */
   cluster?: string;
+  /** Optional (2×2 tables): the continuity correction; "" reads as the default 0.5. */
+  add?: string;
+  /** Optional (2×2 tables): only0, all, if0all or none. */
+  to?: string;
+  /** Optional (2×2 tables): "" the method's default, "drop" or "keep". */
+  drop00?: string;
+  /** Optional: sei, vi, ninv or sqrtninv. */
+  eggerPredictor?: string;
 }
 
 export type SettingsResult =
@@ -381,8 +544,30 @@ export function readSettings(form: SettingsForm): SettingsResult {
       field: "cluster",
       message: "the three-level model needs a publication column",
     });
+  // Mantel-Haenszel and Peto: their measures and the z test only (the pipeline's resolveSettings).
+  if (method && measure && !methodTakesMeasure(method, measure))
+    errors.push({
+      field: "method",
+      message: `${METHOD_LABELS[method]} pools ${TABLE_METHOD_MEASURES[method]?.join(", ")} only, not ${measure}`,
+    });
+  if (method && isTableMethod(method) && test === "knha")
+    errors.push({
+      field: "test",
+      message: `${METHOD_LABELS[method]} has a z test only, not Knapp-Hartung`,
+    });
 
-  if (errors.length > 0 || !measure || !method || !test || !forestSort || !model)
+  const zeroCells = readZeroCells(form, measure !== undefined && isTableMeasure(measure));
+  errors.push(...zeroCells.errors);
+  const eggerPredictor = EGGER_PREDICTORS.find(
+    (p) => p === (form.eggerPredictor ?? DEFAULT_SETTINGS.eggerPredictor),
+  );
+  if (!eggerPredictor)
+    errors.push({
+      field: "eggerPredictor",
+      message: `unknown Egger predictor “${form.eggerPredictor}”`,
+    });
+
+  if (errors.length > 0 || !measure || !method || !test || !forestSort || !model || !eggerPredictor)
     return { ok: false, errors };
   const by = form.by === "" ? null : form.by;
   return {
@@ -399,8 +584,51 @@ export function readSettings(form: SettingsForm): SettingsResult {
       forestSort,
       model,
       ...(cluster !== undefined ? { cluster } : {}),
+      add: zeroCells.add,
+      to: zeroCells.to,
+      drop00: zeroCells.drop00,
+      eggerPredictor,
     },
   };
+}
+
+/**
+ * The zero-cell controls (--add, --to, --drop00), read only when the measure uses 2×2 tables
+ * (they are hidden otherwise, and the defaults stand). The correction is a number of 0 or more,
+ * as the CLI's --add (and at most 10⁶, as the pipeline).
+ */
+function readZeroCells(
+  form: SettingsForm,
+  tables: boolean,
+): Pick<Settings, "add" | "to" | "drop00"> & {
+  errors: { field: keyof SettingsForm; message: string }[];
+} {
+  const defaults = {
+    add: DEFAULT_SETTINGS.add,
+    to: DEFAULT_SETTINGS.to,
+    drop00: DEFAULT_SETTINGS.drop00,
+  };
+  if (!tables) return { ...defaults, errors: [] };
+  const errors: { field: keyof SettingsForm; message: string }[] = [];
+  const addText = (form.add ?? "").trim();
+  const add = addText === "" ? DEFAULT_SETTINGS.add : Number(addText);
+  if (!Number.isFinite(add) || add < 0 || add > MAX_ADD)
+    errors.push({
+      field: "add",
+      message: "continuity correction: a number of 0 or more, e.g. 0.5",
+    });
+  const to = ZERO_CELL_RULES.find((r) => r === (form.to ?? DEFAULT_SETTINGS.to));
+  if (!to) errors.push({ field: "to", message: `unknown zero-cell rule “${form.to}”` });
+  const drop = form.drop00 ?? "";
+  const drop00 = drop === "drop" ? true : drop === "keep" ? false : null;
+  if (drop !== "" && drop00 === null)
+    errors.push({ field: "drop00", message: `unknown choice for double-zero tables “${drop}”` });
+  return { add, to: to ?? DEFAULT_SETTINGS.to, drop00, errors };
+}
+
+/** The Double-zero tables control's value for a setting (the inverse of reading the form). */
+export function drop00Value(drop00: boolean | null): string {
+  return drop00 === null ? "" : drop00 ? "drop" : "keep";
 }
 
 /** The Publication column control's value as a setting: undefined detected, null none, a header. */
@@ -419,6 +647,8 @@ export const NO_RESAMPLING_MESSAGE =
 export interface SettingsErrorView {
   /** The message under the resampling fields; "" when there is nothing to say. */
   message: string;
+  /** The message under the zero-cell controls (the continuity correction); "" when none. */
+  zeroCellMessage: string;
   /** The controls to mark aria-invalid. */
   invalid: (keyof SettingsForm)[];
 }
@@ -433,14 +663,22 @@ export function settingsErrors(
 ): SettingsErrorView {
   const read = readSettings(form);
   if (!read.ok) {
+    const zeroCell = (f: keyof SettingsForm) => f === "add" || f === "to" || f === "drop00";
     return {
-      message: read.errors.map((e) => e.message).join(". "),
+      message: read.errors
+        .filter((e) => !zeroCell(e.field))
+        .map((e) => e.message)
+        .join(". "),
+      zeroCellMessage: read.errors
+        .filter((e) => zeroCell(e.field))
+        .map((e) => e.message)
+        .join(". "),
       invalid: read.errors.map((e) => e.field),
     };
   }
   if (options.forRun && !needsResampling(read.settings))
-    return { message: NO_RESAMPLING_MESSAGE, invalid: [] };
-  return { message: "", invalid: [] };
+    return { message: NO_RESAMPLING_MESSAGE, zeroCellMessage: "", invalid: [] };
+  return { message: "", zeroCellMessage: "", invalid: [] };
 }
 
 /**

@@ -1,0 +1,84 @@
+/**
+ * The summary at the top of the results, as plain strings for the DOM layer: the pooled estimate
+ * (on the reader's scale for ratios and correlations, the JSON's `transformed`), the same on the
+ * scale of the analysis, the model, heterogeneity, the tests of Mantel-Haenszel's 2×2 tables and
+ * the cluster-robust interval. The numbers are the pipeline's; only the rounding is done here.
+ */
+import type { AnalysisView, ReadingScaleView } from "../api.js";
+import { formatMultilevelHeterogeneity, type LeadModel, leadModel } from "./dependence.js";
+import {
+  formatAnalysedEstimate,
+  formatEstimate,
+  formatHeterogeneity,
+  formatPrediction,
+  formatRobust,
+  formatTableTests,
+} from "./format.js";
+
+export interface SummaryView {
+  /** The model the summary leads with (the three-level one when it was asked for). */
+  lead: LeadModel;
+  /** The measure as the analysis applied it (Peto's method pools PETO even when OR was chosen). */
+  measure: string;
+  /** "Odds ratio 0.56 [0.38, 0.82], p = 0.003 (k = 24)", or "MD 2.35 [1.20, 3.50], ...". */
+  estimate: string;
+  /** "As analysed: log odds ratio -0.58 [-0.97, -0.19]"; null for measures read as analysed. */
+  analysed: string | null;
+  /** The model, its test and the prediction interval (when the model has one). */
+  model: string;
+  heterogeneity: string;
+  /** Cochran-Mantel-Haenszel, Breslow-Day and Tarone (Mantel-Haenszel's odds ratio), or null. */
+  tableTests: string | null;
+  /** The CR2 cluster-robust interval of the model shown, or null. */
+  robust: string | null;
+}
+
+/** The standard model in words, by its method. */
+export function describeStandardModel(method: string, test: string | undefined): string {
+  const testName = test === "knha" ? "Knapp-Hartung" : "z";
+  if (method === "MH")
+    return `Mantel-Haenszel method (fixed effect, pooling the 2×2 tables); ${testName} test`;
+  if (method === "PETO")
+    return `Peto's method (fixed effect, pooling the 2×2 tables); ${testName} test`;
+  const model =
+    method === "FE" ? "Fixed (common) effect model" : `Random-effects model, τ² by ${method}`;
+  return `${model}; ${testName} test`;
+}
+
+/** The summary of an analysis; `reading` gives the CR2 interval on the reader's scale. */
+export function summaryView(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+  fallbackMeasure = "",
+): SummaryView {
+  const measure = a.settings?.measure ?? fallbackMeasure;
+  const lead = leadModel(a);
+  const prediction = formatPrediction(lead);
+  const ml = a.multilevel;
+  let model: string;
+  let heterogeneity: string;
+  if (lead.threeLevel && ml) {
+    const test = ml.test === "t" ? "t" : "z";
+    model = `Three-level model (experiments within publications), σ² by ${ml.method}; ${test} test; 95% CI.`;
+    heterogeneity = `Heterogeneity: ${formatMultilevelHeterogeneity(ml)}`;
+  } else {
+    const method = a.settings?.method ?? "REML";
+    model = `${describeStandardModel(method, a.settings?.test)}; 95% CI.`;
+    heterogeneity = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
+  }
+  if (prediction) model += ` ${prediction}.`;
+  const robustReading = lead.threeLevel ? reading?.multilevelRobust : reading?.robust;
+  const transformed = lead.transformed !== null && lead.transformed !== undefined;
+  return {
+    lead,
+    measure,
+    estimate: formatEstimate(lead, measure),
+    analysed: formatAnalysedEstimate(lead, measure),
+    model,
+    heterogeneity,
+    tableTests: lead.threeLevel ? null : formatTableTests(a.model.tableTests),
+    robust: lead.robust
+      ? `${formatRobust(lead.robust, 2, transformed ? (robustReading ?? null) : null)}.`
+      : null,
+  };
+}
