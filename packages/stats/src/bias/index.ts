@@ -11,7 +11,12 @@ export {
   SMD_PREDICTOR_NOTE,
 } from "./egger.js";
 export { ConstantPredictorError, MissingSampleSizesError } from "./errors.js";
-export { type FailSafeOptions, type FailSafeResult, failSafeN } from "./fail-safe.js";
+export {
+  type FailSafeOptions,
+  type FailSafeResult,
+  type FailSafeType,
+  failSafeN,
+} from "./fail-safe.js";
 export { KENDALL_EXACT_MAX_N, type KendallResult, kendallTau } from "./kendall.js";
 export {
   type PetPeeseOptions,

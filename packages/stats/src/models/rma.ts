@@ -19,7 +19,7 @@ import {
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import type { FitInput } from "../kernels/contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
-import { buildDesign } from "./design.js";
+import { buildDesign, sortedLevels } from "./design.js";
 import { qProfileIntervals } from "./qprofile.js";
 import {
   coefficientTable,
@@ -31,7 +31,8 @@ import {
   scaledCovariance,
   studyCountError,
 } from "./statistics.js";
-import type { Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
+import { tau2StandardError } from "./tau2-standard-error.js";
+import type { ModelModerator, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
 
 const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 /** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
@@ -44,7 +45,9 @@ const FEW_STUDIES = 10;
  * W = diag(1/(vᵢ + τ̂²)) (Viechtbauer 2010, J Stat Softw 36(3)). Tests: z, or Knapp & Hartung (2003)
  * with s² = Σwᵢ(yᵢ - xᵢ'β̂)²/(k - p), t(k - p) and F(m, k - p). Heterogeneity: QE with 1/vᵢ weights,
  * I² = 100·τ²/(τ² + ṽ), H² = τ²/ṽ + 1, ṽ = (k - p)/tr(P) (Higgins & Thompson 2002); Q-profile CIs
- * (Viechtbauer 2007); prediction interval μ̂ ± crit·√(SE² + τ²) (Riley et al. 2011).
+ * (Viechtbauer 2007); prediction interval μ̂ ± crit·√(SE² + τ²) (Riley et al. 2011); the standard
+ * error of τ̂² by each estimator's own formula (tau2-standard-error.ts). Predictions of a
+ * meta-regression at new moderator values: {@link predict} (predict.ts).
  *
  * @throws PooledInputError(s) for non-finite yi, vi <= 0 or sei <= 0, wrong lengths
  * @throws TooFewStudiesError when k < p, or k = p for random effects with moderators or Knapp-Hartung
@@ -88,6 +91,7 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     throw errorFromStatus(fit.status, { method, iterations: fit.iterations, k, p });
   }
   const tau2 = fit.tau2;
+  const seTau2 = tau2StandardError({ yi, vi, X, k, p, method, tau2, tau2Init: control.tau2Init });
   const dfResid = k - p;
   const ws = new FitWorkspace(k, p);
   const qOut = new Float64Array(4);
@@ -190,12 +194,14 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     yi: Array.from(yi),
     vi: Array.from(vi),
     termNames,
+    moderators: codedModerators(options.mods),
     X: Xrows,
     coefficients,
     beta,
     vb,
     tau2,
     tau: Math.sqrt(tau2),
+    seTau2,
     s2w,
     df,
     QE,
@@ -213,6 +219,15 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     iterations: fit.iterations,
     notes,
   };
+}
+
+/** The moderators as buildDesign coded them (validated there): categorical levels sorted. */
+function codedModerators(mods: RmaOptions["mods"] = []): ModelModerator[] {
+  return mods.map((mod) =>
+    mod.type === "categorical"
+      ? { name: mod.name, type: "categorical", levels: sortedLevels(mod.values) }
+      : { name: mod.name, type: "continuous" },
+  );
 }
 
 /** Checks lengths and values of yi and vi (or sei); collects every problem before throwing. */

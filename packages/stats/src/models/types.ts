@@ -10,6 +10,15 @@ export type RmaData =
   | { yi: ArrayLike<number>; vi: ArrayLike<number>; sei?: undefined }
   | { yi: ArrayLike<number>; sei: ArrayLike<number>; vi?: undefined };
 
+/**
+ * A moderator of a fitted model: continuous (one column of X, its values as they are), or
+ * categorical with its levels in sorted order, the first the reference (one dummy column per other
+ * level, named "<name>:<level>").
+ */
+export type ModelModerator =
+  | { name: string; type: "continuous" }
+  | { name: string; type: "categorical"; levels: string[] };
+
 /** Options of {@link rma}; every field has a default (defaults.ts, fitDefaults). */
 export interface RmaOptions {
   /** "FE" or a tau² estimator; default "REML". */
@@ -64,6 +73,34 @@ export interface Prediction {
   piUpper: number | null;
 }
 
+/**
+ * Moderator values of one prediction ({@link predict}): a finite number for each continuous
+ * moderator of the model, a level name (as in the data) for each categorical one.
+ */
+export type ModeratorValues = Record<string, number | string>;
+
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** Confidence level in percent of the CI and PI; default the model's level. */
+  level?: number;
+}
+
+/** A predicted average effect at given moderator values: metafor's predict(res, newmods = ...). */
+export interface PredictedEffect {
+  /** The moderator values of this prediction, in the order of the model's moderators. */
+  at: ModeratorValues;
+  /** x'β̂, x = (1, coded moderator values). */
+  estimate: number;
+  /** √(x'Var(β̂)x) (Knapp-Hartung's s² included); null only if rounding makes x'Var(β̂)x < 0 (metafor: NA). */
+  se: number | null;
+  /** estimate ± crit·se: crit from N(0, 1) (test "z") or t(k - p) (test "knha"). */
+  ciLower: number | null;
+  ciUpper: number | null;
+  /** estimate ± crit·√(se² + τ²); null for FE models (metafor's predict gives none). */
+  piLower: number | null;
+  piUpper: number | null;
+}
+
 /** Q-profile confidence intervals for the heterogeneity measures (Viechtbauer 2007). */
 export interface HeterogeneityIntervals {
   tau2: Interval;
@@ -95,6 +132,8 @@ export interface RmaResult {
   vi: number[];
   /** Column names of X: "intrcpt", "<moderator>", "<moderator>:<level>". */
   termNames: string[];
+  /** The moderators as the design coded them, in order (what {@link predict} needs). */
+  moderators: ModelModerator[];
   /** Design matrix, one row per study. */
   X: number[][];
   /** Coefficients with SE, statistic (z or t), p and CI. */
@@ -106,6 +145,12 @@ export interface RmaResult {
   /** (Residual) between-study variance; 0 for FE. */
   tau2: number;
   tau: number;
+  /**
+   * Standard error of τ̂² as metafor's res$se.tau2, by the estimator's own formula
+   * (tau2-standard-error.ts); null for FE and k = 1 (metafor: NA). With a fixed τ², the formula at
+   * that value (as metafor).
+   */
+  seTau2: number | null;
   /** Knapp-Hartung scale factor s²_w (1 under the z test). */
   s2w: number;
   /** Degrees of freedom of t tests and CIs (k - p) under knha; null under z. */
