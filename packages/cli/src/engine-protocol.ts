@@ -21,6 +21,12 @@ export interface AnalyzeSettings {
   to?: "only0" | "all" | "if0all" | "none";
   drop00?: boolean;
   eggerPredictor?: EggerPredictorOption;
+  trimfillEstimator?: "L0" | "R0";
+  trimfillSide?: "left" | "right";
+  vtype?: "LS" | "UB" | "RevMan";
+  correctBias?: boolean;
+  bootstrapType?: "case" | "parametric";
+  predict?: Record<string, number | string>[];
   /** --model: "standard" or "three-level" (experiments nested in publications). */
   model?: "standard" | "three-level";
   /** --cluster: the publication column. */

@@ -29,6 +29,7 @@ const MEASURES = [
 const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", "MH", "PETO"];
 const ZERO_CELL_RULES = ["only0", "all", "if0all", "none"];
 const EGGER_PREDICTORS = ["sei", "vi", "ninv", "sqrtninv"];
+const VTYPES = ["LS", "UB", "RevMan"];
 const FORMATS = ["text", "json", "markdown"];
 const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 const MODELS = ["standard", "three-level"];
@@ -69,6 +70,27 @@ function nonNegativeNumber(flag: string) {
       throw new InvalidArgumentError(`${flag} takes a number of 0 or more, e.g. ${flag} 0.5`);
     return n;
   };
+}
+
+/** "dose=100;dose=200,route=iv" -> [{ dose: 100 }, { dose: 200, route: "iv" }]. */
+function predictionPoints(value: string): Record<string, number | string>[] {
+  return value.split(";").map((point) => {
+    const at: Record<string, number | string> = {};
+    for (const pair of point.split(",")) {
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const raw = pair.slice(eq + 1).trim();
+      if (eq < 1 || name === "" || raw === "")
+        throw new InvalidArgumentError(
+          `--predict takes moderator=value pairs, e.g. --predict "dose=100;dose=200"; found "${pair.trim()}"`,
+        );
+      if (name in at)
+        throw new InvalidArgumentError(`--predict names "${name}" twice in one point`);
+      const n = Number(raw);
+      at[name] = Number.isFinite(n) ? n : raw;
+    }
+    return at;
+  });
 }
 
 function permutations(value: string): number | "exact" {
@@ -195,6 +217,28 @@ Examples:
         "predictor of Egger's test: sei (default), vi, ninv (1/n; Peters' test, for odds ratios) or sqrtninv (1/√n), e.g. --egger-predictor ninv",
       ).choices(EGGER_PREDICTORS),
     )
+    .addOption(
+      new Option(
+        "--trimfill-estimator <estimator>",
+        "trim-and-fill's estimator of the number of missing studies: L0 (default) or R0 (Duval & Tweedie 2000), e.g. --trimfill-estimator R0",
+      ).choices(["L0", "R0"]),
+    )
+    .addOption(
+      new Option(
+        "--trimfill-side <side>",
+        "side on which trim-and-fill looks for missing studies: left or right (default: estimated from the data, as metafor), e.g. --trimfill-side left",
+      ).choices(["left", "right"]),
+    )
+    .addOption(
+      new Option(
+        "--vtype <vtype>",
+        "sampling variance of the SMD: LS (large-sample, default, as metafor), UB (unbiased) or RevMan (Review Manager 5), e.g. --vtype UB",
+      ).choices(VTYPES),
+    )
+    .option(
+      "--correct-bias",
+      "ROM: the small-sample bias correction of the log ratio of means and its variance (Lajeunesse 2015), e.g. --measure ROM --correct-bias",
+    )
     .option("--by <column>", "subgroup analysis by the levels of a column, e.g. --by route")
     .option(
       "--mods <columns>",
@@ -214,6 +258,17 @@ Examples:
         MIN_BOOTSTRAP,
         ` (fewer than ${MIN_BOOTSTRAP} replicates cannot place a 95% interval; 1000 or more are recommended)`,
       ),
+    )
+    .addOption(
+      new Option(
+        "--bootstrap-type <type>",
+        "case: resample studies (or publications), the default; parametric: simulate studies from the fitted model, e.g. --bootstrap 2000 --bootstrap-type parametric",
+      ).choices(["case", "parametric"]),
+    )
+    .option(
+      "--predict <points>",
+      'predictions of the meta-regression (--mods) at moderator values: points separated by ";", moderators in a point by ",", e.g. --predict "dose=100;dose=200" or --predict "dose=100,route=intravenous"',
+      predictionPoints,
     )
     .option(
       "--seed <n>",

@@ -1073,3 +1073,66 @@ describe("event counts: --measure, --method MH|PETO, zero-cell flags, --egger-pr
     expect(run.stderr).toMatch(/--measure OR, RR or RD with --method MH/);
   });
 });
+
+describe("issue 13 flags reach the analysis", () => {
+  const example = join(root, "examples/sci-exosomes-bbb.simulated.csv");
+  const table = () =>
+    parseStudyText(readFileSync(example, "utf8"), "sci-exosomes-bbb.simulated.csv").table!;
+
+  it("--predict, --trimfill-estimator, --trimfill-side, --vtype: the same JSON as the pipeline's", async () => {
+    const run = await pooled(
+      [
+        "analyze",
+        example,
+        "--format",
+        "json",
+        "--quiet",
+        "--measure",
+        "SMD",
+        "--vtype",
+        "UB",
+        "--mods",
+        "dose,year",
+        "--predict",
+        "dose=200 µg,year=2018;dose=100 µg,year=2020",
+        "--trimfill-estimator",
+        "R0",
+        "--trimfill-side",
+        "left",
+      ],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    const expected = analyze(table(), {
+      measure: "SMD",
+      vtype: "UB",
+      mods: ["dose", "year"],
+      predict: [
+        { dose: "200 µg", year: 2018 },
+        { dose: "100 µg", year: 2020 },
+      ],
+      trimfillEstimator: "R0",
+      trimfillSide: "left",
+    });
+    expect(out.predictions).toEqual(expected.predictions);
+    expect(out.bias.trimFill).toEqual(expected.bias!.trimFill);
+    expect(out.settings).toMatchObject({
+      vtype: "UB",
+      trimfillEstimator: "R0",
+      trimfillSide: "left",
+    });
+  });
+
+  it("a malformed --predict is bad input (exit 2) naming the flag", async () => {
+    const run = await pooled(["analyze", example, "--mods", "year", "--predict", "year"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--predict takes moderator=value pairs/);
+    const unknown = await pooled(
+      ["analyze", example, "--mods", "year", "--predict", "yaer=2015"],
+      dir,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--predict/);
+  });
+});

@@ -153,7 +153,16 @@ describe("secondary fits of the deterministic analysis", () => {
     const yi = [0.1, 0.5, 0.3, 0.8, 0.2];
     const table = givenEffects(yi.map((y, i) => ({ study: `S${i + 1}`, yi: y, vi: 0.04 })));
     const a = analyze(table, {});
-    expect(a.bias).toEqual({ egger: null, begg: null, trimFill: null, eggerSampleSize: null });
+    expect(a.bias).toMatchObject({
+      egger: null,
+      begg: null,
+      trimFill: null,
+      eggerSampleSize: null,
+      // PET and PEESE regress on the standard errors and variances too.
+      petPeese: null,
+    });
+    // The fail-safe Ns need no spread of standard errors.
+    expect(a.bias!.failSafeN).not.toBeNull();
     expect(a.warnings).toContain(
       `Egger's regression test could not be computed: the predictor "sei" has the same value in every study (for example, all standard errors are equal), so there is no small-study effect to test`,
     );
@@ -177,11 +186,27 @@ describe("secondary fits of the deterministic analysis", () => {
       leaveOneOut: fail,
       cumulative: fail,
       baujat: fail,
+      petPeese: fail,
+      failSafeN: fail,
+      influence: fail,
     });
     const a = prepareAnalysis(bbb, { by: "route", measure: "SMD" }, side).analysis;
     expect(a.model).toEqual(analyze(bbb, { measure: "SMD" }).model);
-    expect(a).toMatchObject({ subgroups: null, leaveOneOut: null, cumulative: null, baujat: null });
-    expect(a.bias).toEqual({ egger: null, begg: null, trimFill: null, eggerSampleSize: null });
+    expect(a).toMatchObject({
+      subgroups: null,
+      leaveOneOut: null,
+      cumulative: null,
+      baujat: null,
+      influence: null,
+    });
+    expect(a.bias).toEqual({
+      egger: null,
+      begg: null,
+      trimFill: null,
+      eggerSampleSize: null,
+      petPeese: null,
+      failSafeN: null,
+    });
     const reason = new NotConvergedError("REML", 100).message;
     for (const what of [
       "Subgroup analysis",
@@ -192,6 +217,9 @@ describe("secondary fits of the deterministic analysis", () => {
       "Leave-one-out analysis",
       "Cumulative meta-analysis",
       "Baujat plot data",
+      "PET-PEESE",
+      "The fail-safe N",
+      "The influence diagnostics",
     ])
       expect(a.warnings).toContain(`${what} could not be computed: ${reason}`);
   });

@@ -473,9 +473,10 @@ describe("values are the stats engine's, unchanged", () => {
     expect(a.leaveOneOut).toHaveLength(MAX_STUDIES_REFITS + 1); // the contract's block stays
     expect(a.baujat).toBeNull();
     expect(a.cumulative).toBeNull();
+    expect(a.influence).toBeNull();
     expect(a.bias!.egger).not.toBeNull();
     expect(a.warnings).toContain(
-      "2001 studies: skipped the Baujat plot (run up to 2000 studies), the cumulative analysis (run up to 2000 studies), as each refits the model 2001 times.",
+      "2001 studies: skipped the influence diagnostics (run up to 2000 studies), the Baujat plot (run up to 2000 studies), the cumulative analysis (run up to 2000 studies), as each refits the model 2001 times.",
     );
     expect(MAX_STUDIES_LEAVE_ONE_OUT).toBeGreaterThanOrEqual(10_000);
   });

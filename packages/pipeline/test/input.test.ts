@@ -101,7 +101,7 @@ describe("column detection", () => {
       [
         1,
         null,
-        "a column for the treatment mean: m1i (or mean_treatment, treatment_mean, mean_t)",
+        "a column for the treatment mean: m1i (or mean_treatment, treatment_mean, mean_t), or a median (median1i)",
         `none among: ${HEADER.split(",").join(", ")}`,
       ],
       [

@@ -26,6 +26,12 @@ export interface AnalyzeFlags {
   to?: AnalyzeSettings["to"];
   drop00?: boolean;
   eggerPredictor?: AnalyzeSettings["eggerPredictor"];
+  trimfillEstimator?: AnalyzeSettings["trimfillEstimator"];
+  trimfillSide?: AnalyzeSettings["trimfillSide"];
+  vtype?: AnalyzeSettings["vtype"];
+  correctBias?: boolean;
+  bootstrapType?: AnalyzeSettings["bootstrapType"];
+  predict?: AnalyzeSettings["predict"];
   model?: NonNullable<AnalyzeSettings["model"]>;
   cluster?: string;
   by?: string;
@@ -180,6 +186,12 @@ function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
   if (flags.to !== undefined) settings.to = flags.to;
   if (flags.drop00 !== undefined) settings.drop00 = flags.drop00;
   if (flags.eggerPredictor !== undefined) settings.eggerPredictor = flags.eggerPredictor;
+  if (flags.trimfillEstimator !== undefined) settings.trimfillEstimator = flags.trimfillEstimator;
+  if (flags.trimfillSide !== undefined) settings.trimfillSide = flags.trimfillSide;
+  if (flags.vtype !== undefined) settings.vtype = flags.vtype;
+  if (flags.correctBias !== undefined) settings.correctBias = flags.correctBias;
+  if (flags.bootstrapType !== undefined) settings.bootstrapType = flags.bootstrapType;
+  if (flags.predict !== undefined) settings.predict = flags.predict;
   if (flags.model !== undefined) settings.model = flags.model;
   if (flags.cluster !== undefined) settings.cluster = flags.cluster;
   if (flags.by !== undefined) settings.by = flags.by;

@@ -17,6 +17,7 @@ import {
   PooledInputError,
   PooledInputErrors,
   peto,
+  predict,
   qnorm,
   type RmaOptions,
   type RmaResult,
@@ -44,9 +45,12 @@ import {
   beggResult,
   cumulativeRows,
   eggerResult,
+  failSafeNResult,
   finite,
+  influenceResult,
   leaveOneOutRows,
   modelResult,
+  petPeeseResult,
   regressionResult,
   subgroupsResult,
   tableModelResult,
@@ -64,7 +68,7 @@ import {
   standardModelRobust,
 } from "./dependence.js";
 import { attempt, SIDE_ANALYSIS } from "./failures.js";
-import { type EffectScale, measureScale } from "./scale.js";
+import { type EffectScale, measureScale, transformedInterval } from "./scale.js";
 import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import { tableSubgroups } from "./table-subgroups.js";
 import {
@@ -78,6 +82,7 @@ import {
   type MultilevelRegressionJson,
   type MultilevelResultJson,
   type MultilevelSubgroupsJson,
+  type PredictionJson,
   type RiskOfBiasSummary,
   type StudyResult,
   TABLE_METHODS,
@@ -180,6 +185,35 @@ export function resolveSettings(
       `--egger-predictor ${EGGER_PREDICTORS.join(", ")}`,
       String(eggerPredictor),
     );
+  const trimfillEstimator = options.trimfillEstimator ?? "L0";
+  if (trimfillEstimator !== "L0" && trimfillEstimator !== "R0")
+    throw settingProblem("--trimfill-estimator L0 or R0", String(trimfillEstimator));
+  const trimfillSide = options.trimfillSide ?? null;
+  if (trimfillSide !== null && trimfillSide !== "left" && trimfillSide !== "right")
+    throw settingProblem("--trimfill-side left or right", String(trimfillSide));
+  const bootstrapType = options.bootstrapType ?? "case";
+  if (bootstrapType !== "case" && bootstrapType !== "parametric")
+    throw settingProblem("--bootstrap-type case or parametric", String(bootstrapType));
+  if (
+    (options.vtype ?? "LS") !== "LS" &&
+    measure !== "SMD" &&
+    !(measure === "MD" && options.vtype === "UB")
+  )
+    throw settingProblem(
+      "--vtype UB or RevMan with --measure SMD (the other measures have one variance, LS)",
+      `--vtype ${options.vtype} with --measure ${measure}`,
+    );
+  if (options.correctBias === true && !["ROM", "SMD", "SMDH"].includes(measure))
+    throw settingProblem(
+      "--correct-bias with --measure ROM (SMD and SMDH are always bias-corrected)",
+      `--correct-bias with --measure ${measure}`,
+    );
+  const predict = options.predict ?? [];
+  if (predict.length > 0 && (options.mods ?? []).length === 0)
+    throw settingProblem(
+      "--predict with --mods: predictions are of the meta-regression at chosen moderator values",
+      "--predict without --mods",
+    );
   const hasControlGroups = table.rows.some(
     (r) => r.controlGroup !== undefined && r.controlGroup !== "",
   );
@@ -273,6 +307,10 @@ export function resolveSettings(
     // metafor's rma.mh and rma.peto leave double-zero tables out of the study effects; escalc keeps them.
     drop00: tables ? (options.drop00 ?? TABLE_METHODS.includes(method)) : null,
     eggerPredictor,
+    trimfillEstimator,
+    trimfillSide,
+    bootstrapType,
+    predict: predict.map((point) => ({ ...point })),
   };
 }
 
@@ -499,6 +537,12 @@ export function prepareAnalysis(
     );
   }
 
+  // Predictions of the meta-regression at the --predict points (metafor's predict(newmods = ...)).
+  const predictions =
+    regressionModel === null || settings.predict.length === 0
+      ? null
+      : regressionPredictions(regressionModel, settings.predict, scale);
+
   // Experiments nested in publications: CR2 for the standard model, the three-level model and, with
   // --model three-level, its subgroups and meta-regression.
   const clustered: ClusteredData | null =
@@ -515,6 +559,7 @@ export function prepareAnalysis(
   let loo: Analysis["leaveOneOut"] = null;
   let baujatPoints: Analysis["baujat"] = null;
   let cumulativeSteps: Analysis["cumulative"] = null;
+  let influenceRows: Analysis["influence"] = null;
   if (k >= MIN_STUDIES_SENSITIVITY) {
     bias = smallStudyTests(side, model, settings, scale, studies, warnings);
     const skipped: string[] = [];
@@ -525,6 +570,11 @@ export function prepareAnalysis(
         return leaveOneOutRows(result);
       });
     } else skipped.push(`leave-one-out (run up to ${MAX_STUDIES_LEAVE_ONE_OUT} studies)`);
+    if (k <= MAX_STUDIES_REFITS) {
+      influenceRows = attempt(SIDE_ANALYSIS.influence, warnings, () =>
+        influenceResult(side.influence(model)),
+      );
+    } else skipped.push(`the influence diagnostics (run up to ${MAX_STUDIES_REFITS} studies)`);
     if (k <= MAX_STUDIES_REFITS) {
       cumulativeSteps = cumulativeByYear(side, table, model, warnings);
       baujatPoints = attempt(SIDE_ANALYSIS.baujat, warnings, () =>
@@ -566,6 +616,8 @@ export function prepareAnalysis(
     bias,
     leaveOneOut: loo,
     cumulative: cumulativeSteps,
+    influence: influenceRows,
+    predictions,
     baujat: baujatPoints,
     permutation: null,
     bootstrap: null,
@@ -714,6 +766,46 @@ function fitTableModel(
         })
       : peto(tables, { ...zeroCells, level: settings.level }),
   );
+}
+
+/**
+ * The meta-regression's predictions at the --predict points; a point that names no moderator of
+ * the model, leaves one out or gives a level the data do not have is bad input of the flag.
+ */
+function regressionPredictions(
+  model: RmaResult,
+  points: Record<string, number | string>[],
+  scale: EffectScale,
+): PredictionJson[] {
+  try {
+    return predict(model, points).map((p) => ({
+      at: { ...p.at },
+      estimate: p.estimate,
+      se: finite(p.se),
+      ciLower: finite(p.ciLower),
+      ciUpper: finite(p.ciUpper),
+      piLower: finite(p.piLower),
+      piUpper: finite(p.piUpper),
+      transformed: transformedInterval(scale, p),
+    }));
+  } catch (error) {
+    const list =
+      error instanceof PooledInputErrors
+        ? error.errors
+        : error instanceof PooledInputError
+          ? [error]
+          : null;
+    if (list === null) throw error;
+    throw new AnalysisInputError(
+      list.map((e) => ({
+        file: "--predict",
+        row: null,
+        column: null,
+        expected: e.expected,
+        found: `${e.location.field}${e.location.value === undefined ? "" : ` = ${String(e.location.value)}`}`,
+      })),
+    );
+  }
 }
 
 /** Fields of the stats engine's messages, as the study table names them. */
@@ -901,7 +993,14 @@ function smallStudyTests(
   warnings: string[],
 ): BiasResult {
   const { measure, eggerPredictor: predictor } = settings;
-  const bias: BiasResult = { egger: null, begg: null, trimFill: null, eggerSampleSize: null };
+  const bias: BiasResult = {
+    egger: null,
+    begg: null,
+    trimFill: null,
+    eggerSampleSize: null,
+    petPeese: null,
+    failSafeN: null,
+  };
   const totals = studies.map((s) => (s.n1 ?? Number.NaN) + (s.n2 ?? 0));
   // Without a total n for every study the engine says that the predictor needs sample sizes.
   const ni = totals.every(Number.isFinite) ? { ni: totals } : {};
@@ -910,7 +1009,24 @@ function smallStudyTests(
   );
   bias.begg = attempt(SIDE_ANALYSIS.begg, warnings, () => beggResult(side.begg(model)));
   bias.trimFill = attempt(SIDE_ANALYSIS.trimFill, warnings, () =>
-    trimFillResult(side.trimFill(model), scale),
+    trimFillResult(
+      side.trimFill(model, {
+        estimator: settings.trimfillEstimator,
+        ...(settings.trimfillSide === null ? {} : { side: settings.trimfillSide }),
+      }),
+      scale,
+    ),
+  );
+  bias.petPeese = attempt(SIDE_ANALYSIS.petPeese, warnings, () =>
+    petPeeseResult(side.petPeese(model), scale),
+  );
+  bias.failSafeN = attempt(SIDE_ANALYSIS.failSafeN, warnings, () =>
+    failSafeNResult(
+      side.failSafeN(model, { type: "Rosenthal" }),
+      // The mean effect weighted by 1/vi, as metafor 5 (3.8 weighted it only when asked).
+      side.failSafeN(model, { type: "Orwin", weighted: true }),
+      side.failSafeN(model, { type: "Rosenberg" }),
+    ),
   );
   if (measure === "SMD" || measure === "SMDH") {
     const n1i = studies.map((s) => s.n1 ?? Number.NaN);

@@ -7,10 +7,14 @@ import type {
   BeggResult,
   CumulativeResult,
   EggerResult,
+  FailSafeResult,
+  InfluenceResult,
   LeaveOneOutResult,
   MantelHaenszelResult,
   Method,
   PetoResult,
+  PetPeeseResult,
+  PrecisionEffectFit,
   RmaResult,
   SubgroupsResult,
   TrimFillResult,
@@ -19,8 +23,12 @@ import { type EffectScale, transformedInterval } from "./scale.js";
 import type {
   BiasResult,
   CumulativeResultRow,
+  FailSafeNJson,
+  InfluenceJson,
   LeaveOneOutResultRow,
   ModelResult,
+  PetPeeseJson,
+  PrecisionEffectJson,
   RegressionResult,
   SubgroupResult,
   SubgroupsResultJson,
@@ -72,6 +80,9 @@ export function modelResult(model: RmaResult, scale: EffectScale): ModelResult {
     tau2CiUpper: finite(intervals?.tau2.upper),
     I2CiLower: finite(intervals?.I2.lower),
     I2CiUpper: finite(intervals?.I2.upper),
+    seTau2: fe ? null : finite(model.seTau2),
+    H2CiLower: finite(intervals?.H2.lower),
+    H2CiUpper: finite(intervals?.H2.upper),
     // Filled in by the analysis when the file has a publication column (dependence.ts).
     robust: null,
   };
@@ -128,6 +139,9 @@ export function tableModelResult(
     tau2CiUpper: null,
     I2CiLower: null,
     I2CiUpper: null,
+    seTau2: null,
+    H2CiLower: null,
+    H2CiUpper: null,
     robust: null,
   };
 }
@@ -158,6 +172,10 @@ function subgroupResult(
     studies: model.labels,
     indices: [...indices],
     transformed: m.transformed,
+    tau2CiLower: m.tau2CiLower,
+    tau2CiUpper: m.tau2CiUpper,
+    I2CiLower: m.I2CiLower,
+    I2CiUpper: m.I2CiUpper,
   };
 }
 
@@ -181,6 +199,10 @@ function unfittedSubgroup(level: string, indices: number[], labels: string[]): S
     studies: indices.map((i) => labels[i]!),
     indices: [...indices],
     transformed: null,
+    tau2CiLower: null,
+    tau2CiUpper: null,
+    I2CiLower: null,
+    I2CiUpper: null,
   };
 }
 
@@ -248,6 +270,10 @@ export function regressionResult(
     QMdistribution: qm.distribution,
     QMdf2: qm.distribution === "F" ? qm.df2 : null,
     I2: model.k > model.p ? finite(model.I2) : null,
+    tau2CiLower: finite(model.heterogeneityIntervals?.tau2.lower),
+    tau2CiUpper: finite(model.heterogeneityIntervals?.tau2.upper),
+    I2CiLower: finite(model.heterogeneityIntervals?.I2.lower),
+    I2CiUpper: finite(model.heterogeneityIntervals?.I2.upper),
     k: model.k,
     vcov: model.vb.map((row) => [...row]),
     df: model.df,
@@ -324,4 +350,61 @@ function summaryRowJson(
     p: finite(r.p),
     Q: finite(r.Q),
   };
+}
+
+function precisionEffect(fit: PrecisionEffectFit): PrecisionEffectJson {
+  return {
+    estimate: fit.estimate,
+    se: fit.se,
+    ciLower: fit.ciLower,
+    ciUpper: fit.ciUpper,
+    p: fit.p,
+    slope: fit.slope,
+    slopeP: fit.slopeP,
+  };
+}
+
+/** PET-PEESE in contract form, with the chosen estimate on the reader's scale. */
+export function petPeeseResult(result: PetPeeseResult, scale: EffectScale): PetPeeseJson {
+  return {
+    pet: precisionEffect(result.pet),
+    peese: precisionEffect(result.peese),
+    rule: `PEESE when PET's estimate differs from 0 (two-sided p < ${result.alpha}), else PET (Stanley & Doucouliagos 2014)`,
+    alpha: result.alpha,
+    chosen: result.chosen,
+    estimate: result.estimate,
+    ciLower: result.ciLower,
+    ciUpper: result.ciUpper,
+    transformed: transformedInterval(scale, result),
+  };
+}
+
+/** The three fail-safe Ns in contract form, each with the fields of its own method. */
+export function failSafeNResult(
+  rosenthal: FailSafeResult,
+  orwin: FailSafeResult,
+  rosenberg: FailSafeResult,
+): FailSafeNJson {
+  const significance = (r: FailSafeResult) => ({ n: r.n, p: finite(r.p), alpha: r.alpha });
+  return {
+    rosenthal: significance(rosenthal),
+    orwin: { n: orwin.n, meanEffect: finite(orwin.meanEffect), target: finite(orwin.target) },
+    rosenberg: significance(rosenberg),
+  };
+}
+
+/** Influence diagnostics in contract form (metafor's names: cooks.d as cooksD). */
+export function influenceResult(result: InfluenceResult): InfluenceJson[] {
+  return result.studies.map((r) => ({
+    study: r.study,
+    rstudent: finite(r.rstudent),
+    dffits: finite(r.dffits),
+    cooksD: finite(r.cookD),
+    covRatio: finite(r.covRatio),
+    tau2Deleted: result.method === "FE" ? null : finite(r.tau2Deleted),
+    QEDeleted: finite(r.QEDeleted),
+    hat: r.hat,
+    weight: r.weight,
+    influential: r.influential,
+  }));
 }

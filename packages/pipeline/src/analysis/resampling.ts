@@ -249,8 +249,10 @@ async function bootstrapStage(
       ...run("bootstrap"),
       replicates: settings.bootstrap!,
       seed: settings.seed,
-      type: "case",
-      ...(clusters !== null ? { cluster: clusters } : {}),
+      type: settings.bootstrapType,
+      // Case resampling draws whole publications; the parametric bootstrap simulates each study
+      // from the fitted model (van den Noortgate & Onghena 2005), so it has no clusters to draw.
+      ...(clusters !== null && settings.bootstrapType === "case" ? { cluster: clusters } : {}),
     }),
   );
   if (boot === null) return;

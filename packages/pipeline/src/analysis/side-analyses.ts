@@ -17,10 +17,13 @@ import {
   bootstrap,
   cumulative,
   egger,
+  failSafeN,
+  influence,
   leaveOneOut,
   multilevelBootstrap,
   multilevelPermutationTest,
   permutationTest,
+  petPeese,
   rma,
   rmaMultilevel,
   robustCR2,
@@ -35,6 +38,9 @@ export interface SideAnalyses {
   egger: typeof egger;
   begg: typeof begg;
   trimFill: typeof trimFill;
+  petPeese: typeof petPeese;
+  failSafeN: typeof failSafeN;
+  influence: typeof influence;
   leaveOneOut: typeof leaveOneOut;
   cumulative: typeof cumulative;
   baujat: typeof baujat;
@@ -56,6 +62,9 @@ export const statsSideAnalyses: SideAnalyses = {
   egger,
   begg,
   trimFill,
+  petPeese,
+  failSafeN,
+  influence,
   leaveOneOut,
   cumulative,
   baujat,

@@ -76,6 +76,10 @@ export function tableSubgroups(
       studies: labels,
       indices: shown,
       transformed: m.transformed,
+      tau2CiLower: null,
+      tau2CiUpper: null,
+      I2CiLower: null,
+      I2CiUpper: null,
     });
     pooled.push({ estimate: result.estimate, vi: result.se * result.se });
   }
@@ -128,5 +132,9 @@ function unfitted(level: string, k: number, labels: string[], indices: number[])
     studies: labels,
     indices,
     transformed: null,
+    tau2CiLower: null,
+    tau2CiUpper: null,
+    I2CiLower: null,
+    I2CiUpper: null,
   };
 }

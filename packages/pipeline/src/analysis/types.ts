@@ -72,6 +72,17 @@ export interface AnalysisOptions {
   drop00?: boolean;
   /** Predictor of Egger's test (--egger-predictor); default "sei". */
   eggerPredictor?: EggerPredictorOption;
+  /** Trim-and-fill's estimator of the missing studies (--trimfill-estimator); default "L0". */
+  trimfillEstimator?: "L0" | "R0";
+  /** Side on which trim-and-fill looks for missing studies (--trimfill-side); default: estimated. */
+  trimfillSide?: "left" | "right";
+  /** Bootstrap (--bootstrap-type): resample studies ("case", default) or simulate from the model. */
+  bootstrapType?: "case" | "parametric";
+  /**
+   * Predictions of the meta-regression at chosen moderator values (--predict), one object per
+   * point: moderator name -> value (a number, or a level of a categorical moderator).
+   */
+  predict?: Record<string, number | string>[];
   /** PRISMA 2020 counts to carry into the analysis and report. */
   prisma?: PrismaCounts;
   /**
@@ -137,6 +148,11 @@ export interface AnalysisSettings {
   to: ZeroCellRule | null;
   drop00: boolean | null;
   eggerPredictor: EggerPredictorOption;
+  trimfillEstimator: "L0" | "R0";
+  /** null: the side estimated from the data, as metafor. */
+  trimfillSide: "left" | "right" | null;
+  bootstrapType: "case" | "parametric";
+  predict: Record<string, number | string>[];
 }
 
 /** Contract: one row per comparison, in input order. */
@@ -211,6 +227,11 @@ export interface ModelResult {
   tau2CiUpper: number | null;
   I2CiLower: number | null;
   I2CiUpper: number | null;
+  /** Contract: the standard error of tau² (metafor's se.tau2), else null (FE, MH, Peto). */
+  seTau2: number | null;
+  /** Contract: the Q-profile CI of H² (random-effects models with k > 1), else null. */
+  H2CiLower: number | null;
+  H2CiUpper: number | null;
   /**
    * Contract: CR2 cluster-robust inference for the estimate, clustered by publication
    * (Satterthwaite df), whenever the file has a publication column; else null (also when it could
@@ -438,6 +459,11 @@ export interface SubgroupResult {
   indices: number[];
   /** Extra: estimate and intervals on the reader's scale (see model.scale); else null. */
   transformed: TransformedInterval | null;
+  /** Contract: Q-profile CIs of the level's tau² and I² (random-effects models with k > 1), else null. */
+  tau2CiLower: number | null;
+  tau2CiUpper: number | null;
+  I2CiLower: number | null;
+  I2CiUpper: number | null;
 }
 
 /** Contract: a test for differences between subgroups. */
@@ -509,6 +535,11 @@ export interface RegressionResult {
     levels: string[] | null;
     values: (number | string)[];
   }[];
+  /** Extra: Q-profile CIs of the residual tau² and I², else null. */
+  tau2CiLower: number | null;
+  tau2CiUpper: number | null;
+  I2CiLower: number | null;
+  I2CiUpper: number | null;
   /** The meta-regression in the three-level model, with --model three-level; else null. */
   multilevel: MultilevelRegressionJson | null;
 }
@@ -547,6 +578,85 @@ export interface BiasResult {
    * (Pustejovsky & Rodgers 2019), which is not distorted by g being inside its own SE.
    */
   eggerSampleSize: { z: number; p: number; predictor: string } | null;
+  /**
+   * Contract: PET-PEESE (Stanley & Doucouliagos 2014): PET's and PEESE's corrected estimates with
+   * their CIs, the conditional rule applied (PEESE when PET's estimate differs from 0 at alpha) and
+   * the estimate it chose.
+   */
+  petPeese: PetPeeseJson | null;
+  /** Contract: fail-safe N by Rosenthal (1979), Orwin (1983) and Rosenberg (2005). */
+  failSafeN: FailSafeNJson | null;
+}
+
+/** One regression of PET-PEESE: its intercept (the corrected effect) with CI and test. */
+export interface PrecisionEffectJson {
+  estimate: number;
+  se: number;
+  ciLower: number;
+  ciUpper: number;
+  p: number;
+  /** Slope on the standard error (PET) or the variance (PEESE), and its p-value. */
+  slope: number;
+  slopeP: number;
+}
+
+export interface PetPeeseJson {
+  pet: PrecisionEffectJson;
+  peese: PrecisionEffectJson;
+  /** The rule: PEESE when PET's two-sided p < alpha, else PET. */
+  rule: string;
+  alpha: number;
+  chosen: "PET" | "PEESE";
+  estimate: number;
+  ciLower: number;
+  ciUpper: number;
+  /** Extra: the chosen estimate and CI on the reader's scale (see model.scale), else null. */
+  transformed: TransformedInterval | null;
+}
+
+export interface FailSafeNJson {
+  /** Studies averaging z = 0 that make Stouffer's combined one-sided p reach alpha. */
+  rosenthal: { n: number | null; p: number | null; alpha: number | null } | null;
+  /**
+   * Studies with effect 0 that bring the mean effect (weighted by 1/vi, as metafor 5) down to the
+   * target (half of it).
+   */
+  orwin: { n: number | null; meanEffect: number | null; target: number | null } | null;
+  /** Studies with effect 0 and average weight that make the fixed-effect mean non-significant. */
+  rosenberg: { n: number | null; p: number | null; alpha: number | null } | null;
+}
+
+/**
+ * Contract: case-deletion diagnostics of the main model (metafor's influence(); Viechtbauer &
+ * Cheung 2010), one row per study in input order; null where the model without the study could
+ * not be fitted.
+ */
+export interface InfluenceJson {
+  study: string;
+  rstudent: number | null;
+  dffits: number | null;
+  cooksD: number | null;
+  covRatio: number | null;
+  tau2Deleted: number | null;
+  QEDeleted: number | null;
+  hat: number;
+  weight: number;
+  /** metafor's flag: |DFFITS|, Cook's distance, hat value or a DFBETAS beyond its cut-off. */
+  influential: boolean;
+}
+
+/** Contract: a prediction of the meta-regression at chosen moderator values (--predict). */
+export interface PredictionJson {
+  /** The moderator values, as given. */
+  at: Record<string, number | string>;
+  estimate: number;
+  se: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+  piLower: number | null;
+  piUpper: number | null;
+  /** Extra: on the reader's scale (see model.scale), else null. */
+  transformed: TransformedInterval | null;
 }
 
 export interface LeaveOneOutResultRow {
@@ -653,6 +763,10 @@ export interface Analysis {
    * entered by year (ties in file order); row i is the model of the first i studies.
    */
   cumulative: CumulativeResultRow[] | null;
+  /** Contract (k >= 3): influence diagnostics of the main model, else null. */
+  influence: InfluenceJson[] | null;
+  /** Contract, with --predict and --mods: predictions of the meta-regression, else null. */
+  predictions: PredictionJson[] | null;
   /** Extra (k >= 3): Baujat plot coordinates per study (Baujat et al. 2002), input order. */
   baujat: { study: string; heterogeneity: number; influence: number | null }[] | null;
   permutation: PermutationResultJson | null;

@@ -2,7 +2,7 @@
  * parseStudyFile: a data file's bytes and name in, a validated {@link StudyTable} (or every
  * problem found) out. No file system: the CLI reads files, the web app reads File objects.
  */
-import { sdFromCi } from "@pooled/stats";
+import { meanSdFromMedian, PooledInputError, PooledInputErrors, sdFromCi } from "@pooled/stats";
 import { normaliseHeader } from "./aliases.js";
 import { describeField, findHeader, resolveColumns } from "./columns.js";
 import {
@@ -249,12 +249,17 @@ function validateGrid(
       found: `none among: ${headers.join(", ")}`,
     });
   if (ARM_MEASURES.includes(measure)) {
-    for (const f of ["m1i", "n1i", "m2i", "n2i"] as const)
+    for (const f of ["n1i", "n2i"] as const)
       if (col[f] === undefined) missingColumn(`the ${FIELD_LABEL[f]}: ${describeField(f)}`);
+    if (col.m1i === undefined && col.median1i === undefined)
+      missingColumn(`the treatment mean: ${describeField("m1i")}, or a median (median1i)`);
+    if (col.m2i === undefined && col.median2i === undefined)
+      missingColumn(`the control mean: ${describeField("m2i")}, or a median (median2i)`);
     if (
       col.sd1i === undefined &&
       col.sem1i === undefined &&
-      (col.ci1lb === undefined || col.ci1ub === undefined)
+      (col.ci1lb === undefined || col.ci1ub === undefined) &&
+      col.median1i === undefined
     ) {
       missingColumn(
         `the treatment SD: ${describeField("sd1i")}, or an SEM (sem1i, sem_treatment) or CI (ci_lower_treatment and ci_upper_treatment)`,
@@ -263,7 +268,8 @@ function validateGrid(
     if (
       col.sd2i === undefined &&
       col.sem2i === undefined &&
-      (col.ci2lb === undefined || col.ci2ub === undefined)
+      (col.ci2lb === undefined || col.ci2ub === undefined) &&
+      col.median2i === undefined
     ) {
       missingColumn(
         `the control SD: ${describeField("sd2i")}, or an SEM (sem2i, sem_control) or CI (ci_lower_control and ci_upper_control)`,
@@ -465,6 +471,105 @@ function validateGrid(
     }
   }
 
+  /**
+   * An arm's mean and SD from its median with quartiles and/or range, when its mean cell is empty
+   * and its median cell is not: "no median" when that does not apply, undefined when a value is
+   * bad (reported here, naming the cell). The estimators, per what is given (Luo et al. 2018, Stat
+   * Methods Med Res 27:1785, for means; Wan et al. 2014, BMC Med Res Methodol 14:135, and Shi et
+   * al. 2020, Res Synth Methods 11:641, for SDs), are in @pooled/stats' meanSdFromMedian.
+   */
+  function medianArm(arm: 1 | 2): { mean: number; sd: number } | "no median" | undefined {
+    const fields = {
+      median: arm === 1 ? "median1i" : "median2i",
+      q1: arm === 1 ? "q1_1i" : "q1_2i",
+      q3: arm === 1 ? "q3_1i" : "q3_2i",
+      min: arm === 1 ? "min1i" : "min2i",
+      max: arm === 1 ? "max1i" : "max2i",
+    } as const;
+    const meanAt = col[arm === 1 ? "m1i" : "m2i"];
+    const medianAt = col[fields.median];
+    if (medianAt === undefined || isEmptyCell(cells[medianAt])) return "no median";
+    if (meanAt !== undefined && !isEmptyCell(cells[meanAt])) return "no median";
+    const n = arm === 1 ? out.n1i : out.n2i;
+    const value = (key: keyof typeof fields) => {
+      const at = col[fields[key]];
+      return at === undefined || isEmptyCell(cells[at])
+        ? undefined
+        : num(fields[key], FINITE, true);
+    };
+    const summary = {
+      median: value("median"),
+      q1: value("q1"),
+      q3: value("q3"),
+      min: value("min"),
+      max: value("max"),
+    };
+    if (summary.median === undefined || n === undefined) return undefined;
+    // Half a pair, or no pair at all, is named here: the conversion needs whole pairs.
+    const armName = arm === 1 ? "treatment" : "control";
+    let whole = 0;
+    for (const [lo, hi, what] of [
+      ["q1", "q3", "quartiles"],
+      ["min", "max", "range (minimum and maximum)"],
+    ] as const) {
+      const loGiven = summary[lo] !== undefined;
+      const hiGiven = summary[hi] !== undefined;
+      if (loGiven && hiGiven) whole++;
+      else if (loGiven !== hiGiven) {
+        const missing = loGiven ? hi : lo;
+        problems.push({
+          file,
+          row,
+          column: header(col[fields[missing]] ?? col[fields[loGiven ? lo : hi]]!),
+          expected: `both ${what} of the ${armName} median, or neither`,
+          found: emptyCellText(cells[col[fields[missing]] ?? -1]),
+        });
+        return undefined;
+      }
+    }
+    if (whole === 0) {
+      problems.push({
+        file,
+        row,
+        column: header(medianAt),
+        expected: `the quartiles or the range with the ${armName} median (to estimate its SD), or the mean and SD`,
+        found: "a median alone",
+      });
+      return undefined;
+    }
+    try {
+      const estimate = meanSdFromMedian({ ...summary, median: summary.median, n });
+      const given =
+        estimate.scenario === "S1"
+          ? "median and range (mean: Luo et al. 2018; SD: Wan et al. 2014)"
+          : estimate.scenario === "S2"
+            ? "median and quartiles (mean: Luo et al. 2018; SD: Wan et al. 2014)"
+            : "median, quartiles and range (mean: Luo et al. 2018; SD: Shi et al. 2020)";
+      noteConversion(`${armName} mean and SD from the ${given}`, row);
+      return { mean: estimate.mean, sd: estimate.sd };
+    } catch (error) {
+      const list =
+        error instanceof PooledInputErrors
+          ? error.errors
+          : error instanceof PooledInputError
+            ? [error]
+            : null;
+      if (list === null) throw error;
+      for (const e of list) {
+        const field = fields[e.location.field as keyof typeof fields];
+        const at = field === undefined ? medianAt : (col[field] ?? medianAt);
+        problems.push({
+          file,
+          row,
+          column: header(at),
+          expected: e.expected,
+          ...(e.location.value === undefined ? {} : { found: String(e.location.value) }),
+        });
+      }
+      return undefined;
+    }
+  }
+
   const labelColumns = longLabelChecks(headers, col, [...required]);
   const hasRob = Object.keys(index.riskOfBias).length > 0;
   for (const gridRow of rows) {
@@ -523,12 +628,18 @@ function validateGrid(
 
     if (ARM_MEASURES.includes(measure)) {
       const meanRule = measure === "ROM" ? RATIO_MEAN : FINITE;
-      setNum("m1i", num("m1i", meanRule, true));
       setNum("n1i", num("n1i", ARM_SIZE, true));
-      setNum("m2i", num("m2i", meanRule, true));
       setNum("n2i", num("n2i", ARM_SIZE, true));
-      setNum("sd1i", deriveSd(1));
-      setNum("sd2i", deriveSd(2));
+      for (const arm of [1, 2] as const) {
+        const fromMedian = medianArm(arm);
+        if (fromMedian === "no median") {
+          setNum(arm === 1 ? "m1i" : "m2i", num(arm === 1 ? "m1i" : "m2i", meanRule, true));
+          setNum(arm === 1 ? "sd1i" : "sd2i", deriveSd(arm));
+        } else {
+          setNum(arm === 1 ? "m1i" : "m2i", fromMedian?.mean);
+          setNum(arm === 1 ? "sd1i" : "sd2i", fromMedian?.sd);
+        }
+      }
       if (measure === "NMD") {
         const sham = num("msham", FINITE, true);
         setNum("msham", sham);

@@ -147,6 +147,20 @@ export type InputField =
   | "ci1ub"
   | "ci2lb"
   | "ci2ub"
+  /**
+   * Median with quartiles and/or range of the treatment / control arm, used when the mean cell is
+   * empty (converted to mean and SD: Luo et al. 2018; Wan et al. 2014; Shi et al. 2020).
+   */
+  | "median1i"
+  | "q1_1i"
+  | "q3_1i"
+  | "min1i"
+  | "max1i"
+  | "median2i"
+  | "q1_2i"
+  | "q3_2i"
+  | "min2i"
+  | "max2i"
   /** Non-empty (other than no/false/0) marks a row the user excluded; free text is kept as the reason. */
   | "exclude";
 

@@ -1,0 +1,160 @@
+/**
+ * The methods of issue 13 in the analysis, against metafor 3.8.1 and 5.1.12
+ * (fixtures/r/pipeline-methods.R on the bundled BBB example, MD, REML): influence diagnostics,
+ * PET-PEESE, the fail-safe Ns, trim-and-fill's options, and the Q-profile CIs of the model, of each
+ * subgroup and of a meta-regression's residual heterogeneity.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { AnalysisInputError, analyze } from "../src/analysis/index.js";
+import { exampleTable, expectAllClose, expectClose } from "./analysis-helpers.js";
+
+const root = new URL("../../../", import.meta.url);
+
+describe.each(["3.8.1", "5.1.12"])("against metafor %s", (version) => {
+  const ref = JSON.parse(
+    readFileSync(new URL(`fixtures/pipeline-methods.metafor-${version}.json`, root), "utf8"),
+  );
+  const table = exampleTable();
+  const a = analyze(table, { by: "dose" });
+
+  test("the model's Q-profile CIs of tau², I² and H²", () => {
+    expectClose(a.model.tau2, ref.model.tau2, "tau2");
+    expectAllClose([a.model.tau2CiLower, a.model.tau2CiUpper], ref.model.tau2Ci, "tau2 CI");
+    expectAllClose([a.model.I2CiLower, a.model.I2CiUpper], ref.model.I2Ci, "I2 CI");
+    expectAllClose([a.model.H2CiLower, a.model.H2CiUpper], ref.model.H2Ci, "H2 CI");
+    expectClose(a.model.seTau2, ref.model.seTau2, "se of tau2");
+  });
+
+  test("--predict: the meta-regression at chosen moderator values", () => {
+    const points = [
+      { dose: "200 µg", year: 2018 },
+      { dose: "100 µg", year: 2020 },
+    ];
+    const p = analyze(table, { mods: ["dose", "year"], predict: points }).predictions!;
+    expect(p.map((x) => x.at)).toEqual(points);
+    for (const key of ["estimate", "se", "ciLower", "ciUpper", "piLower", "piUpper"] as const)
+      expectAllClose(
+        p.map((x) => x[key]),
+        ref.predictions[key],
+        `prediction ${key}`,
+      );
+  });
+
+  test("influence diagnostics, study by study", () => {
+    const rows = a.influence!;
+    expect(rows.map((r) => r.study)).toEqual(ref.study);
+    for (const key of [
+      "rstudent",
+      "dffits",
+      "cooksD",
+      "covRatio",
+      "tau2Deleted",
+      "QEDeleted",
+      "hat",
+      "weight",
+    ] as const)
+      expectAllClose(
+        rows.map((r) => r[key]),
+        ref.influence[key],
+        key,
+      );
+    expect(rows.map((r) => r.influential)).toEqual(ref.influence.influential);
+  });
+
+  test("PET-PEESE", () => {
+    const pp = a.bias!.petPeese!;
+    for (const which of ["pet", "peese"] as const)
+      for (const key of ["estimate", "se", "p", "ciLower", "ciUpper", "slope", "slopeP"] as const)
+        expectClose(pp[which][key], ref.petPeese[which][key], `${which} ${key}`);
+    expect(pp.chosen).toBe(ref.petPeese.chosen);
+    expect(pp.estimate).toBe(pp[pp.chosen === "PET" ? "pet" : "peese"].estimate);
+  });
+
+  test("fail-safe N: Rosenthal, Orwin, Rosenberg", () => {
+    const f = a.bias!.failSafeN!;
+    expect(f.rosenthal!.n).toBe(ref.failSafeN.rosenthal.n);
+    expectClose(f.rosenthal!.p, ref.failSafeN.rosenthal.p, "Rosenthal p");
+    expect(f.orwin!.n).toBe(ref.failSafeN.orwin.n);
+    expectClose(f.orwin!.target, ref.failSafeN.orwin.target, "Orwin target");
+    expect(f.rosenberg!.n).toBe(ref.failSafeN.rosenberg.n);
+    expectClose(f.rosenberg!.p, ref.failSafeN.rosenberg.p, "Rosenberg p");
+  });
+
+  test.each([
+    ["R0", { trimfillEstimator: "R0" as const }],
+    ["left", { trimfillSide: "left" as const }],
+    ["right", { trimfillSide: "right" as const }],
+  ])("trim-and-fill with %s", (key, options) => {
+    const tf = analyze(table, options).bias!.trimFill!;
+    const expected = ref.trimFill[key];
+    expect(tf.k0).toBe(expected.k0);
+    expect(tf.side).toBe(expected.side);
+    expect(tf.estimator).toBe(key === "R0" ? "R0" : "L0");
+    expectClose(tf.estimate, expected.estimate, "estimate");
+    expectClose(tf.ciLower, expected.ciLower, "ciLower");
+    expectClose(tf.ciUpper, expected.ciUpper, "ciUpper");
+  });
+
+  test("each subgroup's Q-profile CIs of tau² and I²", () => {
+    for (const g of a.subgroups!.groups) {
+      const expected = ref.subgroups.find((s: { level: string }) => s.level === g.level);
+      expectClose(g.tau2, expected.tau2, `${g.level} tau2`);
+      if (expected.tau2Ci === undefined) {
+        expect(g.tau2CiLower).toBeNull();
+        continue;
+      }
+      expectAllClose([g.tau2CiLower, g.tau2CiUpper], expected.tau2Ci, `${g.level} tau2 CI`);
+      expectAllClose([g.I2CiLower, g.I2CiUpper], expected.I2Ci, `${g.level} I2 CI`);
+    }
+  });
+
+  test("a meta-regression's residual tau² and I² CIs", () => {
+    const r = analyze(table, { mods: ["year"] }).regression!;
+    expectClose(r.tau2, ref.regression.tau2, "residual tau2");
+    expectAllClose([r.tau2CiLower, r.tau2CiUpper], ref.regression.tau2Ci, "tau2 CI");
+    expectAllClose([r.I2CiLower, r.I2CiUpper], ref.regression.I2Ci, "I2 CI");
+  });
+});
+
+describe("settings of issue 13", () => {
+  const table = exampleTable();
+
+  test("--bootstrap-type parametric reaches the bootstrap (the JSON says which)", async () => {
+    const { analyzeAsync } = await import("../src/analysis/index.js");
+    const a = await analyzeAsync(table, { bootstrap: 200, bootstrapType: "parametric", seed: 3 });
+    expect(a.settings.bootstrapType).toBe("parametric");
+    expect(a.bootstrap!.type).toBe("parametric");
+    expect(a.bootstrap!.clusters).toBeNull();
+    const again = await analyzeAsync(table, {
+      bootstrap: 200,
+      bootstrapType: "parametric",
+      seed: 3,
+    });
+    expect(again.bootstrap).toEqual(a.bootstrap);
+  });
+
+  test.each([
+    [{ vtype: "RevMan" as const }, /--vtype UB or RevMan with --measure SMD/],
+    [{ correctBias: true }, /--correct-bias with --measure ROM/],
+    [{ predict: [{ year: 2015 }] }, /--predict with --mods/],
+    [{ trimfillEstimator: "Q0" as never }, /--trimfill-estimator L0 or R0/],
+    [{ bootstrapType: "wild" as never }, /--bootstrap-type case or parametric/],
+    [{ mods: ["year"], predict: [{ yaer: 2015 }] }, /--predict/],
+    [{ mods: ["dose"], predict: [{ dose: "300 µg" }] }, /--predict/],
+  ])("refuses %o", (options, message) => {
+    expect(() => analyze(table, options)).toThrow(AnalysisInputError);
+    expect(() => analyze(table, options)).toThrow(message);
+  });
+
+  test("--vtype and --correct-bias reach escalc", () => {
+    const ub = analyze(table, { measure: "SMD", vtype: "UB" });
+    const ls = analyze(table, { measure: "SMD" });
+    expect(ub.settings.vtype).toBe("UB");
+    expect(ub.studies[0]!.vi).not.toBe(ls.studies[0]!.vi);
+    expect(ub.studies[0]!.yi).toBe(ls.studies[0]!.yi);
+    const rom = analyze(table, { measure: "ROM", correctBias: true });
+    expect(rom.settings.correctBias).toBe(true);
+    expect(rom.notes.join(" ")).toMatch(/Lajeunesse/);
+  });
+});
