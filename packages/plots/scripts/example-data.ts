@@ -16,6 +16,7 @@ import {
   baujat,
   escalc,
   galbraith,
+  influence,
   leaveOneOut,
   type Method,
   qnorm,
@@ -27,6 +28,7 @@ import {
   subgroups,
   trimFill,
 } from "@pooled/stats";
+import { parseJudgement } from "../src/risk-of-bias.js";
 import type {
   BaujatInput,
   BubbleInput,
@@ -34,13 +36,14 @@ import type {
   ForestStudy,
   FunnelInput,
   GalbraithInput,
+  InfluenceInput,
   LeaveOneOutInput,
   PooledEstimate,
   PrismaInput,
   RiskOfBiasInput,
   SyrcleItem,
 } from "../src/types.js";
-import { SYRCLE_ITEMS } from "../src/types.js";
+import { SYRCLE_ITEM_NAMES, SYRCLE_ITEMS } from "../src/types.js";
 
 /** How the examples are fitted; the default is the engine's (and metafor's) REML. */
 export interface ExampleOptions {
@@ -123,6 +126,7 @@ export interface ExampleStudy {
   dose: string;
   doseUg: number | null;
   route: string;
+  sex: string;
   /** Arm sizes after shared control arms were split (what the effect size used). */
   nT: number;
   nC: number;
@@ -164,6 +168,7 @@ export function bbbStudies(root = repoRoot()): ExampleStudy[] {
       dose,
       doseUg: /^\d+/.test(dose) ? Number.parseFloat(dose) : null,
       route: r.route,
+      sex: r.sex,
       nT: Number(split.data.n1i?.[i]),
       nC: Number(split.data.n2i?.[i]),
       yi: es.yi[i],
@@ -707,5 +712,175 @@ export function oddsRatioForestExample(options: ExampleOptions = {}): ForestInpu
     }),
     pooled: [pooledOf(re)],
     notes: ["ILLUSTRATIVE data: odds ratios from 2×2 tables, pooled as log odds ratios."],
+  };
+}
+
+// ---- issue 13's figures ---------------------------------------------------------------------
+
+/**
+ * The first `k` BBB studies as a reviewer's forest plot: favours labels, descriptor columns (dose,
+ * sex) and the SYRCLE judgements of the example as a column of dots.
+ */
+export function syrcleForestExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+  k = 15,
+): ForestInput {
+  const shown = studies.slice(0, k);
+  const base = forestExample(shown, options);
+  return {
+    ...base,
+    title: `Forest plot with risk of bias (k = ${shown.length})`,
+    columns: [
+      { key: "dose", header: "Dose" },
+      { key: "sex", header: "Sex" },
+    ],
+    studies: (base.studies ?? []).map((s, i) => {
+      const judgements = SYRCLE_ITEMS.map((item) => {
+        const j = parseJudgement(shown[i].judgements[item]);
+        return j === "missing" ? null : j;
+      });
+      return { ...s, columns: { dose: shown[i].dose, sex: shown[i].sex }, riskOfBias: judgements };
+    }),
+    riskOfBias: { items: SYRCLE_ITEMS.map((item) => SYRCLE_ITEM_NAMES[item]), label: "SYRCLE" },
+    notes: ["SIMULATED example data; risk of bias as recorded in the example file."],
+  };
+}
+
+/** Funnel plot of the BBB studies coloured by route of administration (three subgroups). */
+export function subgroupFunnelExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): FunnelInput {
+  const model = fitStudies(studies, options);
+  const routes = [...new Set(studies.map((s) => s.route))];
+  return {
+    effectLabel: "Mean difference in BBB score (points)",
+    studies: studies.map((s) => ({ label: s.label, yi: s.yi, se: Math.sqrt(s.vi) })),
+    estimate: model.beta[0],
+    groups: routes.map((route) => ({
+      level: `Route: ${route}`,
+      indices: studies.flatMap((s, i) => (s.route === route ? [i] : [])),
+    })),
+    title: "Funnel plot by route",
+  };
+}
+
+/**
+ * Influence diagnostics from the engine's influence() (metafor's influence.rma.uni) on the first
+ * 13 BBB studies plus two made-up ILLUSTRATIVE experiments far from the rest (one precise, one
+ * less so), which metafor's rule flags as influential.
+ */
+export function influenceExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): InfluenceInput {
+  const rows = studies.slice(0, 13).map((s) => ({ label: s.label, yi: s.yi, vi: s.vi }));
+  // Far above and far below the others (MD 12 and −4 points, v = 0.3), at places 5 and 11.
+  rows.splice(4, 0, { label: "Outlier A (ILLUSTRATIVE)", yi: 12, vi: 0.3 });
+  rows.splice(10, 0, { label: "Outlier B (ILLUSTRATIVE)", yi: -4, vi: 0.3 });
+  const model = rma(
+    { yi: rows.map((r) => r.yi), vi: rows.map((r) => r.vi) },
+    { method: options.method ?? DEFAULT_METHOD, labels: rows.map((r) => r.label) },
+  );
+  return { ...influenceInput(model), title: "Influence diagnostics (ILLUSTRATIVE outliers)" };
+}
+
+/** The plot's input from the engine's influence() of a fitted model. */
+export function influenceInput(model: RmaResult): InfluenceInput {
+  const inf = influence(model);
+  const rows = inf.studies;
+  return {
+    studies: rows.map((r) => r.study),
+    rstudent: rows.map((r) => r.rstudent),
+    dffits: rows.map((r) => r.dffits),
+    cooksD: rows.map((r) => r.cookD),
+    covRatio: rows.map((r) => r.covRatio),
+    tau2Deleted: rows.map((r) => r.tau2Deleted),
+    QEDeleted: rows.map((r) => r.QEDeleted),
+    hat: rows.map((r) => r.hat),
+    weight: rows.map((r) => r.weight),
+    influential: rows.map((r) => r.influential),
+    p: model.p,
+    tau2: model.tau2,
+    QE: model.QE.statistic,
+  };
+}
+
+/**
+ * Points at the very ends of both axes with long labels (ILLUSTRATIVE): the largest and smallest
+ * x and y on round numbers, where nice ticks end the axis exactly at the data.
+ */
+const EXTREME = [
+  { x: 0, y: 0 },
+  { x: 100000, y: 50 },
+  { x: 0.5, y: 50 },
+  { x: 100000, y: 0 },
+  { x: 50000, y: 25 },
+  { x: 25000, y: 10 },
+];
+const EXTREME_LABELS = [
+  "Smallest x and y, a study with a rather long name from a multicentre consortium",
+  "Largest x and y, another study with a long name (replication)",
+  "Top left corner study",
+  "Bottom right corner study with a long label",
+  "Middle study",
+  "Lower middle",
+];
+
+/** Bubble plot with bubbles at the corners of the data, the largest at the top right. */
+export function extremeBubbleExample(): BubbleInput {
+  return {
+    studies: EXTREME.map((p, i) => ({
+      label: EXTREME_LABELS[i],
+      x: p.x,
+      yi: p.y - 25,
+      weight: i === 1 ? 40 : 5 + i,
+    })),
+    xLabel: "Cumulative dose (ng) over the whole treatment period, every injection counted",
+    effectLabel: "Mean difference",
+    title: "Bubble plot, extreme points (ILLUSTRATIVE)",
+    note: "Made-up points at the ends of both axes.",
+  };
+}
+
+/** Baujat plot with points at 0 and at round maxima, all with long labels. */
+export function extremeBaujatExample(): BaujatInput {
+  return {
+    studies: EXTREME.map((p, i) => ({ label: EXTREME_LABELS[i], x: p.x / 1000, y: p.y })),
+    title: "Baujat plot, extreme points (ILLUSTRATIVE)",
+  };
+}
+
+/**
+ * Galbraith plot of a common-effect model (τ² = 0) whose most precise study has precision exactly
+ * 10 (v = 0.01, a round end of the axis), with studies far outside the ±2 band on both sides.
+ */
+export function extremeGalbraithExample(): GalbraithInput {
+  const yi = [0.5, 0.4, 2.5, -1.5, 0.45, 0.3, 0.6];
+  const vi = [0.01, 0.04, 0.09, 0.25, 1, 4, 0.02];
+  const labels = EXTREME_LABELS.concat(["Precise study"]).slice(0, yi.length);
+  const g = galbraith(rma({ yi, vi }, { method: "FE", labels }));
+  return {
+    studies: yi.map((y, i) => ({ label: labels[i], yi: y, vi: vi[i] })),
+    estimate: g.slope,
+    tau2: g.tau2,
+    effectLabel: "SMD",
+    title: "Galbraith plot, extreme points (ILLUSTRATIVE)",
+  };
+}
+
+/** The SYRCLE forest with favours labels too long for their half of the axis (wrapped, then cut). */
+export function longFavoursForestExample(
+  studies = bbbStudies(),
+  options: ExampleOptions = {},
+): ForestInput {
+  return {
+    ...syrcleForestExample(studies, options),
+    title: "Forest plot, long favours labels",
+    favours: {
+      left: "Favours the vehicle-treated injured control animals of every laboratory in the consortium",
+      right: "Favours intravenous mesenchymal stem cell exosomes at any dose and schedule",
+    },
   };
 }

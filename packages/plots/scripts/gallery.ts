@@ -6,9 +6,10 @@
  *
  *   npm run gallery -w @pooled/plots                  # REML, the engine's default
  *   npm run gallery -w @pooled/plots -- --method DL   # another tau² estimator (or FE)
+ *   npm run gallery -w @pooled/plots -- --out /tmp/g  # another folder than ./gallery
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Method } from "@pooled/stats";
 import {
   baujatPlot,
@@ -16,6 +17,7 @@ import {
   forestPlot,
   funnelPlot,
   galbraithPlot,
+  influencePlot,
   leaveOneOutPlot,
   prismaPlot,
   riskOfBiasPlot,
@@ -32,7 +34,8 @@ if (!METHODS.includes(method)) {
 }
 const opts = { method };
 
-const out = join(process.cwd(), "gallery");
+const outArg = process.argv.indexOf("--out");
+const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(process.cwd(), "gallery");
 mkdirSync(out, { recursive: true });
 
 const bbb = ex.bbbStudies();
@@ -80,6 +83,21 @@ const plots: Record<string, string> = {
   }),
   "risk-of-bias": riskOfBiasPlot(ex.riskOfBiasExample(bbb), { idPrefix: "risk-of-bias" }),
   prisma: prismaPlot(prisma, { idPrefix: "prisma" }),
+  // Favours labels, descriptor columns (dose, sex) and SYRCLE dots (k = 15).
+  "forest-syrcle": forestPlot(ex.syrcleForestExample(bbb, opts), { idPrefix: "forest-syrcle" }),
+  "forest-long-favours": forestPlot(ex.longFavoursForestExample(bbb, opts), {
+    idPrefix: "forest-long-favours",
+  }),
+  "funnel-subgroups": funnelPlot(ex.subgroupFunnelExample(bbb, opts), {
+    idPrefix: "funnel-subgroups",
+  }),
+  influence: influencePlot(ex.influenceExample(bbb, opts), { idPrefix: "influence" }),
+  // Points at the very ends of both axes, long labels: drawn whole, inside the frame.
+  "bubble-extreme": bubblePlot(ex.extremeBubbleExample(), { idPrefix: "bubble-extreme" }),
+  "baujat-extreme": baujatPlot(ex.extremeBaujatExample(), { idPrefix: "baujat-extreme" }),
+  "galbraith-extreme": galbraithPlot(ex.extremeGalbraithExample(), {
+    idPrefix: "galbraith-extreme",
+  }),
   // Every optional PRISMA 2020 box, and counts that do not add up (drawn with a warning).
   "prisma-full": prismaPlot(ex.prismaFullExample(), { idPrefix: "prisma-full" }),
   "prisma-inconsistent": prismaPlot(
@@ -100,6 +118,7 @@ try {
       ...r.errors.map((e) => `error: ${e}`),
       ...r.overlaps.map(([a, b]) => `overlap: "${a.text}" / "${b.text}"`),
       ...r.clipped.map((t) => `clipped: "${t.text}"`),
+      ...r.outside.map((t) => `outside the SVG: ${t.text}`),
     ];
     problems += issues.length;
     console.log(

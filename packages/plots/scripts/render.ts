@@ -1,6 +1,7 @@
 /**
  * Renders SVG strings to PNG in headless Chromium (Debian's /usr/bin/chromium through
- * playwright-core) and measures the real text boxes: overlapping or clipped text is reported.
+ * playwright-core) and measures the real text boxes: overlapping or clipped text is reported, and
+ * so are shapes that stick out of the SVG.
  */
 import { type Browser, chromium } from "playwright-core";
 
@@ -41,6 +42,11 @@ export interface RenderResult {
   overlaps: [TextBox, TextBox][];
   /** Text elements that stick out of the SVG's box. */
   clipped: TextBox[];
+  /**
+   * Shapes (circles, rectangles, polygons, lines; not those under a clip path, which the frame
+   * trims) that stick out of the SVG's box, named by tag and class.
+   */
+  outside: TextBox[];
 }
 
 /** Renders one SVG document (inline in an HTML page, as the report and web app show it). */
@@ -96,7 +102,28 @@ export async function renderSvg(browser: Browser, svg: string, scale = 1): Promi
           t.x + t.width > box.width + tol ||
           t.y + t.height > box.height + tol,
       );
-      return { width: box.width, height: box.height, overlaps, clipped };
+      const outside = Array.from(
+        svgEl.querySelectorAll("circle, rect, polygon, polyline, line, ellipse"),
+      )
+        .filter((el) => !el.closest("defs") && !el.closest("[clip-path]"))
+        .map((el) => {
+          const r = el.getBoundingClientRect();
+          return {
+            text: `${el.tagName} ${el.getAttribute("class") ?? ""}`.trim(),
+            x: r.x - box.x,
+            y: r.y - box.y,
+            width: r.width,
+            height: r.height,
+          };
+        })
+        .filter(
+          (t) =>
+            t.x < -tol ||
+            t.y < -tol ||
+            t.x + t.width > box.width + tol ||
+            t.y + t.height > box.height + tol,
+        );
+      return { width: box.width, height: box.height, overlaps, clipped, outside };
     });
     const png = await page.locator("svg").first().screenshot({ type: "png" });
     return { png, errors, ...measured };

@@ -2,9 +2,11 @@
 import {
   clipPath,
   type Frame,
+  fitFrameToXTicks,
   frameBorder,
   type LabelledPoint,
   placeLabels,
+  plotTitle,
   xAxis,
   xScale,
   yAxis,
@@ -12,10 +14,13 @@ import {
   yScale,
 } from "./chart.js";
 import { fmt, plural } from "./format.js";
-import { el, group, PALETTE, svgDocument, text, tooltip } from "./svg.js";
+import { el, group, PALETTE, svgDocument, tooltip } from "./svg.js";
 import type { BaujatInput, ScatterOptions } from "./types.js";
 
 const MARGIN = 14;
+const POINT_RADIUS = 4;
+// Room (px) between the frame and the outermost points: their radius, stroke and 3 px of air.
+const POINT_ROOM = 8;
 
 /**
  * Baujat plot: each study's contribution to the Q statistic (x) against its influence on the
@@ -32,30 +37,30 @@ export function baujatPlot(input: BaujatInput, options: ScatterOptions = {}): st
   const bottomSpace = 6 + f + f * 1.6 + MARGIN;
   const frameHeight = height - top - bottomSpace;
   const yv = input.studies.map((s) => s.y);
-  const yProbe = yScale(yv, { left: 0, top, width: 1, height: frameHeight }, f, { include: [0] });
-  const left = MARGIN + yAxisWidth(yProbe, f);
-  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
-  const ys = yScale(yv, frame, f, { include: [0], inset: 8 });
-  const xs = xScale(
-    input.studies.map((s) => s.x),
-    frame,
+  // The y scale depends only on the frame's top and height: the probe gives the final ticks.
+  const yFor = (fr: Frame) => yScale(yv, fr, f, { include: [0], inset: POINT_ROOM });
+  const left = MARGIN + yAxisWidth(yFor({ left: 0, top, width: 1, height: frameHeight }), f);
+  const { frame, scale: xs } = fitFrameToXTicks(
+    { left, top, width: width - left - MARGIN - 6, height: frameHeight },
+    (fr) =>
+      xScale(
+        input.studies.map((s) => s.x),
+        fr,
+        f,
+        { include: [0], inset: POINT_ROOM },
+      ),
     f,
-    { include: [0], inset: 8 },
+    width,
+    6,
   );
+  const ys = yFor(frame);
   const body: string[] = [clipPath(`${idPrefix}-clip`, frame)];
-  if (input.title)
-    body.push(
-      text(MARGIN, MARGIN + f * 1.2, input.title, {
-        "font-size": f * 1.25,
-        "font-weight": "bold",
-        class: "plot-title",
-      }),
-    );
+  if (input.title) body.push(plotTitle(input.title, width, MARGIN, f));
   body.push(frameBorder(frame));
   const pts: LabelledPoint[] = input.studies.map((s) => ({
     x: xs.map(s.x),
     y: ys.map(s.y),
-    r: 4,
+    r: POINT_RADIUS,
     label: s.label,
   }));
   body.push(
@@ -66,7 +71,7 @@ export function baujatPlot(input: BaujatInput, options: ScatterOptions = {}): st
           {
             cx: pts[i].x,
             cy: pts[i].y,
-            r: 4,
+            r: POINT_RADIUS,
             fill: PALETTE.blue,
             stroke: "#FFFFFF",
             "stroke-width": 0.6,

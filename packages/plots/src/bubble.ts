@@ -2,7 +2,9 @@
 import {
   clipPath,
   type Frame,
+  fitFrameToXTicks,
   frameBorder,
+  plotTitle,
   xAxis,
   xScale,
   yAxis,
@@ -16,6 +18,8 @@ import type { BubbleInput, ScatterOptions } from "./types.js";
 
 const MARGIN = 14;
 const MAX_RADIUS = 16;
+// Room (px) between the frame and the data's extent: the largest bubble and half its stroke.
+const BUBBLE_ROOM = MAX_RADIUS + 1;
 
 /**
  * Bubble plot: effect (y) against the moderator (x), bubble area proportional to the study's
@@ -38,38 +42,33 @@ export function bubblePlot(input: BubbleInput, options: ScatterOptions = {}): st
     ...input.studies.map((s) => s.yi),
     ...fitPts.flatMap((p) => [p.ciLower, p.ciUpper]),
   ];
-  const yProbe = yScale(yValues, { left: 0, top, width: 1, height: frameHeight }, f, {
-    include: [nullValue],
-    scale,
+  // Bubbles are inset from the frame so the largest is never cut at the edge: the scales map the
+  // data into the frame shrunk by BUBBLE_ROOM on every side.
+  const innerOf = (fr: Frame): Frame => ({
+    left: fr.left + BUBBLE_ROOM,
+    top: fr.top + BUBBLE_ROOM,
+    width: fr.width - 2 * BUBBLE_ROOM,
+    height: fr.height - 2 * BUBBLE_ROOM,
   });
-  const left = MARGIN + yAxisWidth(yProbe, f);
-  // Bubbles are inset from the frame so the largest is never cut in half at the edge.
-  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
-  const inner: Frame = {
-    left: frame.left + MAX_RADIUS,
-    top: frame.top + MAX_RADIUS,
-    width: frame.width - 2 * MAX_RADIUS,
-    height: frame.height - 2 * MAX_RADIUS,
-  };
-  const ysInner = yScale(yValues, inner, f, {
-    include: [nullValue],
-    scale,
-  });
-  const xsInner = xScale(
-    input.studies.map((s) => s.x),
-    inner,
+  // The y scale depends only on the frame's top and height: the probe gives the final ticks.
+  const yFor = (fr: Frame) => yScale(yValues, innerOf(fr), f, { include: [nullValue], scale });
+  const left = MARGIN + yAxisWidth(yFor({ left: 0, top, width: 1, height: frameHeight }), f);
+  const { frame, scale: xsInner } = fitFrameToXTicks(
+    { left, top, width: width - left - MARGIN - 6, height: frameHeight },
+    (fr) =>
+      xScale(
+        input.studies.map((s) => s.x),
+        innerOf(fr),
+        f,
+      ),
     f,
+    width,
+    6,
   );
+  const ysInner = yFor(frame);
   const clipId = `${idPrefix}-clip`;
   const body: string[] = [clipPath(clipId, frame)];
-  if (input.title)
-    body.push(
-      text(MARGIN, MARGIN + f * 1.2, input.title, {
-        "font-size": f * 1.25,
-        "font-weight": "bold",
-        class: "plot-title",
-      }),
-    );
+  if (input.title) body.push(plotTitle(input.title, width, MARGIN, f));
   const under: string[] = [];
   const ny = ysInner.map(nullValue);
   under.push(

@@ -2,8 +2,8 @@
  * Shared pieces of the x-y charts (funnel, Galbraith, bubble, Baujat): the plotting frame, axes
  * with nice ticks, a clip path, legends and point labels placed without collisions.
  */
-import { extent, makeScale, type Scale } from "./scale.js";
-import { el, group, line, PALETTE, rect, text } from "./svg.js";
+import { extent, makeScale, type Scale, type Tick } from "./scale.js";
+import { type AttrValue, el, group, line, PALETTE, polygon, rect, text } from "./svg.js";
 import { textWidth, truncate } from "./text.js";
 import type { EffectScaleKind } from "./types.js";
 
@@ -98,6 +98,52 @@ export function yAxisWidth(scale: Scale, f: number): number {
   return widest + 8 + f * 1.8;
 }
 
+/**
+ * Fits a frame to its x axis: the first and last tick labels are centred on their ticks, so a wide
+ * label at an end of the axis would stick out of the SVG. The frame is narrowed until both lie
+ * at least `margin` px inside [0, svgWidth]; `build` makes the x scale for a frame.
+ */
+export function fitFrameToXTicks(
+  frame: Frame,
+  build: (frame: Frame) => Scale,
+  f: number,
+  svgWidth: number,
+  margin: number,
+): { frame: Frame; scale: Scale } {
+  let fr = { ...frame };
+  let scale = build(fr);
+  for (let round = 0; round < 4; round++) {
+    const ticks = scale.ticks;
+    if (ticks.length === 0) break;
+    const half = (t: Tick) => textWidth(t.label, f) / 2;
+    const first = ticks.reduce((a, b) => (scale.map(b.value) < scale.map(a.value) ? b : a));
+    const last = ticks.reduce((a, b) => (scale.map(b.value) > scale.map(a.value) ? b : a));
+    const overLeft = margin - (scale.map(first.value) - half(first));
+    const overRight = scale.map(last.value) + half(last) - (svgWidth - margin);
+    if (overLeft <= 0.01 && overRight <= 0.01) break;
+    const shiftLeft = Math.max(0, overLeft) * 1.05;
+    fr = {
+      ...fr,
+      left: fr.left + shiftLeft,
+      width: fr.width - shiftLeft - Math.max(0, overRight) * 1.05,
+    };
+    scale = build(fr);
+  }
+  return { frame: fr, scale };
+}
+
+/** A plot's title at the top left, shortened to the SVG's width (full text as a tooltip). */
+export function plotTitle(title: string, svgWidth: number, margin: number, f: number): string {
+  const t = truncate(title, svgWidth - 2 * margin, f * 1.25, true);
+  return text(
+    margin,
+    margin + f * 1.2,
+    t.text,
+    { "font-size": f * 1.25, "font-weight": "bold", class: "plot-title" },
+    t.truncated ? title : undefined,
+  );
+}
+
 export function xAxis(scale: Scale, frame: Frame, f: number, title: string): string {
   const y = frame.top + frame.height;
   const parts = [
@@ -118,12 +164,19 @@ export function xAxis(scale: Scale, frame: Frame, f: number, title: string): str
       ),
     );
   }
-  parts.push(
-    text(frame.left + frame.width / 2, y + 6 + f + f * 1.6, title, {
-      "text-anchor": "middle",
-      class: "axis-title",
-    }),
-  );
+  if (title) {
+    // Centred under the frame and no wider than it, so it never runs out of the SVG.
+    const shown = truncate(title, frame.width, f);
+    parts.push(
+      text(
+        frame.left + frame.width / 2,
+        y + 6 + f + f * 1.6,
+        shown.text,
+        { "text-anchor": "middle", class: "axis-title" },
+        shown.truncated ? title : undefined,
+      ),
+    );
+  }
   return group(parts, { class: "axis x-axis" });
 }
 
@@ -149,6 +202,7 @@ export function yAxis(scale: Scale, frame: Frame, f: number, title: string): str
       ),
     );
   }
+  if (!title) return group(parts, { class: "axis y-axis" });
   const tx = x - 8 - widest - f * 0.8;
   const ty = frame.top + frame.height / 2;
   const shown = truncate(title, frame.height, f);
@@ -184,6 +238,7 @@ export function frameBorder(frame: Frame): string {
 }
 
 export interface LegendItem {
+  /** Shortened with an ellipsis beyond `maxLabelWidth` of {@link legend} (full text as a tooltip). */
   label: string;
   /** Markup of the symbol, drawn in a 14×14 box whose top-left corner is (0, 0). */
   symbol: (x: number, y: number) => string;
@@ -199,6 +254,7 @@ export function legend(
   y: number,
   f: number,
   maxWidth = Number.POSITIVE_INFINITY,
+  maxLabelWidth = 260,
 ): { markup: string; width: number; lines: number } {
   const parts: string[] = [];
   let cx = x;
@@ -206,14 +262,23 @@ export function legend(
   let lines = 1;
   let widest = 0;
   for (const item of items) {
-    const w = 18 + textWidth(item.label, f);
+    const label = truncate(item.label, Math.min(maxLabelWidth, maxWidth - 18), f);
+    const w = 18 + textWidth(label.text, f);
     if (cx > x && cx + w > x + maxWidth) {
       cx = x;
       cy += f * 1.6;
       lines += 1;
     }
     parts.push(item.symbol(cx, cy - f * 0.85));
-    parts.push(text(cx + 18, cy, item.label, { class: "legend-label" }));
+    parts.push(
+      text(
+        cx + 18,
+        cy,
+        label.text,
+        { class: "legend-label" },
+        label.truncated ? item.label : undefined,
+      ),
+    );
     widest = Math.max(widest, cx + w - x);
     cx += w + 16;
   }
@@ -223,6 +288,55 @@ export function legend(
 /** Number of lines {@link legend} needs for `items` within `maxWidth`. */
 export function legendLines(items: LegendItem[], f: number, maxWidth: number): number {
   return legend(items, 0, 0, f, maxWidth).lines;
+}
+
+/** Marker shapes that tell groups apart without colour, in the order groups get them. */
+export const MARKER_SHAPES = ["circle", "square", "triangle", "diamond", "triangle-down"] as const;
+export type MarkerShape = (typeof MARKER_SHAPES)[number];
+
+/**
+ * How far a marker of size `r` reaches from its centre, in units of r: the triangles' vertices
+ * (1.3r) reach furthest. Room kept between points and the frame scales with it.
+ */
+export const MARKER_REACH = 1.3;
+
+/**
+ * A point marker of size `r` centred at (cx, cy): a circle of radius r, a square and a diamond of
+ * about the circle's area, triangles with their vertices 1.3r from the centre (their centroid).
+ */
+export function marker(
+  shape: MarkerShape,
+  cx: number,
+  cy: number,
+  r: number,
+  a: Record<string, AttrValue> = {},
+  children: string[] = [],
+): string {
+  if (shape === "circle") return el("circle", { cx, cy, r, ...a }, children);
+  if (shape === "square") {
+    const h = r * 0.886; // side √π·r: the circle's area
+    return el("rect", { x: cx - h, y: cy - h, width: 2 * h, height: 2 * h, ...a }, children);
+  }
+  const pts: [number, number][] =
+    shape === "diamond"
+      ? [
+          [cx, cy - 1.25 * r],
+          [cx + 1.25 * r, cy],
+          [cx, cy + 1.25 * r],
+          [cx - 1.25 * r, cy],
+        ]
+      : triangle(cx, cy, MARKER_REACH * r, shape === "triangle" ? 1 : -1);
+  return polygon(pts, a, children);
+}
+
+/** An equilateral triangle with circumradius R about (cx, cy), apex up (1) or down (−1). */
+function triangle(cx: number, cy: number, R: number, up: 1 | -1): [number, number][] {
+  const half = (R * Math.sqrt(3)) / 2;
+  return [
+    [cx, cy - up * R],
+    [cx + half, cy + (up * R) / 2],
+    [cx - half, cy + (up * R) / 2],
+  ];
 }
 
 export interface LabelledPoint {
@@ -237,9 +351,9 @@ function intersects(a: Box, b: Box): boolean {
 }
 
 /**
- * Places labels next to points (right, left, above, below) so that no label covers another label
- * or any point, inside `bounds`. Points are tried in the order given; a label with no free place
- * is left out (its point keeps its tooltip).
+ * Places labels next to points (right, left, above, below; diagonally at the top and bottom
+ * edges) so that no label covers another label or any point, inside `bounds`. Points are tried
+ * in the order given; a label with no free place is left out (its point keeps its tooltip).
  */
 export function placeLabels(
   points: LabelledPoint[],
@@ -266,6 +380,17 @@ export function placeLabels(
       { box: { x: p.x - w / 2, y: p.y - p.r - 2 - h, width: w, height: h }, anchor: "middle" },
       { box: { x: p.x - w / 2, y: p.y + p.r + 2, width: w, height: h }, anchor: "middle" },
     ];
+    // A point at the frame's top or bottom edge (a corner, say) has no room for a label beside
+    // it: its label may go diagonally below or above. Elsewhere a diagonal label would be read as
+    // a neighbour's, so it is left out.
+    const atEdge = p.y - h / 2 < bounds.y || p.y + h / 2 > bounds.y + bounds.height;
+    if (atEdge)
+      candidates.push(
+        { box: { x: p.x + p.r, y: p.y - p.r - h, width: w, height: h }, anchor: "start" },
+        { box: { x: p.x + p.r, y: p.y + p.r, width: w, height: h }, anchor: "start" },
+        { box: { x: p.x - p.r - w, y: p.y - p.r - h, width: w, height: h }, anchor: "end" },
+        { box: { x: p.x - p.r - w, y: p.y + p.r, width: w, height: h }, anchor: "end" },
+      );
     for (const c of candidates) {
       const b = c.box;
       const inside =

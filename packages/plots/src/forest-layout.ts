@@ -5,10 +5,11 @@
  * never overlap.
  */
 import { fmt } from "./format.js";
+import { JUDGEMENT_ORDER, JUDGEMENT_STYLE, type Judgement, lamp } from "./risk-of-bias.js";
 import { makeScale, type Scale } from "./scale.js";
 import { group, line, PALETTE, polygon, rect, svgDocument, text } from "./svg.js";
-import { textWidth, truncate } from "./text.js";
-import type { EffectScaleKind, FavoursLabels } from "./types.js";
+import { textWidth, truncate, wrapText } from "./text.js";
+import type { EffectScaleKind, FavoursLabels, RiskOfBiasJudgement } from "./types.js";
 
 export interface LayoutColumn {
   header: string;
@@ -29,6 +30,8 @@ export type LayoutRow =
       className: string;
       /** Indent the label (a study under a cluster's label row). */
       indent?: boolean;
+      /** Risk-of-bias judgements, one per item of `ForestLayoutInput.riskOfBias`. */
+      judgements?: RiskOfBiasJudgement[];
     }
   | {
       kind: "diamond";
@@ -62,6 +65,8 @@ export interface ForestLayoutInput {
   favours?: FavoursLabels;
   plotWidth: number;
   maxLabelWidth: number;
+  /** A column of risk-of-bias dots right of the right columns: item names and the tool's name. */
+  riskOfBias?: { items: string[]; label: string };
   /** Extra vertical lines across the rows (e.g. the full-data estimate of a leave-one-out plot). */
   guides?: { value: number; className: string }[];
   notes?: string[];
@@ -139,6 +144,10 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     cursor += GAP;
   }
   let width = (rightWidths.length ? cursor - GAP : plotX + input.plotWidth + tickHalf) + MARGIN;
+  const rob = input.riskOfBias?.items.length
+    ? robGeometry(input.riskOfBias, width - MARGIN + GAP, rowH, f)
+    : null;
+  if (rob) width = rob.x0 + rob.width + MARGIN;
 
   const body: string[] = [];
   let y = MARGIN;
@@ -171,12 +180,21 @@ export function renderForestLayout(input: ForestLayoutInput): string {
   const anchor = (align: LayoutColumn["align"]) =>
     align === "right" ? "end" : align === "center" ? "middle" : "start";
   const header: string[] = [];
+  if (rob) {
+    // The tool's name spans the dots, on a line of its own above the item numbers.
+    body.push(robTitle(rob, baseline(y), f, MARGIN));
+    y += rowH;
+  }
   input.leftColumns.forEach((c, i) => {
+    const t = truncate(c.header, leftWidths[i], f, true);
     header.push(
-      text(cellX(i, c.align), baseline(y), truncate(c.header, leftWidths[i], f, true).text, {
-        "font-weight": "bold",
-        "text-anchor": anchor(c.align),
-      }),
+      text(
+        cellX(i, c.align),
+        baseline(y),
+        t.text,
+        { "font-weight": "bold", "text-anchor": anchor(c.align) },
+        t.truncated ? c.header : undefined,
+      ),
     );
   });
   input.rightColumns.forEach((c, i) => {
@@ -184,6 +202,7 @@ export function renderForestLayout(input: ForestLayoutInput): string {
       text(rightX[i], baseline(y), c.header, { "font-weight": "bold", "text-anchor": "end" }),
     );
   });
+  if (rob) header.push(robHeader(rob, baseline(y), f));
   body.push(group(header, { class: "header" }));
   y += rowH;
   body.push(
@@ -269,6 +288,7 @@ export function renderForestLayout(input: ForestLayoutInput): string {
             }),
           );
         }
+        if (rob) parts.push(robDots(rob, r.judgements ?? [], r.left[0] ?? "", cy));
         rowMarkup.push(group(parts, { class: `row ${r.className}` }));
         break;
       }
@@ -403,36 +423,18 @@ export function renderForestLayout(input: ForestLayoutInput): string {
   }
   let by = axisY + 6 + f;
   if (input.favours) {
-    by += f * 1.5;
-    const leftW = textWidth(input.favours.left, f);
-    const rightW = textWidth(input.favours.right, f);
-    // The labels sit either side of the null line (left one right-aligned 6 px before it, right
-    // one 6 px after it), but as a pair they are kept within the axis: a null value at the axis'
-    // left end must not push "Favours control" out under the table columns (nor one at the right
-    // end push the right label under the effect column). Only when the pair is wider than the
-    // axis does it run past the axis' right end, and the plot widens.
-    const axisLeft = Math.min(scale.range[0], scale.range[1]);
-    const axisRight = Math.max(scale.range[0], scale.range[1]);
-    const nullIn = Math.min(Math.max(nullX, axisLeft), axisRight);
-    const pairW = leftW + 12 + rightW;
-    const start = Math.max(axisLeft, Math.min(nullIn - 6 - leftW, axisRight - pairW));
-    const lx = start + leftW;
-    const rx = lx + 12;
-    axis.push(
-      text(lx, by, input.favours.left, {
-        "text-anchor": "end",
-        class: "favours favours-left",
-        "font-style": "italic",
-      }),
+    // A label may run as wide as half the axis, or 160 px when the axis is narrow, before wrapping.
+    const fav = favoursLabels(
+      input.favours,
+      scale.range,
+      nullX,
+      [MARGIN, width - MARGIN],
+      FAVOURS_MIN_LINE,
+      by + f * 1.5,
+      f,
     );
-    axis.push(
-      text(rx, by, input.favours.right, {
-        "text-anchor": "start",
-        class: "favours favours-right",
-        "font-style": "italic",
-      }),
-    );
-    width = Math.max(width, rx + rightW + MARGIN);
+    axis.push(...fav.markup);
+    by = fav.lastBaseline;
   }
   if (input.effectLabel) {
     by += f * 1.5;
@@ -441,6 +443,16 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     width = Math.max(width, cx + textWidth(input.effectLabel, f) / 2 + MARGIN);
   }
   body.push(group(axis, { class: "axis" }));
+  if (rob) {
+    const used = new Set<Judgement>();
+    for (const r of input.rows) {
+      if (r.kind !== "interval") continue;
+      for (let i = 0; i < rob.items.length; i++) used.add(judgementOf(r.judgements?.[i]));
+    }
+    const key = robLegend(rob, used, MARGIN, by + f * 1.9, width - 2 * MARGIN, f);
+    body.push(key.markup);
+    by = key.lastBaseline;
+  }
   for (const note of input.notes ?? []) {
     by += f * 1.45;
     body.push(text(MARGIN, by, note, { class: "note", "font-size": f * 0.9 }));
@@ -456,6 +468,237 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     fontSize: f,
     body,
   });
+}
+
+// Gap (px) between the null line and each favours label.
+const FAVOURS_GAP = 6;
+// Width (px) a favours label may take before wrapping, even on a short side of the axis.
+const FAVOURS_MIN_LINE = 160;
+// Most lines of one favours label; the last one ends with an ellipsis when the text goes on.
+const FAVOURS_LINES = 2;
+
+/**
+ * The favours labels under the axis, either side of the null line: "← left" right-aligned
+ * FAVOURS_GAP px before it, "right →" left-aligned after it, each label on its own side whatever
+ * the axis' range (a null line near the axis' left end puts the left label under the empty band
+ * below the table columns, never right of the null line). Each may fill its side of the axis, or
+ * `minLine` px when that side is shorter, within the figure's margins (`bounds`); a longer label
+ * wraps to FAVOURS_LINES lines, the last shortened with an ellipsis and the full text kept as a
+ * tooltip.
+ */
+function favoursLabels(
+  favours: FavoursLabels,
+  range: [number, number],
+  nullX: number,
+  bounds: [number, number],
+  minLine: number,
+  firstBaseline: number,
+  f: number,
+): { markup: string[]; lastBaseline: number } {
+  const axisLeft = Math.min(range[0], range[1]);
+  const axisRight = Math.max(range[0], range[1]);
+  const at = Math.min(Math.max(nullX, axisLeft), axisRight);
+  // Each label may fill its side of the axis, or `minLine` px past the axis' end when that side
+  // is short; never past the figure's margins.
+  const leftMax = Math.min(
+    Math.max(at - axisLeft - FAVOURS_GAP, minLine),
+    at - FAVOURS_GAP - bounds[0],
+  );
+  const rightMax = Math.min(
+    Math.max(axisRight - at - FAVOURS_GAP, minLine),
+    bounds[1] - at - FAVOURS_GAP,
+  );
+  const left = favoursLines(favours.left, "left", leftMax, f);
+  const right = favoursLines(favours.right, "right", rightMax, f);
+  const markup: string[] = [];
+  const lineH = f * 1.2;
+  const draw = (lines: ReturnType<typeof favoursLines>, side: "left" | "right", full: string) => {
+    lines.lines.forEach((content, i) => {
+      markup.push(
+        text(
+          side === "left" ? at - FAVOURS_GAP : at + FAVOURS_GAP,
+          firstBaseline + i * lineH,
+          content,
+          {
+            "text-anchor": side === "left" ? "end" : "start",
+            class: `favours favours-${side}`,
+            "font-style": "italic",
+          },
+          lines.truncated ? full : undefined,
+        ),
+      );
+    });
+  };
+  draw(left, "left", favours.left);
+  draw(right, "right", favours.right);
+  const n = Math.max(left.lines.length, right.lines.length);
+  return { markup, lastBaseline: firstBaseline + (n - 1) * lineH };
+}
+
+/**
+ * One favours label as lines no wider than `maxWidth`, the arrow on the first line pointing away
+ * from the null line; whether text was left out, and the widest line.
+ */
+function favoursLines(
+  label: string,
+  side: "left" | "right",
+  maxWidth: number,
+  f: number,
+): { lines: string[]; truncated: boolean; width: number } {
+  const withArrow = (s: string) => (side === "left" ? `← ${s}` : `${s} →`);
+  const budget = Math.max(0, maxWidth - textWidth(withArrow(""), f));
+  const words = label.split(/\s+/).filter((w) => w !== "");
+  let lines = wrapText(label, budget, f);
+  let truncated = lines.join(" ") !== words.join(" ");
+  if (lines.length > FAVOURS_LINES) {
+    const rest = lines.slice(FAVOURS_LINES - 1).join(" ");
+    lines = [...lines.slice(0, FAVOURS_LINES - 1), truncate(rest, budget, f).text];
+    truncated = true;
+  }
+  lines[0] = withArrow(lines[0] ?? "");
+  return { lines, truncated, width: Math.max(...lines.map((l) => textWidth(l, f))) };
+}
+
+interface RobGeometry {
+  items: string[];
+  label: string;
+  /** Left edge of the first dot's column. */
+  x0: number;
+  /** Width of one item's column. */
+  col: number;
+  width: number;
+  r: number;
+  /** Font size of the glyphs in the dots. */
+  glyph: number;
+  f: number;
+}
+
+function robGeometry(
+  rob: { items: string[]; label: string },
+  x0: number,
+  rowH: number,
+  f: number,
+): RobGeometry {
+  const col = Math.max(Math.round(f * 1.45), textWidth(String(rob.items.length), f, true) + 4);
+  // The dot fills its row but leaves 2 px above and below, and 3 px between neighbours.
+  const r = Math.min(rowH - 4, col - 3) / 2;
+  return { ...rob, x0, col, width: col * rob.items.length, r, glyph: f * 0.8, f };
+}
+
+function judgementOf(j: RiskOfBiasJudgement | undefined): Judgement {
+  return j === null || j === undefined ? "missing" : j;
+}
+
+/**
+ * The tool's name over the dots: centred on them, or ending at their right edge when wider (the
+ * line above the headers is otherwise empty), shortened only past the figure's left margin.
+ */
+function robTitle(rob: RobGeometry, baselineY: number, f: number, margin: number): string {
+  const right = rob.x0 + rob.width;
+  const t = truncate(rob.label, right - margin, f, true);
+  const centred = textWidth(t.text, f, true) <= rob.width;
+  return text(
+    centred ? rob.x0 + rob.width / 2 : right,
+    baselineY,
+    t.text,
+    { "text-anchor": centred ? "middle" : "end", "font-weight": "bold", class: "rob-title" },
+    t.truncated ? rob.label : undefined,
+  );
+}
+
+/** Item numbers 1..n over the dots, each with the item's name as a tooltip. */
+function robHeader(rob: RobGeometry, baselineY: number, f: number): string {
+  return group(
+    rob.items.map((item, i) =>
+      text(
+        rob.x0 + rob.col * (i + 0.5),
+        baselineY,
+        String(i + 1),
+        { "text-anchor": "middle", "font-weight": "bold", class: "rob-item", "font-size": f * 0.9 },
+        item,
+      ),
+    ),
+    { class: "rob-header" },
+  );
+}
+
+/** One study's dots, centred on its row. */
+function robDots(
+  rob: RobGeometry,
+  judgements: RiskOfBiasJudgement[],
+  study: string,
+  cy: number,
+): string {
+  return group(
+    rob.items.map((item, i) => {
+      const j = judgementOf(judgements[i]);
+      return lamp(
+        rob.x0 + rob.col * (i + 0.5),
+        cy,
+        rob.r,
+        j,
+        rob.glyph,
+        `${study}: ${item}: ${JUDGEMENT_STYLE[j].name}`,
+      );
+    }),
+    { class: "rob-dots" },
+  );
+}
+
+/**
+ * The key under the plot: the judgements drawn (a dot and its name each), then the items by
+ * number, flowing over lines no wider than `maxWidth`.
+ */
+function robLegend(
+  rob: RobGeometry,
+  used: Set<Judgement>,
+  x: number,
+  firstBaseline: number,
+  maxWidth: number,
+  f: number,
+): { markup: string; lastBaseline: number } {
+  const parts: string[] = [];
+  const small = f * 0.9;
+  const lineH = f * 1.5;
+  let y = firstBaseline;
+  let cx = x;
+  const heading = `${rob.label}:`;
+  parts.push(text(cx, y, heading, { "font-weight": "bold", class: "rob-legend-heading" }));
+  cx += textWidth(heading, f, true) + 10;
+  for (const j of JUDGEMENT_ORDER) {
+    if (j === "missing" && !used.has("missing")) continue;
+    const name = JUDGEMENT_STYLE[j].name;
+    const w = 2 * 7 + 5 + textWidth(name, f);
+    if (cx > x && cx + w > x + maxWidth) {
+      cx = x;
+      y += lineH;
+    }
+    parts.push(lamp(cx + 7, y - f * 0.35, 7, j, rob.glyph));
+    parts.push(text(cx + 19, y, name, { class: "rob-legend-label" }));
+    cx += w + 14;
+  }
+  // Item key: "1 Sequence generation", "2 Baseline characteristics", ... flowing.
+  y += lineH;
+  cx = x;
+  rob.items.forEach((item, i) => {
+    const entry = truncate(`${i + 1} ${item}`, maxWidth, small);
+    const w = textWidth(entry.text, small);
+    if (cx > x && cx + w > x + maxWidth) {
+      cx = x;
+      y += f * 1.3;
+    }
+    parts.push(
+      text(
+        cx,
+        y,
+        entry.text,
+        { "font-size": small, class: "rob-item-key" },
+        entry.truncated ? item : undefined,
+      ),
+    );
+    cx += w + 14;
+  });
+  return { markup: group(parts, { class: "rob-legend" }), lastBaseline: y };
 }
 
 /** A horizontal confidence interval, clipped to the axis with arrowheads where it runs off. */

@@ -118,6 +118,7 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     lower: s.ciLower,
     upper: s.ciUpper,
     className: "study-row",
+    ...(input.riskOfBias ? { judgements: s.riskOfBias ?? [] } : {}),
   });
   const pooledRows = (
     p: PooledEstimate,
@@ -196,9 +197,14 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
 
   const k = all.length;
   const title = input.title ?? `Forest plot (${measure}, ${plural(k, "study")})`;
+  const robItems = input.riskOfBias?.items.length ?? 0;
   const descParts = [
     `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${scalePhrase(scale)}.`,
   ];
+  if (robItems > 0)
+    descParts.push(
+      `${input.riskOfBias?.label ?? "Risk of bias"} of each study on ${plural(robItems, "item")} (low, high or unclear risk) beside its row.`,
+    );
   const notes = [...(input.notes ?? [])];
   if (drawn.shown < k) {
     const cut = `${drawn.shown} of ${k} studies shown (the first in the order drawn); the pooled estimates and weights include all ${k}.`;
@@ -224,6 +230,14 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     nullValue: input.nullValue ?? 0,
     effectLabel: input.effectLabel,
     favours: input.favours,
+    ...(input.riskOfBias
+      ? {
+          riskOfBias: {
+            items: input.riskOfBias.items,
+            label: input.riskOfBias.label ?? "Risk of bias",
+          },
+        }
+      : {}),
     plotWidth: options.plotWidth ?? 300,
     maxLabelWidth: options.maxLabelWidth ?? 220,
     notes,

@@ -2,10 +2,17 @@
 import {
   clipPath,
   type Frame,
+  fitFrameToXTicks,
   frameBorder,
+  type LegendItem,
   legend,
   legendLines,
+  MARKER_REACH,
+  MARKER_SHAPES,
+  type MarkerShape,
+  marker,
   normalQuantile,
+  plotTitle,
   scaleWithRoom,
   xAxis,
   xScale,
@@ -14,13 +21,55 @@ import {
   yScale,
 } from "./chart.js";
 import { fmtEffect, plural, scalePhrase } from "./format.js";
-import { el, group, line, PALETTE, polygon, rect, svgDocument, text, tooltip } from "./svg.js";
+import { el, group, line, PALETTE, polygon, rect, svgDocument, tooltip } from "./svg.js";
 import type { FunnelInput, FunnelOptions } from "./types.js";
 
 const MARGIN = 14;
 const POINT_RADIUS = 4;
-// Room (px) between the outermost points' centres and the frame: radius plus the stroke.
-const POINT_ROOM = POINT_RADIUS + 1.5;
+// Room (px) between the outermost points' centres and the frame: the marker's reach plus the stroke.
+const pointRoom = (grouped: boolean) => POINT_RADIUS * (grouped ? MARKER_REACH : 1) + 1.5;
+/**
+ * Colours of subgroups, Okabe & Ito (2008) in an order that keeps neighbours apart; vermillion,
+ * the colour of trim-and-fill studies, and yellow, faint on white, come last.
+ */
+const GROUP_COLOURS = [
+  PALETTE.blue,
+  PALETTE.orange,
+  PALETTE.green,
+  PALETTE.purple,
+  PALETTE.skyBlue,
+  PALETTE.black,
+  PALETTE.vermillion,
+  PALETTE.yellow,
+];
+/** Observed studies in no subgroup. */
+const UNGROUPED_COLOUR = PALETTE.grey;
+
+/** Colour and shape of subgroup `g`: both cycle, so 40 groups get distinct pairs. */
+function groupStyle(g: number): { colour: string; shape: MarkerShape } {
+  return {
+    colour: GROUP_COLOURS[g % GROUP_COLOURS.length],
+    shape: MARKER_SHAPES[g % MARKER_SHAPES.length],
+  };
+}
+
+/**
+ * Each study's subgroup (index into `groups`), or −1: the first group listing a study wins.
+ * @throws Error when an index is not a study's position
+ */
+function groupOfStudies(input: FunnelInput): number[] {
+  const of = input.studies.map(() => -1);
+  (input.groups ?? []).forEach((g, j) => {
+    for (const i of g.indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= input.studies.length)
+        throw new Error(
+          `funnelPlot: group "${g.level}" lists study ${i}, not one of 0..${input.studies.length - 1}`,
+        );
+      if (of[i] === -1) of[i] = j;
+    }
+  });
+  return of;
+}
 // Shades of the contour-enhanced funnel, from the innermost band outwards.
 const CONTOUR_SHADES = ["#8C8C8C", "#B5B5B5", "#DCDCDC", "#EFEFEF"];
 
@@ -44,15 +93,32 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
     .sort((a, b) => a - b);
   const pseudo = options.pseudoRegion ?? contours.length === 0;
   const hasFilled = input.studies.some((s) => s.filled);
+  const grouped = (input.groups ?? []).length > 0;
+  const groupOf = groupOfStudies(input);
+  const POINT_ROOM = pointRoom(grouped);
 
   const top = MARGIN + (input.title ? f * 1.25 + 12 : 0);
-  const items = [
-    {
+  const items: LegendItem[] = [];
+  if (!grouped) {
+    items.push({
       label: "Studies",
       symbol: (x: number, y: number) =>
         el("circle", { cx: x + 7, cy: y + 7, r: 4, fill: PALETTE.blue, stroke: PALETTE.blue }),
-    },
-  ];
+    });
+  } else {
+    (input.groups ?? []).forEach((g, j) => {
+      const { colour, shape } = groupStyle(j);
+      items.push({
+        label: g.level,
+        symbol: (x, y) => marker(shape, x + 7, y + 7, 4, groupMarkStyle(colour)),
+      });
+    });
+    if (input.studies.some((s, i) => !s.filled && groupOf[i] === -1))
+      items.push({
+        label: "Other studies",
+        symbol: (x, y) => marker("circle", x + 7, y + 7, 4, groupMarkStyle(UNGROUPED_COLOUR)),
+      });
+  }
   if (hasFilled) {
     items.push({
       label: "Filled (trim-and-fill)",
@@ -120,36 +186,37 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
     );
   const yProbe = seScale({ left: 0, top, width: 1, height: frameHeight });
   const left = MARGIN + yAxisWidth(yProbe, f);
-  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
-  const ys = seScale(frame);
+  const frame0: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
+  // The SE scale depends only on the frame's top and height, which fitting the x axis keeps.
+  const ys = seScale(frame0);
   const seMax = ys.domain[1];
   const yis = input.studies.map((s) => s.yi);
-  const xs = scaleWithRoom(
-    (extra) =>
-      xScale(yis, frame, f, {
-        scale,
-        include: [
-          nullValue,
-          input.estimate - zRegion * seMax,
-          input.estimate + zRegion * seMax,
-          ...extra,
-        ],
-        xlim: input.xlim,
-      }),
-    yis,
-    POINT_ROOM,
+  const { frame, scale: xs } = fitFrameToXTicks(
+    frame0,
+    (fr) =>
+      scaleWithRoom(
+        (extra) =>
+          xScale(yis, fr, f, {
+            scale,
+            include: [
+              nullValue,
+              input.estimate - zRegion * seMax,
+              input.estimate + zRegion * seMax,
+              ...extra,
+            ],
+            xlim: input.xlim,
+          }),
+        yis,
+        POINT_ROOM,
+      ),
+    f,
+    width,
+    6,
   );
   const pt = (x: number, se: number): [number, number] => [xs.map(x), ys.map(se)];
   const clipId = `${idPrefix}-clip`;
   const body: string[] = [clipPath(clipId, frame)];
-  if (input.title)
-    body.push(
-      text(MARGIN, MARGIN + f * 1.2, input.title, {
-        "font-size": f * 1.25,
-        "font-weight": "bold",
-        class: "plot-title",
-      }),
-    );
+  if (input.title) body.push(plotTitle(input.title, width, MARGIN, f));
 
   const regions: string[] = [];
   if (contours.length) {
@@ -228,9 +295,26 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   body.push(group(regions, { "clip-path": `url(#${clipId})`, class: "regions" }));
   body.push(frameBorder(frame));
 
-  const points = input.studies.map((s) => {
+  const points = input.studies.map((s, i) => {
     const [cx, cy] = pt(s.yi, s.se);
-    const tip = `${s.label}: ${fmtEffect(s.yi, 2, scale)} (SE ${s.se.toFixed(3)})${s.filled ? ", imputed by trim-and-fill" : ""}`;
+    const g = groupOf[i];
+    const level = g >= 0 ? (input.groups ?? [])[g].level : null;
+    const tip = `${s.label}: ${fmtEffect(s.yi, 2, scale)} (SE ${s.se.toFixed(3)})${level !== null ? `, ${level}` : ""}${s.filled ? ", imputed by trim-and-fill" : ""}`;
+    if (grouped && !s.filled) {
+      const style = g >= 0 ? groupStyle(g) : { colour: UNGROUPED_COLOUR, shape: "circle" as const };
+      return marker(
+        style.shape,
+        cx,
+        cy,
+        POINT_RADIUS,
+        {
+          ...groupMarkStyle(style.colour),
+          class: g >= 0 ? "study group-study" : "study ungrouped-study",
+          "data-group": g >= 0 ? g : undefined,
+        },
+        [tooltip(tip)],
+      );
+    }
     return el(
       "circle",
       {
@@ -260,13 +344,22 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): str
   const k = input.studies.filter((s) => !s.filled).length;
   const filledK = input.studies.length - k;
   const title = input.title ?? `Funnel plot (${plural(k, "study")})`;
+  const groupNames = (input.groups ?? []).map((g) => g.level);
   const desc =
     `Funnel plot of ${plural(k, "study")}: effect${scalePhrase(scale)} against ${input.yAxis === "sample-size" ? "sample-size precision" : "standard error"}` +
     `, centred on the pooled estimate ${fmtEffect(input.estimate, 2, scale)}` +
+    (grouped
+      ? `; studies coloured and shaped by subgroup (${plural(groupNames.length, "subgroup")}: ${groupNames.join(", ")})`
+      : "") +
     (contours.length ? `, contour-enhanced at ${contours.join(", ")}% around the null value` : "") +
     (filledK ? `; ${plural(filledK, "study")} imputed by trim-and-fill drawn hollow` : "") +
     ".";
   return svgDocument({ width: finalWidth, height, title, desc, idPrefix, fontSize: f, body });
+}
+
+/** Fill of a subgroup's markers, with a thin dark outline so that yellow shows on white. */
+function groupMarkStyle(colour: string): Record<string, string | number> {
+  return { fill: colour, stroke: PALETTE.text, "stroke-width": 0.6 };
 }
 
 function fmtP100(level: number): string {

@@ -2,10 +2,12 @@
 import {
   clipPath,
   type Frame,
+  fitFrameToXTicks,
   frameBorder,
   type LabelledPoint,
   legend,
   placeLabels,
+  plotTitle,
   xAxis,
   xScale,
   yAxis,
@@ -13,10 +15,13 @@ import {
   yScale,
 } from "./chart.js";
 import { fmt, plural } from "./format.js";
-import { el, group, line, PALETTE, polygon, svgDocument, text, tooltip } from "./svg.js";
+import { el, group, line, PALETTE, polygon, svgDocument, tooltip } from "./svg.js";
 import type { GalbraithInput, ScatterOptions } from "./types.js";
 
 const MARGIN = 14;
+const POINT_RADIUS = 4;
+// Room (px) between the frame and the outermost points: their radius, stroke and 1.5 px of air.
+const POINT_ROOM = 6;
 
 /**
  * Galbraith plot: xᵢ = 1/√(vᵢ + τ²) against zᵢ = yᵢ/√(vᵢ + τ²). The line through the origin has
@@ -41,30 +46,32 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
   const frameHeight = height - top - bottomSpace;
   const xMax = pts.reduce((m, p) => Math.max(m, p.x), Number.NEGATIVE_INFINITY);
   const zValues = [...pts.map((p) => p.z), 2, -2, mu * xMax * 1.05 + 2, mu * xMax * 1.05 - 2];
-  const yProbe = yScale(zValues, { left: 0, top, width: 1, height: frameHeight }, f, {
-    include: [0],
-  });
-  const left = MARGIN + yAxisWidth(yProbe, f);
-  const frame: Frame = { left, top, width: width - left - MARGIN - 6, height: frameHeight };
-  const ys = yScale(zValues, frame, f, { include: [0], inset: 6 });
-  const xs = xScale(
-    pts.map((p) => p.x),
-    frame,
+  // The y scale depends only on the frame's top and height: the probe gives the final ticks.
+  const yFor = (fr: Frame) => yScale(zValues, fr, f, { include: [0], inset: POINT_ROOM });
+  const left = MARGIN + yAxisWidth(yFor({ left: 0, top, width: 1, height: frameHeight }), f);
+  // Both axes keep POINT_ROOM px between the frame and the data, so the most precise study (at
+  // the right end of the precision axis, possibly a round number) is drawn whole.
+  const { frame, scale: xs } = fitFrameToXTicks(
+    { left, top, width: width - left - MARGIN - 6, height: frameHeight },
+    (fr) =>
+      xScale(
+        pts.map((p) => p.x),
+        fr,
+        f,
+        { include: [0], inset: POINT_ROOM },
+      ),
     f,
-    { include: [0] },
+    width,
+    6,
   );
-  const [x0, x1] = xs.domain;
+  const ys = yFor(frame);
+  // The lines run from edge to edge of the frame (the clip path trims them).
+  const x0 = xs.invert(frame.left);
+  const x1 = xs.invert(frame.left + frame.width);
 
   const clipId = `${idPrefix}-clip`;
   const body: string[] = [clipPath(clipId, frame)];
-  if (input.title)
-    body.push(
-      text(MARGIN, MARGIN + f * 1.2, input.title, {
-        "font-size": f * 1.25,
-        "font-weight": "bold",
-        class: "plot-title",
-      }),
-    );
+  if (input.title) body.push(plotTitle(input.title, width, MARGIN, f));
   const P = (x: number, z: number): [number, number] => [xs.map(x), ys.map(z)];
   const lines = [
     polygon([P(x0, mu * x0 + 2), P(x1, mu * x1 + 2), P(x1, mu * x1 - 2), P(x0, mu * x0 - 2)], {
@@ -97,7 +104,7 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
       {
         cx: xs.map(p.x),
         cy: ys.map(p.z),
-        r: 4,
+        r: POINT_RADIUS,
         fill: out ? PALETTE.vermillion : PALETTE.blue,
         stroke: "#FFFFFF",
         "stroke-width": 0.6,
@@ -112,7 +119,7 @@ export function galbraithPlot(input: GalbraithInput, options: ScatterOptions = {
   const all: LabelledPoint[] = pts.map((p) => ({
     x: xs.map(p.x),
     y: ys.map(p.z),
-    r: 4,
+    r: POINT_RADIUS,
     label: p.label,
   }));
   const order = pts

@@ -10,9 +10,15 @@ export { forestPlot, sortStudies } from "./forest.js";
 export { fmt, fmtHeterogeneity, fmtP, percentagesToTotal, plural } from "./format.js";
 export { funnelPlot } from "./funnel.js";
 export { galbraithPlot } from "./galbraith.js";
+export { influencePlot } from "./influence.js";
 export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
 export { checkPrismaCounts, prismaPlot } from "./prisma.js";
-export { type Judgement, parseJudgement, riskOfBiasPlot } from "./risk-of-bias.js";
+export {
+  JUDGEMENT_STYLE,
+  type Judgement,
+  parseJudgement,
+  riskOfBiasPlot,
+} from "./risk-of-bias.js";
 export {
   correlationTicks,
   logTicks,

@@ -29,7 +29,11 @@ export function parseJudgement(value: RiskInput): Judgement {
   throw new Error(`risk of bias: "${value}" is not one of yes/no/unclear or low/high/unclear`);
 }
 
-const STYLE: Record<
+/**
+ * How each judgement is drawn, in the Cochrane/robvis convention: colour and a glyph inside the
+ * dot, so that the judgement reads without colour vision (Okabe-Ito green, vermillion, yellow).
+ */
+export const JUDGEMENT_STYLE: Record<
   Judgement,
   { fill: string; stroke: string; symbol: string; ink: string; name: string }
 > = {
@@ -62,11 +66,20 @@ const STYLE: Record<
     name: "Not assessed",
   },
 };
-const ORDER: Judgement[] = ["low", "unclear", "high", "missing"];
+/** Legend order of the judgements. */
+export const JUDGEMENT_ORDER: Judgement[] = ["low", "unclear", "high", "missing"];
 const MARGIN = 14;
 
-function lamp(cx: number, cy: number, r: number, j: Judgement, f: number, tip?: string): string {
-  const s = STYLE[j];
+/** A judgement's dot of radius `r` centred at (cx, cy), its glyph at font size `f`. */
+export function lamp(
+  cx: number,
+  cy: number,
+  r: number,
+  j: Judgement,
+  f: number,
+  tip?: string,
+): string {
+  const s = JUDGEMENT_STYLE[j];
   const parts = [
     el(
       "circle",
@@ -165,7 +178,7 @@ export function riskOfBiasPlot(input: RiskOfBiasInput, options: RiskOfBiasOption
             r,
             j,
             f * 0.85,
-            `${s.study}: ${SYRCLE_ITEM_NAMES[SYRCLE_ITEMS[i]]}: ${STYLE[j].name}`,
+            `${s.study}: ${SYRCLE_ITEM_NAMES[SYRCLE_ITEMS[i]]}: ${JUDGEMENT_STYLE[j].name}`,
           ),
         );
       });
@@ -200,11 +213,11 @@ export function riskOfBiasPlot(input: RiskOfBiasInput, options: RiskOfBiasOption
     const parts: string[] = [];
     let x = MARGIN;
     const used = new Set(studies.flatMap((s) => s.j));
-    for (const j of ORDER) {
+    for (const j of JUDGEMENT_ORDER) {
       if (j === "missing" && !used.has("missing")) continue;
       parts.push(lamp(x + 8, y + f * 0.6, 7, j, f * 0.8));
-      parts.push(text(x + 20, y + f * 0.6 + f * 0.35, STYLE[j].name));
-      x += 20 + textWidth(STYLE[j].name, f) + 18;
+      parts.push(text(x + 20, y + f * 0.6 + f * 0.35, JUDGEMENT_STYLE[j].name));
+      x += 20 + textWidth(JUDGEMENT_STYLE[j].name, f) + 18;
     }
     body.push(group(parts, { class: "legend" }));
     width = Math.max(width, x + MARGIN);
@@ -235,13 +248,13 @@ export function riskOfBiasPlot(input: RiskOfBiasInput, options: RiskOfBiasOption
         }),
       ];
       let x = bx;
-      for (const j of ORDER) {
+      for (const j of JUDGEMENT_ORDER) {
         if (!counts[j]) continue;
         const w = (barW * counts[j]) / n;
         const pct = (100 * counts[j]) / n;
         seg.push(
           rect(x, top + (rowH - barH) / 2, w, barH, {
-            fill: STYLE[j].fill,
+            fill: JUDGEMENT_STYLE[j].fill,
             stroke: j === "missing" ? PALETTE.grey : "#FFFFFF",
             "stroke-width": 0.6,
             class: `summary-${j}`,
@@ -254,7 +267,7 @@ export function riskOfBiasPlot(input: RiskOfBiasInput, options: RiskOfBiasOption
             text(x + w / 2, top + rowH / 2 + f * 0.3, label, {
               "text-anchor": "middle",
               "font-size": f * 0.85,
-              fill: STYLE[j].ink,
+              fill: JUDGEMENT_STYLE[j].ink,
             }),
           );
         }

@@ -105,8 +105,16 @@ export function rect(
   return el("rect", { x, y, width, height, ...a });
 }
 
-export function polygon(points: [number, number][], a: Record<string, AttrValue> = {}) {
-  return el("polygon", { points: points.map(([x, y]) => `${num(x)},${num(y)}`).join(" "), ...a });
+export function polygon(
+  points: [number, number][],
+  a: Record<string, AttrValue> = {},
+  children: string[] = [],
+) {
+  return el(
+    "polygon",
+    { points: points.map(([x, y]) => `${num(x)},${num(y)}`).join(" "), ...a },
+    children,
+  );
 }
 
 export function group(children: string[], a: Record<string, AttrValue> = {}) {

@@ -36,6 +36,9 @@ const OTHER_WIDTHS: Record<string, number> = {
   ö: 556,
   ä: 556,
   ß: 611,
+  // Arrows of the favours labels: 1000 in Arial/Liberation Sans, 838 in DejaVu Sans.
+  "←": 1000,
+  "→": 1000,
 };
 
 /** Multiplier applied to every estimate, so that wider fallback fonts still fit. */

@@ -96,9 +96,35 @@ export interface ForestStudy {
    * one cluster are drawn together.
    */
   cluster?: string;
+  /**
+   * Risk-of-bias judgements, one per item of {@link ForestInput.riskOfBias} in its order (an entry
+   * left out or null: not assessed). Drawn only when the input has `riskOfBias`.
+   */
+  riskOfBias?: RiskOfBiasJudgement[];
 }
 
-/** An extra text column of a forest plot, drawn between the study label and the plot. */
+/** A risk-of-bias judgement as drawn: low, high or unclear risk; null when not assessed. */
+export type RiskOfBiasJudgement = "low" | "high" | "unclear" | null;
+
+/**
+ * The risk-of-bias column of a forest plot: a dot per item beside each study (green "+" low,
+ * red "−" high, yellow "?" unclear, empty grey not assessed), item numbers 1..n as headers and a
+ * legend naming the items under the plot. Judgements travel with each study
+ * ({@link ForestStudy.riskOfBias}), so sorting and subgroups keep them on their row.
+ */
+export interface ForestRiskOfBias {
+  /** Item names in column order, e.g. the ten SYRCLE items (SYRCLE_ITEM_NAMES). */
+  items: string[];
+  /** Name of the tool in the header and the legend; default "Risk of bias". */
+  label?: string;
+}
+
+/**
+ * An extra text column of a forest plot, drawn between the study label and the plot, as wide as
+ * its widest text (up to 150 px, then shortened with an ellipsis and a tooltip): descriptors
+ * (dose, sex, strain), group sizes or events/n of 2×2 tables. Each study's value is
+ * `ForestStudy.columns[key]`.
+ */
 export interface ForestColumn {
   key: string;
   /** Column header, e.g. "Dose" or "n (T)". */
@@ -140,7 +166,15 @@ export interface ForestInput extends EffectScale {
   /** Tests for differences between subgroups (under the overall estimate). */
   subgroupTests?: SubgroupDifferenceTest[];
   columns?: ForestColumn[];
+  /**
+   * Under the axis, either side of the null line: the left label right-aligned before it with
+   * "←", the right one after it with "→" (RevMan's "Favours treatment / Favours control"). Both
+   * stay under the axis; a long label wraps to two lines, then ends with an ellipsis (the full
+   * text as a tooltip).
+   */
   favours?: FavoursLabels;
+  /** A risk-of-bias column right of the weights; see {@link ForestRiskOfBias}. */
+  riskOfBias?: ForestRiskOfBias;
   /** Header of the label column; default "Study". */
   studyHeader?: string;
   /** Short name of the measure for the effect column header, e.g. "MD" or "ROM". */
@@ -191,8 +225,22 @@ export interface FunnelStudy {
   filled?: boolean;
 }
 
+/** Studies of one subgroup in a funnel plot: drawn in one colour and one marker shape. */
+export interface FunnelGroup {
+  /** Legend text, e.g. "route: intravenous". */
+  level: string;
+  /** Positions in `FunnelInput.studies` (0-based). */
+  indices: number[];
+}
+
 export interface FunnelInput extends EffectScale {
   studies: FunnelStudy[];
+  /**
+   * Subgroups (e.g. the levels of --by): each drawn in its own colour of the Okabe-Ito palette
+   * and its own marker shape, with a legend entry. Observed studies in no group are grey circles;
+   * trim-and-fill studies stay hollow.
+   */
+  groups?: FunnelGroup[];
   /** Pooled estimate (the funnel's centre line). */
   estimate: number;
   /** Trim-and-fill adjusted estimate, drawn as a dashed line when given. */
@@ -265,6 +313,46 @@ export interface BaujatInput {
   title?: string;
   xLabel?: string;
   yLabel?: string;
+}
+
+/**
+ * Case-deletion diagnostics of a fitted model, one entry per study in the model's order (metafor's
+ * influence(): Viechtbauer & Cheung 2010). null where the model without the study could not be
+ * fitted (metafor: NA); such a point is not drawn.
+ */
+export interface InfluenceInput {
+  /** Study labels; the panels number the studies 1..k in this order. */
+  studies: string[];
+  /** Externally studentised residuals. */
+  rstudent: (number | null)[];
+  dffits: (number | null)[];
+  cooksD: (number | null)[];
+  /** det Var(β̂₍₋ᵢ₎) / det Var(β̂); drawn on a log axis, as metafor does. */
+  covRatio: (number | null)[];
+  /** τ² of the model without the study. */
+  tau2Deleted: (number | null)[];
+  /** Residual heterogeneity QE of the model without the study. */
+  QEDeleted: (number | null)[];
+  /** Hat values (leverage) in the full model. */
+  hat: (number | null)[];
+  /** Weights in percent in the full model. */
+  weight: (number | null)[];
+  /** metafor's flag for an influential study; drawn filled red. */
+  influential: boolean[];
+  /** Number of model coefficients (1 without moderators; default 1): the DFFITS, Cook's and hat lines. */
+  p?: number;
+  /** τ² of the full model: the dashed line of the τ²-deleted panel (left out when absent). */
+  tau2?: number | null;
+  /** QE of the full model: the dashed line of the QE-deleted panel (left out when absent). */
+  QE?: number | null;
+  title?: string;
+}
+
+export interface InfluenceOptions extends PlotOptions {
+  /** Width of the whole figure in px; default 720. */
+  width?: number;
+  /** Height of one panel's plotting frame in px; default 120. */
+  panelHeight?: number;
 }
 
 /** Leave-one-out forest plot. */

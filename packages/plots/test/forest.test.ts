@@ -123,7 +123,7 @@ describe("forestPlot", () => {
       ),
     ).toBe(true);
     const favours = findAll(svg, hasClass("favours")).map(textOf);
-    expect(favours).toEqual(["Favours control", "Favours exosomes"]);
+    expect(favours).toEqual(["← Favours control", "Favours exosomes →"]);
   });
 
   it("has nice axis ticks: equally spaced round numbers", () => {
@@ -300,28 +300,40 @@ describe("forest layout from 1 to 500 studies", () => {
   });
 });
 
-describe("favours labels stay within the axis, each on its side of the null line", () => {
+describe("favours labels: each on its side of the null line, inside the figure", () => {
   const F = 12;
+  const GAP = 6;
   const geometry = (svgText: string) => {
     const svg = parseXml(svgText);
     const axisLine = findAll(svg, hasClass("axis-line"))[0];
     const axis = [Number(axisLine.attrs.x1), Number(axisLine.attrs.x2)].sort((a, b) => a - b);
-    const left = findAll(svg, hasClass("favours-left"))[0];
-    const right = findAll(svg, hasClass("favours-right"))[0];
-    expect(left.attrs["text-anchor"]).toBe("end");
-    expect(right.attrs["text-anchor"]).toBe("start");
-    const lx = Number(left.attrs.x);
-    const rx = Number(right.attrs.x);
+    const lines = (cls: string) =>
+      findAll(svg, hasClass(cls)).map((n) => {
+        const x = Number(n.attrs.x);
+        const w = textWidth(textOf(n), F);
+        return {
+          node: n,
+          text: textOf(n),
+          y: Number(n.attrs.y),
+          span: n.attrs["text-anchor"] === "end" ? [x - w, x] : [x, x + w],
+        };
+      });
+    const left = lines("favours-left");
+    const right = lines("favours-right");
+    for (const l of left) expect(l.node.attrs["text-anchor"]).toBe("end");
+    for (const r of right) expect(r.node.attrs["text-anchor"]).toBe("start");
     return {
+      svg,
+      width: Number(svg.attrs.width),
       axis,
       nullX: axisFromTicks(svg)(0),
-      left: [lx - textWidth(textOf(left), F), lx],
-      right: [rx, rx + textWidth(textOf(right), F)],
+      left,
+      right,
     };
   };
   const favours = { left: "Favours control", right: "Favours treatment" };
   const study = (label: string, yi: number) => ({
-    label,
+    label: `Study ${label} 2020 (120 µg)`,
     yi,
     ciLower: yi - 1,
     ciUpper: yi + 1,
@@ -329,35 +341,89 @@ describe("favours labels stay within the axis, each on its side of the null line
     columns: { n: 10 },
   });
   const columns = [{ key: "n", header: "n" }];
+  /** Both labels end at the null line (6 px off) and stay inside the figure's margins. */
+  const besideTheNullLine = (g: ReturnType<typeof geometry>) => {
+    expect(g.left).toHaveLength(1);
+    expect(g.right).toHaveLength(1);
+    expect(g.left[0].span[1]).toBeCloseTo(g.nullX - GAP, 1);
+    expect(g.right[0].span[0]).toBeCloseTo(g.nullX + GAP, 1);
+    expect(g.left[0].span[0]).toBeGreaterThanOrEqual(14 - 0.01);
+    expect(g.right[0].span[1]).toBeLessThanOrEqual(g.width - 14 + 0.01);
+    expect(g.left[0].text).toBe("← Favours control");
+    expect(g.right[0].text).toBe("Favours treatment →");
+  };
 
-  it("null value at the axis' left end: the left label starts at the axis, not under the table", () => {
+  it("null value at the axis' left end: the left label runs left of the axis, not past the null line", () => {
     const g = geometry(forestPlot({ studies: [study("A", 3), study("B", 4)], favours, columns }));
     expect(g.nullX).toBeCloseTo(g.axis[0], 1);
-    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
-    expect(g.right[0]).toBeGreaterThan(g.left[1]);
-    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+    besideTheNullLine(g);
+    expect(g.left[0].span[0]).toBeLessThan(g.axis[0]);
   });
 
-  it("null value at the axis' right end: the right label ends at the axis", () => {
+  it("null value at the axis' right end: the right label runs right of the axis", () => {
     const g = geometry(forestPlot({ studies: [study("A", -3), study("B", -4)], favours, columns }));
     expect(g.nullX).toBeCloseTo(g.axis[1], 1);
-    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
-    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
-    expect(g.right[0]).toBeGreaterThan(g.left[1]);
+    besideTheNullLine(g);
   });
 
-  it("null value inside: each label in its own half, next to the null line", () => {
+  it("null value inside: each label in its own half, under the axis", () => {
     const g = geometry(forestPlot({ studies: [study("A", -3), study("B", 3)], favours, columns }));
-    expect(g.left[1]).toBeLessThanOrEqual(g.nullX);
-    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
-    expect(g.right[0]).toBeGreaterThanOrEqual(g.nullX);
-    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+    besideTheNullLine(g);
+    expect(g.left[0].span[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
+    expect(g.right[0].span[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+  });
+
+  it("a null value off the axis (xlim) puts the labels at the nearer end", () => {
+    const g = geometry(
+      forestPlot({ studies: [study("A", 3), study("B", 4)], favours, columns, xlim: [1, 6] }),
+    );
+    const x = axisFromTicks(g.svg);
+    expect(g.left[0].span[1]).toBeCloseTo(x(1) - GAP, 1);
+    expect(g.right[0].span[0]).toBeCloseTo(x(1) + GAP, 1);
+  });
+
+  it("long labels wrap to two lines, then end with an ellipsis and keep the full text as a tooltip", () => {
+    const long = {
+      left: "Favours the vehicle-treated injured control animals of every laboratory in the consortium",
+      right: "Favours exosomes",
+    };
+    const g = geometry(
+      forestPlot({ studies: [study("A", -3), study("B", 3)], favours: long, columns }),
+    );
+    expect(g.left).toHaveLength(2);
+    expect(g.right).toHaveLength(1);
+    expect(g.left[0].text.startsWith("← Favours the")).toBe(true);
+    expect(g.left[1].text.endsWith("…")).toBe(true);
+    expect(g.left[1].y).toBeGreaterThan(g.left[0].y);
+    for (const l of g.left) {
+      expect(l.node.children.find((c) => c.name === "title")?.text).toBe(long.left);
+      expect(l.span[1]).toBeCloseTo(g.nullX - GAP, 1);
+      expect(l.span[0]).toBeGreaterThanOrEqual(14 - 0.01);
+    }
+    // Nothing was cut from the short one: no tooltip.
+    expect(g.right[0].node.children.find((c) => c.name === "title")).toBeUndefined();
+    // The axis title moves down below the second line.
+    const title = findAll(g.svg, hasClass("axis-title"))[0];
+    expect(Number(title?.attrs.y ?? Number.POSITIVE_INFINITY)).toBeGreaterThan(g.left[1].y);
+  });
+
+  it("a label that wraps without losing words has no tooltip", () => {
+    const g = geometry(
+      forestPlot({
+        studies: [study("A", -3), study("B", 3)],
+        favours: { left: "Favours the injured control animals", right: "Favours exosomes" },
+        columns,
+      }),
+    );
+    expect(g.left).toHaveLength(2);
+    expect(g.left.map((l) => l.text).join(" ")).toBe("← Favours the injured control animals");
+    for (const l of g.left) expect(l.node.children.find((c) => c.name === "title")).toBeUndefined();
   });
 
   it("leave-one-out plot of the example (null at the axis' left end)", () => {
     const g = geometry(leaveOneOutPlot(leaveOneOutExample()));
-    expect(g.left[0]).toBeGreaterThanOrEqual(g.axis[0] - 0.01);
-    expect(g.right[0]).toBeGreaterThan(g.left[1]);
-    expect(g.right[1]).toBeLessThanOrEqual(g.axis[1] + 0.01);
+    expect(g.left[0].span[1]).toBeCloseTo(g.nullX - GAP, 1);
+    expect(g.right[0].span[0]).toBeCloseTo(g.nullX + GAP, 1);
+    expect(g.left[0].span[0]).toBeGreaterThanOrEqual(14 - 0.01);
   });
 });

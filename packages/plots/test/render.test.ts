@@ -13,6 +13,7 @@ import {
   forestPlot,
   funnelPlot,
   galbraithPlot,
+  influencePlot,
   leaveOneOutPlot,
   prismaPlot,
   riskOfBiasPlot,
@@ -49,6 +50,23 @@ const cases: [string, () => string][] = [
     () => leaveOneOutPlot(ex.correlationLeaveOneOutExample()),
   ],
   ["forest, odds ratios 0.03 to 49 (log axis)", () => forestPlot(ex.oddsRatioForestExample())],
+  [
+    "forest with favours labels, dose and sex columns and SYRCLE dots (k = 15)",
+    () => forestPlot(ex.syrcleForestExample(bbb)),
+  ],
+  [
+    "forest with long favours labels, null at the axis' left end",
+    () => forestPlot(ex.longFavoursForestExample(bbb)),
+  ],
+  ["funnel coloured by three subgroups", () => funnelPlot(ex.subgroupFunnelExample(bbb))],
+  ["influence plot with two influential studies", () => influencePlot(ex.influenceExample(bbb))],
+  [
+    "influence plot of the example (none influential)",
+    () => influencePlot(ex.influenceInput(ex.fitStudies(bbb))),
+  ],
+  ["bubble with extreme points", () => bubblePlot(ex.extremeBubbleExample())],
+  ["Baujat with extreme points", () => baujatPlot(ex.extremeBaujatExample())],
+  ["Galbraith with extreme points", () => galbraithPlot(ex.extremeGalbraithExample())],
 ];
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -69,6 +87,12 @@ describe("rendering in Chromium", () => {
     const r = await renderSvg(browser, bad);
     expect(r.overlaps.length).toBeGreaterThan(0);
     expect(r.clipped.map((t) => t.text)).toContain("Sticks out");
+    const shapes =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><title>t</title><desc>d</desc>' +
+      '<circle class="study" cx="97" cy="30" r="6"/><circle class="inside" cx="50" cy="30" r="6"/>' +
+      '<g clip-path="url(#c)"><circle cx="0" cy="0" r="9"/></g></svg>';
+    const s = await renderSvg(browser, shapes);
+    expect(s.outside.map((t) => t.text)).toEqual(["circle study"]);
   });
 
   for (const [name, make] of cases) {
@@ -87,6 +111,7 @@ describe("rendering in Chromium", () => {
       expect(r.png.readUInt32BE(20)).toBe(h);
       expect(r.overlaps.map(([a, b]) => `${a.text} / ${b.text}`)).toEqual([]);
       expect(r.clipped.map((t) => t.text)).toEqual([]);
+      expect(r.outside.map((t) => t.text)).toEqual([]);
     });
   }
 });

@@ -865,7 +865,7 @@ export function riskOfBiasSummary(table: StudyTable): RiskOfBiasSummary | null {
         const j = row.riskOfBias?.[item];
         if (j !== undefined) judgements[item] = j;
       }
-      return { study: row.study, judgements };
+      return { study: row.study, row: row.row, judgements };
     }),
     counts,
   };

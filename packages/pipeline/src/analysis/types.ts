@@ -736,7 +736,15 @@ export interface BootstrapResultJson {
 /** Risk of bias (SYRCLE) as found in the table: per study and per item counts. */
 export interface RiskOfBiasSummary {
   items: SyrcleItem[];
-  studies: { study: string; judgements: Partial<Record<SyrcleItem, RiskJudgement>> }[];
+  /**
+   * Every study of the file, also one left out of the study effects (--drop00); `row` (the file's
+   * row) joins them with `Analysis.studies`.
+   */
+  studies: {
+    study: string;
+    row: number;
+    judgements: Partial<Record<SyrcleItem, RiskJudgement>>;
+  }[];
   counts: Record<string, { low: number; high: number; unclear: number; missing: number }>;
 }
 
