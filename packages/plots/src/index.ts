@@ -10,6 +10,7 @@ export { forestPlot, sortStudies } from "./forest.js";
 export { fmt, fmtHeterogeneity, fmtP, percentagesToTotal, plural } from "./format.js";
 export { funnelPlot } from "./funnel.js";
 export { galbraithPlot } from "./galbraith.js";
+export { type GoshInput, type GoshOptions, goshPlot } from "./gosh.js";
 export { influencePlot } from "./influence.js";
 export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
 export { checkPrismaCounts, prismaPlot } from "./prisma.js";
