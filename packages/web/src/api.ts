@@ -39,6 +39,16 @@ export type TestName = "z" | "knha";
 export type ModelName = "standard" | "three-level";
 /** Order of the forest plot's studies (the CLI's --forest-sort). */
 export type ForestSortName = "input" | "effect" | "year" | "weight";
+/** Trim-and-fill's estimator of the number of missing studies (--trimfill-estimator). */
+export type TrimfillEstimatorName = "L0" | "R0";
+/** The side trim-and-fill fills (--trimfill-side); null: estimated from the data, as metafor. */
+export type TrimfillSideName = "left" | "right";
+/** Sampling variance of the SMD (--vtype): large-sample, unbiased, or Review Manager 5's. */
+export type VarianceTypeName = "LS" | "UB" | "RevMan";
+/** The bootstrap (--bootstrap-type): resample studies (case) or simulate from the model. */
+export type BootstrapTypeName = "case" | "parametric";
+/** One prediction point of the meta-regression (--predict): moderator name -> value. */
+export type PredictionPoint = Record<string, number | string>;
 
 /** The settings a reader chooses; the same names as the CLI flags (issue 6). */
 export interface Settings {
@@ -74,6 +84,24 @@ export interface Settings {
   drop00: boolean | null;
   /** Predictor of Egger's test (--egger-predictor), default "sei". */
   eggerPredictor: EggerPredictorOption;
+  /** Trim-and-fill's estimator (--trimfill-estimator), default "L0". */
+  trimfillEstimator: TrimfillEstimatorName;
+  /** Trim-and-fill's side (--trimfill-side), or null (default) for the side estimated from the data. */
+  trimfillSide: TrimfillSideName | null;
+  /**
+   * Sampling variance (--vtype), default "LS": SMD takes LS, UB or RevMan, MD LS or UB; sent to the
+   * pipeline only for those measures.
+   */
+  vtype: VarianceTypeName;
+  /** ROM's small-sample bias correction (--correct-bias); sent only with ROM, only when true. */
+  correctBias: boolean;
+  /** The bootstrap (--bootstrap-type), default "case"; sent only with a bootstrap. */
+  bootstrapType: BootstrapTypeName;
+  /**
+   * Predictions of the meta-regression (--predict), one object per point; sent only with
+   * moderators. [] for none.
+   */
+  predict: PredictionPoint[];
   /** PRISMA 2020 counts; undefined: the example's own counts when the example is loaded. */
   prisma?: PrismaCounts | null;
 }
@@ -108,6 +136,13 @@ export interface ModelSummary {
   H2: number | null;
   Q: number | null;
   Qp: number | null;
+  /** Q-profile CIs of τ², I² (percent) and H² (random-effects models with k > 1), else null. */
+  tau2CiLower?: number | null;
+  tau2CiUpper?: number | null;
+  I2CiLower?: number | null;
+  I2CiUpper?: number | null;
+  H2CiLower?: number | null;
+  H2CiUpper?: number | null;
   piLower?: number | null;
   piUpper?: number | null;
   /** CR2 cluster-robust inference clustered by publication, when the file has a publication column. */
@@ -283,6 +318,13 @@ export interface RegressionSummary {
   tau2: number | null;
   R2: number | null;
   QE: number | null;
+  /** Residual I² (percent). */
+  I2?: number | null;
+  /** Q-profile CIs of the residual τ² and I², else null. */
+  tau2CiLower?: number | null;
+  tau2CiUpper?: number | null;
+  I2CiLower?: number | null;
+  I2CiUpper?: number | null;
   /** The meta-regression in the three-level model, with --model three-level. */
   multilevel?: MultilevelRegressionView | null;
 }
@@ -314,9 +356,77 @@ export interface BiasSummary {
     estimate: number;
     ciLower: number;
     ciUpper: number;
+    /** The estimator of the missing studies (--trimfill-estimator). */
+    estimator?: TrimfillEstimatorName;
     /** The adjusted estimate and CI on the reader's scale (see model.scale); else null. */
     transformed?: TransformedInterval | null;
   } | null;
+  /** PET-PEESE (Stanley & Doucouliagos 2014). */
+  petPeese?: PetPeeseView | null;
+  /** Fail-safe N by Rosenthal, Orwin and Rosenberg. */
+  failSafeN?: FailSafeNView | null;
+}
+
+/** One regression of PET-PEESE: its intercept (the corrected effect), with CI, test and slope. */
+export interface PrecisionEffectView {
+  estimate: number;
+  se: number;
+  ciLower: number;
+  ciUpper: number;
+  p: number;
+  slope: number;
+  slopeP: number;
+}
+
+/** PET-PEESE: both regressions, the conditional rule and the estimate it chose. */
+export interface PetPeeseView {
+  pet: PrecisionEffectView;
+  peese: PrecisionEffectView;
+  /** The rule in words (PEESE when PET's p < alpha, else PET). */
+  rule: string;
+  alpha: number;
+  chosen: "PET" | "PEESE";
+  estimate: number;
+  ciLower: number;
+  ciUpper: number;
+  /** The chosen estimate and CI on the reader's scale (see model.scale), else null. */
+  transformed?: TransformedInterval | null;
+}
+
+/** Fail-safe N by Rosenthal (1979), Orwin (1983) and Rosenberg (2005). */
+export interface FailSafeNView {
+  rosenthal: { n: number | null; p: number | null; alpha: number | null } | null;
+  orwin: { n: number | null; meanEffect: number | null; target: number | null } | null;
+  rosenberg: { n: number | null; p: number | null; alpha: number | null } | null;
+}
+
+/** Case-deletion diagnostics of one study (metafor's influence()), input order. */
+export interface InfluenceView {
+  study: string;
+  rstudent: number | null;
+  dffits: number | null;
+  cooksD: number | null;
+  covRatio: number | null;
+  tau2Deleted: number | null;
+  QEDeleted: number | null;
+  hat: number;
+  /** Percent. */
+  weight: number;
+  /** metafor's flag: |DFFITS|, Cook's distance, hat value or a DFBETAS beyond its cut-off. */
+  influential: boolean;
+}
+
+/** A prediction of the meta-regression at chosen moderator values (--predict). */
+export interface PredictionView {
+  at: PredictionPoint;
+  estimate: number;
+  se: number | null;
+  ciLower: number | null;
+  ciUpper: number | null;
+  piLower: number | null;
+  piUpper: number | null;
+  /** On the reader's scale (see model.scale), else null. */
+  transformed?: TransformedInterval | null;
 }
 
 export interface BootstrapIntervalView {
@@ -330,11 +440,16 @@ export interface BootstrapIntervalView {
 export interface BootstrapView {
   seed: number;
   iterations: number;
+  /** "case" (studies, or publications) or "parametric" (simulated from the fitted model). */
   type: string;
+  /** Publications resampled (case bootstrap of a file with a publication column), else null. */
+  clusters?: number | null;
   estimate: BootstrapIntervalView;
   tau2: BootstrapIntervalView;
   I2: BootstrapIntervalView;
   failed: number;
+  /** Why an interval is missing (e.g. BCa not defined), and other remarks. */
+  notes?: string[];
 }
 
 export interface PermutationView {
@@ -364,6 +479,13 @@ export interface AnalysisView {
     to?: ZeroCellRule | null;
     drop00?: boolean | null;
     eggerPredictor?: EggerPredictorOption;
+    vtype?: VarianceTypeName;
+    correctBias?: boolean;
+    trimfillEstimator?: TrimfillEstimatorName;
+    /** null: the side estimated from the data. */
+    trimfillSide?: TrimfillSideName | null;
+    bootstrapType?: BootstrapTypeName;
+    predict?: PredictionPoint[];
   };
   notes?: string[];
   excluded?: { row: number; study: string; reason: string }[];
@@ -378,6 +500,10 @@ export interface AnalysisView {
   regression?: RegressionSummary | null;
   bias?: BiasSummary | null;
   leaveOneOut?: LeaveOneOutRow[] | null;
+  /** Influence diagnostics of the main model (k >= 3), input order; else null. */
+  influence?: InfluenceView[] | null;
+  /** Predictions of the meta-regression (--predict with --mods), else null. */
+  predictions?: PredictionView[] | null;
   permutation?: PermutationView | null;
   bootstrap?: BootstrapView | null;
   warnings?: string[];
@@ -455,6 +581,8 @@ export interface ReadingScaleView {
   robust: ReadingInterval | null;
   /** The three-level model's CR2 interval, or null. */
   multilevelRobust: ReadingInterval | null;
+  /** PET's and PEESE's corrected estimates and CIs, or null (older engines: absent). */
+  petPeese?: { pet: ReadingInterval; peese: ReadingInterval } | null;
 }
 
 export interface Progress {

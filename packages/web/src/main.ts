@@ -19,6 +19,7 @@ import type {
   ReportFile,
   Settings,
   TestName,
+  VarianceTypeName,
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
 import {
@@ -35,20 +36,27 @@ import {
   baseName,
   dataNotes,
   exportGroups,
+  nextSort,
   type PlotTab,
   plotTabs,
   resultTables,
+  type SortDirection,
+  sortedRows,
   type TableView,
 } from "./view/results.js";
 import {
   availableMeasures,
+  BOOTSTRAP_TYPE_LABELS,
+  BOOTSTRAP_TYPES,
   chooseMeasure,
   DEFAULT_SETTINGS,
   DROP00_CHOICES,
+  describeExtraColumns,
   drop00Value,
   EGGER_PREDICTOR_LABELS,
   EGGER_PREDICTORS,
   EXAMPLE_SUBGROUP,
+  effectSizeControls,
   FOREST_SORT_LABELS,
   FOREST_SORTS,
   hasPublicationColumn,
@@ -63,12 +71,18 @@ import {
   publicationOptions,
   readPublication,
   readSettings,
+  type SettingsContext,
   type SettingsForm,
   settingsErrors,
   subgroupCandidates,
   TEST_LABELS,
   TESTS,
+  TRIMFILL_ESTIMATOR_LABELS,
+  TRIMFILL_ESTIMATORS,
+  TRIMFILL_SIDE_CHOICES,
   tableHeaders,
+  VTYPE_LABELS,
+  VTYPES,
   ZERO_CELL_RULE_LABELS,
   ZERO_CELL_RULES,
 } from "./view/settings.js";
@@ -200,6 +214,18 @@ const el = {
   drop00: byId<HTMLSelectElement>("drop00"),
   zeroCellErrors: byId("zero-cell-errors"),
   eggerPredictor: byId<HTMLSelectElement>("egger-predictor"),
+  trimfillEstimator: byId<HTMLSelectElement>("trimfill-estimator"),
+  trimfillSide: byId<HTMLSelectElement>("trimfill-side"),
+  vtypeField: byId("vtype-field"),
+  vtype: byId<HTMLSelectElement>("vtype"),
+  vtypeHint: byId("vtype-hint"),
+  correctBiasField: byId("correct-bias-field"),
+  correctBias: byId<HTMLInputElement>("correct-bias"),
+  predictField: byId("predict-field"),
+  predict: byId<HTMLInputElement>("predict"),
+  predictErrors: byId("predict-errors"),
+  bootstrapTypeField: byId("bootstrap-type-field"),
+  bootstrapType: byId<HTMLSelectElement>("bootstrap-type"),
   forestSort: byId<HTMLSelectElement>("forest-sort"),
   by: byId<HTMLSelectElement>("by"),
   modsList: byId("mods-list"),
@@ -310,7 +336,25 @@ function initSettingsControls(): void {
     EGGER_PREDICTORS.map((p) => ({ value: p, label: EGGER_PREDICTOR_LABELS[p] })),
     DEFAULT_SETTINGS.eggerPredictor,
   );
+  fillSelect(
+    el.trimfillEstimator,
+    TRIMFILL_ESTIMATORS.map((e) => ({ value: e, label: TRIMFILL_ESTIMATOR_LABELS[e] })),
+    DEFAULT_SETTINGS.trimfillEstimator,
+  );
+  fillSelect(el.trimfillSide, [...TRIMFILL_SIDE_CHOICES], DEFAULT_SETTINGS.trimfillSide ?? "");
+  fillSelect(
+    el.vtype,
+    VTYPES.map((v) => ({ value: v, label: VTYPE_LABELS[v] })),
+    DEFAULT_SETTINGS.vtype,
+  );
+  el.correctBias.checked = DEFAULT_SETTINGS.correctBias;
+  fillSelect(
+    el.bootstrapType,
+    BOOTSTRAP_TYPES.map((t) => ({ value: t, label: BOOTSTRAP_TYPE_LABELS[t] })),
+    DEFAULT_SETTINGS.bootstrapType,
+  );
   el.seed.value = String(DEFAULT_SETTINGS.seed);
+  updateBootstrapTypeField();
 }
 
 /**
@@ -356,6 +400,45 @@ function adaptSettingsToTable(t: StudyTable, inferred: MeasureName): void {
           );
         })),
   );
+  updatePredictField();
+}
+
+/** The Sampling variance control's own hint, as the page gives it. */
+const VTYPE_HINT = el.vtypeHint.textContent ?? "";
+
+/** The variance type the measure replaced (RevMan with MD), restored with the SMD. */
+let vtypeBeforeReplaced: VarianceTypeName | null = null;
+
+/**
+ * The effect-size options of the measure: the sampling variance for SMD (LS, UB, RevMan) and MD
+ * (LS, UB), the bias correction for ROM; hidden for the others (the defaults then stand).
+ */
+function updateEffectSizeControls(): void {
+  const next = effectSizeControls({
+    measure: el.measure.value as MeasureName,
+    vtype: el.vtype.value as VarianceTypeName,
+    vtypeBefore: vtypeBeforeReplaced,
+  });
+  vtypeBeforeReplaced = next.vtypeBefore;
+  el.vtypeField.hidden = !next.vtypeShown;
+  for (const option of Array.from(el.vtype.options))
+    option.disabled = next.disabledVtypes.includes(option.value as VarianceTypeName);
+  el.vtype.value = next.vtype;
+  // The hint says why the type changed, else what the choices are (the page's own text).
+  el.vtypeHint.textContent = next.vtypeHint || VTYPE_HINT;
+  el.correctBiasField.hidden = !next.correctBiasShown;
+}
+
+/** The Predictions field shows once a moderator is chosen (the CLI's --predict needs --mods). */
+function updatePredictField(): void {
+  const by = el.by.value;
+  el.predictField.hidden = !selectedMods().some((m) => m !== by);
+}
+
+/** The Bootstrap type shows once a number of replicates is entered. */
+function updateBootstrapTypeField(): void {
+  const text = el.bootstrap.value.trim();
+  el.bootstrapTypeField.hidden = text === "" || text === "0";
 }
 
 /** The method the reader had before the model or measure replaced it (see modelControls). */
@@ -398,6 +481,7 @@ function updateModelControls(): void {
     el.testHint.hidden = next.testHint === "";
   }
   el.zeroCells.hidden = !next.zeroCells;
+  updateEffectSizeControls();
 }
 
 function selectedMods(): string[] {
@@ -418,6 +502,12 @@ function settingsForm(): SettingsForm {
     to: el.to.value,
     drop00: el.drop00.value,
     eggerPredictor: el.eggerPredictor.value,
+    trimfillEstimator: el.trimfillEstimator.value,
+    trimfillSide: el.trimfillSide.value,
+    vtype: el.vtype.value,
+    correctBias: el.correctBias.checked,
+    bootstrapType: el.bootstrapType.value,
+    predict: el.predict.value,
     by: el.by.value,
     mods: selectedMods(),
     permutations: el.permutations.value,
@@ -427,11 +517,17 @@ function settingsForm(): SettingsForm {
 }
 
 /** Shows what is wrong with the resampling inputs (or nothing), marking the controls concerned. */
+/** What the settings know of the table: its columns' kinds and levels (to check predictions). */
+function settingsContext(): SettingsContext {
+  return table ? { columns: describeExtraColumns(table) } : {};
+}
+
 function showSettingsErrors(form: SettingsForm, options: { forRun: boolean }): void {
-  const shown = settingsErrors(form, options);
+  const shown = settingsErrors(form, options, settingsContext());
   el.settingsErrors.textContent = shown.message;
   el.zeroCellErrors.textContent = shown.zeroCellMessage;
-  for (const input of [el.bootstrap, el.permutations, el.seed, el.add]) {
+  el.predictErrors.textContent = shown.predictMessage;
+  for (const input of [el.bootstrap, el.permutations, el.seed, el.add, el.predict]) {
     if (shown.invalid.includes(input.name as keyof SettingsForm))
       input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
@@ -447,7 +543,7 @@ function currentSettings(options: { forRun: boolean } = { forRun: false }): Sett
   const form = settingsForm();
   settingsErrorsForRun = options.forRun;
   showSettingsErrors(form, options);
-  const read = readSettings(form);
+  const read = readSettings(form, settingsContext());
   if (!read.ok) return null;
   return userPrisma ? { ...read.settings, prisma: userPrisma } : read.settings;
 }
@@ -457,11 +553,16 @@ function currentSettings(options: { forRun: boolean } = { forRun: false }): Sett
  * value clears it at once (and a new mistake replaces it); a clean form is not nagged while typed.
  */
 function revalidateSettings(): void {
-  if (el.settingsErrors.textContent === "" && el.zeroCellErrors.textContent === "") return;
+  if (
+    el.settingsErrors.textContent === "" &&
+    el.zeroCellErrors.textContent === "" &&
+    el.predictErrors.textContent === ""
+  )
+    return;
   const form = settingsForm();
   showSettingsErrors(form, { forRun: settingsErrorsForRun });
   // An analysis the bad value held back runs once the form reads again.
-  if (analysisBlocked && readSettings(form).ok) analyseSoon();
+  if (analysisBlocked && readSettings(form, settingsContext()).ok) analyseSoon();
 }
 
 // ---- column mapping -----------------------------------------------------------------------------
@@ -681,6 +782,8 @@ function analysisKey(s: Settings): string {
     permutations: null,
     bootstrap: null,
     seed: null,
+    // The bootstrap's kind describes the job, as its seed.
+    bootstrapType: null,
     prisma: userPrisma ?? null,
   });
 }
@@ -721,7 +824,7 @@ async function runResampling(): Promise<void> {
   if (job?.id !== id) return; // cancelled (and possibly the worker ended) meanwhile
   const elapsed = performance.now() - job.startedAt;
   const name = task === "bootstrap" ? "Bootstrap" : "Permutation test";
-  const now = readSettings(settingsForm());
+  const now = readSettings(settingsForm(), settingsContext());
   const changed = !now.ok || analysisKey(now.settings) !== keyAtStart || table !== tableAtStart;
   if (outcome.ok && changed) {
     // The reader changed the data or settings meanwhile: this result belongs to the old ones.
@@ -852,7 +955,7 @@ function renderResult(result: NonNullable<AppState["result"]>): void {
   el.estimateAnalysed.textContent = summary.analysed ?? "";
   el.estimateAnalysed.hidden = summary.analysed === null;
   el.modelLine.textContent = summary.model;
-  el.heterogeneityLine.textContent = summary.heterogeneity;
+  el.heterogeneityLine.replaceChildren(...unbrokenParts(summary.heterogeneity));
   el.tableTestsLine.textContent = summary.tableTests ?? "";
   el.tableTestsLine.hidden = summary.tableTests === null;
   el.robustLine.textContent = summary.robust ?? "";
@@ -874,6 +977,22 @@ function renderResult(result: NonNullable<AppState["result"]>): void {
   renderDependence(a, reading);
   renderTables(resultTables(a, reading));
   renderExports(result.files);
+}
+
+/**
+ * A "Lead: a = 1 [0, 2]; b = 3" line as text whose parts ("a = 1 [0, 2]") do not break inside, so
+ * a statistic and its interval wrap together; the text is unchanged.
+ */
+function unbrokenParts(line: string): (Node | string)[] {
+  const colon = line.indexOf(": ");
+  const lead = colon >= 0 ? line.slice(0, colon + 2) : "";
+  const rest = colon >= 0 ? line.slice(colon + 2) : line;
+  const out: (Node | string)[] = lead === "" ? [] : [lead];
+  rest.split("; ").forEach((part, i) => {
+    if (i > 0) out.push("; ");
+    out.push(h("span", { class: "nowrap" }, part));
+  });
+  return out;
 }
 
 function renderPlots(files: ReportFile[]): void {
@@ -976,30 +1095,71 @@ function selectPlot(id: string, focus: boolean): void {
 }
 
 function tableElement(t: TableView): HTMLElement {
-  const table = h(
-    "table",
-    { id: `table-${t.id}` },
-    h("caption", {}, t.caption),
-    h("thead", {}, h("tr", {}, ...t.headers.map((c) => h("th", { scope: "col" }, c)))),
+  const sortable = t.sortValues !== undefined;
+  const bodyRows = t.rows.map((r, ri) =>
     h(
-      "tbody",
-      {},
-      ...t.rows.map((r) =>
-        h("tr", {}, ...r.map((c, i) => (i === 0 ? h("th", { scope: "row" }, c) : h("td", {}, c)))),
+      "tr",
+      { ...(t.rowAttributes?.[ri] ?? {}), "data-index": sortable ? ri : null },
+      ...r.map((c, i) =>
+        i === 0
+          ? h("th", { scope: "row" }, c)
+          : h("td", { class: t.textColumns?.includes(i) ? "text" : null }, c),
       ),
     ),
   );
+  const tbody = h("tbody", {}, ...bodyRows);
+  const headerCells = t.headers.map((c, i) =>
+    sortable
+      ? h(
+          "th",
+          {
+            scope: "col",
+            "aria-sort": "none",
+            class: t.textColumns?.includes(i) ? "text" : null,
+          },
+          h("button", { type: "button", class: "sort", "data-column": i }, c),
+        )
+      : h("th", { scope: "col", class: t.textColumns?.includes(i) ? "text" : null }, c),
+  );
+  const table = h(
+    "table",
+    { id: `table-${t.id}`, class: t.compact ? "compact" : null },
+    h("caption", {}, t.caption),
+    h("thead", {}, h("tr", {}, ...headerCells)),
+    tbody,
+  );
+  if (sortable && t.sortValues) {
+    const values = t.sortValues;
+    let column = -1;
+    let direction: SortDirection = "none";
+    table.tHead?.addEventListener("click", (e) => {
+      const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-column]");
+      if (!button) return;
+      const clicked = Number(button.dataset["column"]);
+      direction = nextSort(values, clicked, clicked === column ? direction : "none");
+      column = clicked;
+      headerCells.forEach((th, i) => {
+        th.setAttribute("aria-sort", i === column ? direction : "none");
+      });
+      tbody.replaceChildren(...sortedRows(values, column, direction).map((i) => bodyRows[i]!));
+    });
+  }
   const wrap = h(
     "div",
     { class: "table-wrap", tabindex: 0, role: "region", "aria-label": t.caption },
     table,
   );
-  if (!t.collapsed) return wrap;
+  const note = t.note ? h("p", { class: "table-note", id: `note-${t.id}` }, t.note) : null;
+  if (!t.collapsed) {
+    if (!note) return wrap;
+    return h("div", { class: "table-block" }, wrap, note);
+  }
   return h(
     "details",
     { class: "table-details" },
     h("summary", {}, `${t.caption} (${t.rows.length} rows)`),
     wrap,
+    note,
   );
 }
 
@@ -1127,18 +1287,47 @@ function wireEvents(): void {
     void loadBytes(new TextEncoder().encode(text), name);
   });
 
-  for (const select of [el.test, el.forestSort, el.by, el.to, el.drop00, el.eggerPredictor])
+  for (const select of [
+    el.test,
+    el.forestSort,
+    el.to,
+    el.drop00,
+    el.eggerPredictor,
+    el.trimfillEstimator,
+    el.trimfillSide,
+    el.vtype,
+  ])
     select.addEventListener("change", analyseSoon);
+  el.by.addEventListener("change", () => {
+    updatePredictField();
+    analyseSoon();
+  });
+  // A type the reader chooses replaces any note about one the measure replaced.
+  el.vtype.addEventListener("change", () => {
+    el.vtypeHint.textContent = VTYPE_HINT;
+  });
+  el.correctBias.addEventListener("change", analyseSoon);
   el.add.addEventListener("change", analyseSoon);
+  el.predict.addEventListener("change", analyseSoon);
+  // Enter in the Predictions field analyses with it (rather than submitting the form: Run resampling).
+  el.predict.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    analyseSoon();
+  });
+  el.bootstrap.addEventListener("input", updateBootstrapTypeField);
   for (const select of [el.model, el.cluster, el.measure, el.method]) {
     select.addEventListener("change", () => {
       updateModelControls();
       analyseSoon();
     });
   }
-  el.modsList.addEventListener("change", analyseSoon);
+  el.modsList.addEventListener("change", () => {
+    updatePredictField();
+    analyseSoon();
+  });
   el.columnsGrid.addEventListener("change", reload);
-  for (const input of [el.bootstrap, el.permutations, el.seed, el.add])
+  for (const input of [el.bootstrap, el.permutations, el.seed, el.add, el.predict])
     input.addEventListener("input", revalidateSettings);
   el.form.addEventListener("submit", (e) => {
     e.preventDefault();

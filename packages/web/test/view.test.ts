@@ -429,11 +429,26 @@ describe("settings", () => {
     expect(availableMeasures(rawTable(rows, true))).toContain("NMD");
     const generic: StudyTable = {
       ...table,
+      rows: rows.map((r, i) => ({ row: r.row, study: r.study, yi: 0.1 * i, sei: 0.2, extra: {} })),
       columns: { fields: { study: "study", yi: "yi", sei: "se" }, riskOfBias: {} },
     };
     expect(availableMeasures(generic)).toEqual(["GEN"]);
     expect(chooseMeasure(generic, "MD")).toBe("GEN");
     expect(chooseMeasure(table, "SMD")).toBe("SMD");
+  });
+
+  it("offers the arm measures for medians with quartiles (means and SDs the pipeline derived)", async () => {
+    const csv = [
+      "study,median_treatment,q1_treatment,q3_treatment,n_treatment,median_control,q1_control,q3_control,n_control",
+      "A,10,8,12,10,8,6,10,10",
+      "B,11,9,13,12,8.5,7,10,12",
+      "C,9,7,12,8,8,6,9,8",
+    ].join("\n");
+    const read = await parseStudyFile(new TextEncoder().encode(csv), "medians.csv");
+    expect(read.problems).toEqual([]);
+    // No mean or SD column: the pipeline derives them per row from the median and quartiles.
+    expect(read.table!.columns.fields.m1i).toBeUndefined();
+    expect(availableMeasures(read.table!)).toEqual(["MD", "SMD", "SMDH", "ROM"]);
   });
   it("describes extra columns and proposes subgroups and moderators", () => {
     const info = describeExtraColumns(table);
@@ -496,6 +511,12 @@ describe("settings", () => {
         to: "only0",
         drop00: null,
         eggerPredictor: "sei",
+        trimfillEstimator: "L0",
+        trimfillSide: null,
+        vtype: "LS",
+        correctBias: false,
+        bootstrapType: "case",
+        predict: [],
       },
     });
     const sorted = readSettings(form({ forestSort: "weight" }));
@@ -531,11 +552,13 @@ describe("settings", () => {
     expect(settingsErrors(form({ bootstrap: "200", seed: "-1" }))).toEqual({
       message: "seed: a whole number of 0 or more",
       zeroCellMessage: "",
+      predictMessage: "",
       invalid: ["seed"],
     });
     expect(settingsErrors(form({ bootstrap: "200", seed: "7" }))).toEqual({
       message: "",
       zeroCellMessage: "",
+      predictMessage: "",
       invalid: [],
     });
     // Run with nothing to resample asks for a count; typing one clears it.
@@ -797,6 +820,7 @@ describe("settings for event counts and correlations", () => {
     expect(shown).toEqual({
       message: "",
       zeroCellMessage: "continuity correction: a number of 0 or more, e.g. 0.5",
+      predictMessage: "",
       invalid: ["add"],
     });
     // The pipeline refuses what the page refuses.
@@ -997,7 +1021,7 @@ describe("results", () => {
       },
     });
     expect(tables.map((t) => t.caption)).toEqual([
-      "Bootstrap (2,000 case replicates, seed 7)",
+      "Bootstrap (case, 2,000 replicates, seed 7)",
       "Permutation test (exact, 1,024 arrangements, seed 7)",
     ]);
     expect(tables[0]!.rows[0]).toEqual(["Pooled effect", "1.40", "[0.90, 1.90]", "[0.89, 1.91]"]);

@@ -97,12 +97,25 @@ export function toAnalysisOptions(
     if (s.drop00 !== null) options["drop00"] = s.drop00;
   }
   if (s.eggerPredictor !== "sei") options["eggerPredictor"] = s.eggerPredictor;
+  if (s.trimfillEstimator !== "L0") options["trimfillEstimator"] = s.trimfillEstimator;
+  if (s.trimfillSide !== null) options["trimfillSide"] = s.trimfillSide;
+  // --vtype with the measures that take it (SMD: LS, UB, RevMan; MD: LS, UB), --correct-bias with
+  // ROM: the pipeline refuses them elsewhere, as the CLI's flags.
+  if (s.vtype !== "LS" && (s.measure === "SMD" || (s.measure === "MD" && s.vtype === "UB")))
+    options["vtype"] = s.vtype;
+  if (s.correctBias && s.measure === "ROM") options["correctBias"] = true;
   if (s.model !== "standard") options["model"] = s.model;
   if (typeof s.cluster === "string") options["cluster"] = s.cluster;
   if (s.by !== null) options["by"] = s.by;
   if (s.mods.length > 0) options["mods"] = [...s.mods];
   if (s.permutations !== null) options["permutations"] = s.permutations;
   if (s.bootstrap !== null) options["bootstrap"] = s.bootstrap;
+  // The bootstrap's kind describes the bootstrap: sent with one only (as a job's seed).
+  if (s.bootstrap !== null && s.bootstrapType !== "case")
+    options["bootstrapType"] = s.bootstrapType;
+  // --predict needs --mods (the pipeline refuses it alone).
+  if (s.mods.length > 0 && s.predict.length > 0)
+    options["predict"] = s.predict.map((point) => ({ ...point }));
   if (prisma) options["prisma"] = prisma;
   return options;
 }
@@ -127,7 +140,8 @@ export function analysisTable(table: StudyTable, s: Pick<Settings, "cluster">): 
  * The values the analysis JSON gives on the analysis scale only (each study's effect and CI, the
  * leave-one-out refits, the CR2 intervals), back on the reader's scale by the pipeline's own
  * transform (exp for ratios, tanh for Fisher's z); null when the measure is read as analysed.
- * The JSON's `transformed` blocks cover the model, subgroups, three-level model and trim-and-fill.
+ * The JSON's `transformed` blocks cover the model, subgroups, three-level model, trim-and-fill,
+ * PET-PEESE's chosen estimate and the predictions; PET's and PEESE's own estimates are added here.
  */
 export function readingScale(analysis: Analysis): ReadingScaleView | null {
   const scale = analysis.model.scale;
@@ -146,6 +160,7 @@ export function readingScale(analysis: Analysis): ReadingScaleView | null {
   };
   const m = analysis.model;
   const ml = analysis.multilevel;
+  const pp = analysis.bias?.petPeese ?? null;
   return {
     scale,
     studies: analysis.studies.map((s) => interval(s.yi, s.ciLower, s.ciUpper)),
@@ -154,6 +169,12 @@ export function readingScale(analysis: Analysis): ReadingScaleView | null {
     robust: m.robust ? interval(m.estimate, m.robust.ciLower, m.robust.ciUpper) : null,
     multilevelRobust: ml?.robust
       ? interval(ml.estimate, ml.robust.ciLower, ml.robust.ciUpper)
+      : null,
+    petPeese: pp
+      ? {
+          pet: interval(pp.pet.estimate, pp.pet.ciLower, pp.pet.ciUpper),
+          peese: interval(pp.peese.estimate, pp.peese.ciLower, pp.peese.ciUpper),
+        }
       : null,
   };
 }

@@ -8,7 +8,9 @@ import type { ColumnOverrides } from "../api.js";
 /**
  * Fields shown in the column-mapping panel, with what each means, in reading order: each arm's
  * mean, then its spread given as an SD, an SEM or a 95% CI (the pipeline derives an SD from the
- * SEM or CI where the SD cell is empty), then its n; event counts (events per arm with the arm's
+ * SEM or CI where the SD cell is empty), then its n, then its median with quartiles and/or range
+ * (converted to a mean and SD where the mean cell is empty: Luo et al. 2018, Wan et al. 2014, Shi
+ * et al. 2020); event counts (events per arm with the arm's
  * n, or the four cells of the 2×2 table); a correlation and its sample size; `exclude` marks rows
  * left out, its text the reason. Every InputField of the pipeline is here, as the CLI's --map
  * takes them (view.test.ts checks).
@@ -21,12 +23,22 @@ export const MAPPABLE_FIELDS: readonly { field: InputField; label: string }[] = 
   { field: "ci1lb", label: "Treatment 95% CI lower" },
   { field: "ci1ub", label: "Treatment 95% CI upper" },
   { field: "n1i", label: "Treatment n" },
+  { field: "median1i", label: "Treatment median" },
+  { field: "q1_1i", label: "Treatment lower quartile" },
+  { field: "q3_1i", label: "Treatment upper quartile" },
+  { field: "min1i", label: "Treatment minimum" },
+  { field: "max1i", label: "Treatment maximum" },
   { field: "m2i", label: "Control mean" },
   { field: "sd2i", label: "Control SD" },
   { field: "sem2i", label: "Control SEM" },
   { field: "ci2lb", label: "Control 95% CI lower" },
   { field: "ci2ub", label: "Control 95% CI upper" },
   { field: "n2i", label: "Control n" },
+  { field: "median2i", label: "Control median" },
+  { field: "q1_2i", label: "Control lower quartile" },
+  { field: "q3_2i", label: "Control upper quartile" },
+  { field: "min2i", label: "Control minimum" },
+  { field: "max2i", label: "Control maximum" },
   { field: "msham", label: "Sham mean (NMD)" },
   { field: "ai", label: "Treatment events" },
   { field: "bi", label: "Treatment non-events" },

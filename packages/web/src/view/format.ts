@@ -193,13 +193,31 @@ export function formatRobust(
   return `Clustered by publication (CR2${n}): 95% CI ${ci}, ${formatTDf(r.df)}, ${formatPEquals(r.p)}`;
 }
 
-/** Heterogeneity in one sentence: tau² (when the model has one), I², H², Q with its df and p. */
+/** A Q-profile CI after its statistic, " [0.81, 3.95]", or "" when the model has none. */
+function ciSuffix(
+  lower: number | null | undefined,
+  upper: number | null | undefined,
+  format: (x: number | null | undefined) => string,
+): string {
+  if (lower === null || lower === undefined || upper === null || upper === undefined) return "";
+  return ` [${format(lower)}, ${format(upper)}]`;
+}
+
+/**
+ * Heterogeneity in one sentence: tau² (when the model has one), I², H² with their Q-profile 95%
+ * CIs in brackets (random-effects models with k > 1), Q with its df and p.
+ */
 export function formatHeterogeneity(model: ModelSummary): string {
   const parts: string[] = [];
+  const tau2 = (x: number | null | undefined) => formatNumber(x, 3);
+  const h2 = (x: number | null | undefined) => formatNumber(x, 2);
   if (model.tau2 !== null && model.tau2 !== undefined)
-    parts.push(`τ² = ${formatNumber(model.tau2, 3)}`);
-  parts.push(`I² = ${formatPercent(model.I2)}`);
-  if (model.H2 !== null && model.H2 !== undefined) parts.push(`H² = ${formatNumber(model.H2, 2)}`);
+    parts.push(`τ² = ${tau2(model.tau2)}${ciSuffix(model.tau2CiLower, model.tau2CiUpper, tau2)}`);
+  parts.push(
+    `I² = ${formatPercent(model.I2)}${ciSuffix(model.I2CiLower, model.I2CiUpper, formatPercent)}`,
+  );
+  if (model.H2 !== null && model.H2 !== undefined)
+    parts.push(`H² = ${h2(model.H2)}${ciSuffix(model.H2CiLower, model.H2CiUpper, h2)}`);
   if (model.Q !== null && model.Q !== undefined) {
     // Mantel-Haenszel's Q leaves out tables without events: its df is the JSON's Qdf.
     const df = model.Qdf ?? model.k - 1;

@@ -5,6 +5,7 @@
 import type {
   AnalysisView,
   BootstrapIntervalView,
+  BootstrapView,
   ReadingScaleView,
   ReportFile,
   TableChisqJson,
@@ -13,6 +14,7 @@ import {
   formatInterval,
   formatNumber,
   formatP,
+  formatPEquals,
   formatPercent,
   type ScaleNames,
   scaleNames,
@@ -27,6 +29,19 @@ export interface TableView {
   collapsed?: boolean;
   /** The report's CSV file with the same table, when there is one (for export). */
   csvFile?: string;
+  /** A line under the table (a rule applied, what a mark means, why a value is missing). */
+  note?: string;
+  /** Many columns: tighter cells, headings that wrap (so it fits the panel at 1280 px). */
+  compact?: boolean;
+  /** Columns holding text rather than numbers (left-aligned), by index. */
+  textColumns?: number[];
+  /** Attributes of each body row (e.g. data-influential), in row order; null for none. */
+  rowAttributes?: (Record<string, string> | null)[];
+  /**
+   * The header buttons sort the rows: by these values (one per cell; null last), a second click
+   * reverses, a third restores the order given.
+   */
+  sortValues?: (number | string | null)[][];
 }
 
 /** The names of the analysis' measure on its transformed scale (ratios, correlations), else null. */
@@ -94,31 +109,50 @@ function tableMethod(a: AnalysisView): boolean {
 
 export function heterogeneityTable(a: AnalysisView): TableView {
   const m = a.model;
-  const rows: string[][] = [["Studies (k)", String(m.k)]];
+  // The Q-profile CIs of τ², I² and H², in a column of their own when the model has them.
+  const withCi = [m.tau2CiLower, m.I2CiLower, m.H2CiLower].some(
+    (x) => x !== null && x !== undefined,
+  );
+  const ci = (
+    lower: number | null | undefined,
+    upper: number | null | undefined,
+    format: (x: number | null | undefined) => string,
+  ) => (lower === null || lower === undefined ? "–" : `[${format(lower)}, ${format(upper)}]`);
+  const row = (label: string, value: string, interval?: string) =>
+    withCi ? [label, value, interval ?? ""] : [label, value];
+  const tau2 = (x: number | null | undefined) => formatNumber(x, 4);
+  const h2 = (x: number | null | undefined) => formatNumber(x, 2);
+  const rows: string[][] = [row("Studies (k)", String(m.k))];
   // Mantel-Haenszel and Peto are fixed-effect methods: no between-study variance to show.
   if (!(tableMethod(a) && (m.tau2 === null || m.tau2 === undefined)))
-    rows.push(["τ² (between-study variance)", formatNumber(m.tau2, 4)]);
+    rows.push(
+      row("τ² (between-study variance)", tau2(m.tau2), ci(m.tau2CiLower, m.tau2CiUpper, tau2)),
+    );
   rows.push(
-    ["I²", formatPercent(m.I2)],
-    ["H²", formatNumber(m.H2, 2)],
-    [m.Qdf !== undefined ? `Q (df = ${m.Qdf})` : "Q", formatNumber(m.Q, 2)],
-    ["p (Q)", formatP(m.Qp)],
+    row("I²", formatPercent(m.I2), ci(m.I2CiLower, m.I2CiUpper, formatPercent)),
+    row("H²", h2(m.H2), ci(m.H2CiLower, m.H2CiUpper, h2)),
+    row(m.Qdf !== undefined ? `Q (df = ${m.Qdf})` : "Q", formatNumber(m.Q, 2)),
+    row("p (Q)", formatP(m.Qp)),
   );
   const t = m.transformed;
   const names = namesOf(a);
   if (t && names && t.piLower !== null && t.piUpper !== null) {
-    rows.push([
-      `95% prediction interval (${names.readingShort})`,
-      formatInterval(t.piLower, t.piUpper),
-    ]);
+    rows.push(
+      row(`95% prediction interval (${names.readingShort})`, formatInterval(t.piLower, t.piUpper)),
+    );
   } else if (m.piLower !== null && m.piLower !== undefined) {
-    rows.push(["95% prediction interval", formatInterval(m.piLower, m.piUpper)]);
+    rows.push(row("95% prediction interval", formatInterval(m.piLower, m.piUpper)));
   }
   // With the three-level model leading, this table is the standard model's (the Dependence section
   // has the three-level one).
   const caption =
     a.settings?.model === "three-level" ? "Heterogeneity (standard model)" : "Heterogeneity";
-  return { id: "heterogeneity", caption, headers: ["Statistic", "Value"], rows };
+  return {
+    id: "heterogeneity",
+    caption,
+    headers: withCi ? ["Statistic", "Value", "95% CI (Q-profile)"] : ["Statistic", "Value"],
+    rows,
+  };
 }
 
 /**
@@ -148,22 +182,45 @@ export function subgroupTables(a: AnalysisView): TableView[] {
   if (!a.subgroups) return [];
   // Ratios and correlations on the reader's scale, from each level's `transformed`.
   const names = namesOf(a);
+  // Each level's Q-profile CIs of τ² and I², in columns of their own when the levels have them.
+  const withCi = a.subgroups.groups.some(
+    (g) =>
+      (g.tau2CiLower !== null && g.tau2CiLower !== undefined) ||
+      (g.I2CiLower !== null && g.I2CiLower !== undefined),
+  );
+  const headers = ["Level", "k", names ? names.readingShort : "Estimate", "95% CI", "p", "τ²"];
+  if (withCi) headers.push("τ² 95% CI");
+  headers.push("I²");
+  if (withCi) headers.push("I² 95% CI");
   const groups: TableView = {
     id: "subgroups",
     caption: "Subgroups",
-    headers: ["Level", "k", names ? names.readingShort : "Estimate", "95% CI", "p", "τ²", "I²"],
+    headers,
     rows: a.subgroups.groups.map((g) => {
       const t = names ? g.transformed : null;
       const shown = t ?? g;
-      return [
+      const row = [
         g.level,
         String(g.k),
         formatNumber(shown.estimate),
         formatInterval(shown.ciLower, shown.ciUpper),
         formatP(g.p),
         formatNumber(g.tau2, 4),
-        formatPercent(g.I2),
       ];
+      if (withCi)
+        row.push(
+          g.tau2CiLower === null || g.tau2CiLower === undefined
+            ? "–"
+            : formatInterval(g.tau2CiLower, g.tau2CiUpper, 4),
+        );
+      row.push(formatPercent(g.I2));
+      if (withCi)
+        row.push(
+          g.I2CiLower === null || g.I2CiLower === undefined
+            ? "–"
+            : `[${formatPercent(g.I2CiLower)}, ${formatPercent(g.I2CiUpper)}]`,
+        );
+      return row;
     }),
   };
   const tests: TableView = {
@@ -212,11 +269,20 @@ export function regressionTables(a: AnalysisView): TableView[] {
   ];
   if (r.permutationQMp !== undefined && r.permutationQMp !== null)
     overall.push(["Permutation p (QM)", formatP(r.permutationQMp)]);
-  overall.push(
-    ["Residual τ²", formatNumber(r.tau2, 4)],
-    ["R² (pseudo)", formatPercent(r.R2)],
-    ["QE", formatNumber(r.QE, 2)],
-  );
+  // The residual τ² and I² with their Q-profile CIs, when the fit has them.
+  const tau2Ci =
+    r.tau2CiLower === null || r.tau2CiLower === undefined
+      ? ""
+      : ` ${formatInterval(r.tau2CiLower, r.tau2CiUpper, 4)}`;
+  const I2Ci =
+    r.I2CiLower === null || r.I2CiLower === undefined
+      ? ""
+      : ` [${formatPercent(r.I2CiLower)}, ${formatPercent(r.I2CiUpper)}]`;
+  const withCi = tau2Ci !== "" || I2Ci !== "";
+  overall.push([`Residual τ²${withCi ? " (95% CI)" : ""}`, `${formatNumber(r.tau2, 4)}${tau2Ci}`]);
+  if (r.I2 !== undefined)
+    overall.push([`Residual I²${withCi ? " (95% CI)" : ""}`, `${formatPercent(r.I2)}${I2Ci}`]);
+  overall.push(["R² (pseudo)", formatPercent(r.R2)], ["QE", formatNumber(r.QE, 2)]);
   return [
     terms,
     {
@@ -252,14 +318,225 @@ export function biasTable(a: AnalysisView): TableView | null {
     const names = namesOf(a);
     const t = names ? b.trimFill.transformed : null;
     const shown = t ?? b.trimFill;
+    // The estimator, and whether the side was chosen (--trimfill-side) or estimated (the default).
+    const estimator = b.trimFill.estimator ? `${b.trimFill.estimator}, ` : "";
+    const sideChosen = a.settings?.trimfillSide;
+    const side =
+      sideChosen === undefined
+        ? b.trimFill.side
+        : `${b.trimFill.side} side${sideChosen === null ? ", estimated" : ", as chosen"}`;
     rows.push([
-      `Trim-and-fill (${b.trimFill.k0} filled, ${b.trimFill.side})`,
+      `Trim-and-fill (${estimator}${b.trimFill.k0} filled, ${side})`,
       `${t && names ? `${names.readingShort} ` : ""}${formatNumber(shown.estimate)} ${formatInterval(shown.ciLower, shown.ciUpper)}`,
       "",
     ]);
   }
   if (rows.length === 0) return null;
   return { id: "bias", caption: "Small-study effects", headers: ["Test", "Result", "p"], rows };
+}
+
+/**
+ * PET-PEESE (Stanley & Doucouliagos 2014): PET's and PEESE's corrected estimates (the intercepts
+ * of the regressions on the standard error and on the variance) with their CIs, tests and slopes,
+ * then the estimate the conditional rule chose. Ratios and correlations on the reader's scale (the
+ * chosen one from the JSON's `transformed`, PET and PEESE back-transformed in the worker), with the
+ * analysed value beside them.
+ */
+export function petPeeseTable(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+): TableView | null {
+  const pp = a.bias?.petPeese;
+  if (!pp) return null;
+  const names = namesOf(a);
+  const back = names !== null;
+  const headers = [
+    "Regression",
+    back && names ? names.readingShort : "Corrected estimate",
+    "95% CI",
+  ];
+  if (back && names) headers.push(names.analysedShort);
+  headers.push("p", "Slope", "p (slope)");
+  const row = (
+    label: string,
+    fit: { estimate: number; ciLower: number; ciUpper: number; p: number | null },
+    shown: { estimate: number | null; ciLower: number | null; ciUpper: number | null } | null,
+    slope: { slope: number; slopeP: number } | null,
+  ) => {
+    const r = [label];
+    if (back) {
+      r.push(
+        formatNumber(shown?.estimate ?? null),
+        formatInterval(shown?.ciLower ?? null, shown?.ciUpper ?? null),
+        formatNumber(fit.estimate),
+      );
+    } else {
+      r.push(formatNumber(fit.estimate), formatInterval(fit.ciLower, fit.ciUpper));
+    }
+    r.push(
+      formatP(fit.p),
+      slope ? formatNumber(slope.slope, 3) : "",
+      slope ? formatP(slope.slopeP) : "",
+    );
+    return r;
+  };
+  const chosenFit = pp.chosen === "PET" ? pp.pet : pp.peese;
+  return {
+    id: "pet-peese",
+    caption: `PET-PEESE: ${pp.chosen} chosen`,
+    headers,
+    rows: [
+      row("PET (on the standard error)", pp.pet, reading?.petPeese?.pet ?? null, pp.pet),
+      row("PEESE (on the variance)", pp.peese, reading?.petPeese?.peese ?? null, pp.peese),
+      row(
+        `Chosen: ${pp.chosen}`,
+        { estimate: pp.estimate, ciLower: pp.ciLower, ciUpper: pp.ciUpper, p: chosenFit.p },
+        pp.transformed ?? null,
+        null,
+      ),
+    ],
+    note: `Rule: ${pp.rule}.`,
+  };
+}
+
+/**
+ * Fail-safe N: Rosenthal's (studies averaging z = 0 that make the combined p reach alpha), Orwin's
+ * (studies with effect 0 that halve the mean effect) and Rosenberg's (studies with effect 0 that
+ * make the fixed-effect mean non-significant).
+ */
+export function failSafeTable(a: AnalysisView): TableView | null {
+  const f = a.bias?.failSafeN;
+  if (!f) return null;
+  const n = (x: number | null | undefined) =>
+    x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toLocaleString("en");
+  const alpha = (x: number | null) => (x === null ? "" : `, α = ${formatNumber(x, 2)}`);
+  const names = namesOf(a);
+  const scale = names ? ` (${names.analysed})` : "";
+  const rows: string[][] = [];
+  if (f.rosenthal)
+    rows.push([
+      "Rosenthal (1979)",
+      n(f.rosenthal.n),
+      `Stouffer's combined one-sided ${formatPEquals(f.rosenthal.p)}${alpha(f.rosenthal.alpha)}`,
+    ]);
+  if (f.orwin)
+    rows.push([
+      "Orwin (1983)",
+      n(f.orwin.n),
+      `Mean effect ${formatNumber(f.orwin.meanEffect)} brought down to ${formatNumber(f.orwin.target)}${scale}`,
+    ]);
+  if (f.rosenberg)
+    rows.push([
+      "Rosenberg (2005)",
+      n(f.rosenberg.n),
+      `Fixed-effect ${formatPEquals(f.rosenberg.p)}${alpha(f.rosenberg.alpha)}`,
+    ]);
+  if (rows.length === 0) return null;
+  return {
+    id: "fail-safe",
+    caption: "Fail-safe N (studies with null results needed to overturn the finding)",
+    headers: ["Method", "Fail-safe N", "Criterion"],
+    textColumns: [2],
+    rows,
+  };
+}
+
+/**
+ * Case-deletion diagnostics of the main model (metafor's influence(); Viechtbauer & Cheung 2010),
+ * in input order, sortable; the studies metafor flags as influential are marked.
+ */
+export function influenceTable(a: AnalysisView): TableView | null {
+  const rows = a.influence;
+  if (!rows || rows.length === 0) return null;
+  const flagged = rows.filter((r) => r.influential).length;
+  const withTau2 = rows.some((r) => r.tau2Deleted !== null);
+  // The flag right after the study, so it shows without scrolling; metafor's column names.
+  const headers = ["Study", "Influential", "rstudent", "DFFITS", "Cook's\u00a0D", "Cov. ratio"];
+  if (withTau2) headers.push("τ² deleted");
+  headers.push("QE deleted", "Hat", "Weight");
+  return {
+    id: "influence",
+    caption: `Influence diagnostics: ${flagged} of ${rows.length} ${rows.length === 1 ? "study" : "studies"} influential`,
+    collapsed: rows.length > 12 && flagged === 0,
+    headers,
+    compact: true,
+    textColumns: [1],
+    rows: rows.map((r) => {
+      const row = [
+        r.study,
+        r.influential ? "Yes" : "",
+        formatNumber(r.rstudent, 3),
+        formatNumber(r.dffits, 3),
+        formatNumber(r.cooksD, 3),
+        formatNumber(r.covRatio, 3),
+      ];
+      if (withTau2) row.push(formatNumber(r.tau2Deleted, 4));
+      row.push(
+        formatNumber(r.QEDeleted, 2),
+        formatNumber(r.hat, 3),
+        `${formatNumber(r.weight, 1)}%`,
+      );
+      return row;
+    }),
+    rowAttributes: rows.map((r) => (r.influential ? { "data-influential": "true" } : null)),
+    sortValues: rows.map((r) => {
+      const values: (number | string | null)[] = [
+        r.study,
+        r.influential ? 1 : 0,
+        r.rstudent,
+        r.dffits,
+        r.cooksD,
+        r.covRatio,
+      ];
+      if (withTau2) values.push(r.tau2Deleted);
+      values.push(r.QEDeleted, r.hat, r.weight);
+      return values;
+    }),
+    note: "rstudent: externally standardised residual; DFFITS, Cook's distance, covariance ratio; τ² and QE with the study deleted; hat value and weight in the model. “Yes”: influential by metafor’s criteria (|DFFITS|, Cook’s distance, hat value or a DFBETAS beyond its cut-off). Click a column heading to sort.",
+  };
+}
+
+/** "dose = 100, route = iv": a prediction's moderator values. */
+export function predictionLabel(at: Record<string, number | string>): string {
+  return Object.entries(at)
+    .map(([name, value]) => `${name} = ${value}`)
+    .join(", ");
+}
+
+/**
+ * Predictions of the meta-regression at the reader's moderator values (metafor's predict(newmods =
+ * ...)): estimate, CI and PI, on the reader's scale (the JSON's `transformed`) for ratios and
+ * correlations with the analysed value beside them.
+ */
+export function predictionsTable(a: AnalysisView): TableView | null {
+  const predictions = a.predictions;
+  if (!predictions || predictions.length === 0) return null;
+  const names = namesOf(a);
+  const headers = ["At", names ? names.readingShort : "Predicted", "95% CI", "95% PI"];
+  if (names) headers.push(names.analysedShort);
+  headers.push("SE");
+  return {
+    id: "predictions",
+    caption: names
+      ? `Predictions of the meta-regression (SE on the ${names.analysed} scale)`
+      : "Predictions of the meta-regression",
+    headers,
+    rows: predictions.map((p) => {
+      const t = names ? (p.transformed ?? null) : null;
+      const shown = t ?? p;
+      const row = [
+        predictionLabel(p.at),
+        formatNumber(shown.estimate),
+        formatInterval(shown.ciLower, shown.ciUpper),
+        shown.piLower === null && shown.piUpper === null
+          ? "–"
+          : formatInterval(shown.piLower, shown.piUpper),
+      ];
+      if (names) row.push(formatNumber(p.estimate));
+      row.push(formatNumber(p.se, 3));
+      return row;
+    }),
+  };
 }
 
 /** Each refit without one study; ratios and correlations on the reader's scale. */
@@ -288,6 +565,21 @@ export function leaveOneOutTable(
   };
 }
 
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The bootstrap's kind in words (--bootstrap-type): what was resampled or simulated. */
+export function bootstrapKind(b: Pick<BootstrapView, "type" | "clusters">): string {
+  if (b.type === "parametric")
+    return "parametric bootstrap: studies simulated from the fitted model";
+  if (b.type === "case")
+    return b.clusters !== null && b.clusters !== undefined
+      ? `case bootstrap: the ${b.clusters} publications resampled`
+      : "case bootstrap: studies resampled";
+  return b.type;
+}
+
 export function resamplingTables(a: AnalysisView): TableView[] {
   const out: TableView[] = [];
   const b = a.bootstrap;
@@ -301,11 +593,16 @@ export function resamplingTables(a: AnalysisView): TableView[] {
         `[${f(i.bcaLower)}, ${f(i.bcaUpper)}]`,
       ];
     };
+    const notes = b.notes ?? [];
     out.push({
       id: "bootstrap",
-      caption: `Bootstrap (${b.iterations.toLocaleString("en")} ${b.type} replicates, seed ${b.seed}${b.failed > 0 ? `, ${b.failed} failed` : ""})`,
+      caption: `Bootstrap (${b.type}, ${b.iterations.toLocaleString("en")} replicates, seed ${b.seed}${b.failed > 0 ? `, ${b.failed} failed` : ""})`,
       headers: ["Quantity", "Estimate", "95% percentile CI", "95% BCa CI"],
       rows: [row("Pooled effect", b.estimate, 2), row("τ²", b.tau2, 4), row("I²", b.I2, 1, true)],
+      note: [
+        `${capitalise(bootstrapKind(b))}.`,
+        ...notes.map((n) => (/[.!?]$/.test(n) ? n : `${n}.`)),
+      ].join(" "),
     });
   }
   const p = a.permutation;
@@ -340,12 +637,61 @@ export function resultTables(
   const tableTests = tableTestsTable(a);
   if (tableTests) out.push(tableTests);
   out.push(...resamplingTables(a), ...subgroupTables(a), ...regressionTables(a));
-  const bias = biasTable(a);
-  if (bias) out.push(bias);
+  for (const t of [
+    predictionsTable(a),
+    biasTable(a),
+    petPeeseTable(a, reading),
+    failSafeTable(a),
+    influenceTable(a),
+  ])
+    if (t) out.push(t);
   const loo = leaveOneOutTable(a, reading);
   if (loo) out.push(loo);
   out.push(studiesTable(a, reading));
   return out;
+}
+
+/** How a sortable table is ordered by one column (aria-sort's values; "none": as given). */
+export type SortDirection = "ascending" | "descending" | "none";
+
+/**
+ * The next order after a click on a column heading: numbers first largest first, text A to Z; a
+ * second click reverses; a third gives the order back.
+ */
+export function nextSort(
+  values: readonly (readonly (number | string | null)[])[],
+  column: number,
+  current: SortDirection,
+): SortDirection {
+  const numeric = values.some((r) => typeof r[column] === "number");
+  const first: SortDirection = numeric ? "descending" : "ascending";
+  const second: SortDirection = numeric ? "ascending" : "descending";
+  if (current === "none") return first;
+  if (current === first) return second;
+  return "none";
+}
+
+/** Row indices in the order asked for; missing values last, ties in the order given. */
+export function sortedRows(
+  values: readonly (readonly (number | string | null)[])[],
+  column: number,
+  direction: SortDirection,
+): number[] {
+  const order = values.map((_, i) => i);
+  if (direction === "none") return order;
+  const sign = direction === "ascending" ? 1 : -1;
+  const missing = (x: number | string | null | undefined) =>
+    x === null || x === undefined || (typeof x === "number" && !Number.isFinite(x));
+  return order.sort((i, j) => {
+    const a = values[i]?.[column];
+    const b = values[j]?.[column];
+    if (missing(a) || missing(b)) return missing(a) === missing(b) ? i - j : missing(a) ? 1 : -1;
+    const c =
+      typeof a === "number" && typeof b === "number"
+        ? a - b
+        : String(a).localeCompare(String(b), "en", { numeric: true });
+    return c === 0 ? i - j : sign * c;
+  });
 }
 
 /** Table rows as CSV (only for tables the report has no CSV for; cells guarded against formulas). */
@@ -376,6 +722,7 @@ const PLOT_ORDER: { id: string; label: string; pattern: RegExp }[] = [
   { id: "prisma", label: "PRISMA", pattern: /prisma/i },
   { id: "leave-one-out", label: "Leave-one-out", pattern: /leave|loo/i },
   { id: "baujat", label: "Baujat", pattern: /baujat/i },
+  { id: "influence", label: "Influence", pattern: /influence|influential/i },
   { id: "cumulative", label: "Cumulative", pattern: /cumul/i },
 ];
 

@@ -4,13 +4,18 @@
  */
 import type { StudyField, StudyRow, StudyTable, SyrcleItem } from "@pooled/pipeline";
 import type {
+  BootstrapTypeName,
   EggerPredictorOption,
   ForestSortName,
   MeasureName,
   MethodName,
   ModelName,
+  PredictionPoint,
   Settings,
   TestName,
+  TrimfillEstimatorName,
+  TrimfillSideName,
+  VarianceTypeName,
   ZeroCellRule,
 } from "../api.js";
 
@@ -98,6 +103,40 @@ export const EGGER_PREDICTOR_LABELS: Record<EggerPredictorOption, string> = {
   sqrtninv: "1/√n",
 };
 
+/** Trim-and-fill's estimators (--trimfill-estimator; Duval & Tweedie 2000). */
+export const TRIMFILL_ESTIMATORS: TrimfillEstimatorName[] = ["L0", "R0"];
+export const TRIMFILL_ESTIMATOR_LABELS: Record<TrimfillEstimatorName, string> = {
+  L0: "L0 (default)",
+  R0: "R0",
+};
+
+/** The Trim-and-fill side control: "" estimated from the data (the default), left or right. */
+export const TRIMFILL_SIDE_CHOICES: readonly { value: "" | TrimfillSideName; label: string }[] = [
+  { value: "", label: "Estimated from the data" },
+  { value: "left", label: "Left" },
+  { value: "right", label: "Right" },
+];
+
+/** Sampling variances (--vtype): the SMD takes all three, MD LS or UB (the same formula). */
+export const VTYPES: VarianceTypeName[] = ["LS", "UB", "RevMan"];
+export const VTYPE_LABELS: Record<VarianceTypeName, string> = {
+  LS: "Large-sample (LS, default)",
+  UB: "Unbiased (UB)",
+  RevMan: "Review Manager 5 (RevMan)",
+};
+/** The variance types each measure takes, as the pipeline's resolveSettings allows them. */
+export const MEASURE_VTYPES: Readonly<Partial<Record<MeasureName, readonly VarianceTypeName[]>>> = {
+  SMD: ["LS", "UB", "RevMan"],
+  MD: ["LS", "UB"],
+};
+
+/** The bootstrap's kinds (--bootstrap-type). */
+export const BOOTSTRAP_TYPES: BootstrapTypeName[] = ["case", "parametric"];
+export const BOOTSTRAP_TYPE_LABELS: Record<BootstrapTypeName, string> = {
+  case: "Case (default)",
+  parametric: "Parametric",
+};
+
 /** Largest continuity correction the pipeline takes (its resolveSettings). */
 const MAX_ADD = 1e6;
 
@@ -152,6 +191,12 @@ export const DEFAULT_SETTINGS: Settings = {
   to: "only0",
   drop00: null,
   eggerPredictor: "sei",
+  trimfillEstimator: "L0",
+  trimfillSide: null,
+  vtype: "LS",
+  correctBias: false,
+  bootstrapType: "case",
+  predict: [],
 };
 
 export const FOREST_SORTS: ForestSortName[] = ["input", "effect", "year", "weight"];
@@ -172,7 +217,10 @@ const ARMS: StudyField[] = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"];
  * events and the arm size or non-events per arm; a correlation and its n; or yi with vi or sei.
  */
 export function availableMeasures(table: StudyTable): MeasureName[] {
-  const has = (f: StudyField) => table.columns.fields[f] !== undefined;
+  // A field counts when a column feeds it, or when the reader derived it for some row (an SD from
+  // an SEM or CI, a mean and SD from a median), as the pipeline counts it.
+  const has = (f: StudyField) =>
+    table.columns.fields[f] !== undefined || table.rows.some((r) => r[f] !== undefined);
   const arms = ARMS.every(has);
   const counts = has("ai") && has("ci") && (has("bi") || has("n1i")) && (has("di") || has("n2i"));
   const out: MeasureName[] = [];
@@ -207,6 +255,11 @@ export interface ColumnInfo {
   levels: number;
   /** Rows with a value. */
   filled: number;
+  /**
+   * Categorical columns: the distinct values as the pipeline reads a categorical moderator's
+   * levels (text, trimmed), in order of appearance.
+   */
+  values?: string[];
 }
 
 /** The extra (unmapped) columns, with what kind of moderator each could be. */
@@ -234,6 +287,7 @@ export function describeExtraColumns(table: StudyTable): ColumnInfo[] {
       kind: numeric ? "numeric" : "categorical",
       levels: new Set(values.map(String)).size,
       filled: values.length,
+      ...(numeric ? {} : { values: [...new Set(values.map((v) => String(v).trim()))] }),
     };
   });
 }
@@ -483,6 +537,26 @@ export interface SettingsForm {
   drop00?: string;
   /** Optional: sei, vi, ninv or sqrtninv. */
   eggerPredictor?: string;
+  /** Optional: L0 or R0. */
+  trimfillEstimator?: string;
+  /** Optional: "" (estimated), left or right. */
+  trimfillSide?: string;
+  /** Optional (SMD, MD): LS, UB or RevMan. */
+  vtype?: string;
+  /** Optional (ROM): the bias-correction box is ticked. */
+  correctBias?: boolean;
+  /** Optional: case or parametric (read only with a bootstrap). */
+  bootstrapType?: string;
+  /** Optional (with moderators): the CLI's --predict text, e.g. "dose=100;dose=200". */
+  predict?: string;
+}
+
+/**
+ * What the page knows of the moderator columns (describeExtraColumns), to check a prediction's
+ * values before the analysis: a number for a numeric column, one of its levels for another.
+ */
+export interface SettingsContext {
+  columns?: readonly ColumnInfo[];
 }
 
 export type SettingsResult =
@@ -490,7 +564,7 @@ export type SettingsResult =
   | { ok: false; errors: { field: keyof SettingsForm; message: string }[] };
 
 /** Reads the form; every bad value is reported at once with the control it belongs to. */
-export function readSettings(form: SettingsForm): SettingsResult {
+export function readSettings(form: SettingsForm, context: SettingsContext = {}): SettingsResult {
   const errors: { field: keyof SettingsForm; message: string }[] = [];
   const measure = MEASURES.find((m) => m === form.measure);
   if (!measure) errors.push({ field: "measure", message: `unknown measure “${form.measure}”` });
@@ -567,9 +641,67 @@ export function readSettings(form: SettingsForm): SettingsResult {
       message: `unknown Egger predictor “${form.eggerPredictor}”`,
     });
 
-  if (errors.length > 0 || !measure || !method || !test || !forestSort || !model || !eggerPredictor)
-    return { ok: false, errors };
+  const trimfillEstimator = TRIMFILL_ESTIMATORS.find(
+    (e) => e === (form.trimfillEstimator ?? DEFAULT_SETTINGS.trimfillEstimator),
+  );
+  if (!trimfillEstimator)
+    errors.push({
+      field: "trimfillEstimator",
+      message: `unknown trim-and-fill estimator “${form.trimfillEstimator}”`,
+    });
+  const sideText = form.trimfillSide ?? "";
+  const trimfillSide =
+    sideText === "" ? null : (TRIMFILL_SIDE_CHOICES.find((c) => c.value === sideText)?.value ?? "");
+  if (trimfillSide === "")
+    errors.push({ field: "trimfillSide", message: `unknown trim-and-fill side “${sideText}”` });
+  // The variance type and the bias correction apply to their measures only (hidden otherwise, and
+  // the defaults stand), as the pipeline takes them.
+  const vtypeText = form.vtype ?? DEFAULT_SETTINGS.vtype;
+  let vtype: VarianceTypeName = DEFAULT_SETTINGS.vtype;
+  const vtypes = measure ? MEASURE_VTYPES[measure] : undefined;
+  if (vtypes) {
+    const found = vtypes.find((v) => v === vtypeText);
+    if (found) vtype = found;
+    else
+      errors.push({
+        field: "vtype",
+        message: VTYPES.includes(vtypeText as VarianceTypeName)
+          ? `${VTYPE_LABELS[vtypeText as VarianceTypeName]} variances are for the SMD only, not ${measure}`
+          : `unknown variance type “${vtypeText}”`,
+      });
+  }
+  const correctBias = measure === "ROM" && form.correctBias === true;
+  const bootstrapType = BOOTSTRAP_TYPES.find(
+    (t) => t === (form.bootstrapType ?? DEFAULT_SETTINGS.bootstrapType),
+  );
+  if (!bootstrapType)
+    errors.push({
+      field: "bootstrapType",
+      message: `unknown bootstrap type “${form.bootstrapType}”`,
+    });
   const by = form.by === "" ? null : form.by;
+  const mods = form.mods.filter((m) => m !== "" && m !== by);
+  // Predictions need moderators: without them the field is hidden and read as empty.
+  let predict: PredictionPoint[] = [];
+  if (mods.length > 0) {
+    const read = readPredictions(form.predict ?? "", mods, context.columns);
+    if (read.ok) predict = read.points;
+    else errors.push({ field: "predict", message: read.message });
+  }
+
+  if (
+    errors.length > 0 ||
+    !measure ||
+    !method ||
+    !test ||
+    !forestSort ||
+    !model ||
+    !eggerPredictor ||
+    !trimfillEstimator ||
+    trimfillSide === "" ||
+    !bootstrapType
+  )
+    return { ok: false, errors };
   return {
     ok: true,
     settings: {
@@ -577,7 +709,7 @@ export function readSettings(form: SettingsForm): SettingsResult {
       method,
       test,
       by,
-      mods: form.mods.filter((m) => m !== "" && m !== by),
+      mods,
       permutations,
       bootstrap,
       seed,
@@ -588,7 +720,140 @@ export function readSettings(form: SettingsForm): SettingsResult {
       to: zeroCells.to,
       drop00: zeroCells.drop00,
       eggerPredictor,
+      trimfillEstimator,
+      trimfillSide,
+      vtype,
+      correctBias,
+      bootstrapType,
+      predict,
     },
+  };
+}
+
+/** How a prediction is written, for the messages (the CLI's --predict syntax). */
+export const PREDICT_EXAMPLE = "dose=100;dose=200";
+
+/**
+ * Reads the Predictions field as the CLI reads --predict: points separated by ";", moderators in a
+ * point by ",", each a moderator=value pair, a moderator once per point; a value that reads as a
+ * finite number is a number, anything else a level. Beyond the CLI's syntax check, it checks what
+ * the page can check before the analysis (the pipeline's predict refuses the same): every name is
+ * a chosen moderator, every point gives each of them, a numeric moderator gets a number and a
+ * categorical one a level of its column (then sent as that level's text). Empty: no predictions.
+ */
+export function readPredictions(
+  text: string,
+  mods: readonly string[],
+  columns?: readonly ColumnInfo[],
+): { ok: true; points: PredictionPoint[] } | { ok: false; message: string } {
+  if (text.trim() === "") return { ok: true, points: [] };
+  const fail = (message: string) => ({ ok: false as const, message: `Predictions: ${message}` });
+  const syntax = (found: string) =>
+    fail(
+      `moderator=value pairs, points separated by “;” and moderators within a point by “,” (e.g. ${PREDICT_EXAMPLE}); found “${found}”`,
+    );
+  const points: PredictionPoint[] = [];
+  const rawPoints = text.split(";");
+  for (const [i, rawPoint] of rawPoints.entries()) {
+    const where = rawPoints.length > 1 ? `point ${i + 1} ` : "";
+    const point: PredictionPoint = {};
+    for (const pair of rawPoint.split(",")) {
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const raw = pair.slice(eq + 1).trim();
+      if (eq < 1 || name === "" || raw === "") return syntax(pair.trim());
+      const mod =
+        mods.find((m) => m === name) ?? mods.find((m) => m.toLowerCase() === name.toLowerCase());
+      if (mod === undefined)
+        return fail(
+          `“${name}” is not a chosen moderator (${mods.map((m) => `“${m}”`).join(", ")}); tick it under Moderators, or predict at ${mods.length === 1 ? "it" : "those"}`,
+        );
+      if (mod in point) return fail(`${where}names “${mod}” twice`);
+      const n = Number(raw);
+      const column = columns?.find((c) => c.name === mod);
+      if (column?.kind === "numeric") {
+        if (!Number.isFinite(n)) return fail(`“${mod}” is numeric: give a number, not “${raw}”`);
+        point[mod] = n;
+      } else if (column?.kind === "categorical") {
+        const level =
+          column.values?.find((v) => v === raw) ??
+          column.values?.find((v) => v.toLowerCase() === raw.toLowerCase());
+        if (column.values && level === undefined)
+          return fail(
+            `“${raw}” is not a level of “${mod}” (its levels: ${column.values.map((v) => `“${v}”`).join(", ")})`,
+          );
+        point[mod] = level ?? raw;
+      } else {
+        point[mod] = Number.isFinite(n) ? n : raw;
+      }
+    }
+    const missing = mods.filter((m) => !(m in point));
+    if (missing.length > 0)
+      return fail(
+        `${where}gives no value for ${missing.map((m) => `“${m}”`).join(", ")}: a prediction sets every moderator of the model`,
+      );
+    points.push(point);
+  }
+  return { ok: true, points };
+}
+
+/** The Predictions field's text for points (the inverse of {@link readPredictions}). */
+export function predictionsText(points: readonly PredictionPoint[]): string {
+  return points
+    .map((p) =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    )
+    .join(";");
+}
+
+/** What the effect-size options show for a measure: the variance type and ROM's bias correction. */
+export interface EffectSizeControls {
+  /** The Variance control shows (SMD and MD). */
+  vtypeShown: boolean;
+  /** Variance types the measure does not take (shown disabled). */
+  disabledVtypes: VarianceTypeName[];
+  /** The variance type to select. */
+  vtype: VarianceTypeName;
+  /** The variance type chosen before the measure replaced it, restored on the way back. */
+  vtypeBefore: VarianceTypeName | null;
+  vtypeHint: string;
+  /** The bias-correction box shows (ROM). */
+  correctBiasShown: boolean;
+}
+
+/**
+ * The variance type and bias-correction controls after a change of measure: the SMD takes LS, UB
+ * or RevMan, MD takes LS or UB (RevMan's formula is the SMD's), the others LS only (the control
+ * hides); the bias correction is ROM's (SMD and SMDH are always corrected). A type the measure does
+ * not take becomes LS, and comes back with a measure that takes it.
+ */
+export function effectSizeControls(current: {
+  measure: MeasureName;
+  vtype: VarianceTypeName;
+  vtypeBefore: VarianceTypeName | null;
+}): EffectSizeControls {
+  const takes = MEASURE_VTYPES[current.measure];
+  const shown = takes !== undefined;
+  let vtype = current.vtype;
+  let vtypeBefore = current.vtypeBefore;
+  let hint = "";
+  if (shown && !takes.includes(vtype)) {
+    hint = `RevMan’s variance is the SMD’s only, so ${current.measure} uses the large-sample one (LS).`;
+    vtypeBefore = vtype;
+    vtype = "LS";
+  } else if (shown && vtypeBefore !== null && takes.includes(vtypeBefore)) {
+    if (vtype === "LS") vtype = vtypeBefore;
+    vtypeBefore = null;
+  }
+  return {
+    vtypeShown: shown,
+    disabledVtypes: VTYPES.filter((v) => !(takes ?? ["LS"]).includes(v)),
+    vtype,
+    vtypeBefore,
+    vtypeHint: hint,
+    correctBiasShown: current.measure === "ROM",
   };
 }
 
@@ -649,6 +914,8 @@ export interface SettingsErrorView {
   message: string;
   /** The message under the zero-cell controls (the continuity correction); "" when none. */
   zeroCellMessage: string;
+  /** The message under the Predictions field; "" when none. */
+  predictMessage: string;
   /** The controls to mark aria-invalid. */
   invalid: (keyof SettingsForm)[];
 }
@@ -660,25 +927,31 @@ export interface SettingsErrorView {
 export function settingsErrors(
   form: SettingsForm,
   options: { forRun: boolean } = { forRun: false },
+  context: SettingsContext = {},
 ): SettingsErrorView {
-  const read = readSettings(form);
+  const read = readSettings(form, context);
   if (!read.ok) {
     const zeroCell = (f: keyof SettingsForm) => f === "add" || f === "to" || f === "drop00";
+    const own = (f: keyof SettingsForm) => zeroCell(f) || f === "predict";
     return {
       message: read.errors
-        .filter((e) => !zeroCell(e.field))
+        .filter((e) => !own(e.field))
         .map((e) => e.message)
         .join(". "),
       zeroCellMessage: read.errors
         .filter((e) => zeroCell(e.field))
         .map((e) => e.message)
         .join(". "),
+      predictMessage: read.errors
+        .filter((e) => e.field === "predict")
+        .map((e) => e.message)
+        .join(". "),
       invalid: read.errors.map((e) => e.field),
     };
   }
   if (options.forRun && !needsResampling(read.settings))
-    return { message: NO_RESAMPLING_MESSAGE, zeroCellMessage: "", invalid: [] };
-  return { message: "", zeroCellMessage: "", invalid: [] };
+    return { message: NO_RESAMPLING_MESSAGE, zeroCellMessage: "", predictMessage: "", invalid: [] };
+  return { message: "", zeroCellMessage: "", predictMessage: "", invalid: [] };
 }
 
 /**

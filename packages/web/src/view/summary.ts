@@ -45,6 +45,22 @@ export function describeStandardModel(method: string, test: string | undefined):
   return `${model}; ${testName} test`;
 }
 
+/**
+ * The effect sizes' options as applied, when not the defaults: the SMD's (or MD's) sampling
+ * variance (--vtype) and ROM's bias correction (--correct-bias); null otherwise.
+ */
+export function effectSizeNote(settings: AnalysisView["settings"]): string | null {
+  if (!settings) return null;
+  const { measure, vtype } = settings;
+  if (measure === "SMD" && vtype === "RevMan")
+    return "Hedges' g and its variance as Review Manager 5 computes them";
+  if ((measure === "SMD" || measure === "MD") && vtype === "UB")
+    return "unbiased sampling variances (UB)";
+  if (measure === "ROM" && settings.correctBias === true)
+    return "log ratios of means bias-corrected (Lajeunesse 2015)";
+  return null;
+}
+
 /** The summary of an analysis; `reading` gives the CR2 interval on the reader's scale. */
 export function summaryView(
   a: AnalysisView,
@@ -57,14 +73,20 @@ export function summaryView(
   const ml = a.multilevel;
   let model: string;
   let heterogeneity: string;
+  const effects = effectSizeNote(a.settings);
+  const effectsPart = effects === null ? "" : `; ${effects}`;
   if (lead.threeLevel && ml) {
     const test = ml.test === "t" ? "t" : "z";
-    model = `Three-level model (experiments within publications), σ² by ${ml.method}; ${test} test; 95% CI.`;
+    model = `Three-level model (experiments within publications), σ² by ${ml.method}; ${test} test${effectsPart}; 95% CI.`;
     heterogeneity = `Heterogeneity: ${formatMultilevelHeterogeneity(ml)}`;
   } else {
     const method = a.settings?.method ?? "REML";
-    model = `${describeStandardModel(method, a.settings?.test)}; 95% CI.`;
-    heterogeneity = `Heterogeneity: ${formatHeterogeneity(a.model)}`;
+    model = `${describeStandardModel(method, a.settings?.test)}${effectsPart}; 95% CI.`;
+    // With Q-profile CIs the lead says what the brackets hold.
+    const withCi = [a.model.tau2CiLower, a.model.I2CiLower, a.model.H2CiLower].some(
+      (x) => x !== null && x !== undefined,
+    );
+    heterogeneity = `Heterogeneity${withCi ? " (95% Q-profile CIs)" : ""}: ${formatHeterogeneity(a.model)}`;
   }
   if (prediction) model += ` ${prediction}.`;
   const robustReading = lead.threeLevel ? reading?.multilevelRobust : reading?.robust;
