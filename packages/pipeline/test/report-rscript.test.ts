@@ -252,6 +252,96 @@ describe("the script text", () => {
     expect(plain).not.toContain("rma.mv");
   });
 
+  test("issue 13's methods: Q-profile CIs, PET-PEESE, fail-safe N, influence, trim-and-fill's options", () => {
+    const a = analyze(bbb, {
+      by: "dose",
+      mods: ["year"],
+      trimfillEstimator: "R0",
+      trimfillSide: "left",
+    });
+    const script = renderRScript(a, bbb);
+    expect(script).toContain(
+      'res_ci <- confint(res, level = 95, type = "QP", control = list(tol = 1e-12))',
+    );
+    expect(script).toContain("sub_ci <- lapply(sub, function(r)");
+    expect(script).toContain(
+      'reg_ci <- confint(reg, level = 95, type = "QP", control = list(tol = 1e-12))',
+    );
+    expect(script).toContain('tf <- trimfill(res, estimator = "R0", side = "left")');
+    expect(script).toContain("pet <- lm(yi ~ sqrt(vi), weights = 1 / vi, data = dat)");
+    expect(script).toContain("peese <- lm(yi ~ vi, weights = 1 / vi, data = dat)");
+    expect(script).toContain('pp_chosen <- if (pp["PET", "p"] < 0.1) "PEESE" else "PET"');
+    expect(script).toContain(
+      'fsn_orwin <- fsn(yi, vi, data = dat, type = "Orwin", weighted = TRUE)',
+    );
+    expect(script).toContain("infl <- influence(res)");
+    for (const field of ["intervals", "petPeese", "failSafeN", "influence"])
+      expect(script).toContain(`$${field} <- `);
+    // metafor's defaults are not spelled out (the script of a default analysis is unchanged).
+    expect(renderRScript(analyze(bbb), bbb)).toContain("tf <- trimfill(res)\n");
+    // A model without tau² has no Q-profile CIs.
+    const fe = renderRScript(analyze(bbb, { method: "FE", by: "dose" }), bbb);
+    expect(fe).not.toContain("res_ci");
+    expect(fe).not.toContain("sub_ci");
+    expect(fe).toContain("infl <- influence(res)");
+  });
+
+  test("predictions at moderator values: newmods in the model's coefficient order, dummies against the first level", () => {
+    const a = analyze(bbb, {
+      mods: ["dose", "year"],
+      predict: [
+        { dose: "200 µg", year: 2018 },
+        { year: 2020, dose: "100 µg" },
+      ],
+    });
+    const script = renderRScript(a, bbb);
+    expect(script).toContain("newmods <- rbind(\n  c(0, 1, 0, 2018),");
+    expect(script).toContain("  c(0, 0, 0, 2020)  # year = 2020, dose = 100 ?g\n)");
+    expect(script).toContain("pr <- predict(reg, newmods = newmods)");
+    expect(script).toContain("out$predictions <- list(");
+    // A point that is not one of the model's is said, not run.
+    a.settings.predict = [{ dose: "300 µg", year: 2018 }];
+    const bad = renderRScript(a, bbb);
+    expect(bad).toContain("# Predictions at the moderator values asked for: not run");
+    expect(bad).toContain("(dose has no level 300 ?g)");
+    expect(bad).not.toContain("predict(reg");
+    expect(bad).not.toContain("out$predictions");
+  });
+
+  test("SMD with vtype RevMan (not in metafor) embeds Pooled's yi and vi and says so; MD with vtype UB", () => {
+    const a = analyze(il1b, { measure: "SMD", vtype: "RevMan" });
+    const script = renderRScript(a, il1b);
+    expect(script).not.toContain("escalc(");
+    expect(script).toContain("# metafor (3.8 or 5.x) has no RevMan variant of the SMD");
+    expect(script).toContain("# the effect sizes and sampling variances above are Pooled's.");
+    expect(flat(script)).toContain(`yi = c(${a.studies[0]!.yi}, ${a.studies[1]!.yi}`);
+    const md = renderRScript(analyze(bbb, { vtype: "UB" }), bbb);
+    expect(md).toContain('data = dat, vtype = "UB", slab = study)');
+  });
+
+  test("ROM with --correct-bias: escalc's correction in metafor 5, the same added by hand before", () => {
+    const script = renderRScript(analyze(bbb, { measure: "ROM", correctBias: true }), bbb);
+    expect(script).toContain('if (packageVersion("metafor") >= "5.0") {');
+    expect(script).toContain('correct = TRUE, vtype = "LS2")');
+    expect(script).toContain("dat$vi[] <- rom_a1 + rom_a2 + (rom_a1^2 + rom_a2^2) / 2");
+    expect(script).not.toContain("correct = FALSE");
+    expect(renderRScript(analyze(bbb, { measure: "ROM" }), bbb)).toContain("correct = FALSE)");
+  });
+
+  test("a parametric bootstrap is explained (boot with simulate()), not reproduced", async () => {
+    const a = await analyzeAsync(bbb, { bootstrap: 50, bootstrapType: "parametric", seed: 4 });
+    const script = renderRScript(a, bbb);
+    const start = script.indexOf("# Parametric bootstrap:");
+    expect(start).toBeGreaterThan(0);
+    const block = script.slice(start, script.indexOf("\n\n", start)).split("\n");
+    expect(block.every((line) => line.startsWith("#"))).toBe(true);
+    expect(block.join("\n")).toContain("simulate(fit)");
+    expect(block.join("\n")).toContain('sim = "parametric"');
+    expect(block.join("\n")).toContain("R = 50");
+    const cases = await analyzeAsync(bbb, { bootstrap: 50, seed: 4 });
+    expect(renderRScript(cases, bbb)).not.toContain("bootstrap");
+  });
+
   test("R literals: strings escaped, names made syntactic and unique", () => {
     expect(rString('say "hi"\\ µ\n')).toBe('"say \\"hi\\"\\\\ \\u00b5\\n"');
     const taken = new Set<string>();
@@ -381,8 +471,145 @@ function compareDependence(a: Analysis, r: RJson): void {
   }
 }
 
+/** Pooled's numbers against R's where Pooled has them (null: not defined, e.g. tau² without tau²). */
+function expectCloseWhereDefined(
+  pooled: readonly (number | null)[],
+  fromR: readonly (number | null)[],
+  what: string,
+): void {
+  // e.g. the prediction interval of a fixed-effect model, which neither has.
+  if (pooled.every((x) => x === null)) return;
+  expect(fromR, `${what}: R's values`).toHaveLength(pooled.length);
+  pooled.forEach((x, i) => {
+    if (x !== null) expectClose(x, fromR[i] as number, `${what}[${i}]`);
+  });
+}
+
+type IntervalFields = Pick<
+  Analysis["model"],
+  "tau2CiLower" | "tau2CiUpper" | "I2CiLower" | "I2CiUpper"
+> &
+  Partial<Pick<Analysis["model"], "H2CiLower" | "H2CiUpper">>;
+
+/** The Q-profile CIs of tau², I² (and H²) against confint's. */
+function compareIntervals(pooled: IntervalFields, r: RJson | null | undefined, what: string): void {
+  if (pooled.tau2CiLower === null && (pooled.H2CiLower ?? null) === null) return;
+  expect(r, `${what}: R's confint`).toBeTruthy();
+  for (const key of [
+    "tau2CiLower",
+    "tau2CiUpper",
+    "I2CiLower",
+    "I2CiUpper",
+    "H2CiLower",
+    "H2CiUpper",
+  ] as const) {
+    const x = pooled[key];
+    if (x !== null && x !== undefined) expectClose(x, r![key], `${what} ${key}`);
+  }
+}
+
+/**
+ * The row of the meta-regression's design at a --predict point (intercept first; a categorical
+ * moderator's dummies against its first level), built from the JSON's moderators.
+ */
+function designRowOf(a: Analysis, point: Record<string, number | string>): number[] {
+  const row = [1];
+  for (const m of a.regression!.moderators) {
+    const value = point[m.name]!;
+    if (m.type === "continuous") row.push(Number(value));
+    else for (const level of m.levels!.slice(1)) row.push(level === String(value) ? 1 : 0);
+  }
+  return row;
+}
+
+/** The predictions of the meta-regression at the --predict points. */
+function comparePredictions(a: Analysis, r: RJson): void {
+  const points = a.settings.predict;
+  if (points.length === 0 || a.regression === null) return;
+  expect(r.predictions.estimate, "R's predictions").toHaveLength(points.length);
+  if (a.predictions === null) {
+    // Not faked: the JSON's predictions are not wired yet. R's predict(newmods) is checked against
+    // Pooled's own coefficients and their covariance instead: x'b and sqrt(x'Vx) at each point.
+    console.warn(
+      "report-rscript.test.ts: analysis.json has no predictions (null) although --predict was given: " +
+        "the comparison of predictions is skipped; R's predict(reg, newmods) is checked against Pooled's " +
+        "regression coefficients and vcov (x'b, sqrt(x'Vx)) only.",
+    );
+    const b = a.regression.terms.map((t) => t.estimate);
+    const V = a.regression.vcov;
+    points.forEach((point, i) => {
+      const x = designRowOf(a, point);
+      expect(x).toHaveLength(b.length);
+      const estimate = x.reduce((sum, xj, j) => sum + xj * b[j]!, 0);
+      const variance = x.reduce(
+        (sum, xj, j) => sum + xj * x.reduce((s2, xl, l) => s2 + V[j]![l]! * xl, 0),
+        0,
+      );
+      expectClose(estimate, r.predictions.estimate[i], `x'b at point ${i}`);
+      expectClose(Math.sqrt(variance), r.predictions.se[i], `sqrt(x'Vx) at point ${i}`);
+    });
+    return;
+  }
+  expect(a.predictions).toHaveLength(points.length);
+  for (const key of ["estimate", "se", "ciLower", "ciUpper", "piLower", "piUpper"] as const)
+    expectCloseWhereDefined(
+      a.predictions.map((p) => p[key]),
+      r.predictions[key],
+      `prediction ${key}`,
+    );
+}
+
+/** Issue 13's numbers: CIs, influence, PET-PEESE, the fail-safe Ns and the predictions. */
+function compareMethods(a: Analysis, r: RJson): void {
+  compareIntervals(a.model, r.model.intervals, "model");
+  a.subgroups?.groups.forEach((g, i) => {
+    compareIntervals(g, r.subgroups.intervals?.[i], `subgroup ${g.level}`);
+  });
+  if (a.regression !== null) compareIntervals(a.regression, r.regression.intervals, "regression");
+  if (a.influence !== null) {
+    for (const key of [
+      "rstudent",
+      "dffits",
+      "cooksD",
+      "covRatio",
+      "tau2Deleted",
+      "QEDeleted",
+      "hat",
+      "weight",
+    ] as const)
+      expectCloseWhereDefined(
+        a.influence.map((x) => x[key]),
+        r.influence[key],
+        `influence ${key}`,
+      );
+    expect(a.influence.map((x) => x.influential)).toEqual(r.influence.influential);
+  }
+  const pp = a.bias?.petPeese ?? null;
+  if (pp !== null) {
+    for (const which of ["pet", "peese"] as const)
+      for (const key of ["estimate", "se", "p", "ciLower", "ciUpper", "slope", "slopeP"] as const)
+        expectClose(pp[which][key], r.bias.petPeese[which][key], `${which} ${key}`);
+    expect(pp.chosen).toBe(r.bias.petPeese.chosen);
+  }
+  const f = a.bias?.failSafeN ?? null;
+  if (f !== null) {
+    for (const key of ["rosenthal", "rosenberg"] as const) {
+      if (f[key] === null) continue;
+      expect(f[key]!.n, `${key} fail-safe N`).toBe(r.bias.failSafeN[key].n);
+      if (f[key]!.p !== null) expectClose(f[key]!.p, r.bias.failSafeN[key].p, `${key} p`);
+    }
+    if (f.orwin !== null) {
+      expect(f.orwin.n, "Orwin's fail-safe N").toBe(r.bias.failSafeN.orwin.n);
+      expectClose(f.orwin.meanEffect, r.bias.failSafeN.orwin.meanEffect, "Orwin mean effect");
+      expectClose(f.orwin.target, r.bias.failSafeN.orwin.target, "Orwin target");
+    }
+  }
+  comparePredictions(a, r);
+}
+
 function compare(a: Analysis, r: RJson): void {
   compareDependence(a, r);
+  compareMethods(a, r);
   expect(r.studies.study).toEqual(a.studies.map((s) => s.study));
   expectAllClose(
     a.studies.map((s) => s.yi),
@@ -560,6 +787,54 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
     ],
     ["dat.molloy2014, COR, FE", molloy, { measure: "COR", method: "FE" }],
     ["BBB, NMD, Egger on 1/n (ni embedded)", bbb, { measure: "NMD", eggerPredictor: "ninv" }],
+    [
+      "BBB, MD, REML, mods dose + year, predictions, trim-and-fill R0",
+      bbb,
+      {
+        mods: ["dose", "year"],
+        trimfillEstimator: "R0",
+        predict: [
+          { dose: "200 µg", year: 2018 },
+          { dose: "100 µg", year: 2020 },
+          { dose: "not reported", year: 2016 },
+        ],
+      },
+    ],
+    [
+      "BBB, MD, DL, Knapp-Hartung, by route, mods year, predictions, trim-and-fill on the left",
+      bbb,
+      {
+        method: "DL",
+        test: "knha",
+        by: "route",
+        mods: ["year"],
+        predict: [{ year: 2015 }, { year: 2022 }],
+        trimfillSide: "left",
+      },
+    ],
+    [
+      "mortality, OR, REML, trim-and-fill R0 on the right",
+      mortality,
+      { measure: "OR", trimfillEstimator: "R0", trimfillSide: "right" },
+    ],
+    ["IL-1beta, SMD, vtype UB, by year", il1b, { measure: "SMD", vtype: "UB", by: "year" }],
+    ["IL-1beta, SMD, vtype RevMan (Pooled's yi and vi)", il1b, { measure: "SMD", vtype: "RevMan" }],
+    [
+      "BBB, MD, vtype UB, FE, by dose, mods year, one prediction",
+      bbb,
+      { vtype: "UB", method: "FE", by: "dose", mods: ["year"], predict: [{ year: 2019 }] },
+    ],
+    [
+      "BBB, ROM bias-corrected, REML, by dose, mods year, predictions back-transformed",
+      bbb,
+      {
+        measure: "ROM",
+        correctBias: true,
+        by: "dose",
+        mods: ["year"],
+        predict: [{ year: 2017 }, { year: 2023 }],
+      },
+    ],
   ];
   for (const [name, table, options] of cases) {
     test(name, () => {

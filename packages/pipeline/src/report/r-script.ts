@@ -16,6 +16,18 @@ import {
   TABLE_MEASURES,
 } from "../input/types.js";
 import { dependenceRJsonLines, dependenceRLines } from "./r-script-dependence.js";
+import {
+  biasMethodSteps,
+  bootstrapLines,
+  influenceStep,
+  type MethodsRContext,
+  methodsRJsonLines,
+  modelIntervalLines,
+  regressionMethodLines,
+  romLines,
+  subgroupIntervalLines,
+  trimfillCall,
+} from "./r-script-methods.js";
 
 /**
  * An R string literal; non-ASCII characters as \u escapes so the script is plain ASCII. R strings
@@ -93,11 +105,10 @@ function metaforMeasure(a: Analysis): string | null {
   switch (s.measure) {
     case "MD":
     case "SMDH":
+    case "ROM":
       return s.measure;
     case "SMD":
       return s.vtype === "RevMan" ? null : "SMD";
-    case "ROM":
-      return s.correctBias ? null : "ROM";
     case "OR":
     case "RR":
     case "RD":
@@ -353,28 +364,24 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       `dat <- escalc(measure = "${measure}", ri = ri, ni = ni, data = dat, slab = study)`,
     );
   } else if (measure === "ROM") {
-    // metafor 5.0 and later correct ROM for small-sample bias unless told not to (correct = FALSE,
-    // an argument since 4.8); 3.8 has neither (and would warn that it ignores the argument).
-    const args =
-      "m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = dat, slab = study";
-    L.push(
-      "# Log ratios of means without the small-sample bias correction, as Pooled computed them:",
-      "# metafor 5.0 and later, which correct by default, are told not to (correct = FALSE).",
-      'dat <- if ("correct" %in% names(formals(escalc))) {',
-      `  escalc(measure = "ROM", ${args}, correct = FALSE)`,
-      "} else {",
-      `  escalc(measure = "ROM", ${args})`,
-      "}",
-    );
+    L.push(...romLines(s.correctBias));
   } else if (measure !== null) {
-    const vtype = s.measure === "SMD" && s.vtype === "UB" ? ', vtype = "UB"' : "";
+    // UB is metafor's name for the MD's variance too (the same formula as LS).
+    const vtype = s.vtype === "UB" ? ', vtype = "UB"' : "";
     L.push(
       `dat <- escalc(measure = "${measure}", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i,`,
       `              data = dat${vtype}, slab = study)`,
     );
   } else {
     L.push(
-      `# metafor 3.8 does not compute this measure (${s.measure}${s.measure === "SMD" ? `, vtype ${s.vtype}` : ""}${s.measure === "ROM" ? ", bias-corrected" : ""}):`,
+      ...(s.measure === "SMD" && s.vtype === "RevMan"
+        ? [
+            "# metafor (3.8 or 5.x) has no RevMan variant of the SMD (RevMan 5's g = d(1 - 3/(4N - 9)) and",
+            "# vi = N/(n1 n2) + g^2/(2(N - 3.94)); Deeks & Higgins 2010), so escalc cannot recompute it:",
+          ]
+        : [
+            `# metafor 3.8 does not compute this measure (${s.measure}${s.measure === "SMD" ? `, vtype ${s.vtype}` : ""}):`,
+          ]),
       "# the effect sizes and sampling variances above are Pooled's.",
     );
     if (embedNi) L.push("# ni is each study's total sample size, for Egger's test on sample size.");
@@ -448,8 +455,10 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       `pred <- predict(res)`,
       "print(pred)",
       ...printTransformed("res", "pred_t"),
+      ...modelIntervalLines(a),
     );
   }
+  const methods: MethodsRContext = { model: fitVar, modNames, fit, printTransformed };
 
   if (byName !== null && tableMethod) {
     const data = omitted.length > 0 ? "dat_all" : "dat";
@@ -493,6 +502,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "    list(QM = NA, QMdf = c(NA, NA), QMp = NA) })",
       'cat("Separate tau2: Q =", separate$QE, "df =", separate$k - 1, "p =", separate$QEp, "\\n")',
       'cat("Common tau2:   QM =", common$QM, "df =", common$QMdf[1], "p =", common$QMp, "\\n")',
+      ...subgroupIntervalLines(a),
     );
   }
   if (modNames.length > 0) {
@@ -501,6 +511,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       "# Meta-regression: categorical moderators are factors whose first level is the reference.",
       `reg <- rma(yi, vi, mods = ~ ${modNames.join(" + ")}, data = dat, ${fit})`,
       "print(reg)",
+      ...regressionMethodLines(a, methods),
     );
   }
   const dependence = { byName, modNames, clusterHeader: ascii(s.cluster ?? ""), model: fitVar };
@@ -517,6 +528,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     );
     if (modNames.length > 0) L.push(`print(permutest(reg, ${iter}, progbar = FALSE))`);
   }
+  L.push(...bootstrapLines(a, methods));
   // Only what Pooled computed: a test it could not compute (e.g. Egger's when every study has the
   // same variance) would stop the script with metafor's error, so it is left out with the reason.
   const bias = a.bias;
@@ -545,14 +557,16 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     ]);
     step(sensitivity.begg, SIDE_ANALYSIS.begg, [`rk <- ranktest(${fitVar})`, "print(rk)"]);
     step(sensitivity.trimFill, SIDE_ANALYSIS.trimFill, [
-      `tf <- trimfill(${fitVar})`,
+      `tf <- ${trimfillCall(a, fitVar)}`,
       "print(tf)",
       ...printTransformed("tf", "tf_t"),
     ]);
+    biasMethodSteps(a, step, SIDE_ANALYSIS);
     step(sensitivity.leaveOneOut, SIDE_ANALYSIS.leaveOneOut, [
       `l1 <- leave1out(${fitVar})`,
       "print(l1)",
     ]);
+    influenceStep(a, fitVar, step, SIDE_ANALYSIS.influence);
   }
 
   // The comparison line.
@@ -615,6 +629,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
   if (biasJson.length > 0) L.push(`  out$bias <- list(${biasJson.join(",\n                   ")})`);
   if (sensitivity.leaveOneOut)
     L.push("  out$leaveOneOut <- list(estimate = n(l1$estimate), tau2 = n(l1$tau2))");
+  L.push(...methodsRJsonLines(a, methods));
   L.push(...dependenceRJsonLines(a, dependence));
   L.push(
     '  cat("POOLED-JSON ", jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null"), "\\n", sep = "")',
