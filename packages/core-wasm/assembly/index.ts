@@ -9,6 +9,7 @@
  * KernelStatus and never trap on bad data.
  */
 import { FitWorkspace, fitKernel, generalizedQ } from "../kernels/fit.ts";
+import { GoshWorkspace, goshKernel } from "../kernels/gosh.ts";
 import { MultilevelWorkspace, multilevelKernel } from "../kernels/multilevel.ts";
 import {
   MultilevelResampleWorkspace,
@@ -127,6 +128,22 @@ export function refit(
 ): i32 {
   const ws = new RefitWorkspace(k, p);
   return refitKernel(ws, yi, vi, X, k, p, method, control, rctl, subsets, out);
+}
+
+/**
+ * One block of a GOSH run (every subset in an index range, or random subsets from one stream):
+ * see kernels/gosh.ts.
+ */
+export function gosh(
+  yi: F64s,
+  vi: F64s,
+  k: i32,
+  method: i32,
+  control: F64s,
+  gctl: F64s,
+  out: F64s,
+): i32 {
+  return goshKernel(new GoshWorkspace(k), yi, vi, k, method, control, gctl, out);
 }
 
 /** Three-level model fit (rows sorted by cluster; starts has m + 1 entries): kernels/multilevel.ts. */

@@ -428,6 +428,12 @@ function newtonStepHolds(
  * Writes tau² and the iterations (weighted least squares computed) into out; returns a
  * KernelStatus (NOT_CONVERGED when maxIter runs out or the search stalls).
  */
+/**
+ * Set by {@link solveScoreRoot}: whether it took a Newton step longer than metafor's Fisher step
+ * (observed information below the expected), which can leap over an inner maximum.
+ */
+let longNewtonStepTaken: bool = false;
+
 function solveScoreRoot(
   ws: FitWorkspace,
   vi: F64s,
@@ -438,6 +444,7 @@ function solveScoreRoot(
   start: f64,
   control: F64s,
   out: F64s,
+  newtonAllowed: bool,
 ): i32 {
   const threshold = control[ControlSlot.threshold];
   const maxIter = control[ControlSlot.maxIter];
@@ -473,7 +480,7 @@ function solveScoreRoot(
     let llNext: f64 = 0;
     let outcome = STEP_STOPPED;
     for (let attempt = 0; attempt < 2; attempt++) {
-      next = propose(root, tau2, stepAdj, attempt === 0);
+      next = propose(root, tau2, stepAdj, newtonAllowed && attempt === 0);
       const newton = root[RootNewton] === 1;
       if (isNaN(next)) break;
       // relative to the data's scale: at τ² of 1e10 (outcomes in large units) an absolute 1e-10 is
@@ -488,6 +495,7 @@ function solveScoreRoot(
       if (!weightedLeastSquares(ws, yc, vi, X, k, p, flags)) return KernelStatus.SINGULAR;
       llNext = guarded ? profileLogLikelihood(ws, vi, k, next, reml) : 0;
       if (!(guarded && newton) || newtonStepHolds(ws, method, k, p, score, ll, llNext)) {
+        if (newton && root[RootObserved] < root[RootExpected]) longNewtonStepTaken = true;
         outcome = STEP_TAKEN;
         break;
       }
@@ -650,10 +658,32 @@ export function fitKernel(
     tau2 = (st[StatRss] - st[StatTrPV]) / <f64>dfResid;
     if (method !== MethodCode.HE) {
       tau2 = isNaN(tau2Init) ? Math.max(0, tau2) : tau2Init;
+      const start = tau2;
       const reml = method === MethodCode.REML;
-      status = solveScoreRoot(ws, vi, X, k, p, method, tau2, control, out);
+      longNewtonStepTaken = false;
+      status = solveScoreRoot(ws, vi, X, k, p, method, start, control, out, true);
       tau2 = out[FitOutSlot.tau2];
       iterations = <i32>out[FitOutSlot.iterations];
+      if (
+        status === KernelStatus.OK &&
+        method !== MethodCode.EB &&
+        !(tau2 > 0) &&
+        longNewtonStepTaken
+      ) {
+        // A Newton step longer than Fisher's may have leapt over an inner maximum into the basin of
+        // the one at 0 while the likelihood still rose (two maxima: e.g. studies 2, 7, 10, 12 of
+        // dat.bcg, log RR). metafor's path, Fisher scoring from the same start, decides: the higher
+        // of the two maxima is kept.
+        const fisherStatus = solveScoreRoot(ws, vi, X, k, p, method, start, control, out, false);
+        const inner = out[FitOutSlot.tau2];
+        iterations += <i32>out[FitOutSlot.iterations];
+        if (
+          fisherStatus === KernelStatus.OK &&
+          inner > 0 &&
+          logLikelihood(ws, vi, X, k, p, inner, reml) > logLikelihood(ws, vi, X, k, p, 0, reml)
+        )
+          tau2 = inner;
+      }
       if (status === KernelStatus.OK && method !== MethodCode.EB && tau2 > threshold) {
         // metafor's ll0check: the iteration may stop at a local maximum away from 0
         const ll0 = logLikelihood(ws, vi, X, k, p, 0, reml);

@@ -5,6 +5,7 @@
  */
 export * from "./contract.ts";
 export * from "./fit.ts";
+export * from "./gosh.ts";
 export * from "./linalg.ts";
 export * from "./multilevel.ts";
 export * from "./multilevel-resample.ts";

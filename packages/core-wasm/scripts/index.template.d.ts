@@ -62,6 +62,15 @@ export interface CoreExports {
     subsets: number,
     out: number,
   ): number;
+  gosh(
+    yi: number,
+    vi: number,
+    k: number,
+    method: number,
+    control: number,
+    gctl: number,
+    out: number,
+  ): number;
   multilevel(
     yi: number,
     vi: number,

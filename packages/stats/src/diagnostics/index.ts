@@ -1,5 +1,5 @@
 // Public exports of diagnostics/: sensitivity analyses (metafor's leave1out, influence, cumul,
-// baujat) and the single refit loop they share.
+// baujat, gosh) and the single refit loop they share.
 export { type BaujatPoint, type BaujatResult, baujat } from "./baujat.js";
 export {
   type CumulativeOptions,
@@ -7,6 +7,17 @@ export {
   type CumulativeRow,
   cumulative,
 } from "./cumulative.js";
+export {
+  GOSH_BLOCK_SIZE,
+  GOSH_DEFAULT_SUBSETS,
+  type GoshMembership,
+  type GoshOptions,
+  type GoshResult,
+  type GoshSummary,
+  gosh,
+  goshSubset,
+  MAX_GOSH_SUBSETS,
+} from "./gosh.js";
 export { type InfluenceResult, type InfluenceRow, influence } from "./influence.js";
 export { type LeaveOneOutResult, type LeaveOneOutRow, leaveOneOut } from "./leave-one-out.js";
 export {

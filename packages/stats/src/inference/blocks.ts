@@ -10,6 +10,7 @@
 
 import { PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
+import { type GoshBlockInput, goshOutSize, goshWords } from "../kernels/gosh-contract.js";
 import {
   type MultilevelResampleInput,
   multilevelBootstrapRowSize,
@@ -70,10 +71,11 @@ export interface Block {
   count: number;
 }
 
-/** A permutation or bootstrap run, ready to be executed block by block anywhere. */
+/** A permutation, bootstrap or GOSH run, ready to be executed block by block anywhere. */
 export type ResampleTask =
   | { kind: "permutation"; backend: BackendName; input: PermutationBlockInput; blocks: Block[] }
   | { kind: "bootstrap"; backend: BackendName; input: BootstrapBlockInput; blocks: Block[] }
+  | { kind: "gosh"; backend: BackendName; input: GoshBlockInput; blocks: Block[] }
   | {
       kind: "multilevel-permutation" | "multilevel-bootstrap";
       backend: BackendName;
@@ -108,6 +110,11 @@ export function blockOutSize(task: ResampleTask, block: Block): number {
       return block.count * bootstrapRowSize(task.input.p);
     case "multilevel-bootstrap":
       return block.count * multilevelBootstrapRowSize(task.input.p);
+    case "gosh":
+      return goshOutSize(
+        block.count,
+        goshWords(task.input.k, task.input.rctl[ResampleSlot.exact] === 1),
+      );
   }
 }
 
@@ -135,6 +142,9 @@ export function runBlock(task: ResampleTask, index: number): { status: number; o
       break;
     case "multilevel-bootstrap":
       status = backend.multilevelBootstrapBlock({ ...task.input, rctl }, out);
+      break;
+    case "gosh":
+      status = backend.goshBlock({ ...task.input, rctl }, out);
       break;
   }
   return { status, out };

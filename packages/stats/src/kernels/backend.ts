@@ -9,6 +9,8 @@ import {
   bootstrapKernel,
   FitWorkspace,
   fitKernel,
+  GoshWorkspace,
+  goshKernel,
   MultilevelResampleWorkspace,
   MultilevelWorkspace,
   multilevelBootstrapKernel,
@@ -30,6 +32,7 @@ import {
   MethodCode,
   packControl,
 } from "./contract.js";
+import type { GoshBlockInput } from "./gosh-contract.js";
 import type { MultilevelBlockInput, MultilevelResampleInput } from "./multilevel-contract.js";
 import type { RefitBlockInput } from "./refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "./resample-contract.js";
@@ -64,6 +67,12 @@ export interface StatsBackend {
   multilevelPermutationBlock(input: MultilevelResampleInput, out: Float64Array): number;
   /** One block of the three-level bootstrap; out has count × multilevelBootstrapRowSize(p). */
   multilevelBootstrapBlock(input: MultilevelResampleInput, out: Float64Array): number;
+  /**
+   * One block of a GOSH run (@pooled/core-wasm/kernels, goshKernel): every subset of an index
+   * range, or random subsets from one stream; out has goshOutSize(count, goshWords(k, exact))
+   * doubles, column-major (kernels/gosh-contract.ts). Returns a status.
+   */
+  goshBlock(input: GoshBlockInput, out: Float64Array): number;
 }
 
 /** The resampling half of the TS backend: one workspace, grown when a bigger problem comes. */
@@ -181,6 +190,18 @@ function createJsMultilevel(): Pick<
   };
 }
 
+/** The GOSH part of the TS backend: one workspace, grown when a bigger problem comes. */
+function createJsGosh(): Pick<StatsBackend, "goshBlock"> {
+  let ws: GoshWorkspace = new GoshWorkspace(32);
+  return {
+    goshBlock(input: GoshBlockInput, out: Float64Array): number {
+      if (input.k > ws.kMax) ws = new GoshWorkspace(Math.max(input.k, ws.kMax));
+      const { yi, vi, k, method, control, rctl } = input;
+      return goshKernel(ws, yi, vi, k, method, control, rctl, out);
+    },
+  };
+}
+
 /** The plain-TypeScript reference backend; keeps one workspace and grows it when needed. */
 function createJsBackend(): StatsBackend {
   let workspace: FitWorkspace = new FitWorkspace(16, 4);
@@ -190,6 +211,7 @@ function createJsBackend(): StatsBackend {
     ...createJsResampling(),
     ...createJsRefit(),
     ...createJsMultilevel(),
+    ...createJsGosh(),
     fit(input: FitInput, method: Method, control: FitControl): KernelFit {
       const { yi, vi, X, k, p } = input;
       if (k > workspace.kMax || p > workspace.pMax) {

@@ -6,6 +6,7 @@ import type { FitControl } from "../../defaults.js";
 import type { Method } from "../../types.js";
 import type { StatsBackend } from "../backend.js";
 import { type FitInput, type KernelFit, MethodCode, packControl } from "../contract.js";
+import type { GoshBlockInput } from "../gosh-contract.js";
 import type { MultilevelBlockInput, MultilevelResampleInput } from "../multilevel-contract.js";
 import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
@@ -37,6 +38,9 @@ export function createWasmBackend(core?: () => WasmCore): StatsBackend {
     },
     multilevelBootstrapBlock(input: MultilevelResampleInput, out: Float64Array): number {
       return getCore().multilevelResampleBlock("bootstrap", input, out);
+    },
+    goshBlock(input: GoshBlockInput, out: Float64Array): number {
+      return getCore().goshBlock(input, out);
     },
   };
 }

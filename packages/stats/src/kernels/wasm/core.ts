@@ -6,6 +6,7 @@
  */
 import { type CoreExports, type CoreTarget, instantiate, instantiateSync } from "@pooled/core-wasm";
 import { type FitInput, FitOutSlot, type KernelFit } from "../contract.js";
+import type { GoshBlockInput } from "../gosh-contract.js";
 import type { MultilevelBlockInput, MultilevelResampleInput } from "../multilevel-contract.js";
 import type { RefitBlockInput } from "../refit-contract.js";
 import type { BootstrapBlockInput, PermutationBlockInput } from "../resample-contract.js";
@@ -188,6 +189,21 @@ export class WasmCore {
             rctl,
             outPtr,
           );
+    this.get(outPtr, out);
+    return status;
+  }
+
+  /** One GOSH block; out has goshOutSize(count, goshWords(k, exact)) doubles. */
+  goshBlock(input: GoshBlockInput, out: Float64Array): number {
+    const e = this.exports;
+    const k = input.k;
+    e.reset();
+    const yi = this.put(input.yi.subarray(0, k));
+    const vi = this.put(input.vi.subarray(0, k));
+    const ctl = this.put(input.control);
+    const rctl = this.put(input.rctl);
+    const outPtr = this.reserve(out.length);
+    const status = e.gosh(yi, vi, k, input.method, ctl, rctl, outPtr);
     this.get(outPtr, out);
     return status;
   }
