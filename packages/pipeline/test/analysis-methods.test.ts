@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { AnalysisInputError, analyze } from "../src/analysis/index.js";
-import { exampleTable, expectAllClose, expectClose } from "./analysis-helpers.js";
+import { exampleTable, expectAllClose, expectClose, givenEffects } from "./analysis-helpers.js";
 
 const root = new URL("../../../", import.meta.url);
 
@@ -156,5 +156,38 @@ describe("settings of issue 13", () => {
     const rom = analyze(table, { measure: "ROM", correctBias: true });
     expect(rom.settings.correctBias).toBe(true);
     expect(rom.notes.join(" ")).toMatch(/Lajeunesse/);
+  });
+});
+
+describe("GOSH (--gosh)", () => {
+  test("every subset of a small table: counts, summaries as the engine's, the sample for the plot", async () => {
+    const { analyzeAsync, GOSH_SAMPLE_POINTS } = await import("../src/analysis/index.js");
+    const { gosh, rma } = await import("@pooled/stats");
+    const yi = [0.1, 0.5, 0.3, 0.8, 0.2, 1.4, 0.35, 0.6];
+    const vi = [0.04, 0.03, 0.05, 0.02, 0.06, 0.03, 0.05, 0.04];
+    const table = givenEffects(yi.map((y, i) => ({ study: `S${i + 1}`, yi: y, vi: vi[i]! })));
+    const a = await analyzeAsync(table, { gosh: 1000 });
+    const g = a.gosh!;
+    expect(g).toMatchObject({ subsets: 255, exhaustive: true, seed: null, k: 8, method: "REML" });
+    const direct = await gosh(rma({ yi, vi }), { subsets: 1000 });
+    expect(g.summary.estimate.median).toBe(direct.summary.estimate.median);
+    expect(g.summary.I2.max).toBe(direct.summary.I2.max);
+    expect(g.sample.estimate).toEqual([...direct.estimate]);
+    expect(g.sample.I2).toEqual([...direct.I2]);
+    expect(GOSH_SAMPLE_POINTS).toBe(20_000);
+  });
+
+  test("random subsets: seeded, the sample thinned to at most 20,000 points", async () => {
+    const { analyzeAsync } = await import("../src/analysis/index.js");
+    const a = await analyzeAsync(exampleTable(), { gosh: 30_000, seed: 5 });
+    const g = a.gosh!;
+    expect(g).toMatchObject({ subsets: 30_000, exhaustive: false, seed: 5, k: 29 });
+    expect(g.sample.estimate.length).toBe(15_000);
+    const again = await analyzeAsync(exampleTable(), { gosh: 30_000, seed: 5 });
+    expect(again.gosh).toEqual(g);
+  });
+
+  test("the synchronous analyze() refuses it, and a count out of range is refused", () => {
+    expect(() => analyze(exampleTable(), { gosh: 100 })).toThrow(/analyzeAsync/);
   });
 });

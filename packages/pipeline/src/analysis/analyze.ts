@@ -7,6 +7,7 @@ import {
   type EscalcData,
   escalc,
   fitDefaults,
+  MAX_RESAMPLES,
   type MantelHaenszelResult,
   type Measure,
   type Method,
@@ -208,6 +209,12 @@ export function resolveSettings(
       "--correct-bias with --measure ROM (SMD and SMDH are always bias-corrected)",
       `--correct-bias with --measure ${measure}`,
     );
+  const gosh = options.gosh ?? null;
+  if (gosh !== null && !(Number.isInteger(gosh) && gosh >= 2 && gosh <= MAX_RESAMPLES))
+    throw settingProblem(
+      `--gosh: a whole number of subsets from 2 to ${MAX_RESAMPLES.toLocaleString("en-US")}`,
+      String(gosh),
+    );
   const predict = options.predict ?? [];
   if (predict.length > 0 && (options.mods ?? []).length === 0)
     throw settingProblem(
@@ -311,6 +318,7 @@ export function resolveSettings(
     trimfillSide,
     bootstrapType,
     predict: predict.map((point) => ({ ...point })),
+    gosh,
   };
 }
 
@@ -617,6 +625,7 @@ export function prepareAnalysis(
     leaveOneOut: loo,
     cumulative: cumulativeSteps,
     influence: influenceRows,
+    gosh: null,
     predictions,
     baujat: baujatPoints,
     permutation: null,
@@ -885,14 +894,18 @@ export function riskOfBiasSummary(table: StudyTable): RiskOfBiasSummary | null {
  * analysis.model.estimate; analysis.subgroups?.tests
  */
 export function analyze(table: StudyTable, options: AnalysisOptions = {}): Analysis {
-  if ((options.permutations ?? null) !== null || (options.bootstrap ?? null) !== null) {
+  if (
+    (options.permutations ?? null) !== null ||
+    (options.bootstrap ?? null) !== null ||
+    (options.gosh ?? null) !== null
+  ) {
     throw new AnalysisInputError([
       {
         file: table.source,
         row: null,
         column: null,
         expected:
-          "no permutations or bootstrap in the synchronous analyze(); use analyzeAsync() for them",
+          "no permutations, bootstrap or GOSH in the synchronous analyze(); use analyzeAsync() for them",
       },
     ]);
   }

@@ -23,6 +23,7 @@ export const SIDE_ANALYSIS = {
   failSafeN: "The fail-safe N",
   influence: "The influence diagnostics",
   predictions: "The predictions of the meta-regression",
+  gosh: "GOSH",
   leaveOneOut: "Leave-one-out analysis",
   cumulative: "Cumulative meta-analysis",
   baujat: "Baujat plot data",

@@ -18,6 +18,7 @@ export {
 export type { AnalysisColumn, ClusterColumn, ColumnValues } from "./columns.js";
 export { AnalysisInputError, analysisColumn, clusterColumn, readColumn } from "./columns.js";
 export { MULTILEVEL_METHODS } from "./dependence.js";
+export { GOSH_SAMPLE_POINTS } from "./gosh-stage.js";
 export {
   analyzeAsync,
   BOOTSTRAP_REPLICATES,

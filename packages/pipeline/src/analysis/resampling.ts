@@ -16,6 +16,7 @@ import type { StudyTable } from "../input/types.js";
 import { type PreparedAnalysis, prepareAnalysis } from "./analyze.js";
 import { finite } from "./convert.js";
 import { attemptAsync, SIDE_ANALYSIS } from "./failures.js";
+import { goshStage } from "./gosh-stage.js";
 import { type SideAnalyses, statsSideAnalyses } from "./side-analyses.js";
 import type {
   Analysis,
@@ -67,6 +68,8 @@ export async function analyzeAsync(
     await bootstrapStage(prepared, side, run, options.signal);
   if (prepared.multilevelModel !== null)
     await multilevelStages(prepared, side, run, options.signal);
+  if (analysis.settings.gosh !== null)
+    await goshStage(prepared, side, run("gosh"), options.signal);
   return analysis;
 }
 

@@ -18,6 +18,7 @@ import {
   cumulative,
   egger,
   failSafeN,
+  gosh,
   influence,
   leaveOneOut,
   multilevelBootstrap,
@@ -41,6 +42,8 @@ export interface SideAnalyses {
   petPeese: typeof petPeese;
   failSafeN: typeof failSafeN;
   influence: typeof influence;
+  /** GOSH: the main model on subsets of the studies (--gosh), in workers. */
+  gosh: typeof gosh;
   leaveOneOut: typeof leaveOneOut;
   cumulative: typeof cumulative;
   baujat: typeof baujat;
@@ -65,6 +68,7 @@ export const statsSideAnalyses: SideAnalyses = {
   petPeese,
   failSafeN,
   influence,
+  gosh,
   leaveOneOut,
   cumulative,
   baujat,

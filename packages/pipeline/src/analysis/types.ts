@@ -83,6 +83,11 @@ export interface AnalysisOptions {
    * point: moderator name -> value (a number, or a level of a categorical moderator).
    */
   predict?: Record<string, number | string>[];
+  /**
+   * GOSH (--gosh [N]): the model refitted on every subset of studies when there are at most N of
+   * them (2^k - 1), else on N random subsets; default N 10^6, as metafor's gosh.
+   */
+  gosh?: number;
   /** PRISMA 2020 counts to carry into the analysis and report. */
   prisma?: PrismaCounts;
   /**
@@ -121,7 +126,8 @@ export interface AnalysisProgress {
     | "bootstrap"
     | "multilevel-permutation"
     | "multilevel-regression-permutation"
-    | "multilevel-bootstrap";
+    | "multilevel-bootstrap"
+    | "gosh";
   done: number;
   total: number;
 }
@@ -153,6 +159,8 @@ export interface AnalysisSettings {
   trimfillSide: "left" | "right" | null;
   bootstrapType: "case" | "parametric";
   predict: Record<string, number | string>[];
+  /** Subsets asked of GOSH, or null when it was not asked for. */
+  gosh: number | null;
 }
 
 /** Contract: one row per comparison, in input order. */
@@ -645,6 +653,44 @@ export interface InfluenceJson {
   influential: boolean;
 }
 
+/** Five-number summary and mean of a statistic over the fitted subsets (R's quantile type 7). */
+export interface GoshSummaryJson {
+  min: number | null;
+  q25: number | null;
+  median: number | null;
+  q75: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/**
+ * Contract: GOSH, the model (its method; the fixed-effect one under MH and Peto) refitted on
+ * subsets of the studies: every subset when `exhaustive`, else `subsets` random ones drawn with
+ * `seed`.
+ */
+export interface GoshJson {
+  subsets: number;
+  exhaustive: boolean;
+  /** Seed of the random subsets; null when every subset was fitted. */
+  seed: number | null;
+  /** Extra: studies, method, subsets whose fit failed, summaries over the fitted subsets. */
+  k: number;
+  method: Method;
+  failed: number;
+  summary: {
+    estimate: GoshSummaryJson;
+    I2: GoshSummaryJson;
+    H2: GoshSummaryJson;
+    tau2: GoshSummaryJson;
+    Q: GoshSummaryJson;
+  };
+  /**
+   * Extra: an even sample of at most GOSH_SAMPLE_POINTS fitted subsets (estimate and I², percent),
+   * in subset order, for plots; a plot of the sample has the shape of the plot of them all.
+   */
+  sample: { estimate: number[]; I2: number[] };
+}
+
 /** Contract: a prediction of the meta-regression at chosen moderator values (--predict). */
 export interface PredictionJson {
   /** The moderator values, as given. */
@@ -773,6 +819,8 @@ export interface Analysis {
   cumulative: CumulativeResultRow[] | null;
   /** Contract (k >= 3): influence diagnostics of the main model, else null. */
   influence: InfluenceJson[] | null;
+  /** Contract, with --gosh: the GOSH analysis (Olkin, Dahabreh & Trikalinos 2012), else null. */
+  gosh: GoshJson | null;
   /** Contract, with --predict and --mods: predictions of the meta-regression, else null. */
   predictions: PredictionJson[] | null;
   /** Extra (k >= 3): Baujat plot coordinates per study (Baujat et al. 2002), input order. */
