@@ -68,8 +68,7 @@ export async function analyzeAsync(
     await bootstrapStage(prepared, side, run, options.signal);
   if (prepared.multilevelModel !== null)
     await multilevelStages(prepared, side, run, options.signal);
-  if (analysis.settings.gosh !== null)
-    await goshStage(prepared, side, run("gosh"), options.signal);
+  if (analysis.settings.gosh !== null) await goshStage(prepared, side, run("gosh"), options.signal);
   return analysis;
 }
 
