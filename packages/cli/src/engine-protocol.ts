@@ -27,6 +27,8 @@ export interface AnalyzeSettings {
   correctBias?: boolean;
   bootstrapType?: "case" | "parametric";
   predict?: Record<string, number | string>[];
+  /** --gosh: subsets asked of GOSH. */
+  gosh?: number;
   /** --model: "standard" or "three-level" (experiments nested in publications). */
   model?: "standard" | "three-level";
   /** --cluster: the publication column. */
@@ -60,7 +62,14 @@ export interface EngineRequest {
   forestSortYear: boolean;
   format: Format;
   /** The report folder's files are rendered only with --out. */
-  report: { forestSort?: "input" | "effect" | "year" | "weight"; version: string } | null;
+  report: {
+    forestSort?: "input" | "effect" | "year" | "weight";
+    /** --forest-columns: descriptor columns of the forest plot (headers as written). */
+    forestColumns?: string[];
+    /** --favours: the labels under the forest plot's axis. */
+    favours?: { left: string; right: string };
+    version: string;
+  } | null;
   /** Worker threads for permutations and bootstrap. */
   workers: number;
 }

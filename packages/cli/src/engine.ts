@@ -12,6 +12,7 @@ import {
   formatProblem,
   inferMeasure,
   type ParseOptions,
+  type PlotLabels,
   type PrismaCounts,
   parseColumnMap,
   parsePrisma,
@@ -108,13 +109,19 @@ async function run(
       : normaliseFiles(
           renderReport(analysis, table, {
             version: request.report.version,
-            plots:
-              request.report.forestSort === undefined
-                ? {}
-                : { forestSort: request.report.forestSort },
+            plots: plotLabels(request.report),
           }),
         );
   return { kind: "done", summary: summaryText(analysis, request.format), files, warnings };
+}
+
+/** The report's plot options of the flags (--forest-sort, --forest-columns, --favours). */
+function plotLabels(report: NonNullable<EngineRequest["report"]>): PlotLabels {
+  const labels: PlotLabels = {};
+  if (report.forestSort !== undefined) labels.forestSort = report.forestSort;
+  if (report.forestColumns !== undefined) labels.forestColumns = report.forestColumns;
+  if (report.favours !== undefined) labels.favours = report.favours;
+  return labels;
 }
 
 /** What --format prints on stdout. */

@@ -106,13 +106,26 @@ function seed(value: string): number {
   return Number(value);
 }
 
-function columnList(value: string): string[] {
-  const columns = value.split(",").map((c) => c.trim());
-  if (columns.some((c) => c === ""))
+/** Column names separated by commas (--mods, --forest-columns); each must exist (checked on reading). */
+function columnList(flag: string, example: string) {
+  return (value: string): string[] => {
+    const columns = value.split(",").map((c) => c.trim());
+    if (columns.some((c) => c === ""))
+      throw new InvalidArgumentError(
+        `${flag} expects column names separated by commas, e.g. ${flag} ${example}`,
+      );
+    return columns;
+  };
+}
+
+/** "Favours control,Favours treatment" -> { left, right }: exactly two labels, neither empty. */
+function favoursLabels(value: string): { left: string; right: string } {
+  const labels = value.split(",").map((l) => l.trim());
+  if (labels.length !== 2 || labels.some((l) => l === ""))
     throw new InvalidArgumentError(
-      "--mods expects column names separated by commas, e.g. --mods dose,route",
+      `--favours expects two labels separated by a comma, the left one first, e.g. --favours "Favours control,Favours treatment"; found ${labels.length === 2 ? "an empty label" : `${labels.length} label${labels.length === 1 ? "" : "s"}`} in "${value}"`,
     );
-  return columns;
+  return { left: labels[0]!, right: labels[1]! };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -126,6 +139,7 @@ Examples:
   $ pooled analyze bbb.csv --by route --format json > analysis.json
   $ pooled analyze bbb.csv --mods dose,year --permutations 5000 --seed 42
   $ pooled analyze bbb.csv --model three-level --cluster publication --out report
+  $ pooled analyze bbb.csv --by dose --forest-columns dose,sex --favours "Favours control,Favours treatment" --out report
   $ pooled analyze data.xlsx --sheet "BBB week 6" --map m1i="Mean T" --map sd1i="SD T"
   $ pooled analyze data.csv --decimal-comma --prisma prisma.json --out report
 
@@ -236,14 +250,14 @@ Examples:
       ).choices(VTYPES),
     )
     .option(
-      "--correct-bias",
-      "ROM: the small-sample bias correction of the log ratio of means and its variance (Lajeunesse 2015), e.g. --measure ROM --correct-bias",
+      "--no-correct-bias",
+      "ROM: the log ratio without the small-sample bias correction (Lajeunesse 2015), as metafor 3.8; by default it is corrected, as metafor 5 (the variance is the same either way), e.g. --measure ROM --no-correct-bias",
     )
     .option("--by <column>", "subgroup analysis by the levels of a column, e.g. --by route")
     .option(
       "--mods <columns>",
       "meta-regression on columns, comma separated, in this order, e.g. --mods dose,year",
-      columnList,
+      columnList("--mods", "dose,route"),
     )
     .option(
       "--permutations <N|exact>",
@@ -269,6 +283,11 @@ Examples:
       "--predict <points>",
       'predictions of the meta-regression (--mods) at moderator values: points separated by ";", moderators in a point by ",", e.g. --predict "dose=100;dose=200" or --predict "dose=100,route=intravenous"',
       predictionPoints,
+    )
+    .option(
+      "--gosh [N]",
+      "GOSH plot: the model refitted on every subset of studies when there are at most N (2^k - 1), else on N random subsets (default N 1000000, as metafor; every subset of 20 studies takes about 2 s), e.g. --gosh or --gosh 50000",
+      (value: string) => wholeNumber("--gosh", 2)(value),
     )
     .option(
       "--seed <n>",
@@ -316,6 +335,16 @@ Examples:
       )
         .choices(FOREST_SORTS)
         .default("input"),
+    )
+    .option(
+      "--forest-columns <columns>",
+      "columns of the data file shown beside the study labels of the forest plot, comma separated, in this order (each must exist), e.g. --forest-columns dose,sex",
+      columnList("--forest-columns", "dose,sex"),
+    )
+    .option(
+      "--favours <left,right>",
+      'the labels under the forest plot\'s axis, left and right of the line of no effect, separated by a comma (default: none, or for NMD "Favours control,Favours treatment"), e.g. --favours "Favours control,Favours treatment"',
+      favoursLabels,
     )
     .option(
       "--quiet",

@@ -321,7 +321,8 @@ describe("input formats through the command", () => {
     );
     const first = await pooled(["analyze", "two-sheets.xlsx"], dir);
     expect(first.code).toBe(2);
-    expect(first.stderr).toMatch(/^two-sheets\.xlsx:1: expected a column for the treatment mean/);
+    // One line per missing column (the group sizes first), each naming the file and row.
+    expect(first.stderr).toMatch(/^two-sheets\.xlsx:1: expected a column for the treatment mean/m);
     const run = await pooled(
       ["analyze", "two-sheets.xlsx", "--sheet", "BBB week 6", "--method", "FE", "--format", "json"],
       dir,
@@ -691,12 +692,15 @@ describe("a side analysis that fails never costs the analysis; the main model fa
     expect(run.stdout.replace(/\s+/g, " ")).toContain(egger);
     const report = (name: string) => readFileSync(join(dir, "equal-se", name), "utf8");
     const analysis = JSON.parse(report("analysis.json"));
-    expect(analysis.bias).toEqual({
+    // Every test on the SE fails (PET regresses on it too); the fail-safe Ns need no predictor.
+    expect(analysis.bias).toMatchObject({
       egger: null,
       begg: null,
       trimFill: null,
       eggerSampleSize: null,
+      petPeese: null,
     });
+    expect(analysis.bias.failSafeN.rosenthal.n).toBeGreaterThan(0);
     expect(analysis.warnings.some((w: string) => w.startsWith(egger))).toBe(true);
     expect(analysis.cumulative[0].estimate).toBeNull();
     expect(analysis.cumulative[4].estimate).toBeCloseTo(analysis.model.estimate, 10);
@@ -706,6 +710,8 @@ describe("a side analysis that fails never costs the analysis; the main model fa
     expect(analysis.leaveOneOut).toHaveLength(5);
     const html = report("report.html");
     expect(html).toContain("Egger&#39;s regression test could not be computed");
+    expect(html).toContain("PET-PEESE could not be computed");
+    expect(html).toContain(`Fail-safe N: Rosenthal ${analysis.bias.failSafeN.rosenthal.n} (`);
     expect(html).toContain("Step 1: the model could not be fitted");
     for (const file of ["forest.svg", "leave-one-out.csv", "cumulative.csv", "summary.txt"])
       expect(existsSync(join(dir, "equal-se", file)), file).toBe(true);
@@ -1124,6 +1130,101 @@ describe("issue 13 flags reach the analysis", () => {
     });
   });
 
+  it("--forest-columns and --favours reach the forest plot; the report gains its new files", async () => {
+    const run = await pooled(
+      [
+        "analyze",
+        example,
+        "--quiet",
+        "--by",
+        "dose",
+        "--mods",
+        "dose,year",
+        "--predict",
+        "dose=200 µg,year=2018",
+        "--forest-columns",
+        "dose,Sex",
+        "--favours",
+        "Favours saline, Favours exosomes",
+        "--out",
+        "columns-report",
+      ],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const file = (name: string) => readFileSync(join(dir, "columns-report", name), "utf8");
+    const forest = file("forest.svg");
+    // The descriptor columns in the order given, headers as in the file (capitalised).
+    expect(forest.indexOf(">Dose<")).toBeGreaterThan(0);
+    expect(forest.indexOf(">Sex<")).toBeGreaterThan(forest.indexOf(">Dose<"));
+    expect(forest).toContain(">female<");
+    // The labels, trimmed, under the axis; not the defaults.
+    expect(forest).toContain("Favours saline");
+    expect(forest).toContain("Favours exosomes");
+    expect(forest).not.toContain("Favours treatment");
+    // The file has SYRCLE columns: ten dots beside each of the 29 studies.
+    const dots = [...forest.matchAll(/<g class="rob-dots">(.*?)<\/g>/g)];
+    expect(dots).toHaveLength(29);
+    for (const d of dots) expect(d[1]!.match(/<circle /g)).toHaveLength(10);
+    // --by dose colours the funnel's studies by level.
+    expect(file("funnel.svg").match(/class="study group-study"/g)).toHaveLength(29);
+    const manifest = JSON.parse(file(".pooled-report.json")).entries as string[];
+    for (const name of ["influence.svg", "influence.csv", "predictions.csv"])
+      expect(manifest, name).toContain(name);
+    expect(file("predictions.csv").split("\r\n")[0]).toBe(
+      "dose,year,estimate,se,ci_lower,ci_upper,pi_lower,pi_upper",
+    );
+    expect(file("report.html")).toContain('<h2 id="influence">Influence diagnostics</h2>');
+  });
+
+  it("a --forest-columns column the file does not have is bad input (exit 2) naming it", async () => {
+    const run = await pooled(
+      ["analyze", example, "--forest-columns", "dose,sexx", "--out", "no-column"],
+      dir,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'sci-exosomes-bbb.simulated.csv:1:sexx: expected a column named "sexx"; the columns are: study, publication, year, strain, sex, dose,',
+    );
+    expect(run.stderr).toContain("no analysis was run and no report was written");
+    expect(existsSync(join(dir, "no-column"))).toBe(false);
+    const empty = await pooled(["analyze", example, "--forest-columns", "dose,"], dir);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      "--forest-columns expects column names separated by commas, e.g. --forest-columns dose,sex",
+    );
+  });
+
+  it("--favours takes exactly two labels separated by a comma (exit 2 otherwise)", async () => {
+    for (const [value, found] of [
+      ["Favours control", "found 1 label"],
+      ["a,b,c", "found 3 labels"],
+      [",Favours treatment", "found an empty label"],
+    ] as const) {
+      const run = await pooled(["analyze", example, "--favours", value], dir);
+      expect(run.code, value).toBe(2);
+      expect(run.stderr).toContain(
+        `--favours expects two labels separated by a comma, the left one first, e.g. --favours "Favours control,Favours treatment"; ${found}`,
+      );
+    }
+  });
+
+  it("--help and the README list --forest-columns and --favours, each with an example", async () => {
+    const help = (await pooled(["analyze", "--help"], dir)).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--forest-columns <columns>");
+    expect(help).toContain("e.g. --forest-columns dose,sex");
+    expect(help).toContain("--favours <left,right>");
+    expect(help).toContain('e.g. --favours "Favours control,Favours treatment"');
+    expect(help).toContain("--forest-columns dose,sex --favours");
+    const readme = readFileSync(join(root, "packages/cli/README.md"), "utf8");
+    expect(readme).toMatch(
+      /^\| `--forest-columns <col,col,\.\.\.>` +\| .*e\.g\. `--forest-columns dose,sex`/m,
+    );
+    expect(readme).toMatch(
+      /^\| `--favours "<left>,<right>"` +\| .*e\.g\. `--favours "Favours control,Favours treatment"`/m,
+    );
+  });
+
   it("a malformed --predict is bad input (exit 2) naming the flag", async () => {
     const run = await pooled(["analyze", example, "--mods", "year", "--predict", "year"], dir);
     expect(run.code).toBe(2);
@@ -1134,5 +1235,27 @@ describe("issue 13 flags reach the analysis", () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--predict/);
+  });
+});
+
+describe("--gosh", () => {
+  const example = join(root, "examples/sci-exosomes-bbb.simulated.csv");
+
+  it("runs GOSH on the number of subsets asked (random subsets of 29 studies, seeded)", async () => {
+    const run = await pooled(
+      ["analyze", example, "--format", "json", "--quiet", "--gosh", "3000", "--seed", "7"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.settings.gosh).toBe(3000);
+    expect(out.gosh).toMatchObject({ subsets: 3000, exhaustive: false, seed: 7, k: 29 });
+    expect(out.gosh.sample.estimate).toHaveLength(3000);
+  });
+
+  it("a count below 2 is bad input (exit 2)", async () => {
+    const run = await pooled(["analyze", example, "--gosh", "1"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--gosh expects a whole number from 2 to 1000000/);
   });
 });

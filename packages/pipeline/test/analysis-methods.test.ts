@@ -136,7 +136,8 @@ describe("settings of issue 13", () => {
 
   test.each([
     [{ vtype: "RevMan" as const }, /--vtype UB or RevMan with --measure SMD/],
-    [{ correctBias: true }, /--correct-bias with --measure ROM/],
+    [{ correctBias: true }, /a bias correction only with --measure ROM/],
+    [{ correctBias: false }, /--no-correct-bias with --measure ROM/],
     [{ predict: [{ year: 2015 }] }, /--predict with --mods/],
     [{ trimfillEstimator: "Q0" as never }, /--trimfill-estimator L0 or R0/],
     [{ bootstrapType: "wild" as never }, /--bootstrap-type case or parametric/],
@@ -156,6 +157,25 @@ describe("settings of issue 13", () => {
     const rom = analyze(table, { measure: "ROM", correctBias: true });
     expect(rom.settings.correctBias).toBe(true);
     expect(rom.notes.join(" ")).toMatch(/Lajeunesse/);
+  });
+
+  test("metafor 5.1's definitions by default: ROM bias-corrected (correctBias false is 3.8's), SMDH 5.1's variance", () => {
+    const rom = analyze(table, { measure: "ROM" });
+    expect(rom.settings.correctBias).toBe(true);
+    expect(rom.notes.join(" ")).toMatch(/Lajeunesse \(2015, eq\. 8\), as metafor 5\.1's default/);
+    const plain = analyze(table, { measure: "ROM", correctBias: false });
+    expect(plain.settings.correctBias).toBe(false);
+    expect(plain.notes.join(" ")).toMatch(/not bias-corrected \(as metafor 3\.8/);
+    // The correction moves yi (Lajeunesse 2015, eq. 8), not vi (vtype LS in both).
+    rom.studies.forEach((s, i) => {
+      const p = plain.studies[i]!;
+      expect(s.vi).toBe(p.vi);
+      expect(s.yi).not.toBe(p.yi);
+    });
+    expect(rom.model.estimate).not.toBe(plain.model.estimate);
+    const smdh = analyze(table, { measure: "SMDH" });
+    expect(smdh.settings.correctBias).toBe(true);
+    expect(smdh.notes.join(" ")).toMatch(/as metafor 4\.6 and later \(5\.1\)/);
   });
 });
 

@@ -38,6 +38,7 @@ describe("the report folder", () => {
       "leave-one-out.svg",
       "cumulative.svg",
       "baujat.svg",
+      "influence.svg",
       "risk-of-bias.svg",
       "prisma.svg",
       "studies.csv",
@@ -46,6 +47,7 @@ describe("the report folder", () => {
       "regression.csv",
       "leave-one-out.csv",
       "cumulative.csv",
+      "influence.csv",
       "analysis.json",
       "analysis.R",
       "summary.txt",
@@ -298,7 +300,8 @@ describe("a report with side analyses that could not be computed", () => {
     for (const s of a.studies) expect(forest).toContain(`>${s.study}<`);
     expect(forest.match(/Subtotal \(k = /g)).toHaveLength(2);
     const csv = out.get("subgroups.csv")!;
-    expect(csv.split("\r\n")[2]).toBe("subgroup,b,4,,,,,,,,,,,,");
+    // Every statistic empty, the tau² and I² CIs at the end too.
+    expect(csv.split("\r\n")[2]).toBe("subgroup,b,4,,,,,,,,,,,,,,,,");
     const text = out.get("summary.txt")!.replace(/\s+/g, " ");
     expect(text).toContain(`Subgroup "b" could not be computed: ${NOT_CONVERGED_1}`);
   });

@@ -319,13 +319,30 @@ describe("the script text", () => {
     expect(md).toContain('data = dat, vtype = "UB", slab = study)');
   });
 
-  test("ROM with --correct-bias: escalc's correction in metafor 5, the same added by hand before", () => {
-    const script = renderRScript(analyze(bbb, { measure: "ROM", correctBias: true }), bbb);
+  test("ROM, bias-corrected by default: escalc's correction in metafor 5, the same added by hand before", () => {
+    const script = renderRScript(analyze(bbb, { measure: "ROM" }), bbb);
     expect(script).toContain('if (packageVersion("metafor") >= "5.0") {');
-    expect(script).toContain('correct = TRUE, vtype = "LS2")');
-    expect(script).toContain("dat$vi[] <- rom_a1 + rom_a2 + (rom_a1^2 + rom_a2^2) / 2");
+    expect(script).toContain("data = dat, slab = study, correct = TRUE)");
+    expect(script).toContain("dat$yi[] <- dat$yi + (rom_a1 - rom_a2) / 2");
+    // The correction moves yi only: the variance stays escalc's vtype LS in every version.
+    expect(script).not.toContain("vtype =");
+    expect(script).not.toContain("dat$vi[]");
     expect(script).not.toContain("correct = FALSE");
-    expect(renderRScript(analyze(bbb, { measure: "ROM" }), bbb)).toContain("correct = FALSE)");
+    const plain = renderRScript(analyze(bbb, { measure: "ROM", correctBias: false }), bbb);
+    expect(plain).toContain("data = dat, slab = study, correct = FALSE)");
+    expect(plain).not.toContain("rom_a1");
+  });
+
+  test("SMDH: metafor 4.6's variance from escalc, computed from the arms on earlier versions", () => {
+    const script = renderRScript(analyze(il1b, { measure: "SMDH" }), il1b);
+    expect(script).toContain('dat <- escalc(measure = "SMDH", m1i = m1i,');
+    expect(script).toContain('if (packageVersion("metafor") < "4.6") {');
+    expect(script).toContain("smdh_s <- sqrt((dat$sd1i^2 + dat$sd2i^2) / 2)");
+    expect(script).toContain(
+      "dat$vi[] <- dat$yi^2 * (dat$sd1i^4 / (dat$n1i - 1) + dat$sd2i^4 / (dat$n2i - 1)) / (8 * smdh_s^4) +",
+    );
+    // Computed, not embedded: no literal yi or vi column.
+    expect(flat(script)).not.toMatch(/\bvi = c\(/);
   });
 
   test("a parametric bootstrap is explained (boot with simulate()), not reproduced", async () => {
@@ -736,7 +753,17 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
       bbb,
       { model: "three-level", method: "ML", test: "knha" },
     ],
-    ["BBB, ROM (log scale, back-transformed), REML", bbb, { measure: "ROM" }],
+    [
+      "BBB, ROM bias-corrected (default; log scale, back-transformed), REML",
+      bbb,
+      { measure: "ROM" },
+    ],
+    ["IL-1beta, SMDH (metafor 4.6's variance), REML", il1b, { measure: "SMDH" }],
+    [
+      "BBB, SMDH, DL, Knapp-Hartung, by dose, mods year",
+      bbb,
+      { measure: "SMDH", method: "DL", test: "knha", by: "dose", mods: ["year"] },
+    ],
     [
       "mortality, OR, REML, by dose, mods year",
       mortality,
@@ -825,11 +852,11 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
       { vtype: "UB", method: "FE", by: "dose", mods: ["year"], predict: [{ year: 2019 }] },
     ],
     [
-      "BBB, ROM bias-corrected, REML, by dose, mods year, predictions back-transformed",
+      "BBB, ROM not bias-corrected (metafor 3.8's), REML, by dose, mods year, predictions back-transformed",
       bbb,
       {
         measure: "ROM",
-        correctBias: true,
+        correctBias: false,
         by: "dose",
         mods: ["year"],
         predict: [{ year: 2017 }, { year: 2023 }],

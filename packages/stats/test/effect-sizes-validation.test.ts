@@ -112,6 +112,16 @@ describe("escalc validation", () => {
 
   it("rejects options a measure does not offer, and unknown measures", () => {
     expect(problemsOf(() => escalc("ROM", good, { vtype: "UB" }))[0].field).toBe("options.vtype");
+    // LS2 is ROM's (Lajeunesse 2015, eq. 9), not the SMD's: Pooled has no Borenstein SMD variance.
+    expect(problemsOf(() => escalc("SMD", good, { vtype: "LS2" }))[0].field).toBe("options.vtype");
+    expect(problemsOf(() => escalc("SMDH", good, { vtype: "LS2" }))[0].field).toBe("options.vtype");
+    expect(problemsOf(() => escalc("SMD", good, { legacySmdhVariance: true }))[0].field).toBe(
+      "options.legacySmdhVariance",
+    );
+    expect(escalc("SMD", good, { legacySmdhVariance: false }).options).toEqual({
+      vtype: "LS",
+      correctBias: true,
+    });
     expect(problemsOf(() => escalc("SMD", good, { vtype: "XX" as never }))[0].field).toBe(
       "options.vtype",
     );

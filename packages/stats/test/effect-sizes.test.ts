@@ -1,7 +1,9 @@
 /**
  * escalc against metafor 3.8.1 (fixtures/escalc.json, written by fixtures/r/escalc.R). Every yi and
- * vi of every case is compared; cases metafor does not compute (RevMan SMD, Lajeunesse-corrected
- * ROM, NMD) were computed in R from the cited formulas.
+ * vi of every case is compared; cases metafor 3.8 does not compute (RevMan SMD, Lajeunesse-corrected
+ * ROM, NMD) were computed in R from the cited formulas. Pooled's defaults are metafor 5.1's, so the
+ * fixture's cases give metafor 3.8's SMDH variance and uncorrected ROM as options
+ * (effect-sizes-versions.test.ts has both definitions under both versions).
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -104,8 +106,16 @@ describe("per-study formulas", () => {
     }
     const h = escalc("SMDH", data);
     expect(standardizedMeanDifferenceHetero(...args)).toEqual({ yi: h.yi[0], vi: h.vi[0] });
-    const rc = escalc("ROM", data, { correctBias: true });
-    expect(ratioOfMeans(...args, true)).toEqual({ yi: rc.yi[0], vi: rc.vi[0] });
+    const hl = escalc("SMDH", data, { legacySmdhVariance: true });
+    expect(standardizedMeanDifferenceHetero(...args, true)).toEqual({ yi: hl.yi[0], vi: hl.vi[0] });
+    const rc = escalc("ROM", data);
+    expect(ratioOfMeans(...args)).toEqual({ yi: rc.yi[0], vi: rc.vi[0] });
+    for (const correctBias of [true, false]) {
+      for (const vtype of ["LS", "LS2"] as const) {
+        const r = escalc("ROM", data, { correctBias, vtype });
+        expect(ratioOfMeans(...args, correctBias, vtype)).toEqual({ yi: r.yi[0], vi: r.vi[0] });
+      }
+    }
     const n = escalc("NMD", { ...data, msi: [100] });
     expect(normalisedMeanDifference(...args, 100)).toEqual({ yi: n.yi[0], vi: n.vi[0] });
   });
@@ -144,11 +154,23 @@ describe("escalc results and notes", () => {
     n2i: [8, 10],
   };
 
-  it("fills defaults: SMD LS Hedges-corrected, ROM uncorrected", () => {
+  it("fills defaults as metafor 5.1: SMD LS Hedges-corrected, ROM corrected with LS, SMDH 5.1's variance", () => {
     expect(escalc("SMD", data).options).toEqual({ vtype: "LS", correctBias: true });
-    expect(escalc("ROM", data).options).toEqual({ vtype: "LS", correctBias: false });
-    expect(escalc("ROM", data).notes.join(" ")).toMatch(/not bias-corrected/);
-    expect(escalc("ROM", data, { correctBias: true }).notes.join(" ")).toMatch(/Lajeunesse/);
+    expect(escalc("ROM", data).options).toEqual({ vtype: "LS", correctBias: true });
+    expect(escalc("SMDH", data).options).toEqual({
+      vtype: "LS",
+      correctBias: true,
+      legacySmdhVariance: false,
+    });
+    expect(escalc("ROM", data).notes.join(" ")).toMatch(/Lajeunesse \(2015, eq\. 8\).*vtype LS\)/);
+    expect(escalc("ROM", data, { correctBias: false }).notes.join(" ")).toMatch(
+      /not bias-corrected \(as metafor 3\.8/,
+    );
+    expect(escalc("ROM", data, { vtype: "LS2" }).notes.join(" ")).toMatch(/eq\. 9/);
+    expect(escalc("SMDH", data).notes.join(" ")).toMatch(/metafor 4\.6 and later/);
+    expect(escalc("SMDH", data, { legacySmdhVariance: true }).notes.join(" ")).toMatch(
+      /before 4\.6 \(e\.g\. 3\.8\)/,
+    );
     expect(escalc("SMD", data, { vtype: "RevMan" }).notes.join(" ")).toMatch(/RevMan/);
   });
 

@@ -98,6 +98,11 @@ export interface Settings {
   /** The bootstrap (--bootstrap-type), default "case"; sent only with a bootstrap. */
   bootstrapType: BootstrapTypeName;
   /**
+   * GOSH (--gosh N): the model refitted on every subset of studies when there are at most N of
+   * them (2^k − 1), else on N random subsets drawn with the seed; null for none. A resampling job.
+   */
+  gosh: number | null;
+  /**
    * Predictions of the meta-regression (--predict), one object per point; sent only with
    * moderators. [] for none.
    */
@@ -452,6 +457,33 @@ export interface BootstrapView {
   notes?: string[];
 }
 
+/** Five-number summary (and mean) of a statistic over GOSH's fitted subsets (R's quantile type 7). */
+export interface GoshSummaryView {
+  min: number | null;
+  q25: number | null;
+  median: number | null;
+  q75: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** GOSH (the pipeline's GoshJson): the model refitted on subsets of the studies. */
+export interface GoshView {
+  /** Subsets fitted: every one (2^k − 1) when `exhaustive`, else this many random ones. */
+  subsets: number;
+  exhaustive: boolean;
+  /** Seed of the random subsets; null when every subset was fitted. */
+  seed: number | null;
+  /** Studies. */
+  k: number;
+  /** The model's method (the fixed-effect one under MH and Peto). */
+  method: string;
+  /** Subsets whose fit failed (left out of the summaries and the plot). */
+  failed: number;
+  /** Over the fitted subsets: the estimate on the analysis scale, I² in percent (and more). */
+  summary: { estimate: GoshSummaryView; I2: GoshSummaryView };
+}
+
 export interface PermutationView {
   seed: number;
   iterations: number;
@@ -486,6 +518,8 @@ export interface AnalysisView {
     trimfillSide?: TrimfillSideName | null;
     bootstrapType?: BootstrapTypeName;
     predict?: PredictionPoint[];
+    /** Subsets asked of GOSH (--gosh), or null. */
+    gosh?: number | null;
   };
   notes?: string[];
   excluded?: { row: number; study: string; reason: string }[];
@@ -506,6 +540,8 @@ export interface AnalysisView {
   predictions?: PredictionView[] | null;
   permutation?: PermutationView | null;
   bootstrap?: BootstrapView | null;
+  /** GOSH (--gosh), else null (absent from older engines). */
+  gosh?: GoshView | null;
   warnings?: string[];
 }
 
@@ -583,12 +619,31 @@ export interface ReadingScaleView {
   multilevelRobust: ReadingInterval | null;
   /** PET's and PEESE's corrected estimates and CIs, or null (older engines: absent). */
   petPeese?: { pet: ReadingInterval; peese: ReadingInterval } | null;
+  /**
+   * GOSH's five-number summary of the estimate, each value back-transformed by the pipeline's
+   * transform; null without GOSH. The transforms are increasing: the minimum and maximum are those
+   * of the back-transformed subsets, and each quartile stays between the same two subsets' values
+   * (R's type-7 quantiles interpolate on the analysis scale).
+   */
+  gosh?: GoshReadingView | null;
+}
+
+/** The quantiles of GOSH's estimates on the reader's scale (the mean does not transform so). */
+export interface GoshReadingView {
+  min: number | null;
+  q25: number | null;
+  median: number | null;
+  q75: number | null;
+  max: number | null;
 }
 
 export interface Progress {
   done: number;
   total: number;
-  /** What is running: "bootstrap" or "permutations". */
+  /**
+   * What is running: the pipeline's resampling stage ("permutation", "bootstrap", "gosh", the
+   * meta-regression's and the three-level model's own; see view/state.ts STAGE_LABELS).
+   */
   task: string;
 }
 
@@ -600,7 +655,7 @@ export interface EngineApi {
   sheetNames(bytes: Uint8Array, fileName: string): Promise<string[]>;
   /** Parse the example bundled at build time. */
   loadExample(request?: ParseRequest): Promise<ParseOutcome>;
-  /** Fast analysis for the current settings, without permutations and bootstrap. */
+  /** Fast analysis for the current settings, without permutations, bootstrap and GOSH. */
   analyze(table: StudyTable, settings: Settings): Promise<AnalyzeOutcome>;
   /** Full analysis with resampling; reports progress; stops early when cancel(jobId) is called. */
   analyzeAsync(

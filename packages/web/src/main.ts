@@ -49,6 +49,7 @@ import {
   BOOTSTRAP_TYPE_LABELS,
   BOOTSTRAP_TYPES,
   chooseMeasure,
+  DEFAULT_GOSH_SUBSETS,
   DEFAULT_SETTINGS,
   DROP00_CHOICES,
   describeExtraColumns,
@@ -83,10 +84,17 @@ import {
   tableHeaders,
   VTYPE_LABELS,
   VTYPES,
+  withoutResampling,
   ZERO_CELL_RULE_LABELS,
   ZERO_CELL_RULES,
 } from "./view/settings.js";
-import { type AppState, applyProgress, INITIAL_STATE, pageView } from "./view/state.js";
+import {
+  type AppState,
+  applyProgress,
+  INITIAL_STATE,
+  pageView,
+  resamplingJob,
+} from "./view/state.js";
 import { summaryView } from "./view/summary.js";
 
 type Source =
@@ -231,6 +239,8 @@ const el = {
   modsList: byId("mods-list"),
   bootstrap: byId<HTMLInputElement>("bootstrap"),
   permutations: byId<HTMLInputElement>("permutations"),
+  gosh: byId<HTMLInputElement>("gosh"),
+  goshSubsets: byId<HTMLInputElement>("gosh-subsets"),
   seed: byId<HTMLInputElement>("seed"),
   settingsErrors: byId("settings-errors"),
   run: byId<HTMLButtonElement>("run-resampling"),
@@ -354,7 +364,9 @@ function initSettingsControls(): void {
     DEFAULT_SETTINGS.bootstrapType,
   );
   el.seed.value = String(DEFAULT_SETTINGS.seed);
+  el.goshSubsets.value = DEFAULT_GOSH_SUBSETS.toLocaleString("en");
   updateBootstrapTypeField();
+  updateGoshField();
 }
 
 /**
@@ -441,6 +453,11 @@ function updateBootstrapTypeField(): void {
   el.bootstrapTypeField.hidden = text === "" || text === "0";
 }
 
+/** GOSH's number of subsets is read (and editable) while its box is ticked. */
+function updateGoshField(): void {
+  el.goshSubsets.disabled = !el.gosh.checked;
+}
+
 /** The method the reader had before the model or measure replaced it (see modelControls). */
 let methodBeforeReplaced: MethodName | null = null;
 
@@ -512,6 +529,8 @@ function settingsForm(): SettingsForm {
     mods: selectedMods(),
     permutations: el.permutations.value,
     bootstrap: el.bootstrap.value,
+    gosh: el.gosh.checked,
+    goshSubsets: el.goshSubsets.value,
     seed: el.seed.value,
   };
 }
@@ -527,7 +546,14 @@ function showSettingsErrors(form: SettingsForm, options: { forRun: boolean }): v
   el.settingsErrors.textContent = shown.message;
   el.zeroCellErrors.textContent = shown.zeroCellMessage;
   el.predictErrors.textContent = shown.predictMessage;
-  for (const input of [el.bootstrap, el.permutations, el.seed, el.add, el.predict]) {
+  for (const input of [
+    el.bootstrap,
+    el.permutations,
+    el.goshSubsets,
+    el.seed,
+    el.add,
+    el.predict,
+  ]) {
     if (shown.invalid.includes(input.name as keyof SettingsForm))
       input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
@@ -732,7 +758,7 @@ async function analyse(): Promise<void> {
   try {
     const current = table;
     outcome = await interactive<AnalyzeOutcome>((api) =>
-      api.analyze(current, { ...settings, permutations: null, bootstrap: null }),
+      api.analyze(current, withoutResampling(settings)),
     );
   } catch (error) {
     outcome = {
@@ -781,6 +807,7 @@ function analysisKey(s: Settings): string {
     ...s,
     permutations: null,
     bootstrap: null,
+    gosh: null,
     seed: null,
     // The bootstrap's kind describes the job, as its seed.
     bootstrapType: null,
@@ -800,9 +827,8 @@ async function runResampling(): Promise<void> {
   const id = ++jobSeq;
   const keyAtStart = analysisKey(settings);
   const tableAtStart = table;
-  const task = settings.bootstrap !== null ? "bootstrap" : "permutations";
-  const total =
-    settings.bootstrap ?? (typeof settings.permutations === "number" ? settings.permutations : 0);
+  const { task, total, name } = resamplingJob(settings);
+  delete document.body.dataset["jobCancel"];
   setState({ job: { id, task, done: 0, total, startedAt: performance.now() }, jobMessage: null });
   const onProgress = Comlink.proxy((p: Progress) => {
     const next = applyProgress(state, id, p);
@@ -823,7 +849,6 @@ async function runResampling(): Promise<void> {
   const job = state.job as AppState["job"];
   if (job?.id !== id) return; // cancelled (and possibly the worker ended) meanwhile
   const elapsed = performance.now() - job.startedAt;
-  const name = task === "bootstrap" ? "Bootstrap" : "Permutation test";
   const now = readSettings(settingsForm(), settingsContext());
   const changed = !now.ok || analysisKey(now.settings) !== keyAtStart || table !== tableAtStart;
   if (outcome.ok && changed) {
@@ -839,6 +864,8 @@ async function runResampling(): Promise<void> {
       jobMessage: `${name} finished in ${formatDuration(elapsed)}.`,
     });
   } else if (outcome.cancelled) {
+    // The engine stopped the computation itself (the stage honoured the cancel).
+    document.body.dataset["jobCancel"] = "engine";
     setState({ job: null, jobMessage: "Cancelled." });
   } else {
     setState({
@@ -881,6 +908,7 @@ function cancelResampling(): void {
     if (state.job?.id === job.id) {
       running.worker.terminate();
       if (jobEngine === running) jobEngine = null;
+      document.body.dataset["jobCancel"] = "worker-ended";
       setState({ job: null, jobMessage: "Cancelled." });
     }
   }, 400);
@@ -1327,8 +1355,13 @@ function wireEvents(): void {
     analyseSoon();
   });
   el.columnsGrid.addEventListener("change", reload);
-  for (const input of [el.bootstrap, el.permutations, el.seed, el.add, el.predict])
+  for (const input of [el.bootstrap, el.permutations, el.goshSubsets, el.seed, el.add, el.predict])
     input.addEventListener("input", revalidateSettings);
+  // GOSH is a resampling job: ticking it changes no analysis, only what Run will do.
+  el.gosh.addEventListener("change", () => {
+    updateGoshField();
+    revalidateSettings();
+  });
   el.form.addEventListener("submit", (e) => {
     e.preventDefault();
     void runResampling();

@@ -514,9 +514,10 @@ describe("settings", () => {
         trimfillEstimator: "L0",
         trimfillSide: null,
         vtype: "LS",
-        correctBias: false,
+        correctBias: true,
         bootstrapType: "case",
         predict: [],
+        gosh: null,
       },
     });
     const sorted = readSettings(form({ forestSort: "weight" }));

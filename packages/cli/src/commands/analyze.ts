@@ -14,6 +14,9 @@ import { createProgressBar } from "../io/progress.js";
 import { ReportFolderError, ReportWriteError, writeReportFolder } from "../io/write-report.js";
 import { cliVersion } from "../paths.js";
 
+/** Subsets of --gosh without a number: metafor's gosh default (restated: no engine import here). */
+export const GOSH_DEFAULT_SUBSETS = 1_000_000;
+
 /** Order of the forest plot's studies (--forest-sort). */
 export type ForestSort = NonNullable<PlotLabels["forestSort"]>;
 
@@ -32,6 +35,8 @@ export interface AnalyzeFlags {
   correctBias?: boolean;
   bootstrapType?: AnalyzeSettings["bootstrapType"];
   predict?: AnalyzeSettings["predict"];
+  /** --gosh alone is true: metafor's default of 10^6 subsets. */
+  gosh?: number | true;
   model?: NonNullable<AnalyzeSettings["model"]>;
   cluster?: string;
   by?: string;
@@ -47,6 +52,10 @@ export interface AnalyzeFlags {
   config?: string;
   prisma?: string;
   forestSort?: ForestSort;
+  /** --forest-columns: descriptor columns of the forest plot. */
+  forestColumns?: string[];
+  /** --favours: the labels under the forest plot's axis. */
+  favours?: { left: string; right: string };
   quiet?: boolean;
 }
 
@@ -93,6 +102,8 @@ async function analyzeWith(
         : {
             version: cliVersion(),
             ...(flags.forestSort !== undefined ? { forestSort: flags.forestSort } : {}),
+            ...(flags.forestColumns !== undefined ? { forestColumns: flags.forestColumns } : {}),
+            ...(flags.favours !== undefined ? { favours: flags.favours } : {}),
           },
     workers: availableParallelism(),
   };
@@ -169,6 +180,8 @@ function parseOptions(flags: AnalyzeFlags): EngineRequest["parse"] {
       ...(flags.by === undefined ? [] : [flags.by]),
       ...(flags.mods ?? []),
       ...(flags.cluster === undefined ? [] : [flags.cluster]),
+      // The forest plot's columns must exist too: a typo is bad input, not a silently empty column.
+      ...(flags.forestColumns ?? []),
     ],
   };
   if (flags.sheet !== undefined) options.sheet = flags.sheet;
@@ -189,9 +202,12 @@ function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
   if (flags.trimfillEstimator !== undefined) settings.trimfillEstimator = flags.trimfillEstimator;
   if (flags.trimfillSide !== undefined) settings.trimfillSide = flags.trimfillSide;
   if (flags.vtype !== undefined) settings.vtype = flags.vtype;
-  if (flags.correctBias !== undefined) settings.correctBias = flags.correctBias;
+  // commander sets correctBias true unless --no-correct-bias: only the flag given is passed on.
+  if (flags.correctBias === false) settings.correctBias = false;
   if (flags.bootstrapType !== undefined) settings.bootstrapType = flags.bootstrapType;
   if (flags.predict !== undefined) settings.predict = flags.predict;
+  if (flags.gosh !== undefined)
+    settings.gosh = flags.gosh === true ? GOSH_DEFAULT_SUBSETS : flags.gosh;
   if (flags.model !== undefined) settings.model = flags.model;
   if (flags.cluster !== undefined) settings.cluster = flags.cluster;
   if (flags.by !== undefined) settings.by = flags.by;

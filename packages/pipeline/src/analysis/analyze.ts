@@ -204,10 +204,16 @@ export function resolveSettings(
       "--vtype UB or RevMan with --measure SMD (the other measures have one variance, LS)",
       `--vtype ${options.vtype} with --measure ${measure}`,
     );
+  // ROM is bias-corrected by default (metafor 5); SMD and SMDH always are (metafor has no option).
   if (options.correctBias === true && !["ROM", "SMD", "SMDH"].includes(measure))
     throw settingProblem(
-      "--correct-bias with --measure ROM (SMD and SMDH are always bias-corrected)",
-      `--correct-bias with --measure ${measure}`,
+      "a bias correction only with --measure ROM (SMD and SMDH are always bias-corrected)",
+      `correctBias with --measure ${measure}`,
+    );
+  if (options.correctBias === false && measure !== "ROM")
+    throw settingProblem(
+      "--no-correct-bias with --measure ROM (SMD and SMDH are always bias-corrected; other measures have no correction)",
+      `--no-correct-bias with --measure ${measure}`,
     );
   const gosh = options.gosh ?? null;
   if (gosh !== null && !(Number.isInteger(gosh) && gosh >= 2 && gosh <= MAX_RESAMPLES))
@@ -301,7 +307,9 @@ export function resolveSettings(
     by: options.by ?? null,
     mods: options.mods ?? [],
     vtype: options.vtype ?? "LS",
-    correctBias: options.correctBias ?? (measure === "SMD" || measure === "SMDH"),
+    // metafor 5.1's escalc defaults: SMD, SMDH and ROM bias-corrected (ROM uncorrected in 3.8).
+    correctBias:
+      options.correctBias ?? (measure === "SMD" || measure === "SMDH" || measure === "ROM"),
     splitSharedControls: (options.splitSharedControls ?? true) && hasControlGroups && armMeasure,
     permutations,
     bootstrap,

@@ -57,7 +57,10 @@ export interface AnalysisOptions {
   level?: number;
   /** Variance estimator of the SMD ("LS" default, "UB", "RevMan"). */
   vtype?: VarianceType;
-  /** ROM small-sample bias correction (Lajeunesse 2015); default false as metafor 3.8. */
+  /**
+   * ROM small-sample bias correction of the log ratio (Lajeunesse 2015, eq. 8); default true, as
+   * metafor 5.0 and later (false: metafor 3.8's uncorrected log ratio). The variance is "LS".
+   */
   correctBias?: boolean;
   /** Split a control arm shared by several comparisons (default true when a control-group column exists). */
   splitSharedControls?: boolean;

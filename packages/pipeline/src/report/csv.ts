@@ -6,6 +6,7 @@
  */
 import { measureScale, transformedInterval } from "../analysis/scale.js";
 import type { Analysis } from "../analysis/types.js";
+import { predictionModerators } from "./predictions.js";
 
 /** A cell value: numbers are written in full precision, null and undefined as an empty cell. */
 export type CsvValue = string | number | boolean | null | undefined;
@@ -125,6 +126,20 @@ const TABLE_TEST_COLUMNS = [
   "tarone_p",
 ];
 
+/**
+ * The heterogeneity intervals of model.csv, after every other column: metafor's se.tau2 and the
+ * Q-profile CIs of tau², I² (percent) and H² (Viechtbauer 2007).
+ */
+const HETEROGENEITY_CI_COLUMNS = [
+  "se_tau2",
+  "tau2_ci_lower",
+  "tau2_ci_upper",
+  "I2_ci_lower",
+  "I2_ci_upper",
+  "H2_ci_lower",
+  "H2_ci_upper",
+];
+
 /** model.csv: the main model, one row. */
 export function modelCsv(a: Analysis): string {
   const m = a.model;
@@ -151,6 +166,7 @@ export function modelCsv(a: Analysis): string {
       ...(READER_STEM[a.settings.measure] === undefined ? [] : ["scale"]),
       ...readerColumns(a, ["ci", "pi"]),
       ...(tests === null ? [] : TABLE_TEST_COLUMNS),
+      ...HETEROGENEITY_CI_COLUMNS,
     ],
     [
       [
@@ -185,12 +201,22 @@ export function modelCsv(a: Analysis): string {
               tests.tarone?.df,
               tests.tarone?.p,
             ]),
+        m.seTau2,
+        m.tau2CiLower,
+        m.tau2CiUpper,
+        m.I2CiLower,
+        m.I2CiUpper,
+        m.H2CiLower,
+        m.H2CiUpper,
       ],
     ],
   );
 }
 
-/** subgroups.csv: one row per level, then the two tests for differences between levels. */
+/**
+ * subgroups.csv: one row per level, then the two tests for differences between levels; each
+ * level's Q-profile CIs of tau² and I² at the end.
+ */
 export function subgroupsCsv(a: Analysis): string | null {
   const sub = a.subgroups;
   if (sub === null) return null;
@@ -211,6 +237,10 @@ export function subgroupsCsv(a: Analysis): string | null {
     null,
     null,
     ...readerValues(a, ["ci", "pi"], g),
+    g.tau2CiLower,
+    g.tau2CiUpper,
+    g.I2CiLower,
+    g.I2CiUpper,
   ]);
   for (const t of sub.tests) {
     rows.push([
@@ -230,6 +260,10 @@ export function subgroupsCsv(a: Analysis): string | null {
       t.df,
       t.distribution,
       ...readerColumns(a, ["ci", "pi"]).map(() => null),
+      null,
+      null,
+      null,
+      null,
     ]);
   }
   return toCsv(
@@ -250,6 +284,10 @@ export function subgroupsCsv(a: Analysis): string | null {
       "df",
       "distribution",
       ...readerColumns(a, ["ci", "pi"]),
+      "tau2_ci_lower",
+      "tau2_ci_upper",
+      "I2_ci_lower",
+      "I2_ci_upper",
     ],
     rows,
   );
@@ -338,6 +376,76 @@ export function cumulativeCsv(a: Analysis): string | null {
       r.I2,
       r.Q,
       ...readerValues(a, ["ci"], r),
+    ]),
+  );
+}
+
+/**
+ * influence.csv: the case-deletion diagnostics of the main model, one row per study in input
+ * order (metafor's influence(): rstudent, dffits, cook.d, cov.r, tau2.del, QE.del, hat, weight,
+ * inf), and the study's file row.
+ */
+export function influenceCsv(a: Analysis): string | null {
+  if (a.influence === null) return null;
+  return toCsv(
+    [
+      "study",
+      "row",
+      "rstudent",
+      "dffits",
+      "cooks_distance",
+      "cov_ratio",
+      "tau2_deleted",
+      "QE_deleted",
+      "hat",
+      "weight_percent",
+      "influential",
+    ],
+    a.influence.map((r, i) => [
+      r.study,
+      a.studies[i]?.row,
+      r.rstudent,
+      r.dffits,
+      r.cooksD,
+      r.covRatio,
+      r.tau2Deleted,
+      r.QEDeleted,
+      r.hat,
+      r.weight,
+      r.influential,
+    ]),
+  );
+}
+
+/**
+ * predictions.csv (--predict): one row per point, a column per moderator it names (by its name,
+ * as --mods gives it), the predicted effect with its SE, CI and prediction interval (metafor's
+ * predict(newmods = ...)); for a back-transformed measure those on the reader's scale at the end.
+ */
+export function predictionsCsv(a: Analysis): string | null {
+  const predictions = a.predictions;
+  if (predictions === null) return null;
+  const mods = predictionModerators(predictions);
+  return toCsv(
+    [
+      ...mods,
+      "estimate",
+      "se",
+      "ci_lower",
+      "ci_upper",
+      "pi_lower",
+      "pi_upper",
+      ...readerColumns(a, ["ci", "pi"]),
+    ],
+    predictions.map((p) => [
+      ...mods.map((m) => p.at[m]),
+      p.estimate,
+      p.se,
+      p.ciLower,
+      p.ciUpper,
+      p.piLower,
+      p.piUpper,
+      ...readerValues(a, ["ci", "pi"], p),
     ]),
   );
 }

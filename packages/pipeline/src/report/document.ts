@@ -24,7 +24,11 @@ import {
   pText,
   testName,
 } from "./format.js";
+import { goshBlocks } from "./gosh.js";
+import { influenceBlocks } from "./influence.js";
+import { predictionBlocks } from "./predictions.js";
 import { type ReadingScale, readingScale } from "./reading-scale.js";
+import { biasBlocks } from "./small-study.js";
 import { multilevelModelName, summaryModel } from "./summary-model.js";
 
 export type { Block } from "./blocks.js";
@@ -51,12 +55,37 @@ export function settingsLine(a: Analysis): string {
   return `${studyCount(a)}; ${measureText(a)}; ${model}; ${testName(s.test)} test; ${s.level}% intervals.`;
 }
 
-/** "mean difference", or "odds ratio, pooled on the log scale" for a back-transformed measure. */
+/**
+ * "mean difference", or "odds ratio, pooled on the log scale" for a back-transformed measure; with
+ * the variance of the SMD (--vtype) and whether the SMD or ROM was bias-corrected (--correct-bias),
+ * since metafor's versions differ in these defaults.
+ */
 function measureText(a: Analysis): string {
   const r = readingScale(a);
-  return r.transformed
+  const name = r.transformed
     ? `${r.name}, pooled ${r.scale === "log" ? "on the log scale" : "as Fisher's z"}`
     : MEASURE_NAMES[a.settings.measure];
+  return `${name}${measureVariant(a)}`;
+}
+
+/** Names of the SMD's sampling variances (--vtype), as metafor's escalc. */
+const VTYPE_NAMES: Record<Analysis["settings"]["vtype"], string> = {
+  LS: "large-sample variance (LS)",
+  UB: "unbiased variance (UB)",
+  RevMan: "Review Manager 5 variance (RevMan)",
+};
+
+/** ", large-sample variance (LS)" for the SMD; ", bias-corrected" for a corrected ROM; else "". */
+function measureVariant(a: Analysis): string {
+  const s = a.settings;
+  if (s.measure === "SMD")
+    return `, ${VTYPE_NAMES[s.vtype]}${s.correctBias ? "" : ", without the small-sample correction"}`;
+  if (s.measure === "SMDH") return s.correctBias ? "" : ", without the small-sample correction";
+  if (s.measure === "ROM")
+    return s.correctBias
+      ? ", bias-corrected (metafor 5's default)"
+      : ", not bias-corrected (--no-correct-bias)";
+  return "";
 }
 
 /**
@@ -92,11 +121,15 @@ export function heterogeneitySentence(a: Analysis): string {
   const parts = [`Q = ${fmt(m.Q)} (df = ${m.Qdf}), p ${pText(m.Qp)}`, `I² = ${fmtPercent(m.I2)}`];
   if (m.I2CiLower !== null && m.I2CiUpper !== null)
     parts[1] += ` ${fmtCi(m.I2CiLower, m.I2CiUpper, 1)}`;
-  parts.push(`H² = ${fmt(m.H2)}`);
+  let h2 = `H² = ${fmt(m.H2)}`;
+  if (m.H2CiLower !== null && m.H2CiUpper !== null) h2 += ` ${fmtCi(m.H2CiLower, m.H2CiUpper)}`;
+  parts.push(h2);
   if (m.tau2 !== null) {
     let tau = `tau² = ${fmt(m.tau2, 4)}`;
     if (m.tau2CiLower !== null && m.tau2CiUpper !== null)
       tau += ` ${fmtCi(m.tau2CiLower, m.tau2CiUpper, 4)}`;
+    // metafor's se.tau2 (its Wald-type SE; the Q-profile CI is the interval to report).
+    if (m.seTau2 !== null) tau += ` (SE ${fmt(m.seTau2, 4)})`;
     parts.push(tau);
   }
   return `Heterogeneity: ${parts.join("; ")}.`;
@@ -140,7 +173,10 @@ export function analysisDocument(a: Analysis): Block[] {
   blocks.push(...subgroupBlocks(a));
   blocks.push(...regressionBlocks(a));
   blocks.push(...biasBlocks(a));
-  blocks.push(...refitBlocks(a));
+  blocks.push(...leaveOneOutBlocks(a));
+  blocks.push(...influenceBlocks(a));
+  blocks.push(...goshBlocks(a));
+  blocks.push(...cumulativeBlocks(a));
   blocks.push(...permutationBlocks(a));
   blocks.push(...bootstrapBlocks(a, d));
 
@@ -225,7 +261,17 @@ function subgroupBlocks(a: Analysis): Block[] {
   const blocks: Block[] = [heading(2, `Subgroups by ${sub.by}`, "subgroups")];
   blocks.push(
     table(
-      ["Subgroup", "k", estimateHeader(r), `${a.model.level}% CI`, "p", "tau²", "I²"],
+      [
+        "Subgroup",
+        "k",
+        estimateHeader(r),
+        `${a.model.level}% CI`,
+        "p",
+        "tau²",
+        `tau² ${a.model.level}% CI`,
+        "I²",
+        `I² ${a.model.level}% CI`,
+      ],
       sub.groups.map((g) => [
         g.level,
         String(g.k),
@@ -233,7 +279,9 @@ function subgroupBlocks(a: Analysis): Block[] {
         r.fmtCi(g.ciLower, g.ciUpper),
         fmtP(g.p),
         fmt(g.tau2, 4),
+        fmtCi(g.tau2CiLower, g.tau2CiUpper, 4),
         fmtPercent(g.I2),
+        fmtCi(g.I2CiLower, g.I2CiUpper, 1),
       ]),
     ),
   );
@@ -288,11 +336,17 @@ function regressionBlocks(a: Analysis): Block[] {
   const qm = `${reg.QMdistribution === "F" ? `F(${reg.QMdf}, ${reg.QMdf2})` : `QM (df = ${reg.QMdf})`} = ${fmt(reg.QM)}, p ${pText(reg.QMp)}`;
   const permText =
     reg.permutationQMp === null ? "" : ` (permutation p ${pText(reg.permutationQMp)})`;
+  const tau2Ci = reg.tau2CiLower === null ? "" : ` ${fmtCi(reg.tau2CiLower, reg.tau2CiUpper, 4)}`;
+  const I2 =
+    reg.I2 === null
+      ? ""
+      : `; I² = ${fmtPercent(reg.I2)}${reg.I2CiLower === null ? "" : ` ${fmtCi(reg.I2CiLower, reg.I2CiUpper, 1)}`}`;
   blocks.push(
     paragraph(
-      `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}; R² = ${fmtPercent(reg.R2)}.${coefficientScale(readingScale(a))}`,
+      `Test of moderators: ${qm}${permText}. Residual heterogeneity: QE = ${fmt(reg.QE)} (df = ${reg.QEdf}), p ${pText(reg.QEp)}; tau² = ${fmt(reg.tau2, 4)}${tau2Ci}${I2}; R² = ${fmtPercent(reg.R2)}.${coefficientScale(readingScale(a))}`,
     ),
   );
+  blocks.push(...predictionBlocks(a));
   blocks.push(...multilevelRegressionBlocks(a));
   const why = failures(
     a,
@@ -305,57 +359,8 @@ function regressionBlocks(a: Analysis): Block[] {
   return blocks;
 }
 
-/** Egger's test by its predictor (--egger-predictor), as metafor's regtest names them. */
-const EGGER_TEST: Record<string, string> = {
-  sei: "Egger's regression test (predictor: standard error)",
-  vi: "Egger's regression test (predictor: sampling variance)",
-  ninv: "Peters' regression test (predictor: 1/n, n the total sample size)",
-  sqrtninv: "Egger-type regression test (predictor: 1/√n, n the total sample size)",
-};
-
-function biasBlocks(a: Analysis): Block[] {
-  const b = a.bias;
-  if (b === null) return [];
-  const r = readingScale(a);
-  const items: string[] = [];
-  if (b.egger !== null) {
-    const stat = b.egger.distribution === "t" ? `t(${b.egger.df})` : "z";
-    const name = EGGER_TEST[b.egger.predictor] ?? EGGER_TEST.sei!;
-    items.push(
-      `${name}: ${stat} = ${fmt(b.egger.z)}, p ${pText(b.egger.p)}; limit estimate ${r.fmt(b.egger.limitEstimate)} ${r.fmtCi(b.egger.limitCiLower, b.egger.limitCiUpper)}.`,
-    );
-  }
-  if (b.eggerSampleSize !== null) {
-    items.push(
-      `Egger-type test on sample size, sqrt(1/n1 + 1/n2) (recommended for SMD): z = ${fmt(b.eggerSampleSize.z)}, p ${pText(b.eggerSampleSize.p)}.`,
-    );
-  }
-  if (b.begg !== null) {
-    items.push(
-      `Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)}, p ${pText(b.begg.p)}.`,
-    );
-  }
-  if (b.trimFill !== null) {
-    const tf = b.trimFill;
-    items.push(
-      `Trim-and-fill (${tf.estimator}): ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed on the ${tf.side}; adjusted ${r.transformed ? r.name : "estimate"} ${r.fmt(tf.estimate)} ${r.fmtCi(tf.ciLower, tf.ciUpper)}.`,
-    );
-  }
-  // A null test here was attempted and failed (eggerSampleSize is only attempted for the SMD).
-  items.push(
-    ...failures(
-      a,
-      ...(b.egger === null ? [SIDE_ANALYSIS.egger] : []),
-      ...(b.eggerSampleSize === null ? [SIDE_ANALYSIS.eggerSampleSize] : []),
-      ...(b.begg === null ? [SIDE_ANALYSIS.begg] : []),
-      ...(b.trimFill === null ? [SIDE_ANALYSIS.trimFill] : []),
-    ),
-  );
-  return [heading(2, "Small-study effects", "bias"), list(items)];
-}
-
-/** Leave-one-out and the cumulative meta-analysis: the model refitted on subsets of studies. */
-function refitBlocks(a: Analysis): Block[] {
+/** Leave-one-out: the model refitted without each study in turn. */
+function leaveOneOutBlocks(a: Analysis): Block[] {
   const r = readingScale(a);
   const blocks: Block[] = [];
   if (a.leaveOneOut !== null) {
@@ -378,7 +383,13 @@ function refitBlocks(a: Analysis): Block[] {
   } else {
     blocks.push(...failedSection(a, "Leave-one-out", "leave-one-out", SIDE_ANALYSIS.leaveOneOut));
   }
+  return blocks;
+}
 
+/** The cumulative meta-analysis by year: the model refitted as studies are added. */
+function cumulativeBlocks(a: Analysis): Block[] {
+  const r = readingScale(a);
+  const blocks: Block[] = [];
   if (a.cumulative !== null) {
     blocks.push(heading(2, "Cumulative meta-analysis", "cumulative"));
     blocks.push(
@@ -445,7 +456,7 @@ function bootstrapBlocks(a: Analysis, d: number): Block[] {
   return [
     heading(2, "Bootstrap", "bootstrap"),
     paragraph(
-      `${b.type === "case" ? "Case" : "Parametric"} bootstrap, ${b.iterations} replicates (seed ${b.seed})${b.clusters === null ? "" : `, resampling ${b.clusters} publications`}; ${b.failed} failed refits.`,
+      `${b.type === "case" ? "Case" : "Parametric"} bootstrap (${bootstrapKind(b)}), ${b.iterations} replicates (seed ${b.seed}); ${b.failed} failed refits.`,
     ),
     table(
       ["Statistic", "Estimate", "Bootstrap SE", `${b.level}% percentile CI`, `${b.level}% BCa CI`],
@@ -460,7 +471,18 @@ function bootstrapBlocks(a: Analysis, d: number): Block[] {
         row("I² (%)", b.I2, 1),
       ],
     ),
+    // Why an interval is missing (BCa needs case resampling), said under the table.
+    ...(b.notes.length > 0 ? [list(b.notes.map((n) => (/[.!?]$/.test(n) ? n : `${n}.`)))] : []),
   ];
+}
+
+/** What a bootstrap (--bootstrap-type) resampled or simulated. */
+function bootstrapKind(b: { type: "case" | "parametric"; clusters: number | null }): string {
+  if (b.type === "parametric")
+    return "studies simulated from the fitted model; van den Noortgate & Onghena 2005";
+  return b.clusters === null
+    ? "studies resampled with replacement"
+    : `the ${b.clusters} publications resampled with replacement`;
 }
 
 /**

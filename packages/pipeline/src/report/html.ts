@@ -62,6 +62,7 @@ const PLOT_SECTION: Record<string, string> = {
   "galbraith.svg": "bias",
   "leave-one-out.svg": "leave-one-out",
   "baujat.svg": "leave-one-out",
+  "influence.svg": "influence",
   "cumulative.svg": "cumulative",
   "risk-of-bias.svg": "risk-of-bias",
   "prisma.svg": "prisma",

@@ -3,7 +3,7 @@
  * papers behind each method. Only the methods actually used are named and cited.
  */
 import type { Method } from "@pooled/stats";
-import { type Analysis, TABLE_METHODS } from "../analysis/types.js";
+import { type Analysis, type BiasResult, TABLE_METHODS } from "../analysis/types.js";
 
 /** The reference list, keyed; each entry is cited as "(Author year)" in the text. */
 export const REFERENCES = {
@@ -64,6 +64,8 @@ export const REFERENCES = {
     "Duval S, Tweedie R (2000). Trim and fill: a simple funnel-plot-based method of testing and adjusting for publication bias in meta-analysis. Biometrics 56(2):455-463.",
   viechtbauer2010b:
     "Viechtbauer W, Cheung MWL (2010). Outlier and influence diagnostics for meta-analysis. Research Synthesis Methods 1(2):112-125.",
+  olkin2012:
+    "Olkin I, Dahabreh IJ, Trikalinos TA (2012). GOSH – a graphical display of study heterogeneity. Research Synthesis Methods 3(3):214-223.",
   efron1993: "Efron B, Tibshirani RJ (1993). An Introduction to the Bootstrap. Chapman & Hall.",
   hooijmans2014:
     "Hooijmans CR, Rovers MM, de Vries RBM, et al. (2014). SYRCLE's risk of bias tool for animal studies. BMC Medical Research Methodology 14:43.",
@@ -105,6 +107,22 @@ export const REFERENCES = {
     "Tarone RE (1985). On heterogeneity tests based on efficient scores. Biometrika 72(1):91-95.",
   peters2006:
     "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L (2006). Comparison of two methods to detect publication bias in meta-analysis. JAMA 295(6):676-680.",
+  stanley2014:
+    "Stanley TD, Doucouliagos H (2014). Meta-regression approximations to reduce publication selection bias. Research Synthesis Methods 5(1):60-78.",
+  rosenthal1979:
+    "Rosenthal R (1979). The file drawer problem and tolerance for null results. Psychological Bulletin 86(3):638-641.",
+  orwin1983:
+    "Orwin RG (1983). A fail-safe N for effect size in meta-analysis. Journal of Educational Statistics 8(2):157-159.",
+  rosenberg2005:
+    "Rosenberg MS (2005). The file-drawer problem revisited: a general weighted method for calculating fail-safe numbers in meta-analysis. Evolution 59(2):464-468.",
+  vandennoortgate2005:
+    "Van den Noortgate W, Onghena P (2005). Parametric and nonparametric bootstrap methods for meta-analysis. Behavior Research Methods 37(1):11-22.",
+  luo2018:
+    "Luo D, Wan X, Liu J, Tong T (2018). Optimally estimating the sample mean from the sample size, median, mid-range, and/or mid-quartile range. Statistical Methods in Medical Research 27(6):1785-1805.",
+  wan2014:
+    "Wan X, Wang W, Liu J, Tong T (2014). Estimating the sample mean and standard deviation from the sample size, median, range and/or interquartile range. BMC Medical Research Methodology 14:135.",
+  shi2020:
+    "Shi J, Luo D, Weng H, et al. (2020). Optimally estimating the sample standard deviation from the five-number summary. Research Synthesis Methods 11(5):641-654.",
 } as const;
 
 export type ReferenceKey = keyof typeof REFERENCES;
@@ -140,6 +158,7 @@ const CITE: Record<ReferenceKey, string> = {
   begg1994: "Begg & Mazumdar 1994",
   duval2000: "Duval & Tweedie 2000",
   viechtbauer2010b: "Viechtbauer & Cheung 2010",
+  olkin2012: "Olkin et al. 2012",
   efron1993: "Efron & Tibshirani 1993",
   hooijmans2014: "Hooijmans et al. 2014",
   page2021: "Page et al. 2021",
@@ -161,6 +180,14 @@ const CITE: Record<ReferenceKey, string> = {
   breslow1980: "Breslow & Day 1980",
   tarone1985: "Tarone 1985",
   peters2006: "Peters et al. 2006",
+  stanley2014: "Stanley & Doucouliagos 2014",
+  rosenthal1979: "Rosenthal 1979",
+  orwin1983: "Orwin 1983",
+  rosenberg2005: "Rosenberg 2005",
+  vandennoortgate2005: "van den Noortgate & Onghena 2005",
+  luo2018: "Luo et al. 2018",
+  wan2014: "Wan et al. 2014",
+  shi2020: "Shi et al. 2020",
 };
 
 const ESTIMATOR: Record<Exclude<Method, "FE">, { name: string; refs: ReferenceKey[] }> = {
@@ -199,17 +226,19 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
           ? "Effect sizes were standardised mean differences (Hedges' g) with the Review Manager approximations of the bias correction and variance " +
               cite("hedges1981") +
               "."
-          : `Effect sizes were standardised mean differences (Hedges' g, exact small-sample correction; ${s.vtype === "UB" ? "unbiased" : "large-sample"} variance) ${cite("hedges1981")}.`,
+          : `Effect sizes were standardised mean differences (${s.correctBias ? "Hedges' g, exact small-sample correction" : "Cohen's d, without the small-sample correction"}; ${s.vtype === "UB" ? "unbiased" : "large-sample"} variance) ${cite("hedges1981")}.`,
       );
       break;
     case "SMDH":
       sentences.push(
-        `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}.`,
+        `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 4.6 and later compute them (Bonett's large-sample variance at the corrected estimate; metafor 3.8 multiplied it by the squared correction factor).`,
       );
       break;
     case "ROM":
       sentences.push(
-        `Effect sizes were log ratios of means ${s.correctBias ? cite("hedges1999", "lajeunesse2015") : cite("hedges1999")}${s.correctBias ? ", bias-corrected" : ""}.`,
+        s.correctBias
+          ? `Effect sizes were log ratios of means ${cite("hedges1999")}, with the small-sample bias correction of the log ratio ${cite("lajeunesse2015")} and the variances of Hedges et al. (the default of metafor 5 and of Pooled; --no-correct-bias gives metafor 3.8's uncorrected ratio).`
+          : `Effect sizes were log ratios of means ${cite("hedges1999")}, without the small-sample bias correction (--no-correct-bias, as metafor 3.8; metafor 5 and Pooled correct it by default).`,
       );
       break;
     case "NMD":
@@ -237,6 +266,7 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       );
       break;
   }
+  sentences.push(...medianSentences(a, cite));
   if (s.splitSharedControls) {
     sentences.push(
       `Where several treatment groups shared one control group, the control group's size was divided equally among the comparisons so that its animals were counted once ${cite("cochraneHandbook", "vesterinen2014")}.`,
@@ -251,7 +281,7 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
   } else {
     const est = ESTIMATOR[s.method];
     sentences.push(
-      `Results were pooled with a random-effects model; the between-study variance (tau²) was estimated by ${est.name} ${cite(...est.refs)}, with a Q-profile confidence interval ${cite("viechtbauer2007")}.`,
+      `Results were pooled with a random-effects model; the between-study variance (tau²) was estimated by ${est.name} ${cite(...est.refs)}, with Q-profile confidence intervals for tau², I² and H² ${cite("viechtbauer2007")}${qProfileAlso(a)}.`,
     );
   }
   sentences.push(
@@ -289,8 +319,11 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     );
   }
   if (a.bootstrap !== null) {
+    const b = a.bootstrap;
     sentences.push(
-      `As a sensitivity analysis, a ${a.bootstrap.type} bootstrap${a.bootstrap.clusters === null ? " of studies" : " of publications"} (${a.bootstrap.iterations} replicates, seed ${a.bootstrap.seed}) gave percentile and BCa intervals ${cite("efron1993")}.`,
+      b.type === "parametric"
+        ? `As a sensitivity analysis, a parametric bootstrap, each replicate's studies simulated from the fitted model ${cite("vandennoortgate2005")} (${b.iterations} replicates, seed ${b.seed}), gave percentile intervals ${cite("efron1993")}; BCa intervals need case resampling.`
+        : `As a sensitivity analysis, a case bootstrap${b.clusters === null ? " of studies" : " of publications"} (${b.iterations} replicates, seed ${b.seed}) gave percentile and BCa intervals ${cite("efron1993")}.`,
     );
   }
   if (a.bias !== null) {
@@ -302,15 +335,37 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       );
     if (a.bias.begg !== null) parts.push(`Begg's rank correlation test ${cite("begg1994")}`);
     if (a.bias.trimFill !== null)
-      parts.push(`trim-and-fill (${a.bias.trimFill.estimator} estimator) ${cite("duval2000")}`);
+      parts.push(
+        `trim-and-fill (${a.bias.trimFill.estimator} estimator, missing studies sought on the ${s.trimfillSide === null ? "side estimated from the data" : `${s.trimfillSide} side`}) ${cite("duval2000")}`,
+      );
+    if (a.bias.petPeese !== null)
+      parts.push(
+        `PET-PEESE, reporting PEESE's corrected estimate when PET's differs from zero at p < ${a.bias.petPeese.alpha} and PET's otherwise ${cite("stanley2014")}`,
+      );
+    if (a.bias.failSafeN !== null) parts.push(failSafeNText(a.bias.failSafeN, cite));
     if (parts.length > 0)
       sentences.push(
-        `Small-study effects were examined with funnel plots, contour-enhanced ${cite("peters2008")}${a.bias.eggerSampleSize !== null ? ` and against sample size for standardised mean differences ${cite("zwetsloot2017")}` : ""}, radial plots ${cite("galbraith1988")}, ${parts.join(", ")}.`,
+        `Small-study effects were examined with funnel plots, contour-enhanced ${cite("peters2008")}${a.bias.eggerSampleSize !== null ? ` and against sample size for standardised mean differences ${cite("zwetsloot2017")}` : ""}, radial plots ${cite("galbraith1988")}, ${andList(parts)}.`,
       );
   }
   if (a.leaveOneOut !== null) {
     sentences.push(
       `Influence was examined by leaving out one study at a time ${cite("viechtbauer2010b")}${a.baujat !== null ? ` and with a Baujat plot ${cite("baujat2002")}` : ""}.`,
+    );
+  }
+  if (a.influence !== null) {
+    sentences.push(
+      `Case-deletion diagnostics (externally standardised residuals, DFFITS, Cook's distances, covariance ratios, hat values and DFBETAS) flagged influential studies by the criteria of metafor's influence() ${cite("viechtbauer2010b")}.`,
+    );
+  }
+  if (a.gosh !== null) {
+    sentences.push(
+      `A GOSH plot shows the model refitted on ${a.gosh.exhaustive ? "every subset of the studies" : `${a.gosh.subsets.toLocaleString("en-US")} random subsets of the studies`} ${cite("olkin2012")}.`,
+    );
+  }
+  if (a.predictions !== null) {
+    sentences.push(
+      "The meta-regression's average effect was predicted at chosen moderator values, with confidence and prediction intervals.",
     );
   }
   if (a.cumulative !== null) {
@@ -444,4 +499,54 @@ function dependenceSentences(a: Analysis, cite: (...keys: ReferenceKey[]) => str
     );
   }
   return out;
+}
+
+/** Where else the Q-profile CIs were computed: per subgroup, for the meta-regression's residual. */
+function qProfileAlso(a: Analysis): string {
+  const where = [
+    ...(a.subgroups?.groups.some((g) => g.tau2CiLower !== null) ? ["within each subgroup"] : []),
+    ...(a.regression?.tau2CiLower != null
+      ? ["for the residual heterogeneity of the meta-regression"]
+      : []),
+  ];
+  return where.length === 0 ? "" : `, also ${where.join(" and ")}`;
+}
+
+/** The fail-safe Ns computed, each with its paper. */
+function failSafeNText(f: NonNullable<BiasResult["failSafeN"]>, cite: Cite): string {
+  const who = [
+    ...(f.rosenthal !== null ? [`Rosenthal's method ${cite("rosenthal1979")}`] : []),
+    ...(f.orwin !== null
+      ? [
+          `Orwin's, with the mean effect weighted by inverse variance as in metafor 5 ${cite("orwin1983")}`,
+        ]
+      : []),
+    ...(f.rosenberg !== null ? [`Rosenberg's ${cite("rosenberg2005")}`] : []),
+  ];
+  return `the fail-safe N by ${andList(who)}`;
+}
+
+/**
+ * Arms reported as medians (input/parse.ts notes each conversion with its rows): means by Luo et
+ * al. (2018), SDs by Wan et al. (2014) from quartiles or a range, by Shi et al. (2020) from all
+ * five numbers. Only the estimators used are named.
+ */
+function medianSentences(a: Analysis, cite: Cite): string[] {
+  const notes = a.notes.filter((n) => n.includes("mean and SD from the median"));
+  if (notes.length === 0) return [];
+  const text = notes.join(" ");
+  const sd = [
+    ...(text.includes("Wan et al. 2014") ? [`from quartiles or a range ${cite("wan2014")}`] : []),
+    ...(text.includes("Shi et al. 2020") ? [`from all five numbers ${cite("shi2020")}`] : []),
+  ];
+  return [
+    `Arms reported as a median with quartiles and/or a range were converted to a mean ${cite("luo2018")} and a standard deviation, ${sd.join(" or ")}; the notes list the rows.`,
+  ];
+}
+
+/** "a, b and c". */
+function andList(items: readonly string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`
+    : (items[0] ?? "");
 }

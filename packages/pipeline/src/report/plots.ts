@@ -10,6 +10,7 @@ import {
   type ForestInput,
   type ForestSort,
   type ForestStudy,
+  type FunnelGroup,
   forestPlot,
   funnelPlot,
   galbraithPlot,
@@ -27,21 +28,23 @@ import {
   type StudyResult,
   TABLE_METHODS,
 } from "../analysis/types.js";
+import type { StudyTable } from "../input/types.js";
+import { FIGURE_LIMITS, pointsCaption, pointsTitle, thinPoints } from "./figure-limits.js";
+import { forestExtras } from "./forest-columns.js";
 import { digitsFor, MEASURE_NAMES, METHOD_NAMES } from "./format.js";
+import {
+  funnelGroups,
+  funnelStudies,
+  groupsCaption,
+  type IndexedFunnelPoint,
+} from "./funnel-groups.js";
+import { goshFigure } from "./gosh.js";
+import { influenceFigure } from "./influence.js";
 import { effectAxisLabel } from "./reading-scale.js";
 import { standardModelLabel } from "./summary-model.js";
 
-/**
- * What a figure draws at most, so that a report of 10^5 studies stays readable and small (drawn
- * whole, its forest plot alone was 62 MB): forest-like plots (forest, leave-one-out, cumulative,
- * risk of bias) draw their first MAX_FIGURE_ROWS rows, about 18,000 px of rows, which keeps
- * every review we know of whole; scatter plots (funnel, Galbraith, bubble, Baujat) draw at most
- * MAX_FIGURE_POINTS points, an even thinning of the studies in file order plus those at the ends
- * of each axis, so the axes and the shape of the cloud stay those of all studies. Each figure says
- * so in its title or notes and the report in its caption; studies.csv and analysis.json always
- * hold every study.
- */
-export const FIGURE_LIMITS = { rows: 1000, points: 5000 } as const;
+// The limits lived here first: importers of plots.js keep finding them.
+export { FIGURE_LIMITS, thinPoints } from "./figure-limits.js";
 
 /** One rendered plot. */
 export interface RenderedPlot {
@@ -64,6 +67,11 @@ export interface PlotLabels {
    * effect, by year or by weight (largest first).
    */
   forestSort?: ForestSort;
+  /**
+   * Columns of the data file drawn as descriptor columns of the forest plot, in this order (headers
+   * as written, matched as --by matches them), e.g. ["dose", "sex"] (--forest-columns dose,sex).
+   */
+  forestColumns?: string[];
 }
 
 /**
@@ -190,7 +198,12 @@ function eventsText(events: number | null, n: number | null): string | null {
   return events === null || n === null ? null : `${events}/${groupSizeText(n)}`;
 }
 
-function forestStudy(s: StudyResult, weight: number, byPublication: boolean): ForestStudy {
+function forestStudy(
+  s: StudyResult,
+  weight: number,
+  byPublication: boolean,
+  extras: { values: ForestStudy["columns"]; riskOfBias: ForestStudy["riskOfBias"] | null },
+): ForestStudy {
   return {
     label: s.study,
     yi: s.yi,
@@ -200,11 +213,13 @@ function forestStudy(s: StudyResult, weight: number, byPublication: boolean): Fo
     ...(byPublication && s.cluster !== null ? { cluster: s.cluster } : {}),
     ...(s.year === null ? {} : { year: s.year }),
     columns: {
+      ...extras.values,
       n1: groupSizeText(s.n1),
       n2: groupSizeText(s.n2),
       events1: eventsText(s.events1, s.n1),
       events2: eventsText(s.events2, s.n2),
     },
+    ...(extras.riskOfBias === null ? {} : { riskOfBias: extras.riskOfBias }),
   };
 }
 
@@ -218,12 +233,36 @@ function hasGroupSizes(a: Analysis): boolean {
   return a.studies.length > 0 && a.studies.every((s) => s.n1 !== null && s.n2 !== null);
 }
 
-/** Forest plot input: studies (by subgroup when --by was given), the pooled estimate, tests. */
-export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
+/**
+ * Forest plot input: studies (by subgroup when --by was given), the pooled estimate, tests; the
+ * descriptor columns of `labels.forestColumns` read from `table`, and the SYRCLE dots when the
+ * file has risk-of-bias columns.
+ *
+ * @throws Error when a column of `labels.forestColumns` is not in `table`
+ */
+export function forestInput(a: Analysis, labels: PlotLabels = {}, table?: StudyTable): ForestInput {
   // With --model three-level: rows grouped by publication, the three-level weights and diamonds.
   const ml = a.settings.model === "three-level" ? a.multilevel : null;
+  const extras = forestExtras(a, labels.forestColumns ?? [], table);
   const study = (i: number) =>
-    forestStudy(a.studies[i]!, ml?.weights[i] ?? a.studies[i]!.weight, ml !== null);
+    forestStudy(a.studies[i]!, ml?.weights[i] ?? a.studies[i]!.weight, ml !== null, {
+      values: extras.values(i),
+      riskOfBias: extras.riskOfBias === null ? null : extras.judgements(i),
+    });
+  // Animals per arm, as preclinical forest plots show them (split shared controls as fractions);
+  // events out of animals for 2×2 tables, as RevMan shows them.
+  const counts: ForestInput["columns"] = hasEvents(a)
+    ? [
+        { key: "events1", header: "Events/n (T)" },
+        { key: "events2", header: "Events/n (C)" },
+      ]
+    : hasGroupSizes(a)
+      ? [
+          { key: "n1", header: "n (T)" },
+          { key: "n2", header: "n (C)" },
+        ]
+      : [];
+  const columns = [...extras.columns, ...counts];
   const input: ForestInput = {
     ...effectScale(a, labels),
     pooled: [pooled(a)],
@@ -231,23 +270,8 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
     level: a.settings.level,
     title: "Forest plot",
     ...(labels.favours ? { favours: labels.favours } : {}),
-    // Animals per arm, as preclinical forest plots show them (split shared controls as fractions);
-    // events out of animals for 2×2 tables, as RevMan shows them.
-    ...(hasEvents(a)
-      ? {
-          columns: [
-            { key: "events1", header: "Events/n (T)" },
-            { key: "events2", header: "Events/n (C)" },
-          ],
-        }
-      : hasGroupSizes(a)
-        ? {
-            columns: [
-              { key: "n1", header: "n (T)" },
-              { key: "n2", header: "n (C)" },
-            ],
-          }
-        : {}),
+    ...(columns.length > 0 ? { columns } : {}),
+    ...(extras.riskOfBias === null ? {} : { riskOfBias: extras.riskOfBias }),
     ...(ml !== null
       ? {
           groupByCluster: true,
@@ -332,6 +356,7 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}): ForestInput {
 export function renderPlots(
   a: Analysis,
   labels: PlotLabels = {},
+  table?: StudyTable,
 ): { plots: RenderedPlot[]; failures: string[] } {
   const plots: RenderedPlot[] = [];
   const failures: string[] = [];
@@ -359,9 +384,9 @@ export function renderPlots(
     title: "Forest plot",
     caption:
       a.settings.model === "three-level" && a.multilevel !== null
-        ? `Each experiment's effect with its ${a.settings.level}% confidence interval (squares sized by weight in the three-level model), experiments of one publication together under its name, and the pooled estimate of the three-level model (${a.multilevel.method}).${rowsCaption(a.studies.length, "studies")}`
-        : `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).${rowsCaption(a.studies.length, "studies")}`,
-    svg: forestPlot(withNote(forestInput(a, labels), rowsLeftOut(a.studies.length)), {
+        ? `Each experiment's effect with its ${a.settings.level}% confidence interval (squares sized by weight in the three-level model), experiments of one publication together under its name, and the pooled estimate of the three-level model (${a.multilevel.method}).${forestColumnsCaption(a, labels)}${rowsCaption(a.studies.length, "studies")}`
+        : `Each study's effect with its ${a.settings.level}% confidence interval (squares sized by weight) and the pooled estimate (${method}).${forestColumnsCaption(a, labels)}${rowsCaption(a.studies.length, "studies")}`,
+    svg: forestPlot(withNote(forestInput(a, labels, table), rowsLeftOut(a.studies.length)), {
       idPrefix: "forest",
       maxRows: FIGURE_LIMITS.rows,
       ...(labels.forestSort ? { sort: labels.forestSort } : {}),
@@ -369,9 +394,9 @@ export function renderPlots(
   }));
 
   const tf = a.bias?.trimFill ?? null;
-  const funnelPoints = thinPoints(
+  const funnelPoints = thinPoints<IndexedFunnelPoint>(
     [
-      ...a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+      ...a.studies.map((s, i) => ({ label: s.study, yi: s.yi, se: s.sei, study: i })),
       ...(tf?.filled ?? []).map((f) => ({
         label: f.study,
         yi: f.yi,
@@ -389,11 +414,13 @@ export function renderPlots(
       (tf !== null && tf.k0 > 0
         ? ` Hollow points: ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed by trim-and-fill; dashed line: the adjusted estimate.`
         : "") +
+      groupsCaption(a) +
       pointsCaption(funnelPoints),
     svg: funnelPlot(
       {
         ...scale,
-        studies: funnelPoints.points,
+        studies: funnelStudies(funnelPoints.points),
+        ...withGroups(funnelGroups(a, funnelPoints.points)),
         estimate: a.model.estimate,
         adjustedEstimate: tf !== null && tf.k0 > 0 ? tf.estimate : null,
         title: `Funnel plot${pointsTitle(funnelPoints)}`,
@@ -405,8 +432,8 @@ export function renderPlots(
   // Contour-enhanced funnel (Peters et al. 2008, J Clin Epidemiol 61:991): shading marks where a
   // study would be significant at 10%, 5% and 1% around the null, so missing studies in the
   // non-significant region point to publication bias rather than other small-study effects.
-  const contourPoints = thinPoints(
-    a.studies.map((s) => ({ label: s.study, yi: s.yi, se: s.sei })),
+  const contourPoints = thinPoints<IndexedFunnelPoint>(
+    a.studies.map((s, i) => ({ label: s.study, yi: s.yi, se: s.sei, study: i })),
     [(p) => p.yi, (p) => p.se],
   );
   collect.push(() => ({
@@ -414,11 +441,13 @@ export function renderPlots(
     title: "Contour-enhanced funnel plot",
     caption:
       "Effects against their standard errors, shaded where a study would be significant at the 10%, 5% and 1% levels; studies missing only from the unshaded region suggest publication bias." +
+      groupsCaption(a) +
       pointsCaption(contourPoints),
     svg: funnelPlot(
       {
         ...scale,
-        studies: contourPoints.points,
+        studies: funnelStudies(contourPoints.points),
+        ...withGroups(funnelGroups(a, contourPoints.points)),
         estimate: a.model.estimate,
         title: `Contour-enhanced funnel plot${pointsTitle(contourPoints)}`,
       },
@@ -430,11 +459,12 @@ export function renderPlots(
   // √(1/n₁ + 1/n₂) does not (Zwetsloot et al. 2017, eLife 6:e24260; Pustejovsky & Rodgers 2019).
   const smd = a.settings.measure === "SMD" || a.settings.measure === "SMDH";
   if (smd && hasGroupSizes(a)) {
-    const sizePoints = thinPoints(
-      a.studies.map((s) => ({
+    const sizePoints = thinPoints<IndexedFunnelPoint>(
+      a.studies.map((s, i) => ({
         label: s.study,
         yi: s.yi,
         se: Math.sqrt(1 / s.n1! + 1 / s.n2!),
+        study: i,
       })),
       [(p) => p.yi, (p) => p.se],
     );
@@ -443,11 +473,13 @@ export function renderPlots(
       title: "Funnel plot (sample-size precision)",
       caption:
         "Standardised mean differences against √(1/n₁ + 1/n₂), which, unlike the SE of an SMD, does not depend on the effect itself; the preferred funnel for SMDs." +
+        groupsCaption(a) +
         pointsCaption(sizePoints),
       svg: funnelPlot(
         {
           ...scale,
-          studies: sizePoints.points,
+          studies: funnelStudies(sizePoints.points),
+          ...withGroups(funnelGroups(a, sizePoints.points)),
           estimate: a.model.estimate,
           yAxis: "sample-size",
           title: `Funnel plot (sample-size precision)${pointsTitle(sizePoints)}`,
@@ -558,6 +590,9 @@ export function renderPlots(
       ),
     }));
   }
+
+  if (a.influence !== null) collect.push(() => influenceFigure(a, a.influence!));
+  if (a.gosh !== null) collect.push(() => goshFigure(a, a.gosh!, effectScale(a, labels)));
 
   const rob = a.riskOfBias;
   if (rob !== null) {
@@ -715,54 +750,6 @@ function sensitivityInput<Row extends LeaveOneOutResultRow>(
   };
 }
 
-/** The points a scatter plot draws, out of how many. */
-interface ThinnedPoints<T> {
-  points: T[];
-  total: number;
-}
-
-/**
- * At most about {@link FIGURE_LIMITS}.points of `items`: every (n / limit)-th in their order, plus
- * the smallest and largest by each of `axes`, so the plot's axes span all of them. All of them
- * when there are no more than the limit.
- */
-export function thinPoints<T>(
-  items: readonly T[],
-  axes: readonly ((item: T) => number)[],
-  limit: number = FIGURE_LIMITS.points,
-): ThinnedPoints<T> {
-  const n = items.length;
-  if (n <= limit) return { points: [...items], total: n };
-  const keep = new Set<number>();
-  for (let i = 0; i < limit; i++) keep.add(Math.floor((i * n) / limit));
-  for (const axis of axes) {
-    let low = -1;
-    let high = -1;
-    for (let i = 0; i < n; i++) {
-      const v = axis(items[i]!);
-      if (!Number.isFinite(v)) continue;
-      if (low < 0 || v < axis(items[low]!)) low = i;
-      if (high < 0 || v > axis(items[high]!)) high = i;
-    }
-    if (low >= 0) keep.add(low);
-    if (high >= 0) keep.add(high);
-  }
-  const points = [...keep].sort((x, y) => x - y).map((i) => items[i]!);
-  return { points, total: n };
-}
-
-/** " (5000 of 100000 studies drawn)" in a scatter plot's title, when thinned. */
-function pointsTitle(p: ThinnedPoints<unknown>): string {
-  return p.points.length < p.total ? ` (${p.points.length} of ${p.total} studies drawn)` : "";
-}
-
-/** The caption's sentence on a thinned scatter plot. */
-function pointsCaption(p: ThinnedPoints<unknown>): string {
-  return p.points.length < p.total
-    ? ` Of the ${p.total} studies, ${p.points.length} are drawn (an even thinning in file order, with those at the ends of each axis), to keep the figure legible and small; studies.csv lists every study.`
-    : "";
-}
-
 /**
  * Under Mantel-Haenszel or Peto pooling the refits use the inverse-variance fixed-effect model of
  * the study effects (analysis notes), so their rows need not meet the pooled estimate at the foot.
@@ -771,6 +758,17 @@ function inverseVarianceRefits(a: Analysis): string {
   const method = a.settings.method;
   if (method !== "MH" && method !== "PETO") return "";
   return ` The refits use the inverse-variance fixed-effect model of the study effects; the row at the foot is the ${METHOD_NAMES[method]} estimate with every study.`;
+}
+
+/** The forest caption's sentences on the columns from the data and the SYRCLE dots. */
+function forestColumnsCaption(a: Analysis, labels: PlotLabels): string {
+  const columns = labels.forestColumns ?? [];
+  return (
+    (columns.length === 0 ? "" : ` Beside each study: ${columns.join(", ")}, from the data file.`) +
+    (a.riskOfBias === null
+      ? ""
+      : " Dots: each study's SYRCLE risk-of-bias judgements, item by item (green +: low risk, yellow ?: unclear, red −: high risk; numbered as in the key).")
+  );
 }
 
 /** The caption's sentence on a forest-like plot whose rows were cut at the limit. */
@@ -783,6 +781,11 @@ function rowsCaption(rows: number, what: string, file = "studies.csv"): string {
 /** The forest plot's note on where the studies it leaves out are listed. */
 function rowsLeftOut(k: number): string | null {
   return k > FIGURE_LIMITS.rows ? `All ${k} studies are listed in studies.csv.` : null;
+}
+
+/** `{ groups }` when there are subgroups, else nothing (the funnel's input leaves it out). */
+function withGroups(groups: FunnelGroup[] | undefined): { groups?: FunnelGroup[] } {
+  return groups === undefined ? {} : { groups };
 }
 
 function withNote(input: ForestInput, note: string | null): ForestInput {

@@ -225,6 +225,24 @@ export function bootstrapLines(a: Analysis, context: MethodsRContext): string[] 
   ];
 }
 
+/**
+ * With --gosh: metafor's gosh() on the same model, commented out (every subset of 20 studies takes
+ * metafor about an hour); random subsets differ from Pooled's draws, so only their spread compares.
+ */
+export function goshLines(a: Analysis, context: MethodsRContext): string[] {
+  const g = a.gosh;
+  if (g === null) return [];
+  return [
+    "",
+    `# GOSH (Olkin, Dahabreh & Trikalinos 2012): Pooled refitted the model on ${g.exhaustive ? `every one of the ${g.subsets} subsets` : `${g.subsets} random subsets (seed ${g.seed})`}.`,
+    `# metafor's gosh() does the same${g.exhaustive ? "" : " with R's own random subsets, so its numbers match Pooled's only in their spread"}; it is slow`,
+    "# (an hour for every subset of 20 studies), so it is left for you to run:",
+    `#   sav <- gosh(${context.model}, subsets = ${g.subsets})`,
+    '#   summary(sav$res[, c("estimate", "I2", "tau2")])',
+    "#   plot(sav, out = NULL)",
+  ];
+}
+
 /** The lines adding these methods to the script's POOLED-JSON object `out`. */
 export function methodsRJsonLines(a: Analysis, context: MethodsRContext): string[] {
   const L: string[] = [];
@@ -275,37 +293,64 @@ function ascii(text: string): string {
     .replace(/\s+/g, " ");
 }
 
+const ARM_ARGS =
+  "m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = dat, slab = study";
+
 /**
- * escalc for ROM. Uncorrected (Pooled's default, metafor 3.8's): metafor 5.0 and later, which
- * correct by default, are told not to (correct = FALSE, an argument since 4.8). Bias-corrected
- * (--correct-bias; Lajeunesse 2015): metafor 5.0 and later with correct = TRUE and vtype = "LS2";
- * earlier versions have no such correction of ROM, and the script adds it to escalc's values.
+ * escalc for ROM, with the correction spelled out so that every metafor version computes Pooled's
+ * numbers. Bias-corrected (Pooled's default, as metafor 5.0 and later; Lajeunesse 2015, eq. 8):
+ * metafor 5.0 and later with correct = TRUE; earlier versions (3.8, and 4.8, whose `correct` does
+ * not touch ROM) have no such correction, and the script adds it to escalc's log ratios by hand.
+ * Uncorrected (correctBias false, metafor 3.8's): metafor 4.8 and later are told correct = FALSE.
+ * The variance is escalc's default, vtype "LS", in both cases (the correction moves yi only).
  */
 export function romLines(correctBias: boolean): string[] {
-  const args =
-    "m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = dat, slab = study";
   if (!correctBias)
     return [
-      "# Log ratios of means without the small-sample bias correction, as Pooled computed them:",
-      "# metafor 5.0 and later, which correct by default, are told not to (correct = FALSE).",
+      "# Log ratios of means without the small-sample bias correction, as Pooled computed them",
+      "# (--no-correct-bias; metafor 3.8's default): metafor 5.0 and later, which correct by default,",
+      "# are told not to (correct = FALSE).",
       'dat <- if ("correct" %in% names(formals(escalc))) {',
-      `  escalc(measure = "ROM", ${args}, correct = FALSE)`,
+      `  escalc(measure = "ROM", ${ARM_ARGS}, correct = FALSE)`,
       "} else {",
-      `  escalc(measure = "ROM", ${args})`,
+      `  escalc(measure = "ROM", ${ARM_ARGS})`,
       "}",
     ];
   return [
-    "# Log ratios of means with the small-sample bias correction of yi and vi (Lajeunesse 2015), as",
-    '# Pooled computed them: metafor 5.0 and later compute it (correct = TRUE, vtype = "LS2"); earlier',
-    "# versions have no such correction of ROM, so it is added here to escalc's uncorrected values.",
+    "# Log ratios of means with the small-sample bias correction of Lajeunesse (2015, eq. 8), as",
+    "# Pooled computed them (its default, and metafor 5.0's): yi = log(m1/m2) + (a1 - a2)/2 with",
+    "# a_j = sd_j^2/(n_j m_j^2); the variance is the usual a1 + a2 (vtype LS). metafor 5.0 and later",
+    "# compute it (correct = TRUE); earlier versions do not correct ROM, so it is added here.",
     'if (packageVersion("metafor") >= "5.0") {',
-    `  dat <- escalc(measure = "ROM", ${args}, correct = TRUE, vtype = "LS2")`,
+    `  dat <- escalc(measure = "ROM", ${ARM_ARGS}, correct = TRUE)`,
     "} else {",
-    `  dat <- escalc(measure = "ROM", ${args})`,
+    `  dat <- escalc(measure = "ROM", ${ARM_ARGS})`,
     "  rom_a1 <- dat$sd1i^2 / (dat$n1i * dat$m1i^2)",
     "  rom_a2 <- dat$sd2i^2 / (dat$n2i * dat$m2i^2)",
     "  dat$yi[] <- dat$yi + (rom_a1 - rom_a2) / 2",
-    "  dat$vi[] <- rom_a1 + rom_a2 + (rom_a1^2 + rom_a2^2) / 2",
+    "}",
+  ];
+}
+
+/**
+ * escalc for SMDH with metafor 4.6's sampling variance, Pooled's (and metafor 5.1's): Bonett's
+ * large-sample variance with the corrected yi plugged in (Bonett 2008, eq. 8; 2009, eq. 5). Earlier
+ * versions (3.8) multiply it by c(m)^2, so the script computes it by hand from the arms there: the
+ * formula is in the script, and R checks Pooled's numbers instead of repeating them. yi is the
+ * same in every version.
+ */
+export function smdhLines(): string[] {
+  return [
+    "# Bonett's heteroscedastic SMD (Hedges-corrected) with the sampling variance of metafor 4.6 and",
+    "# later, as Pooled computed it: s = sqrt((sd1^2 + sd2^2)/2) and",
+    "# vi = yi^2 (sd1^4/(n1-1) + sd2^4/(n2-1))/(8 s^4) + (sd1^2/(n1-1) + sd2^2/(n2-1))/s^2",
+    "# (Bonett 2008, eq. 8; Bonett 2009, eq. 5). metafor before 4.6 (e.g. 3.8) multiplies this vi by",
+    "# c(m)^2, the square of the Hedges correction, so there it is computed here from the arms.",
+    `dat <- escalc(measure = "SMDH", ${ARM_ARGS})`,
+    'if (packageVersion("metafor") < "4.6") {',
+    "  smdh_s <- sqrt((dat$sd1i^2 + dat$sd2i^2) / 2)",
+    "  dat$vi[] <- dat$yi^2 * (dat$sd1i^4 / (dat$n1i - 1) + dat$sd2i^4 / (dat$n2i - 1)) / (8 * smdh_s^4) +",
+    "    (dat$sd1i^2 / (dat$n1i - 1) + dat$sd2i^2 / (dat$n2i - 1)) / smdh_s^2",
     "}",
   ];
 }

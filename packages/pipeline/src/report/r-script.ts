@@ -19,12 +19,14 @@ import { dependenceRJsonLines, dependenceRLines } from "./r-script-dependence.js
 import {
   biasMethodSteps,
   bootstrapLines,
+  goshLines,
   influenceStep,
   type MethodsRContext,
   methodsRJsonLines,
   modelIntervalLines,
   regressionMethodLines,
   romLines,
+  smdhLines,
   subgroupIntervalLines,
   trimfillCall,
 } from "./r-script-methods.js";
@@ -99,7 +101,11 @@ const vec = (items: string[], perLine = 8): string => {
   return `c(\n    ${lines.join(",\n    ")}\n  )`;
 };
 
-/** Which measures metafor 3.8's escalc computes exactly as Pooled does. */
+/**
+ * Which measures metafor's escalc (3.8 and 5.x) computes as Pooled does. ROM and SMDH changed
+ * definitions after 3.8 (the correction of ROM, the variance of SMDH): their escalc calls say
+ * which one, and the script completes them by hand on the versions without it (romLines, smdhLines).
+ */
 function metaforMeasure(a: Analysis): string | null {
   const s = a.settings;
   switch (s.measure) {
@@ -365,6 +371,8 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     );
   } else if (measure === "ROM") {
     L.push(...romLines(s.correctBias));
+  } else if (measure === "SMDH") {
+    L.push(...smdhLines());
   } else if (measure !== null) {
     // UB is metafor's name for the MD's variance too (the same formula as LS).
     const vtype = s.vtype === "UB" ? ', vtype = "UB"' : "";
@@ -529,6 +537,7 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
     if (modNames.length > 0) L.push(`print(permutest(reg, ${iter}, progbar = FALSE))`);
   }
   L.push(...bootstrapLines(a, methods));
+  L.push(...goshLines(a, methods));
   // Only what Pooled computed: a test it could not compute (e.g. Egger's when every study has the
   // same variance) would stop the script with metafor's error, so it is left out with the reason.
   const bias = a.bias;

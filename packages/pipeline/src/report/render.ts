@@ -7,8 +7,10 @@ import type { Analysis } from "../analysis/types.js";
 import type { StudyTable } from "../input/types.js";
 import {
   cumulativeCsv,
+  influenceCsv,
   leaveOneOutCsv,
   modelCsv,
+  predictionsCsv,
   regressionCsv,
   studiesCsv,
   subgroupsCsv,
@@ -27,7 +29,10 @@ export interface ReportFile {
 }
 
 export interface ReportOptions {
-  /** Plot labels: effect axis title, "favours" labels. */
+  /**
+   * Plot labels: effect axis title, "favours" labels (--favours; default from the direction of
+   * benefit), the forest plot's order (--forest-sort) and descriptor columns (--forest-columns).
+   */
   plots?: PlotLabels;
   /** What the plain-language summary may say about the question. */
   lay?: LaySummaryOptions;
@@ -40,7 +45,8 @@ export interface ReportOptions {
  * analysis.json, analysis.R, summary.txt and summary.md.
  *
  * @param analysis - the result of analyze / analyzeAsync
- * @param table - the study table it was computed from (the R script embeds its data)
+ * @param table - the study table it was computed from (the R script embeds its data; the forest
+ *   plot's descriptor columns are read from it)
  * @example
  * for (const f of renderReport(analysis, table)) writeFileSync(join(dir, f.path), f.content);
  */
@@ -49,7 +55,7 @@ export function renderReport(
   table: StudyTable,
   options: ReportOptions = {},
 ): ReportFile[] {
-  const { plots, failures } = renderPlots(analysis, plotLabels(analysis, options));
+  const { plots, failures } = renderPlots(analysis, plotLabels(analysis, options), table);
   // Plot failures are reported in the page, never silently: copy the analysis so the caller's is untouched.
   const shown: Analysis =
     failures.length > 0 ? { ...analysis, warnings: [...analysis.warnings, ...failures] } : analysis;
@@ -60,6 +66,8 @@ export function renderReport(
     ["regression.csv", regressionCsv(analysis)],
     ["leave-one-out.csv", leaveOneOutCsv(analysis)],
     ["cumulative.csv", cumulativeCsv(analysis)],
+    ["influence.csv", influenceCsv(analysis)],
+    ["predictions.csv", predictionsCsv(analysis)],
   ];
   const csvFiles: ReportFile[] = tables.flatMap(([path, content]) =>
     content === null ? [] : [{ path, content }],

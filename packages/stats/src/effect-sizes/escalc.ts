@@ -13,7 +13,13 @@ import {
   standardizedMeanDifference,
   standardizedMeanDifferenceHetero,
 } from "./standardized-mean-difference.js";
-import type { EscalcData, EscalcOptions, EscalcResult, VarianceType } from "./types.js";
+import type {
+  EscalcData,
+  EscalcOptions,
+  EscalcResult,
+  EscalcVarianceType,
+  VarianceType,
+} from "./types.js";
 import { checkValue, InputProblems, readColumn, resolveLabels, studyCount } from "./validate.js";
 import {
   checkZeroCellSettings,
@@ -36,14 +42,14 @@ const MEASURES: readonly Measure[] = [
   "COR",
 ];
 const BINARY_MEASURES: readonly Measure[] = ["OR", "RR", "RD", "PETO"];
-const VTYPES: readonly VarianceType[] = ["LS", "UB", "RevMan"];
+const VTYPES: readonly EscalcVarianceType[] = ["LS", "UB", "RevMan", "LS2"];
 
 /** Which variance estimators each measure offers (metafor's, plus RevMan's for SMD). */
-const allowedVtypes: Record<Measure, readonly VarianceType[]> = {
+const allowedVtypes: Record<Measure, readonly EscalcVarianceType[]> = {
   MD: ["LS", "UB"], // identical formulas for MD, as in metafor
   SMD: ["LS", "UB", "RevMan"],
   SMDH: ["LS"],
-  ROM: ["LS"],
+  ROM: ["LS", "LS2"],
   NMD: ["LS"],
   GEN: ["LS"],
   OR: ["LS"],
@@ -64,8 +70,11 @@ const ARM_FIELDS = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"] as const;
  * - "MD": m1 − m2, unpooled variance ({@link meanDifference}),
  * - "SMD": Hedges' g with the exact correction; vtype "LS" (default, metafor), "UB" or "RevMan"
  *   ({@link standardizedMeanDifference}),
- * - "SMDH": Bonett's heteroscedastic SMD ({@link standardizedMeanDifferenceHetero}),
- * - "ROM": log ratio of means, means > 0; `correctBias` applies Lajeunesse (2015) ({@link ratioOfMeans}),
+ * - "SMDH": Bonett's heteroscedastic SMD with metafor 5.1's variance; `legacySmdhVariance` gives
+ *   metafor 3.8's, c(m)² times it ({@link standardizedMeanDifferenceHetero}),
+ * - "ROM": log ratio of means, means > 0; bias-corrected (Lajeunesse 2015, eq. 8) unless
+ *   `correctBias` is false, as metafor 5.1 (3.8 does not correct); vtype "LS" (default) or "LS2"
+ *   (Lajeunesse 2015, eq. 9) ({@link ratioOfMeans}),
  * - "NMD": normalised mean difference with the sham mean msi ({@link normalisedMeanDifference}),
  * - "GEN": effect sizes given as yi with vi or sei (vi = sei²),
  * - "OR", "RR", "RD", "PETO": log odds ratio, log risk ratio, risk difference, Peto's log odds
@@ -85,9 +94,11 @@ const ARM_FIELDS = ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"] as const;
  * cannot be computed is an error, never a NaN in the output. The one exception is asked for:
  * drop00 leaves out double-zero tables, listed in `omitted` and `notes`.
  *
+ * Defaults are metafor 5.1's: SMD, SMDH and ROM bias-corrected, SMDH with 5.1's variance.
+ *
  * @param measure - effect-size measure
  * @param data - columns of per-study values (metafor's names: m1i, sd1i, n1i, m2i, sd2i, n2i, msi, yi, vi, sei, ai, bi, ci, di, ri, ni, labels)
- * @param options - { vtype, correctBias, add, to, drop00 }
+ * @param options - { vtype, correctBias, legacySmdhVariance, add, to, drop00 }
  * @returns { measure, yi, vi, labels, indices, omitted, options, zeroCells, notes }
  * @throws PooledInputErrors listing every bad value by study and field
  * @example
@@ -107,7 +118,10 @@ export function escalc(
     optionProblems.throwIfAny();
   }
   const vtype = options.vtype ?? "LS";
-  const correctBias = options.correctBias ?? (measure === "SMD" || measure === "SMDH");
+  // metafor 5.1's escalc: correct = TRUE (it applies to SMD, SMDH and, since 5.0, ROM).
+  const correctBias =
+    options.correctBias ?? (measure === "SMD" || measure === "SMDH" || measure === "ROM");
+  const legacySmdhVariance = options.legacySmdhVariance ?? false;
   if (!VTYPES.includes(vtype)) {
     optionProblems.add(undefined, "options.vtype", `one of ${VTYPES.join(", ")}`, vtype);
   } else if (!allowedVtypes[measure].includes(vtype)) {
@@ -132,6 +146,14 @@ export function escalc(
       "options.correctBias",
       `false or absent for ${measure} (a bias correction exists for SMD, SMDH and ROM only)`,
       true,
+    );
+  }
+  if (legacySmdhVariance !== false && measure !== "SMDH") {
+    optionProblems.add(
+      undefined,
+      "options.legacySmdhVariance",
+      `false or absent for ${measure} (it chooses metafor 3.8's sampling variance of SMDH)`,
+      legacySmdhVariance,
     );
   }
   const zeroCells = zeroCellSettings(measure, options, optionProblems);
@@ -179,13 +201,39 @@ export function escalc(
         est = meanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
         break;
       case "SMD":
-        est = standardizedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], vtype);
+        // vtype is one of SMD's (LS, UB, RevMan): checked against allowedVtypes above.
+        est = standardizedMeanDifference(
+          m1[i],
+          sd1[i],
+          n1[i],
+          m2[i],
+          sd2[i],
+          n2[i],
+          vtype as VarianceType,
+        );
         break;
       case "SMDH":
-        est = standardizedMeanDifferenceHetero(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
+        est = standardizedMeanDifferenceHetero(
+          m1[i],
+          sd1[i],
+          n1[i],
+          m2[i],
+          sd2[i],
+          n2[i],
+          legacySmdhVariance,
+        );
         break;
       case "ROM":
-        est = ratioOfMeans(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], correctBias);
+        est = ratioOfMeans(
+          m1[i],
+          sd1[i],
+          n1[i],
+          m2[i],
+          sd2[i],
+          n2[i],
+          correctBias,
+          vtype === "LS2" ? "LS2" : "LS",
+        );
         break;
       default:
         est = normalisedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], ms[i]);
@@ -202,8 +250,9 @@ export function escalc(
     labels,
     indices: allIndices(k),
     omitted: [],
-    options: { vtype, correctBias },
-    notes: notesFor(measure, vtype, correctBias),
+    options:
+      measure === "SMDH" ? { vtype, correctBias, legacySmdhVariance } : { vtype, correctBias },
+    notes: notesFor(measure, vtype, correctBias, legacySmdhVariance),
   };
 }
 
@@ -318,7 +367,12 @@ function checkOutputs(yi: number[], vi: number[], problems: InputProblems): void
   problems.throwIfAny();
 }
 
-function notesFor(measure: Measure, vtype: VarianceType, correctBias: boolean): string[] {
+function notesFor(
+  measure: Measure,
+  vtype: EscalcVarianceType,
+  correctBias: boolean,
+  legacySmdhVariance: boolean,
+): string[] {
   switch (measure) {
     case "MD":
       return [
@@ -339,14 +393,23 @@ function notesFor(measure: Measure, vtype: VarianceType, correctBias: boolean): 
       ];
     case "SMDH":
       return [
-        "SMDH: Bonett's SMD standardised by √((sd1² + sd2²)/2), without assuming equal variances (Bonett 2008, 2009).",
+        `SMDH: Bonett's SMD standardised by √((sd1² + sd2²)/2), without assuming equal variances, Hedges-corrected (Bonett 2008, 2009); ${
+          legacySmdhVariance
+            ? "sampling variance as metafor before 4.6 (e.g. 3.8), c(m)² times Bonett's large-sample variance"
+            : "Bonett's large-sample sampling variance, as metafor 4.6 and later (5.1)"
+        }.`,
       ];
-    case "ROM":
+    case "ROM": {
+      const variance =
+        vtype === "LS2"
+          ? "second-order variance (Lajeunesse 2015, eq. 9; metafor's vtype LS2)"
+          : "large-sample variance sd1²/(n1·m1²) + sd2²/(n2·m2²) (Hedges et al. 1999; metafor's vtype LS)";
       return [
         correctBias
-          ? "ROM: log ratio of means with the Lajeunesse (2015) small-sample bias correction of yi and vi."
-          : "ROM: log ratio of means ln(m1/m2), not bias-corrected (metafor 3.8's and meta's default).",
+          ? `ROM: log ratio of means with the small-sample bias correction of Lajeunesse (2015, eq. 8), as metafor 5.1's default; ${variance}.`
+          : `ROM: log ratio of means ln(m1/m2), not bias-corrected (as metafor 3.8 and meta); ${variance}.`,
       ];
+    }
     default:
       return [
         "NMD: 100·(mC − mT)/(mC − mS), the treatment effect as a percentage of the injury (Vesterinen et al. 2014); positive values are improvements, whichever way the injury moved the outcome.",

@@ -36,6 +36,7 @@ export type {
   EscalcData,
   EscalcOptions,
   EscalcResult,
+  EscalcVarianceType,
   MaybeNumber,
   OmittedStudy,
   VarianceType,

@@ -78,17 +78,29 @@ export function standardizedMeanDifference(
 }
 
 /**
- * Bonett's standardised mean difference for heteroscedastic arms, as metafor 3.8's
+ * Bonett's standardised mean difference for heteroscedastic arms, as metafor's
  * escalc(measure = "SMDH"): the difference is standardised by the root mean of the two variances
- * rather than a pooled SD, and carries the same Hedges correction c(m), m = n1 + n2 − 2.
+ * rather than a pooled SD, and carries the Hedges correction c(m), m = n1 + n2 − 2
+ * ({@link hedgesCorrection}; metafor applies it although Bonett does not):
  *
  *   s* = √((sd1² + sd2²)/2),   yi = c(m)·(m1 − m2)/s*
- *   vi = c(m)² · [ yi²·(sd1⁴/(n1 − 1) + sd2⁴/(n2 − 1)) / (2(sd1² + sd2²)²)
- *                  + (sd1²/(n1 − 1) + sd2²/(n2 − 1)) / s*² ]
+ *   V  = yi²·(sd1⁴/(n1 − 1) + sd2⁴/(n2 − 1)) / (8·s*⁴) + (sd1²/(n1 − 1) + sd2²/(n2 − 1)) / s*²
  *
- * Bonett (2008), Psychol Methods 13:99, eq. 10; Bonett (2009), Psychol Methods 14:225.
+ * V is Bonett's large-sample variance (Bonett 2008, Psychol Methods 13:99, eq. 8; Bonett 2009,
+ * Psychol Methods 14:225, eq. 5 — the equation numbers metafor's source cites) with the corrected
+ * yi plugged in where Bonett has the uncorrected d. The sampling variance is
  *
- * @example standardizedMeanDifferenceHetero(55, 47, 155, 75, 64, 156) // { yi: -0.355341..., vi: 0.0130909... }
+ *   vi = V                 metafor 4.6 and later (5.1's escalc, vtype "LS"): the default
+ *   vi = c(m)²·V           metafor before 4.6 (e.g. 3.8.1): `legacyVariance`
+ *
+ * metafor 4.6 dropped the factor c(m)² "for consistency" with the SMD's vtype "LS", which also
+ * plugs the corrected g into the large-sample variance without rescaling it (NEWS of 4.6-0). On
+ * dat.normand1999's first study, vi = 0.0131548 (5.1) against 0.0130909 (3.8.1). metafor 5.1's
+ * other SMDH variances (vtype "LS2", "LS3") are not offered.
+ *
+ * @param legacyVariance - metafor 3.8's vi = c(m)²·V instead of 5.1's V (default false)
+ * @example standardizedMeanDifferenceHetero(55, 47, 155, 75, 64, 156) // { yi: -0.355341..., vi: 0.0131548... }
+ * @example standardizedMeanDifferenceHetero(55, 47, 155, 75, 64, 156, true) // { yi: -0.355341..., vi: 0.0130909... }
  */
 export function standardizedMeanDifferenceHetero(
   m1: number,
@@ -97,16 +109,16 @@ export function standardizedMeanDifferenceHetero(
   m2: number,
   sd2: number,
   n2: number,
+  legacyVariance = false,
 ): EffectEstimate {
   const c = hedgesCorrection(n1 + n2 - 2);
   const var1 = sd1 * sd1;
   const var2 = sd2 * sd2;
   const sumVar = var1 + var2;
   const yi = (c * (m1 - m2)) / Math.sqrt(sumVar / 2);
-  const vi =
-    c *
-    c *
-    ((yi * yi * ((var1 * var1) / (n1 - 1) + (var2 * var2) / (n2 - 1))) / (2 * sumVar * sumVar) +
-      (var1 / (n1 - 1) + var2 / (n2 - 1)) / (sumVar / 2));
-  return { yi, vi };
+  // 8·s*⁴ = 2(sd1² + sd2²)², s*² = (sd1² + sd2²)/2.
+  const v =
+    (yi * yi * ((var1 * var1) / (n1 - 1) + (var2 * var2) / (n2 - 1))) / (2 * sumVar * sumVar) +
+    (var1 / (n1 - 1) + var2 / (n2 - 1)) / (sumVar / 2);
+  return { yi, vi: legacyVariance ? c * c * v : v };
 }

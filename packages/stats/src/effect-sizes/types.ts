@@ -61,7 +61,7 @@ export interface EscalcData {
 }
 
 /**
- * Sampling-variance estimator of the SMD:
+ * Sampling-variance estimator of the SMD (the choices the pipeline offers, --vtype):
  * - "LS": large-sample approximation (metafor's default; Hedges 1981),
  * - "UB": unbiased estimator (metafor vtype "UB"; meta's default),
  * - "RevMan": the Review Manager 5 approximation (Deeks & Higgins 2010), which also uses RevMan's
@@ -70,15 +70,34 @@ export interface EscalcData {
  */
 export type VarianceType = "LS" | "UB" | "RevMan";
 
+/**
+ * Every sampling-variance estimator {@link escalc} takes: {@link VarianceType} and, for ROM only,
+ * metafor's vtype "LS2", the second-order (delta-method) variance of Lajeunesse (2015), Ecology
+ * 96:2056, eq. 9 (metafor 5's escalc(measure = "ROM", vtype = "LS2")).
+ */
+export type EscalcVarianceType = VarianceType | "LS2";
+
 export interface EscalcOptions {
-  /** Variance estimator (default "LS", as metafor). */
-  vtype?: VarianceType;
   /**
-   * Small-sample bias correction. ROM: the Lajeunesse (2015) correction of the log ratio and its
-   * variance (default false, as metafor 3.8 and meta). SMD and SMDH are always Hedges-corrected
-   * (metafor has no uncorrected option); passing false for them is an input error.
+   * Variance estimator (default "LS", as metafor). SMD: "LS", "UB" or "RevMan"; MD: "LS" or "UB"
+   * (one formula); ROM: "LS" (Hedges et al. 1999, eq. 1) or "LS2" (Lajeunesse 2015, eq. 9); the
+   * other measures "LS".
+   */
+  vtype?: EscalcVarianceType;
+  /**
+   * Small-sample bias correction, metafor's escalc `correct` (default true where it exists, as
+   * metafor 5.1). ROM: the Lajeunesse (2015, eq. 8) correction of the log ratio, yi = ln(m1/m2) +
+   * (a1 − a2)/2 — default true as metafor 5.0 and later; false gives metafor 3.8's uncorrected log
+   * ratio (the variance is set by `vtype` either way, as in metafor). SMD and SMDH are always
+   * Hedges-corrected; passing false for them is an input error.
    */
   correctBias?: boolean;
+  /**
+   * SMDH only: the sampling variance of metafor before 4.6 (e.g. Debian's 3.8.1), which is
+   * metafor 4.6's and 5.1's multiplied by c(m)² (see {@link standardizedMeanDifferenceHetero}).
+   * Default false: metafor 5.1's. Passing true with another measure is an input error.
+   */
+  legacySmdhVariance?: boolean;
   /**
    * 2×2 tables: the continuity correction added to the cells of the tables chosen by `to`
    * (default 1/2, metafor's escalc).
@@ -127,8 +146,10 @@ export interface EscalcResult {
   omitted: OmittedStudy[];
   /** The options as applied (defaults filled in; add, to and drop00 for 2×2 tables only). */
   options: {
-    vtype: VarianceType;
+    vtype: EscalcVarianceType;
     correctBias: boolean;
+    /** SMDH only: whether metafor 3.8's variance was used ({@link EscalcOptions.legacySmdhVariance}). */
+    legacySmdhVariance?: boolean;
     add?: number;
     to?: ZeroCellRule;
     drop00?: boolean;

@@ -153,7 +153,7 @@ export function createEngine(
       const started = performance.now();
       const table = analysisTable(read, settings);
       try {
-        const fast: Settings = { ...settings, permutations: null, bootstrap: null };
+        const fast: Settings = { ...settings, permutations: null, bootstrap: null, gosh: null };
         const analysis = pipeline.analyze(
           table,
           toAnalysisOptions(fast, prismaOf(table, settings)),

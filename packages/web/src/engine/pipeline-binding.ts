@@ -29,6 +29,7 @@ import type { ShardWorkerFactory } from "@pooled/stats";
 import readXlsxFile from "read-excel-file/universal";
 import type {
   ForestSortName,
+  GoshReadingView,
   MeasureName,
   ParseRequest,
   Progress,
@@ -103,7 +104,8 @@ export function toAnalysisOptions(
   // ROM: the pipeline refuses them elsewhere, as the CLI's flags.
   if (s.vtype !== "LS" && (s.measure === "SMD" || (s.measure === "MD" && s.vtype === "UB")))
     options["vtype"] = s.vtype;
-  if (s.correctBias && s.measure === "ROM") options["correctBias"] = true;
+  // Sent for ROM only (the pipeline corrects it by default; SMD and SMDH have no switch).
+  if (s.measure === "ROM") options["correctBias"] = s.correctBias;
   if (s.model !== "standard") options["model"] = s.model;
   if (typeof s.cluster === "string") options["cluster"] = s.cluster;
   if (s.by !== null) options["by"] = s.by;
@@ -113,6 +115,8 @@ export function toAnalysisOptions(
   // The bootstrap's kind describes the bootstrap: sent with one only (as a job's seed).
   if (s.bootstrap !== null && s.bootstrapType !== "case")
     options["bootstrapType"] = s.bootstrapType;
+  // --gosh N, only when the box is ticked (a resampling job, as the bootstrap).
+  if (s.gosh !== null) options["gosh"] = s.gosh;
   // --predict needs --mods (the pipeline refuses it alone).
   if (s.mods.length > 0 && s.predict.length > 0)
     options["predict"] = s.predict.map((point) => ({ ...point }));
@@ -141,7 +145,8 @@ export function analysisTable(table: StudyTable, s: Pick<Settings, "cluster">): 
  * leave-one-out refits, the CR2 intervals), back on the reader's scale by the pipeline's own
  * transform (exp for ratios, tanh for Fisher's z); null when the measure is read as analysed.
  * The JSON's `transformed` blocks cover the model, subgroups, three-level model, trim-and-fill,
- * PET-PEESE's chosen estimate and the predictions; PET's and PEESE's own estimates are added here.
+ * PET-PEESE's chosen estimate and the predictions; PET's and PEESE's own estimates and GOSH's
+ * quantiles of the estimate are added here.
  */
 export function readingScale(analysis: Analysis): ReadingScaleView | null {
   const scale = analysis.model.scale;
@@ -158,9 +163,21 @@ export function readingScale(analysis: Analysis): ReadingScaleView | null {
       ciUpper: t?.ciUpper ?? null,
     };
   };
+  const value = (x: number | null): number | null =>
+    transformedInterval(scale, { estimate: x, ciLower: null, ciUpper: null })?.estimate ?? null;
   const m = analysis.model;
   const ml = analysis.multilevel;
   const pp = analysis.bias?.petPeese ?? null;
+  const g = analysis.gosh?.summary.estimate ?? null;
+  const gosh: GoshReadingView | null = g
+    ? {
+        min: value(g.min),
+        q25: value(g.q25),
+        median: value(g.median),
+        q75: value(g.q75),
+        max: value(g.max),
+      }
+    : null;
   return {
     scale,
     studies: analysis.studies.map((s) => interval(s.yi, s.ciLower, s.ciUpper)),
@@ -176,6 +193,7 @@ export function readingScale(analysis: Analysis): ReadingScaleView | null {
           peese: interval(pp.peese.estimate, pp.peese.ciLower, pp.peese.ciUpper),
         }
       : null,
+    gosh,
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   AnalysisView,
   BootstrapIntervalView,
   BootstrapView,
+  GoshSummaryView,
   ReadingScaleView,
   ReportFile,
   TableChisqJson,
@@ -619,6 +620,60 @@ export function resamplingTables(a: AnalysisView): TableView[] {
   return out;
 }
 
+/**
+ * GOSH (Olkin, Dahabreh & Trikalinos 2012): the five-number summaries of the pooled estimate and
+ * I² over the fitted subsets. Ratios and correlations read on the reader's scale (the quantiles
+ * back-transformed in the worker by the pipeline's transform) with the analysed values under
+ * them; other measures on the scale of the analysis, named.
+ */
+export function goshTable(
+  a: AnalysisView,
+  reading: ReadingScaleView | null = null,
+): TableView | null {
+  const g = a.gosh;
+  if (!g) return null;
+  const five = (s: Pick<GoshSummaryView, "min" | "q25" | "median" | "q75" | "max">) => [
+    s.min,
+    s.q25,
+    s.median,
+    s.q75,
+    s.max,
+  ];
+  const names = namesOf(a);
+  const measure = a.settings?.measure ?? "";
+  const rows: string[][] = [];
+  const back = names && reading?.gosh ? reading.gosh : null;
+  if (back && names) {
+    rows.push([names.reading, ...five(back).map((x) => formatNumber(x))]);
+    rows.push([
+      `${capitalise(names.analysed)} (as analysed)`,
+      ...five(g.summary.estimate).map((x) => formatNumber(x)),
+    ]);
+  } else {
+    const scale = names ? names.analysed : measure;
+    rows.push([
+      scale === "" ? "Estimate" : `Estimate (${scale})`,
+      ...five(g.summary.estimate).map((x) => formatNumber(x)),
+    ]);
+  }
+  rows.push(["I²", ...five(g.summary.I2).map((x) => formatPercent(x))]);
+  const subsets = g.subsets.toLocaleString("en");
+  const caption = g.exhaustive
+    ? `GOSH (every subset of the ${g.k} studies: ${subsets} subsets)`
+    : `GOSH (${subsets} random subsets of the ${g.k} studies, seed ${g.seed ?? "–"})`;
+  const failed =
+    g.failed === 0
+      ? `all ${subsets} subsets were fitted`
+      : `${g.failed.toLocaleString("en")} of ${subsets} subsets could not be fitted and are left out of these summaries`;
+  return {
+    id: "gosh",
+    caption,
+    headers: ["Statistic", "Minimum", "25th pct.", "Median", "75th pct.", "Maximum"],
+    rows,
+    note: `Each subset refitted with the main model (${g.method}); ${failed}.`,
+  };
+}
+
 /** What was done to the data and which rows were left out, in words (never silently dropped). */
 export function dataNotes(a: AnalysisView): string[] {
   const notes = [...(a.notes ?? [])];
@@ -636,7 +691,10 @@ export function resultTables(
   const out: TableView[] = [heterogeneityTable(a)];
   const tableTests = tableTestsTable(a);
   if (tableTests) out.push(tableTests);
-  out.push(...resamplingTables(a), ...subgroupTables(a), ...regressionTables(a));
+  out.push(...resamplingTables(a));
+  const gosh = goshTable(a, reading);
+  if (gosh) out.push(gosh);
+  out.push(...subgroupTables(a), ...regressionTables(a));
   for (const t of [
     predictionsTable(a),
     biasTable(a),
@@ -723,6 +781,7 @@ const PLOT_ORDER: { id: string; label: string; pattern: RegExp }[] = [
   { id: "leave-one-out", label: "Leave-one-out", pattern: /leave|loo/i },
   { id: "baujat", label: "Baujat", pattern: /baujat/i },
   { id: "influence", label: "Influence", pattern: /influence|influential/i },
+  { id: "gosh", label: "GOSH", pattern: /gosh/i },
   { id: "cumulative", label: "Cumulative", pattern: /cumul/i },
 ];
 

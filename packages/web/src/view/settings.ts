@@ -194,9 +194,11 @@ export const DEFAULT_SETTINGS: Settings = {
   trimfillEstimator: "L0",
   trimfillSide: null,
   vtype: "LS",
-  correctBias: false,
+  // ROM's log ratio is bias-corrected by default, as metafor 5 (untick for metafor 3.8's).
+  correctBias: true,
   bootstrapType: "case",
   predict: [],
+  gosh: null,
 };
 
 export const FOREST_SORTS: ForestSortName[] = ["input", "effect", "year", "weight"];
@@ -549,6 +551,10 @@ export interface SettingsForm {
   bootstrapType?: string;
   /** Optional (with moderators): the CLI's --predict text, e.g. "dose=100;dose=200". */
   predict?: string;
+  /** Optional: the GOSH plot box is ticked (--gosh). */
+  gosh?: boolean;
+  /** Optional: GOSH's number of subsets, read when the box is ticked; "" the default 10⁶. */
+  goshSubsets?: string;
 }
 
 /**
@@ -595,6 +601,18 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
         message: `bootstrap: a whole number of replicates from ${MIN_BOOTSTRAP} to 1,000,000 (fewer than ${MIN_BOOTSTRAP} replicates cannot place a 95% interval; 1000 or more are recommended)`,
       });
     else bootstrap = n;
+  }
+  // GOSH's count is read only when its box is ticked (the field is disabled otherwise).
+  let gosh: number | null = null;
+  if (form.gosh === true) {
+    const text = (form.goshSubsets ?? "").trim();
+    const n = text === "" ? DEFAULT_GOSH_SUBSETS : parseCount(text, MIN_GOSH_SUBSETS);
+    if (n === null)
+      errors.push({
+        field: "goshSubsets",
+        message: `GOSH: a whole number of subsets from ${MIN_GOSH_SUBSETS} to 1,000,000`,
+      });
+    else gosh = n;
   }
   const seedText = form.seed.trim();
   const seed = seedText === "" ? DEFAULT_SETTINGS.seed : Number(seedText);
@@ -670,7 +688,8 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
           : `unknown variance type “${vtypeText}”`,
       });
   }
-  const correctBias = measure === "ROM" && form.correctBias === true;
+  // The checkbox's state (ticked by default); toAnalysisOptions sends it for ROM only.
+  const correctBias = form.correctBias ?? DEFAULT_SETTINGS.correctBias;
   const bootstrapType = BOOTSTRAP_TYPES.find(
     (t) => t === (form.bootstrapType ?? DEFAULT_SETTINGS.bootstrapType),
   );
@@ -726,6 +745,7 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
       correctBias,
       bootstrapType,
       predict,
+      gosh,
     },
   };
 }
@@ -907,7 +927,7 @@ export function readPublication(value: string): string | null | undefined {
 
 /** What Run says when no resampling was asked for. */
 export const NO_RESAMPLING_MESSAGE =
-  "Enter a number of bootstrap replicates or permutations first.";
+  "Enter a number of bootstrap replicates or permutations, or tick GOSH plot, first.";
 
 export interface SettingsErrorView {
   /** The message under the resampling fields; "" when there is nothing to say. */
@@ -962,6 +982,14 @@ export function settingsErrors(
 export const MIN_BOOTSTRAP = 100;
 
 /**
+ * GOSH's number of subsets, as the CLI's --gosh [N]: from 2 (the pipeline's least) to 1,000,000,
+ * default 1,000,000 as metafor's gosh (every subset of up to 19 studies, else that many random
+ * ones).
+ */
+export const MIN_GOSH_SUBSETS = 2;
+export const DEFAULT_GOSH_SUBSETS = 1_000_000;
+
+/**
  * "10000", "10,000", "1e4" and "10 000" all read as 10000; null for anything but a whole number
  * from `min` (default 1) to 1,000,000.
  */
@@ -975,10 +1003,10 @@ export function parseCount(text: string, min = 1): number | null {
 
 /** Whether a run needs the resampling path (progress bar, cancel button). */
 export function needsResampling(settings: Settings): boolean {
-  return settings.bootstrap !== null || settings.permutations !== null;
+  return settings.bootstrap !== null || settings.permutations !== null || settings.gosh !== null;
 }
 
 /** The fast settings: the same without resampling (what runs on every change). */
 export function withoutResampling(settings: Settings): Settings {
-  return { ...settings, permutations: null, bootstrap: null };
+  return { ...settings, permutations: null, bootstrap: null, gosh: null };
 }

@@ -3,7 +3,7 @@
  * Pure functions so the rules can be unit-tested without a browser.
  */
 import type { DataProblem } from "@pooled/pipeline";
-import type { AnalyzeOutcome, Progress } from "../api.js";
+import type { AnalyzeOutcome, Progress, Settings } from "../api.js";
 import { formatDuration } from "./format.js";
 
 export type Phase =
@@ -82,9 +82,10 @@ export function progressView(job: JobState | null, message: string | null): Prog
   }
   const known = job.total > 0;
   const fraction = known ? Math.min(1, job.done / job.total) : null;
+  const stage = stageLabel(job.task);
   const label = known
-    ? `${capitalise(job.task)}: ${job.done.toLocaleString("en")} of ${job.total.toLocaleString("en")} (${Math.floor((fraction ?? 0) * 100)}%)`
-    : `${capitalise(job.task)}: starting…`;
+    ? `${stage}: ${job.done.toLocaleString("en")} of ${job.total.toLocaleString("en")} (${Math.floor((fraction ?? 0) * 100)}%)`
+    : `${stage}: starting…`;
   return {
     visible: true,
     fraction,
@@ -96,6 +97,47 @@ export function progressView(job: JobState | null, message: string | null): Prog
 
 function capitalise(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
+}
+
+/**
+ * The progress line's name of each resampling stage the pipeline reports (its
+ * AnalysisProgress stages); a stage not listed shows as reported, capitalised.
+ */
+export const STAGE_LABELS: Readonly<Record<string, string>> = {
+  permutation: "Permutations",
+  "regression-permutation": "Permutations (meta-regression)",
+  bootstrap: "Bootstrap",
+  "multilevel-permutation": "Permutations (three-level model)",
+  "multilevel-regression-permutation": "Permutations (three-level meta-regression)",
+  "multilevel-bootstrap": "Bootstrap (three-level model)",
+  gosh: "GOSH subsets",
+};
+
+export function stageLabel(stage: string): string {
+  return STAGE_LABELS[stage] ?? capitalise(stage);
+}
+
+/**
+ * A resampling job as it starts: its first stage in the pipeline's order (permutations, the
+ * bootstrap, GOSH) with that stage's total when known (GOSH's comes with its first report: every
+ * subset may be fewer than asked), and its name for the message when it ends.
+ */
+export function resamplingJob(settings: Settings): { task: string; total: number; name: string } {
+  const parts: string[] = [];
+  if (settings.permutations !== null) parts.push("permutation test");
+  if (settings.bootstrap !== null) parts.push("bootstrap");
+  if (settings.gosh !== null) parts.push("GOSH");
+  const list =
+    parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  const name = capitalise(list);
+  if (settings.permutations !== null)
+    return {
+      task: "permutation",
+      total: typeof settings.permutations === "number" ? settings.permutations : 0,
+      name,
+    };
+  if (settings.bootstrap !== null) return { task: "bootstrap", total: settings.bootstrap, name };
+  return { task: "gosh", total: 0, name };
 }
 
 export function pageView(state: AppState): PageView {
@@ -146,7 +188,9 @@ export function pageView(state: AppState): PageView {
 /** Applies a progress report, ignoring reports from a job that is no longer current. */
 export function applyProgress(state: AppState, jobId: number, progress: Progress): AppState {
   if (!state.job || state.job.id !== jobId) return state;
-  // Progress only moves forward (reports from parallel shards may arrive out of order).
-  const done = Math.max(state.job.done, progress.done);
+  // Progress only moves forward within a stage (reports from parallel shards may arrive out of
+  // order); the next stage (e.g. GOSH after the bootstrap) starts from its own count.
+  const done =
+    progress.task === state.job.task ? Math.max(state.job.done, progress.done) : progress.done;
   return { ...state, job: { ...state.job, task: progress.task, done, total: progress.total } };
 }
