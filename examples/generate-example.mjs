@@ -13,38 +13,14 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomStream } from "./random.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Seed 28 was picked among 1-30 because its draw shows every designed feature: all four dose
 // groups, both cytokine units, and visible funnel-plot asymmetry.
 const SEED = 28;
 
-// mulberry32: a small seeded PRNG (Tommy Ettinger's public-domain generator), enough for examples.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(SEED);
-const uniform = (lo, hi) => lo + (hi - lo) * random();
-const integer = (lo, hi) => Math.floor(uniform(lo, hi + 1));
-const pick = (items, weights) => {
-  const total = (weights ?? items.map(() => 1)).reduce((s, w) => s + w, 0);
-  let u = random() * total;
-  for (let i = 0; i < items.length; i++) {
-    u -= weights ? weights[i] : 1;
-    if (u <= 0) return items[i];
-  }
-  return items[items.length - 1];
-};
-// Box-Muller
-const normal = (mean = 0, sd = 1) =>
-  mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const { random, uniform, integer, pick, normal } = randomStream(SEED);
 /** Mean and SD of n draws, as a lab would report them. */
 function sample(n, mean, sd, lo, hi) {
   const xs = Array.from({ length: n }, () => Math.min(hi, Math.max(lo, normal(mean, sd))));

@@ -14,6 +14,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomStream } from "./random.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Seed 14 was picked among 1-100 as the first whose draw shows every designed feature: exactly one
@@ -21,32 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // four dose groups, and a Mantel-Haenszel odds ratio between 0.4 and 0.6 (near the true 0.5).
 const SEED = 14;
 
-// mulberry32: a small seeded PRNG (Tommy Ettinger's public-domain generator), enough for examples.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(SEED);
-const uniform = (lo, hi) => lo + (hi - lo) * random();
-const integer = (lo, hi) => Math.floor(uniform(lo, hi + 1));
-const pick = (items, weights) => {
-  const total = (weights ?? items.map(() => 1)).reduce((s, w) => s + w, 0);
-  let u = random() * total;
-  for (let i = 0; i < items.length; i++) {
-    u -= weights ? weights[i] : 1;
-    if (u <= 0) return items[i];
-  }
-  return items[items.length - 1];
-};
-// Box-Muller
-const normal = (mean = 0, sd = 1) =>
-  mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const { random, uniform, integer, pick, normal } = randomStream(SEED);
 /** Deaths among n animals that each die with probability p. */
 const binomial = (n, p) => Array.from({ length: n }, () => random() < p).filter(Boolean).length;
 const logit = (p) => Math.log(p / (1 - p));
