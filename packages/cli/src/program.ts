@@ -250,6 +250,10 @@ Examples:
       ).choices(VTYPES),
     )
     .option(
+      "--correct-bias",
+      "ROM: the small-sample bias correction of the log ratio (Lajeunesse 2015), the default as in metafor 5 (see --no-correct-bias), e.g. --measure ROM --correct-bias",
+    )
+    .option(
       "--no-correct-bias",
       "ROM: the log ratio without the small-sample bias correction (Lajeunesse 2015), as metafor 3.8; by default it is corrected, as metafor 5 (the variance is the same either way), e.g. --measure ROM --no-correct-bias",
     )

@@ -1259,3 +1259,28 @@ describe("--gosh", () => {
     expect(run.stderr).toMatch(/--gosh expects a whole number from 2 to 1000000/);
   });
 });
+
+describe("ROM's bias correction: --correct-bias (the default) and --no-correct-bias", () => {
+  const example = join(root, "examples/sci-exosomes-bbb.simulated.csv");
+  const json = async (args: string[]) => {
+    const run = await pooled(["analyze", example, "--format", "json", "--quiet", ...args], dir);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  it("corrects by default, as metafor 5; --no-correct-bias gives metafor 3.8's ratio", async () => {
+    const byDefault = await json(["--measure", "ROM"]);
+    const asked = await json(["--measure", "ROM", "--correct-bias"]);
+    const off = await json(["--measure", "ROM", "--no-correct-bias"]);
+    expect(byDefault.settings.correctBias).toBe(true);
+    expect(asked.model).toEqual(byDefault.model);
+    expect(off.settings.correctBias).toBe(false);
+    expect(off.model.estimate).not.toBe(byDefault.model.estimate);
+  });
+
+  it("--no-correct-bias with another measure is bad input (exit 2)", async () => {
+    const run = await pooled(["analyze", example, "--no-correct-bias"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--no-correct-bias with --measure ROM/);
+  });
+});

@@ -202,8 +202,8 @@ function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
   if (flags.trimfillEstimator !== undefined) settings.trimfillEstimator = flags.trimfillEstimator;
   if (flags.trimfillSide !== undefined) settings.trimfillSide = flags.trimfillSide;
   if (flags.vtype !== undefined) settings.vtype = flags.vtype;
-  // commander sets correctBias true unless --no-correct-bias: only the flag given is passed on.
-  if (flags.correctBias === false) settings.correctBias = false;
+  // --correct-bias and --no-correct-bias both defined: undefined unless one was given.
+  if (flags.correctBias !== undefined) settings.correctBias = flags.correctBias;
   if (flags.bootstrapType !== undefined) settings.bootstrapType = flags.bootstrapType;
   if (flags.predict !== undefined) settings.predict = flags.predict;
   if (flags.gosh !== undefined)
