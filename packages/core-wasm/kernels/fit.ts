@@ -419,6 +419,12 @@ function newtonStepHolds(
 }
 
 /**
+ * Set by {@link solveScoreRoot}: whether it took a Newton step longer than metafor's Fisher step
+ * (observed information below the expected), which can leap over an inner maximum.
+ */
+let longNewtonStepTaken: bool = false;
+
+/**
  * ML, REML and EB: the root of the score on [0, ∞) that metafor's Fisher scoring converges to
  * from `start`, by safeguarded Newton (see {@link propose}). For ML and REML a Newton step after
  * which the likelihood has fallen is taken back and replaced by metafor's Fisher step: a long
@@ -426,14 +432,10 @@ function newtonStepHolds(
  * and one at 0), which Fisher scoring's shorter steps do not. EB's score is monotone (one root).
  * Converged when |Δτ²| <= threshold·max(mean vi, τ²); a tau² of 0 with a score <= 0 is the boundary maximum.
  * Writes tau² and the iterations (weighted least squares computed) into out; returns a
- * KernelStatus (NOT_CONVERGED when maxIter runs out or the search stalls).
+ * KernelStatus (NOT_CONVERGED when maxIter runs out or the search stalls). With `newtonAllowed`
+ * false every step is metafor's Fisher step (the path {@link fitKernel} checks a boundary result
+ * against).
  */
-/**
- * Set by {@link solveScoreRoot}: whether it took a Newton step longer than metafor's Fisher step
- * (observed information below the expected), which can leap over an inner maximum.
- */
-let longNewtonStepTaken: bool = false;
-
 function solveScoreRoot(
   ws: FitWorkspace,
   vi: F64s,
