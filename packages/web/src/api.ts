@@ -8,8 +8,14 @@ import type {
   DataProblem,
   EffectScale,
   EggerPredictorOption,
+  FailSafeNJson,
+  GoshSummaryJson,
+  InfluenceJson,
   InputField,
   InputMeasure,
+  PetPeeseJson,
+  PrecisionEffectJson,
+  PredictionJson,
   PrismaCounts,
   StudyTable,
   TableChisqJson,
@@ -373,66 +379,19 @@ export interface BiasSummary {
 }
 
 /** One regression of PET-PEESE: its intercept (the corrected effect), with CI, test and slope. */
-export interface PrecisionEffectView {
-  estimate: number;
-  se: number;
-  ciLower: number;
-  ciUpper: number;
-  p: number;
-  slope: number;
-  slopeP: number;
-}
+export type PrecisionEffectView = PrecisionEffectJson;
 
 /** PET-PEESE: both regressions, the conditional rule and the estimate it chose. */
-export interface PetPeeseView {
-  pet: PrecisionEffectView;
-  peese: PrecisionEffectView;
-  /** The rule in words (PEESE when PET's p < alpha, else PET). */
-  rule: string;
-  alpha: number;
-  chosen: "PET" | "PEESE";
-  estimate: number;
-  ciLower: number;
-  ciUpper: number;
-  /** The chosen estimate and CI on the reader's scale (see model.scale), else null. */
-  transformed?: TransformedInterval | null;
-}
+export type PetPeeseView = PetPeeseJson;
 
 /** Fail-safe N by Rosenthal (1979), Orwin (1983) and Rosenberg (2005). */
-export interface FailSafeNView {
-  rosenthal: { n: number | null; p: number | null; alpha: number | null } | null;
-  orwin: { n: number | null; meanEffect: number | null; target: number | null } | null;
-  rosenberg: { n: number | null; p: number | null; alpha: number | null } | null;
-}
+export type FailSafeNView = FailSafeNJson;
 
 /** Case-deletion diagnostics of one study (metafor's influence()), input order. */
-export interface InfluenceView {
-  study: string;
-  rstudent: number | null;
-  dffits: number | null;
-  cooksD: number | null;
-  covRatio: number | null;
-  tau2Deleted: number | null;
-  QEDeleted: number | null;
-  hat: number;
-  /** Percent. */
-  weight: number;
-  /** metafor's flag: |DFFITS|, Cook's distance, hat value or a DFBETAS beyond its cut-off. */
-  influential: boolean;
-}
+export type InfluenceView = InfluenceJson;
 
 /** A prediction of the meta-regression at chosen moderator values (--predict). */
-export interface PredictionView {
-  at: PredictionPoint;
-  estimate: number;
-  se: number | null;
-  ciLower: number | null;
-  ciUpper: number | null;
-  piLower: number | null;
-  piUpper: number | null;
-  /** On the reader's scale (see model.scale), else null. */
-  transformed?: TransformedInterval | null;
-}
+export type PredictionView = PredictionJson;
 
 export interface BootstrapIntervalView {
   estimate: number | null;
@@ -458,14 +417,7 @@ export interface BootstrapView {
 }
 
 /** Five-number summary (and mean) of a statistic over GOSH's fitted subsets (R's quantile type 7). */
-export interface GoshSummaryView {
-  min: number | null;
-  q25: number | null;
-  median: number | null;
-  q75: number | null;
-  max: number | null;
-  mean: number | null;
-}
+export type GoshSummaryView = GoshSummaryJson;
 
 /** GOSH (the pipeline's GoshJson): the model refitted on subsets of the studies. */
 export interface GoshView {
