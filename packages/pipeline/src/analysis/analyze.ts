@@ -15,8 +15,6 @@ import {
   type MultilevelResult,
   mantelHaenszel,
   type PetoResult,
-  PooledInputError,
-  PooledInputErrors,
   peto,
   predict,
   qnorm,
@@ -27,6 +25,7 @@ import {
   splitSharedControls,
 } from "@pooled/stats";
 import { inferMeasure } from "../input/parse.js";
+import { engineInputErrors } from "../input/problems.js";
 import {
   CORRELATION_MEASURES,
   type DataProblem,
@@ -806,12 +805,7 @@ function regressionPredictions(
       transformed: transformedInterval(scale, p),
     }));
   } catch (error) {
-    const list =
-      error instanceof PooledInputErrors
-        ? error.errors
-        : error instanceof PooledInputError
-          ? [error]
-          : null;
+    const list = engineInputErrors(error);
     if (list === null) throw error;
     throw new AnalysisInputError(
       list.map((e) => ({
@@ -836,12 +830,7 @@ function asDataProblems<T>(table: StudyTable, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    const list =
-      error instanceof PooledInputErrors
-        ? error.errors
-        : error instanceof PooledInputError
-          ? [error]
-          : null;
+    const list = engineInputErrors(error);
     if (list === null) throw error;
     throw new AnalysisInputError(
       list.map((e) => {

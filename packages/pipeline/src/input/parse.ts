@@ -2,7 +2,7 @@
  * parseStudyFile: a data file's bytes and name in, a validated {@link StudyTable} (or every
  * problem found) out. No file system: the CLI reads files, the web app reads File objects.
  */
-import { meanSdFromMedian, PooledInputError, PooledInputErrors, sdFromCi } from "@pooled/stats";
+import { meanSdFromMedian, sdFromCi } from "@pooled/stats";
 import { normaliseHeader } from "./aliases.js";
 import { describeField, findHeader, resolveColumns } from "./columns.js";
 import {
@@ -17,6 +17,7 @@ import {
 } from "./grid.js";
 import { jsonPreview } from "./json-preview.js";
 import { formatCount, formatMegabytes, INPUT_LIMITS } from "./limits.js";
+import { engineInputErrors } from "./problems.js";
 import {
   CORRELATION_MEASURES,
   type ColumnMapping,
@@ -548,12 +549,7 @@ function validateGrid(
       noteConversion(`${armName} mean and SD from the ${given}`, row);
       return { mean: estimate.mean, sd: estimate.sd };
     } catch (error) {
-      const list =
-        error instanceof PooledInputErrors
-          ? error.errors
-          : error instanceof PooledInputError
-            ? [error]
-            : null;
+      const list = engineInputErrors(error);
       if (list === null) throw error;
       for (const e of list) {
         const field = fields[e.location.field as keyof typeof fields];

@@ -1,3 +1,4 @@
+import { PooledInputError, PooledInputErrors } from "@pooled/stats";
 import type { DataProblem } from "./types.js";
 
 /**
@@ -26,4 +27,14 @@ function oneLine(text: string): string {
     if (ch === "\t") return "\\t";
     return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
   });
+}
+
+/**
+ * The engine's input errors carried by `error` (one, or several at once), or null when it is
+ * some other error: the steps that turn them into problems naming a row and a column rethrow that.
+ */
+export function engineInputErrors(error: unknown): PooledInputError[] | null {
+  if (error instanceof PooledInputErrors) return error.errors;
+  if (error instanceof PooledInputError) return [error];
+  return null;
 }
