@@ -23,8 +23,10 @@ export interface AnalyzeSettings {
   eggerPredictor?: EggerPredictorOption;
   trimfillEstimator?: "L0" | "R0";
   trimfillSide?: "left" | "right";
-  vtype?: "LS" | "UB" | "RevMan";
+  vtype?: "LS" | "UB" | "RevMan" | "LS2";
   correctBias?: boolean;
+  /** --legacy-smdh-variance: metafor 3.8's SMDH sampling variance. */
+  legacySmdhVariance?: boolean;
   bootstrapType?: "case" | "parametric";
   predict?: Record<string, number | string>[];
   /** --gosh: subsets asked of GOSH. */

@@ -29,7 +29,7 @@ const MEASURES = [
 const METHODS = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", "MH", "PETO"];
 const ZERO_CELL_RULES = ["only0", "all", "if0all", "none"];
 const EGGER_PREDICTORS = ["sei", "vi", "ninv", "sqrtninv"];
-const VTYPES = ["LS", "UB", "RevMan"];
+const VTYPES = ["LS", "UB", "RevMan", "LS2"];
 const FORMATS = ["text", "json", "markdown"];
 const FOREST_SORTS: ForestSort[] = ["input", "effect", "year", "weight"];
 const MODELS = ["standard", "three-level"];
@@ -246,8 +246,12 @@ Examples:
     .addOption(
       new Option(
         "--vtype <vtype>",
-        "sampling variance of the SMD: LS (large-sample, default, as metafor), UB (unbiased) or RevMan (Review Manager 5), e.g. --vtype UB",
+        "sampling variance: LS (large-sample, default, as metafor) for every measure; for the SMD UB (unbiased) or RevMan (Review Manager 5); for ROM LS2 (second-order, Lajeunesse 2015, as metafor 5), e.g. --vtype UB",
       ).choices(VTYPES),
+    )
+    .option(
+      "--legacy-smdh-variance",
+      "SMDH: metafor 3.8's sampling variance (Bonett's times the squared small-sample correction) instead of metafor 4.6 and later's, the default, e.g. --measure SMDH --legacy-smdh-variance",
     )
     .option(
       "--correct-bias",

@@ -138,6 +138,10 @@ describe("settings of issue 13", () => {
     [{ vtype: "RevMan" as const }, /--vtype UB or RevMan with --measure SMD/],
     [{ correctBias: true }, /a bias correction only with --measure ROM/],
     [{ correctBias: false }, /--no-correct-bias with --measure ROM/],
+    [{ vtype: "LS2" as const }, /LS2 with --measure ROM/],
+    [{ measure: "SMD" as const, vtype: "LS2" as const }, /LS2 with --measure ROM/],
+    [{ measure: "ROM" as const, vtype: "UB" as const }, /--vtype UB or RevMan with --measure SMD/],
+    [{ legacySmdhVariance: true }, /--legacy-smdh-variance with --measure SMDH/],
     [{ predict: [{ year: 2015 }] }, /--predict with --mods/],
     [{ trimfillEstimator: "Q0" as never }, /--trimfill-estimator L0 or R0/],
     [{ bootstrapType: "wild" as never }, /--bootstrap-type case or parametric/],
@@ -176,6 +180,32 @@ describe("settings of issue 13", () => {
     const smdh = analyze(table, { measure: "SMDH" });
     expect(smdh.settings.correctBias).toBe(true);
     expect(smdh.notes.join(" ")).toMatch(/as metafor 4\.6 and later \(5\.1\)/);
+  });
+
+  test("metafor 3.8's definitions behind options: SMDH's variance (--legacy-smdh-variance) and ROM's LS2 (--vtype LS2)", () => {
+    // SMDH: 3.8's vi is c(m)^2 times 4.6's; yi = c(m)·d is the same, so c(m) = yi/d (Bonett 2008).
+    const smdh = analyze(table, { measure: "SMDH" });
+    const legacy = analyze(table, { measure: "SMDH", legacySmdhVariance: true });
+    expect(legacy.settings.legacySmdhVariance).toBe(true);
+    expect(smdh.settings.legacySmdhVariance).toBe(false);
+    table.rows.forEach((row, i) => {
+      const d = (row.m1i! - row.m2i!) / Math.sqrt((row.sd1i! ** 2 + row.sd2i! ** 2) / 2);
+      const c = smdh.studies[i]!.yi / d;
+      expect(legacy.studies[i]!.yi).toBe(smdh.studies[i]!.yi);
+      expectClose(legacy.studies[i]!.vi, c * c * smdh.studies[i]!.vi, `SMDH legacy vi ${i}`);
+      expect(legacy.studies[i]!.vi).toBeLessThan(smdh.studies[i]!.vi);
+    });
+    // ROM: LS2 adds the second-order terms (a1^2 + a2^2)/2 to LS's a1 + a2 (Lajeunesse 2015, eq. 9).
+    // (Shared control arms left whole, so each row's arms are the file's.)
+    const ls = analyze(table, { measure: "ROM", splitSharedControls: false });
+    const ls2 = analyze(table, { measure: "ROM", vtype: "LS2", splitSharedControls: false });
+    expect(ls2.settings.vtype).toBe("LS2");
+    table.rows.forEach((row, i) => {
+      const a1 = row.sd1i! ** 2 / (row.n1i! * row.m1i! ** 2);
+      const a2 = row.sd2i! ** 2 / (row.n2i! * row.m2i! ** 2);
+      expect(ls2.studies[i]!.yi).toBe(ls.studies[i]!.yi);
+      expectClose(ls2.studies[i]!.vi, a1 + a2 + (a1 * a1 + a2 * a2) / 2, `ROM LS2 vi ${i}`);
+    });
   });
 });
 

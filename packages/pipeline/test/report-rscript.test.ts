@@ -862,6 +862,21 @@ describe.runIf(hasMetafor)("running analysis.R under Rscript reproduces the anal
         predict: [{ year: 2017 }, { year: 2023 }],
       },
     ],
+    [
+      "BBB, ROM bias-corrected, second-order variance (--vtype LS2), REML, by dose",
+      bbb,
+      { measure: "ROM", vtype: "LS2", by: "dose" },
+    ],
+    [
+      "BBB, ROM not bias-corrected, vtype LS2, DL",
+      bbb,
+      { measure: "ROM", vtype: "LS2", correctBias: false, method: "DL" },
+    ],
+    [
+      "IL-1beta, SMDH with metafor 3.8's variance (--legacy-smdh-variance), REML",
+      il1b,
+      { measure: "SMDH", legacySmdhVariance: true },
+    ],
   ];
   for (const [name, table, options] of cases) {
     test(name, () => {

@@ -33,6 +33,7 @@ export interface AnalyzeFlags {
   trimfillSide?: AnalyzeSettings["trimfillSide"];
   vtype?: AnalyzeSettings["vtype"];
   correctBias?: boolean;
+  legacySmdhVariance?: boolean;
   bootstrapType?: AnalyzeSettings["bootstrapType"];
   predict?: AnalyzeSettings["predict"];
   /** --gosh alone is true: metafor's default of 10^6 subsets. */
@@ -202,6 +203,7 @@ function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
   if (flags.trimfillEstimator !== undefined) settings.trimfillEstimator = flags.trimfillEstimator;
   if (flags.trimfillSide !== undefined) settings.trimfillSide = flags.trimfillSide;
   if (flags.vtype !== undefined) settings.vtype = flags.vtype;
+  if (flags.legacySmdhVariance === true) settings.legacySmdhVariance = true;
   // --correct-bias and --no-correct-bias both defined: undefined unless one was given.
   if (flags.correctBias !== undefined) settings.correctBias = flags.correctBias;
   if (flags.bootstrapType !== undefined) settings.bootstrapType = flags.bootstrapType;

@@ -77,6 +77,7 @@ import {
   type AnalysisModel,
   type AnalysisOptions,
   type AnalysisSettings,
+  type AnalysisVarianceType,
   type BiasResult,
   type EggerPredictorOption,
   type MultilevelRegressionJson,
@@ -123,6 +124,16 @@ export const ANALYSIS_MODELS: readonly AnalysisModel[] = ["standard", "three-lev
 
 /** The values of --egger-predictor. */
 export const EGGER_PREDICTORS: readonly EggerPredictorOption[] = ["sei", "vi", "ninv", "sqrtninv"];
+
+/**
+ * The sampling variances --vtype offers beyond LS, by measure (metafor's escalc: UB for the SMD,
+ * and for the MD, where it is the same formula; RevMan 5's SMD; ROM's second-order LS2).
+ */
+const VTYPES_OF: Partial<Record<string, readonly AnalysisVarianceType[]>> = {
+  SMD: ["LS", "UB", "RevMan"],
+  MD: ["LS", "UB"],
+  ROM: ["LS", "LS2"],
+};
 
 /** The zero-cell rules of --to (metafor's escalc `to`). */
 const ZERO_CELL_RULES = ["only0", "all", "if0all", "none"] as const;
@@ -194,14 +205,19 @@ export function resolveSettings(
   const bootstrapType = options.bootstrapType ?? "case";
   if (bootstrapType !== "case" && bootstrapType !== "parametric")
     throw settingProblem("--bootstrap-type case or parametric", String(bootstrapType));
-  if (
-    (options.vtype ?? "LS") !== "LS" &&
-    measure !== "SMD" &&
-    !(measure === "MD" && options.vtype === "UB")
-  )
+  const vtype = options.vtype ?? "LS";
+  if (!VTYPES_OF[measure]?.includes(vtype) && vtype !== "LS")
     throw settingProblem(
-      "--vtype UB or RevMan with --measure SMD (the other measures have one variance, LS)",
-      `--vtype ${options.vtype} with --measure ${measure}`,
+      "--vtype UB or RevMan with --measure SMD, LS2 with --measure ROM (the other measures have one variance, LS)",
+      `--vtype ${String(vtype)} with --measure ${measure}`,
+    );
+  const legacySmdhVariance = options.legacySmdhVariance ?? false;
+  if (typeof legacySmdhVariance !== "boolean")
+    throw settingProblem("--legacy-smdh-variance: true or false", String(legacySmdhVariance));
+  if (legacySmdhVariance && measure !== "SMDH")
+    throw settingProblem(
+      "--legacy-smdh-variance with --measure SMDH (metafor 3.8's variance of Bonett's SMD)",
+      `--legacy-smdh-variance with --measure ${measure}`,
     );
   // ROM is bias-corrected by default (metafor 5); SMD and SMDH always are (metafor has no option).
   if (options.correctBias === true && !["ROM", "SMD", "SMDH"].includes(measure))
@@ -305,7 +321,8 @@ export function resolveSettings(
     level: options.level ?? fitDefaults.level,
     by: options.by ?? null,
     mods: options.mods ?? [],
-    vtype: options.vtype ?? "LS",
+    vtype,
+    legacySmdhVariance,
     // metafor 5.1's escalc defaults: SMD, SMDH and ROM bias-corrected (ROM uncorrected in 3.8).
     correctBias:
       options.correctBias ?? (measure === "SMD" || measure === "SMDH" || measure === "ROM"),
@@ -430,6 +447,7 @@ export function prepareAnalysis(
     return escalc(settings.measure, data, {
       vtype: settings.vtype,
       correctBias: settings.correctBias,
+      ...(settings.legacySmdhVariance ? { legacySmdhVariance: true } : {}),
       ...(settings.add === null ? {} : { add: settings.add }),
       ...(settings.to === null ? {} : { to: settings.to }),
       ...(settings.drop00 === null ? {} : { drop00: settings.drop00 }),

@@ -55,8 +55,17 @@ export interface AnalysisOptions {
   seed?: number;
   /** Confidence level in percent; default 95. */
   level?: number;
-  /** Variance estimator of the SMD ("LS" default, "UB", "RevMan"). */
-  vtype?: VarianceType;
+  /**
+   * Sampling variance (--vtype): "LS" (default) for every measure; "UB" or "RevMan" for the SMD
+   * ("UB" also for the MD, the same formula); "LS2" for ROM, the second-order variance of
+   * Lajeunesse (2015, eq. 9), as metafor 5's escalc.
+   */
+  vtype?: AnalysisVarianceType;
+  /**
+   * SMDH only (--legacy-smdh-variance): metafor 3.8's sampling variance, c(m)²·V, instead of
+   * metafor 4.6 and later's V (Bonett 2008, eq. 8); default false.
+   */
+  legacySmdhVariance?: boolean;
   /**
    * ROM small-sample bias correction of the log ratio (Lajeunesse 2015, eq. 8); default true, as
    * metafor 5.0 and later (false: metafor 3.8's uncorrected log ratio). The variance is "LS".
@@ -106,6 +115,9 @@ export interface AnalysisOptions {
   model?: AnalysisModel;
 }
 
+/** The sampling variances --vtype names (metafor's escalc names; RevMan is Review Manager 5's). */
+export type AnalysisVarianceType = VarianceType | "LS2";
+
 /** The model of the summary (--model). */
 export type AnalysisModel = "standard" | "three-level";
 
@@ -143,7 +155,9 @@ export interface AnalysisSettings {
   level: number;
   by: string | null;
   mods: string[];
-  vtype: VarianceType;
+  vtype: AnalysisVarianceType;
+  /** SMDH: metafor 3.8's sampling variance (--legacy-smdh-variance); false for every other measure. */
+  legacySmdhVariance: boolean;
   correctBias: boolean;
   splitSharedControls: boolean;
   permutations: number | "exact" | null;

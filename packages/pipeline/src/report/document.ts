@@ -68,11 +68,12 @@ function measureText(a: Analysis): string {
   return `${name}${measureVariant(a)}`;
 }
 
-/** Names of the SMD's sampling variances (--vtype), as metafor's escalc. */
+/** Names of the sampling variances (--vtype), as metafor's escalc. */
 const VTYPE_NAMES: Record<Analysis["settings"]["vtype"], string> = {
   LS: "large-sample variance (LS)",
   UB: "unbiased variance (UB)",
   RevMan: "Review Manager 5 variance (RevMan)",
+  LS2: "second-order variance (LS2)",
 };
 
 /** ", large-sample variance (LS)" for the SMD; ", bias-corrected" for a corrected ROM; else "". */
@@ -80,11 +81,12 @@ function measureVariant(a: Analysis): string {
   const s = a.settings;
   if (s.measure === "SMD")
     return `, ${VTYPE_NAMES[s.vtype]}${s.correctBias ? "" : ", without the small-sample correction"}`;
-  if (s.measure === "SMDH") return s.correctBias ? "" : ", without the small-sample correction";
+  if (s.measure === "SMDH")
+    return `${s.correctBias ? "" : ", without the small-sample correction"}${s.legacySmdhVariance ? ", metafor 3.8's variance (--legacy-smdh-variance)" : ""}`;
   if (s.measure === "ROM")
-    return s.correctBias
-      ? ", bias-corrected (metafor 5's default)"
-      : ", not bias-corrected (--no-correct-bias)";
+    return `${
+      s.correctBias ? ", bias-corrected (metafor 5's default)" : ", not bias-corrected (--no-correct-bias)"
+    }${s.vtype === "LS2" ? `, ${VTYPE_NAMES.LS2}` : ""}`;
   return "";
 }
 

@@ -231,14 +231,19 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       break;
     case "SMDH":
       sentences.push(
-        `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 4.6 and later compute them (Bonett's large-sample variance at the corrected estimate; metafor 3.8 multiplied it by the squared correction factor).`,
+        s.legacySmdhVariance
+          ? `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 3.8 computed them (Bonett's large-sample variance at the corrected estimate, multiplied by the squared correction factor; --legacy-smdh-variance; metafor 4.6 and later, and Pooled by default, leave that factor out).`
+          : `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 4.6 and later compute them (Bonett's large-sample variance at the corrected estimate; metafor 3.8 multiplied it by the squared correction factor).`,
       );
       break;
     case "ROM":
       sentences.push(
-        s.correctBias
-          ? `Effect sizes were log ratios of means ${cite("hedges1999")}, with the small-sample bias correction of the log ratio ${cite("lajeunesse2015")} and the variances of Hedges et al. (the default of metafor 5 and of Pooled; --no-correct-bias gives metafor 3.8's uncorrected ratio).`
-          : `Effect sizes were log ratios of means ${cite("hedges1999")}, without the small-sample bias correction (--no-correct-bias, as metafor 3.8; metafor 5 and Pooled correct it by default).`,
+        (s.correctBias
+          ? `Effect sizes were log ratios of means ${cite("hedges1999")}, with the small-sample bias correction of the log ratio ${cite("lajeunesse2015")}${s.vtype === "LS2" ? "" : " and the variances of Hedges et al."} (the default of metafor 5 and of Pooled; --no-correct-bias gives metafor 3.8's uncorrected ratio).`
+          : `Effect sizes were log ratios of means ${cite("hedges1999")}, without the small-sample bias correction (--no-correct-bias, as metafor 3.8; metafor 5 and Pooled correct it by default).`) +
+          (s.vtype === "LS2"
+            ? ` Sampling variances were the second-order approximation ${cite("lajeunesse2015")} (--vtype LS2), as metafor 5's escalc computes them.`
+            : ""),
       );
       break;
     case "NMD":

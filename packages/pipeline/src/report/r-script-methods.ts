@@ -302,34 +302,48 @@ const ARM_ARGS =
  * metafor 5.0 and later with correct = TRUE; earlier versions (3.8, and 4.8, whose `correct` does
  * not touch ROM) have no such correction, and the script adds it to escalc's log ratios by hand.
  * Uncorrected (correctBias false, metafor 3.8's): metafor 4.8 and later are told correct = FALSE.
- * The variance is escalc's default, vtype "LS", in both cases (the correction moves yi only).
+ * The variance is escalc's default, vtype "LS", unless --vtype LS2 chose the second-order variance
+ * (Lajeunesse 2015, eq. 9): metafor 5.0 and later compute it (vtype = "LS2"); 3.8 does not, and
+ * the script adds the second-order terms by hand there.
  */
-export function romLines(correctBias: boolean): string[] {
-  if (!correctBias)
-    return [
-      "# Log ratios of means without the small-sample bias correction, as Pooled computed them",
-      "# (--no-correct-bias; metafor 3.8's default): metafor 5.0 and later, which correct by default,",
-      "# are told not to (correct = FALSE).",
-      'dat <- if ("correct" %in% names(formals(escalc))) {',
-      `  escalc(measure = "ROM", ${ARM_ARGS}, correct = FALSE)`,
-      "} else {",
-      `  escalc(measure = "ROM", ${ARM_ARGS})`,
-      "}",
-    ];
-  return [
-    "# Log ratios of means with the small-sample bias correction of Lajeunesse (2015, eq. 8), as",
-    "# Pooled computed them (its default, and metafor 5.0's): yi = log(m1/m2) + (a1 - a2)/2 with",
-    "# a_j = sd_j^2/(n_j m_j^2); the variance is the usual a1 + a2 (vtype LS). metafor 5.0 and later",
-    "# compute it (correct = TRUE); earlier versions do not correct ROM, so it is added here.",
-    'if (packageVersion("metafor") >= "5.0") {',
-    `  dat <- escalc(measure = "ROM", ${ARM_ARGS}, correct = TRUE)`,
-    "} else {",
-    `  dat <- escalc(measure = "ROM", ${ARM_ARGS})`,
-    "  rom_a1 <- dat$sd1i^2 / (dat$n1i * dat$m1i^2)",
-    "  rom_a2 <- dat$sd2i^2 / (dat$n2i * dat$m2i^2)",
-    "  dat$yi[] <- dat$yi + (rom_a1 - rom_a2) / 2",
-    "}",
-  ];
+export function romLines(correctBias: boolean, vtype: "LS" | "LS2" = "LS"): string[] {
+  const ls2 = vtype === "LS2" ? ', vtype = "LS2"' : "";
+  const lines = correctBias
+    ? [
+        "# Log ratios of means with the small-sample bias correction of Lajeunesse (2015, eq. 8), as",
+        "# Pooled computed them (its default, and metafor 5.0's): yi = log(m1/m2) + (a1 - a2)/2 with",
+        "# a_j = sd_j^2/(n_j m_j^2). metafor 5.0 and later compute it (correct = TRUE); earlier versions",
+        "# do not correct ROM, so it is added here.",
+        'if (packageVersion("metafor") >= "5.0") {',
+        `  dat <- escalc(measure = "ROM", ${ARM_ARGS}, correct = TRUE${ls2})`,
+        "} else {",
+        `  dat <- escalc(measure = "ROM", ${ARM_ARGS})`,
+        "  rom_a1 <- dat$sd1i^2 / (dat$n1i * dat$m1i^2)",
+        "  rom_a2 <- dat$sd2i^2 / (dat$n2i * dat$m2i^2)",
+        "  dat$yi[] <- dat$yi + (rom_a1 - rom_a2) / 2",
+      ]
+    : [
+        "# Log ratios of means without the small-sample bias correction, as Pooled computed them",
+        "# (--no-correct-bias; metafor 3.8's default): metafor 5.0 and later, which correct by default,",
+        "# are told not to (correct = FALSE).",
+        'if (packageVersion("metafor") >= "5.0") {',
+        `  dat <- escalc(measure = "ROM", ${ARM_ARGS}, correct = FALSE${ls2})`,
+        "} else {",
+        `  dat <- escalc(measure = "ROM", ${ARM_ARGS})`,
+        ...(vtype === "LS2"
+          ? [
+              "  rom_a1 <- dat$sd1i^2 / (dat$n1i * dat$m1i^2)",
+              "  rom_a2 <- dat$sd2i^2 / (dat$n2i * dat$m2i^2)",
+            ]
+          : []),
+      ];
+  if (vtype === "LS2")
+    lines.push(
+      "  # The second-order variance (--vtype LS2; Lajeunesse 2015, eq. 9): a1 + a2 + (a1^2 + a2^2)/2.",
+      "  dat$vi[] <- dat$vi + (rom_a1^2 + rom_a2^2) / 2",
+    );
+  lines.push("}");
+  return lines;
 }
 
 /**
@@ -339,7 +353,20 @@ export function romLines(correctBias: boolean): string[] {
  * formula is in the script, and R checks Pooled's numbers instead of repeating them. yi is the
  * same in every version.
  */
-export function smdhLines(): string[] {
+export function smdhLines(legacyVariance = false): string[] {
+  if (legacyVariance)
+    return [
+      "# Bonett's heteroscedastic SMD (Hedges-corrected) with metafor 3.8's sampling variance, as",
+      "# Pooled computed it (--legacy-smdh-variance): c(m)^2 times Bonett's large-sample variance",
+      "# (Bonett 2008, eq. 8). metafor 4.6 and later leave out c(m)^2, so it is put back here:",
+      "# c(m) = gamma(m/2) / (sqrt(m/2) gamma((m-1)/2)), m = n1 + n2 - 2 (Hedges 1981).",
+      `dat <- escalc(measure = "SMDH", ${ARM_ARGS})`,
+      'if (packageVersion("metafor") >= "4.6") {',
+      "  smdh_m <- dat$n1i + dat$n2i - 2",
+      "  smdh_c <- exp(lgamma(smdh_m / 2) - log(sqrt(smdh_m / 2)) - lgamma((smdh_m - 1) / 2))",
+      "  dat$vi[] <- smdh_c^2 * dat$vi",
+      "}",
+    ];
   return [
     "# Bonett's heteroscedastic SMD (Hedges-corrected) with the sampling variance of metafor 4.6 and",
     "# later, as Pooled computed it: s = sqrt((sd1^2 + sd2^2)/2) and",

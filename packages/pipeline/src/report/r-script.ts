@@ -370,9 +370,9 @@ export function renderRScript(a: Analysis, table: StudyTable): string {
       `dat <- escalc(measure = "${measure}", ri = ri, ni = ni, data = dat, slab = study)`,
     );
   } else if (measure === "ROM") {
-    L.push(...romLines(s.correctBias));
+    L.push(...romLines(s.correctBias, s.vtype === "LS2" ? "LS2" : "LS"));
   } else if (measure === "SMDH") {
-    L.push(...smdhLines());
+    L.push(...smdhLines(s.legacySmdhVariance));
   } else if (measure !== null) {
     // UB is metafor's name for the MD's variance too (the same formula as LS).
     const vtype = s.vtype === "UB" ? ', vtype = "UB"' : "";
