@@ -85,7 +85,9 @@ function measureVariant(a: Analysis): string {
     return `${s.correctBias ? "" : ", without the small-sample correction"}${s.legacySmdhVariance ? ", metafor 3.8's variance (--legacy-smdh-variance)" : ""}`;
   if (s.measure === "ROM")
     return `${
-      s.correctBias ? ", bias-corrected (metafor 5's default)" : ", not bias-corrected (--no-correct-bias)"
+      s.correctBias
+        ? ", bias-corrected (metafor 5's default)"
+        : ", not bias-corrected (--no-correct-bias)"
     }${s.vtype === "LS2" ? `, ${VTYPE_NAMES.LS2}` : ""}`;
   return "";
 }
