@@ -1,6 +1,8 @@
 /**
- * The few distribution functions the plots need for reference lines (the plots package does not
- * depend on the statistics engine): the chi-square quantile behind the Cook's distance cut-off.
+ * The few distribution functions the plots need for reference lines and regions (the plots
+ * package does not depend on the statistics engine): the normal quantile behind the funnel's
+ * pseudo-confidence region and contours and the influence plot's ±1.96 lines, and the chi-square
+ * quantile behind the Cook's distance cut-off.
  */
 
 /** ln Γ(x) for x > 0 (Lanczos 1964, g = 7, n = 9; relative error below 1e-14). */
@@ -73,4 +75,42 @@ export function chiSquareQuantile(p: number, df: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9):
+ * a central rational function for 0.02425 ≤ p ≤ 0.97575, a tail one in √(−2 ln p) below it, and
+ * the symmetry Φ⁻¹(p) = −Φ⁻¹(1 − p) above it.
+ * @example normalQuantile(0.975) // 1.9599639861 (R: qnorm(0.975) = 1.9599639845)
+ */
+export function normalQuantile(p: number): number {
+  if (p <= 0 || p >= 1) throw new Error("normalQuantile: p must be in (0, 1)");
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lowTail = 0.02425;
+  if (p < lowTail) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
+  }
+  if (p > 1 - lowTail) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }

@@ -4,11 +4,21 @@
  * effect axis underneath. The SVG grows downwards with the number of rows, so 1 or 500 studies
  * never overlap.
  */
+import { FAVOURS_MIN_LINE, favoursLabels } from "./forest-favours.js";
+import {
+  judgementOf,
+  type RobGeometry,
+  robDots,
+  robGeometry,
+  robHeader,
+  robLegend,
+  robTitle,
+} from "./forest-rob.js";
 import { fmt } from "./format.js";
-import { JUDGEMENT_ORDER, JUDGEMENT_STYLE, type Judgement, lamp } from "./risk-of-bias.js";
+import type { Judgement } from "./risk-of-bias.js";
 import { makeScale, type Scale } from "./scale.js";
 import { group, line, PALETTE, polygon, rect, svgDocument, text } from "./svg.js";
-import { textWidth, truncate, wrapText } from "./text.js";
+import { textWidth, truncate } from "./text.js";
 import type { EffectScaleKind, FavoursLabels, RiskOfBiasJudgement } from "./types.js";
 
 export interface LayoutColumn {
@@ -76,64 +86,76 @@ const MARGIN = 14;
 const GAP = 16;
 const MAX_CELL_WIDTH = 150;
 
+/** Where everything of a forest layout goes across the figure, and the effect axis' scale. */
+interface ForestGeometry {
+  f: number;
+  /** Height (px) of every row. */
+  rowH: number;
+  leftWidths: number[];
+  /** Left edge of each left column. */
+  leftX: number[];
+  /** Width of the left columns with the gaps between them. */
+  leftBlock: number;
+  rightWidths: number[];
+  /** Right edge of each right column (their text is right-aligned). */
+  rightX: number[];
+  scale: Scale;
+  rob: RobGeometry | null;
+  /** Width of the figure before notes and the axis title widen it. */
+  width: number;
+}
+
+/**
+ * A forest layout as an SVG document, top to bottom: the title, the column headers (under the
+ * risk-of-bias tool's name), one row per entry of `rows`, the null line and guides through the
+ * rows, the effect axis with the favours labels and its title, the risk-of-bias key, the notes.
+ */
 export function renderForestLayout(input: ForestLayoutInput): string {
+  const g = forestGeometry(input);
+  const f = g.f;
+  const header = drawHeader(input, g);
+  const rows = drawRows(input, g, header.bottom);
+  const body = [...header.markup];
+  body.push(group(referenceLines(input, g.scale, rows.lineRuns), { class: "reference" }));
+  body.push(group(rows.markup, { class: "rows" }));
+  const axis = drawAxis(input, g, rows.bottom, Math.max(g.width, rows.width));
+  body.push(axis.markup);
+  let width = axis.width;
+  let by = axis.bottom;
+  if (g.rob) {
+    const used = usedJudgements(input.rows, g.rob.items.length);
+    const key = robLegend(g.rob, used, MARGIN, by + f * 1.9, width - 2 * MARGIN, f);
+    body.push(key.markup);
+    by = key.lastBaseline;
+  }
+  for (const note of input.notes ?? []) {
+    by += f * 1.45;
+    body.push(text(MARGIN, by, note, { class: "note", "font-size": f * 0.9 }));
+    width = Math.max(width, MARGIN * 2 + textWidth(note, f * 0.9));
+  }
+  return svgDocument({
+    width,
+    height: by + MARGIN,
+    title: input.title,
+    desc: input.desc,
+    idPrefix: input.idPrefix,
+    fontSize: f,
+    body,
+  });
+}
+
+/**
+ * The columns as wide as their text (within their limits), the plotting region between the left
+ * and the right columns, the effect axis' scale over it, and the risk-of-bias dots right of all.
+ */
+function forestGeometry(input: ForestLayoutInput): ForestGeometry {
   const f = input.fontSize;
   const rowH = Math.round(f * 1.6);
-  const baseline = (top: number) => top + rowH / 2 + f * 0.35;
-  const bold = (kind: LayoutRow["kind"]) => kind === "diamond" || kind === "heading";
-
-  // Widths of the left columns. Column 0 holds the labels; labels of rows with no other left
-  // cells (pooled rows, prediction intervals) may span the whole left block.
-  const nLeft = input.leftColumns.length;
-  const leftWidths = input.leftColumns.map((c, i) => {
-    let w = textWidth(c.header, f, true);
-    for (const r of input.rows) {
-      if (r.kind !== "interval" && r.kind !== "diamond" && r.kind !== "prediction") continue;
-      const cell = r.left[i] ?? "";
-      if (i === 0 && r.kind !== "interval" && r.left.slice(1).every((s) => !s)) continue;
-      const indent = i === 0 && r.kind === "interval" && r.indent ? f : 0;
-      w = Math.max(w, indent + textWidth(cell, f, bold(r.kind)));
-    }
-    return Math.min(w, i === 0 ? input.maxLabelWidth : MAX_CELL_WIDTH);
-  });
-  const extrasWidth = leftWidths.slice(1).reduce((a, b) => a + b + GAP, 0);
-  let spanning = 0;
-  for (const r of input.rows) {
-    if (r.kind === "diamond" || r.kind === "prediction") {
-      if (r.left.slice(1).every((s) => !s))
-        spanning = Math.max(spanning, textWidth(r.left[0] ?? "", f, true));
-    }
-  }
-  leftWidths[0] = Math.max(
-    40,
-    leftWidths[0],
-    Math.min(spanning - extrasWidth, input.maxLabelWidth),
-  );
-  const leftBlock = leftWidths.reduce((a, b) => a + b, 0) + GAP * (nLeft - 1);
-
-  const rightWidths = input.rightColumns.map((c, i) => {
-    let w = textWidth(c.header, f, true);
-    for (const r of input.rows) {
-      if (r.kind === "interval" || r.kind === "diamond" || r.kind === "prediction") {
-        w = Math.max(w, textWidth(r.right[i] ?? "", f, r.kind === "diamond"));
-      }
-    }
-    return Math.min(w, 2 * MAX_CELL_WIDTH);
-  });
-
-  // Scale over every interval drawn, with the null value always in view.
-  const values: number[] = [];
-  for (const r of input.rows) {
-    if (r.kind === "interval" || r.kind === "diamond") values.push(r.estimate, r.lower, r.upper);
-    if (r.kind === "prediction") values.push(r.lower, r.upper);
-  }
+  const { widths: leftWidths, block: leftBlock } = leftColumnWidths(input, f);
+  const rightWidths = rightColumnWidths(input, f);
   const plotX = MARGIN + leftBlock + GAP * 1.5;
-  const scale: Scale = makeScale(values, [plotX, plotX + input.plotWidth], {
-    scale: input.scale,
-    xlim: input.xlim,
-    include: [input.nullValue, ...(input.guides ?? []).map((g) => g.value)],
-    labelWidth: (label) => textWidth(label, f),
-  });
+  const scale = effectScale(input, plotX, f);
+  // The right columns start clear of the axis' last tick label, which is centred on its tick.
   const tickHalf = Math.max(...scale.ticks.map((t) => textWidth(t.label, f) / 2), 0);
   const rightStart = plotX + input.plotWidth + Math.max(GAP * 1.5, tickHalf + 6);
   const rightX: number[] = [];
@@ -148,11 +170,107 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     ? robGeometry(input.riskOfBias, width - MARGIN + GAP, rowH, f)
     : null;
   if (rob) width = rob.x0 + rob.width + MARGIN;
+  const leftX: number[] = [];
+  let x = MARGIN;
+  for (const w of leftWidths) {
+    leftX.push(x);
+    x += w + GAP;
+  }
+  return { f, rowH, leftWidths, leftX, leftBlock, rightWidths, rightX, scale, rob, width };
+}
 
-  const body: string[] = [];
+/**
+ * Widths of the left columns and of their block. Column 0 holds the labels; labels of rows with
+ * no other left cells (pooled rows, prediction intervals) may span the whole left block.
+ */
+function leftColumnWidths(
+  input: ForestLayoutInput,
+  f: number,
+): { widths: number[]; block: number } {
+  const bold = (kind: LayoutRow["kind"]) => kind === "diamond" || kind === "heading";
+  const widths = input.leftColumns.map((c, i) => {
+    let w = textWidth(c.header, f, true);
+    for (const r of input.rows) {
+      if (r.kind !== "interval" && r.kind !== "diamond" && r.kind !== "prediction") continue;
+      const cell = r.left[i] ?? "";
+      if (i === 0 && r.kind !== "interval" && r.left.slice(1).every((s) => !s)) continue;
+      const indent = i === 0 && r.kind === "interval" && r.indent ? f : 0;
+      w = Math.max(w, indent + textWidth(cell, f, bold(r.kind)));
+    }
+    return Math.min(w, i === 0 ? input.maxLabelWidth : MAX_CELL_WIDTH);
+  });
+  const extrasWidth = widths.slice(1).reduce((a, b) => a + b + GAP, 0);
+  let spanning = 0;
+  for (const r of input.rows) {
+    if (r.kind === "diamond" || r.kind === "prediction") {
+      if (r.left.slice(1).every((s) => !s))
+        spanning = Math.max(spanning, textWidth(r.left[0] ?? "", f, true));
+    }
+  }
+  widths[0] = Math.max(40, widths[0], Math.min(spanning - extrasWidth, input.maxLabelWidth));
+  const block = widths.reduce((a, b) => a + b, 0) + GAP * (input.leftColumns.length - 1);
+  return { widths, block };
+}
+
+/** Widths of the right columns: their widest text, at most two cells' width. */
+function rightColumnWidths(input: ForestLayoutInput, f: number): number[] {
+  return input.rightColumns.map((c, i) => {
+    let w = textWidth(c.header, f, true);
+    for (const r of input.rows) {
+      if (r.kind === "interval" || r.kind === "diamond" || r.kind === "prediction") {
+        w = Math.max(w, textWidth(r.right[i] ?? "", f, r.kind === "diamond"));
+      }
+    }
+    return Math.min(w, 2 * MAX_CELL_WIDTH);
+  });
+}
+
+/** Scale over every interval drawn, with the null value and the guides always in view. */
+function effectScale(input: ForestLayoutInput, plotX: number, f: number): Scale {
+  const values: number[] = [];
+  for (const r of input.rows) {
+    if (r.kind === "interval" || r.kind === "diamond") values.push(r.estimate, r.lower, r.upper);
+    if (r.kind === "prediction") values.push(r.lower, r.upper);
+  }
+  return makeScale(values, [plotX, plotX + input.plotWidth], {
+    scale: input.scale,
+    xlim: input.xlim,
+    include: [input.nullValue, ...(input.guides ?? []).map((g) => g.value)],
+    labelWidth: (label) => textWidth(label, f),
+  });
+}
+
+/** Baseline of a row's text: vertically centred in the row. */
+function baseline(g: ForestGeometry, top: number): number {
+  return top + g.rowH / 2 + g.f * 0.35;
+}
+
+/** Where a left column's text is anchored for an alignment. */
+function cellX(g: ForestGeometry, i: number, align: LayoutColumn["align"]): number {
+  return align === "right"
+    ? g.leftX[i] + g.leftWidths[i]
+    : align === "center"
+      ? g.leftX[i] + g.leftWidths[i] / 2
+      : g.leftX[i];
+}
+
+function anchor(align: LayoutColumn["align"]): "start" | "middle" | "end" {
+  return align === "right" ? "end" : align === "center" ? "middle" : "start";
+}
+
+/**
+ * The title, the risk-of-bias tool's name on a line of its own above the item numbers, the
+ * column headers and the rule under them; `bottom` is where the rows start.
+ */
+function drawHeader(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+): { markup: string[]; bottom: number } {
+  const { f, rob, rowH } = g;
+  const markup: string[] = [];
   let y = MARGIN;
   if (input.showTitle) {
-    body.push(
+    markup.push(
       text(MARGIN, y + f * 1.2, input.title, {
         "font-size": f * 1.25,
         "font-weight": "bold",
@@ -161,36 +279,18 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     );
     y += f * 1.25 + 12;
   }
-
-  // Header row.
-  const leftX: number[] = [];
-  {
-    let x = MARGIN;
-    for (const w of leftWidths) {
-      leftX.push(x);
-      x += w + GAP;
-    }
-  }
-  const cellX = (i: number, align: LayoutColumn["align"]) =>
-    align === "right"
-      ? leftX[i] + leftWidths[i]
-      : align === "center"
-        ? leftX[i] + leftWidths[i] / 2
-        : leftX[i];
-  const anchor = (align: LayoutColumn["align"]) =>
-    align === "right" ? "end" : align === "center" ? "middle" : "start";
-  const header: string[] = [];
   if (rob) {
     // The tool's name spans the dots, on a line of its own above the item numbers.
-    body.push(robTitle(rob, baseline(y), f, MARGIN));
+    markup.push(robTitle(rob, baseline(g, y), f, MARGIN));
     y += rowH;
   }
+  const header: string[] = [];
   input.leftColumns.forEach((c, i) => {
-    const t = truncate(c.header, leftWidths[i], f, true);
+    const t = truncate(c.header, g.leftWidths[i], f, true);
     header.push(
       text(
-        cellX(i, c.align),
-        baseline(y),
+        cellX(g, i, c.align),
+        baseline(g, y),
         t.text,
         { "font-weight": "bold", "text-anchor": anchor(c.align) },
         t.truncated ? c.header : undefined,
@@ -199,177 +299,262 @@ export function renderForestLayout(input: ForestLayoutInput): string {
   });
   input.rightColumns.forEach((c, i) => {
     header.push(
-      text(rightX[i], baseline(y), c.header, { "font-weight": "bold", "text-anchor": "end" }),
+      text(g.rightX[i], baseline(g, y), c.header, { "font-weight": "bold", "text-anchor": "end" }),
     );
   });
-  if (rob) header.push(robHeader(rob, baseline(y), f));
-  body.push(group(header, { class: "header" }));
+  if (rob) header.push(robHeader(rob, baseline(g, y), f));
+  markup.push(group(header, { class: "header" }));
   y += rowH;
-  body.push(
-    line(MARGIN, y + 1, width - MARGIN, y + 1, {
+  markup.push(
+    line(MARGIN, y + 1, g.width - MARGIN, y + 1, {
       stroke: PALETTE.grey,
       "stroke-width": 0.8,
       class: "header-rule",
     }),
   );
   y += 4;
-  const rowsTop = y;
+  return { markup, bottom: y };
+}
 
-  const [d0, d1] = scale.domain;
-  const clampX = (v: number) => scale.map(Math.min(Math.max(v, d0), d1));
-  const maxSide = rowH - 5;
-  const rowMarkup: string[] = [];
-  // Vertical reference lines are drawn through runs of rows that have no text across the plot.
+/**
+ * Every row from `rowsTop` down; the runs of rows with no text across the plot, through which
+ * the vertical reference lines are drawn; the width the notes need; the rows' bottom edge.
+ */
+function drawRows(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  rowsTop: number,
+): { markup: string[]; lineRuns: [number, number][]; width: number; bottom: number } {
+  const markup: string[] = [];
   const lineRuns: [number, number][] = [];
   let runStart: number | null = null;
-
+  let width = 0;
   input.rows.forEach((r, index) => {
-    const top = rowsTop + index * rowH;
-    const cy = top + rowH / 2;
+    const top = rowsTop + index * g.rowH;
     const spansPlot = r.kind === "note";
     if (!spansPlot && runStart === null) runStart = top;
     if (spansPlot && runStart !== null) {
       lineRuns.push([runStart, top]);
       runStart = null;
     }
-    const parts: string[] = [];
-    const leftCells = (cells: string[], isBold: boolean, spanning: boolean, indent = 0) => {
-      cells.forEach((cell, i) => {
-        if (!cell || i >= nLeft) return;
-        const c = input.leftColumns[i];
-        const shift = i === 0 ? indent : 0;
-        const maxW = (i === 0 && spanning ? leftBlock : leftWidths[i]) - shift;
-        const t = truncate(cell, maxW, f, isBold);
-        parts.push(
-          text(
-            cellX(i, i === 0 ? "left" : c.align) + shift,
-            baseline(top),
-            t.text,
-            {
-              "text-anchor": anchor(i === 0 ? "left" : c.align),
-              "font-weight": isBold ? "bold" : undefined,
-              class: i === 0 ? "label" : "cell",
-            },
-            t.truncated ? cell : undefined,
-          ),
-        );
-      });
-    };
-    const rightCells = (cells: string[], isBold: boolean) => {
-      cells.forEach((cell, i) => {
-        if (!cell || i >= rightX.length) return;
-        const t = truncate(cell, rightWidths[i], f, isBold);
-        parts.push(
-          text(
-            rightX[i],
-            baseline(top),
-            t.text,
-            { "text-anchor": "end", "font-weight": isBold ? "bold" : undefined, class: "cell" },
-            t.truncated ? cell : undefined,
-          ),
-        );
-      });
-    };
-    switch (r.kind) {
-      case "interval": {
-        leftCells(r.left, false, false, r.indent ? f : 0);
-        rightCells(r.right, false);
-        parts.push(intervalLine(r.lower, r.upper, cy, scale, "ci"));
-        if (r.estimate >= d0 && r.estimate <= d1) {
-          const side =
-            r.marker === "square"
-              ? Math.max(4, maxSide * Math.sqrt(Math.max(0, Math.min(1, r.relativeArea ?? 1))))
-              : 7;
-          const cx = scale.map(r.estimate);
-          parts.push(
-            rect(cx - side / 2, cy - side / 2, side, side, {
-              fill: r.marker === "square" ? PALETTE.blue : PALETTE.text,
-              class: r.marker === "square" ? "marker weight-square" : "marker point",
-            }),
-          );
-        }
-        if (rob) parts.push(robDots(rob, r.judgements ?? [], r.left[0] ?? "", cy));
-        rowMarkup.push(group(parts, { class: `row ${r.className}` }));
-        break;
-      }
-      case "diamond": {
-        leftCells(
-          r.left,
-          true,
-          r.left.slice(1).every((s) => !s),
-        );
-        rightCells(r.right, true);
-        const h = rowH * 0.72;
-        parts.push(
-          polygon(
-            [
-              [clampX(r.lower), cy],
-              [clampX(r.estimate), cy - h / 2],
-              [clampX(r.upper), cy],
-              [clampX(r.estimate), cy + h / 2],
-            ],
-            { fill: PALETTE.text, stroke: PALETTE.text, "stroke-width": 0.6, class: "diamond" },
-          ),
-        );
-        rowMarkup.push(group(parts, { class: `row ${r.className}` }));
-        break;
-      }
-      case "prediction": {
-        leftCells(r.left, false, true);
-        rightCells(r.right, false);
-        const x0 = clampX(r.lower);
-        const x1 = clampX(r.upper);
-        parts.push(
-          rect(x0, cy - 2.5, Math.max(1, x1 - x0), 5, {
-            fill: PALETTE.vermillion,
-            class: "prediction-interval",
-          }),
-        );
-        rowMarkup.push(group(parts, { class: "row prediction-row" }));
-        break;
-      }
-      case "heading": {
-        const t = truncate(r.text, leftBlock, f, true);
-        parts.push(
-          text(
-            MARGIN,
-            baseline(top),
-            t.text,
-            { "font-weight": "bold", class: "label" },
-            t.truncated ? r.text : undefined,
-          ),
-        );
-        rowMarkup.push(group(parts, { class: "row heading-row" }));
-        break;
-      }
-      case "subheading": {
-        const t = truncate(r.text, leftBlock, f, false);
-        parts.push(
-          text(
-            MARGIN,
-            baseline(top),
-            t.text,
-            { "font-style": "italic", class: "label cluster-label" },
-            t.truncated ? r.text : undefined,
-          ),
-        );
-        rowMarkup.push(group(parts, { class: "row cluster-row" }));
-        break;
-      }
-      case "note": {
-        parts.push(text(MARGIN, baseline(top), r.text, { class: "note" }));
-        width = Math.max(width, MARGIN * 2 + textWidth(r.text, f));
-        rowMarkup.push(group(parts, { class: "row note-row" }));
-        break;
-      }
-      case "spacer":
-        break;
-    }
+    if (r.kind === "note") width = Math.max(width, MARGIN * 2 + textWidth(r.text, g.f));
+    const row = drawRow(input, g, r, top);
+    if (row !== null) markup.push(row);
   });
-  const rowsBottom = rowsTop + input.rows.length * rowH;
-  if (runStart !== null) lineRuns.push([runStart, rowsBottom]);
+  const bottom = rowsTop + input.rows.length * g.rowH;
+  if (runStart !== null) lineRuns.push([runStart, bottom]);
+  return { markup, lineRuns, width, bottom };
+}
 
-  // Reference (null) line and guides under the markers.
+/** One row's group (none for a spacer). */
+function drawRow(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  r: LayoutRow,
+  top: number,
+): string | null {
+  switch (r.kind) {
+    case "interval":
+      return group(intervalRow(input, g, r, top), { class: `row ${r.className}` });
+    case "diamond":
+      return group(diamondRow(input, g, r, top), { class: `row ${r.className}` });
+    case "prediction":
+      return group(predictionRow(input, g, r, top), { class: "row prediction-row" });
+    case "heading":
+      return group(
+        [spanningLabel(g, r.text, top, true, { "font-weight": "bold", class: "label" })],
+        {
+          class: "row heading-row",
+        },
+      );
+    case "subheading":
+      return group(
+        [
+          spanningLabel(g, r.text, top, false, {
+            "font-style": "italic",
+            class: "label cluster-label",
+          }),
+        ],
+        { class: "row cluster-row" },
+      );
+    case "note":
+      return group([text(MARGIN, baseline(g, top), r.text, { class: "note" })], {
+        class: "row note-row",
+      });
+    case "spacer":
+      return null;
+  }
+}
+
+type RowOf<K extends LayoutRow["kind"]> = Extract<LayoutRow, { kind: K }>;
+
+/** A study's row: its cells, its interval, its marker (when on the axis) and its dots. */
+function intervalRow(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  r: RowOf<"interval">,
+  top: number,
+): string[] {
+  const { f, scale, rob } = g;
+  const [d0, d1] = scale.domain;
+  const cy = top + g.rowH / 2;
+  const parts = [
+    ...leftCells(input, g, r.left, top, false, false, r.indent ? f : 0),
+    ...rightCells(g, r.right, top, false),
+  ];
+  parts.push(intervalLine(r.lower, r.upper, cy, scale, "ci"));
+  if (r.estimate >= d0 && r.estimate <= d1) {
+    // A square's area is relative to the heaviest study's, whose side fills the row but 5 px.
+    const side =
+      r.marker === "square"
+        ? Math.max(4, (g.rowH - 5) * Math.sqrt(Math.max(0, Math.min(1, r.relativeArea ?? 1))))
+        : 7;
+    const cx = scale.map(r.estimate);
+    parts.push(
+      rect(cx - side / 2, cy - side / 2, side, side, {
+        fill: r.marker === "square" ? PALETTE.blue : PALETTE.text,
+        class: r.marker === "square" ? "marker weight-square" : "marker point",
+      }),
+    );
+  }
+  if (rob) parts.push(robDots(rob, r.judgements ?? [], r.left[0] ?? "", cy));
+  return parts;
+}
+
+/** A pooled estimate's row: bold cells and a diamond over its interval (clamped to the axis). */
+function diamondRow(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  r: RowOf<"diamond">,
+  top: number,
+): string[] {
+  const cy = top + g.rowH / 2;
+  const h = g.rowH * 0.72;
+  const clampX = clampToAxis(g.scale);
+  return [
+    ...leftCells(
+      input,
+      g,
+      r.left,
+      top,
+      true,
+      r.left.slice(1).every((s) => !s),
+    ),
+    ...rightCells(g, r.right, top, true),
+    polygon(
+      [
+        [clampX(r.lower), cy],
+        [clampX(r.estimate), cy - h / 2],
+        [clampX(r.upper), cy],
+        [clampX(r.estimate), cy + h / 2],
+      ],
+      { fill: PALETTE.text, stroke: PALETTE.text, "stroke-width": 0.6, class: "diamond" },
+    ),
+  ];
+}
+
+/** A prediction interval's row: a red bar over the interval (clamped to the axis). */
+function predictionRow(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  r: RowOf<"prediction">,
+  top: number,
+): string[] {
+  const cy = top + g.rowH / 2;
+  const clampX = clampToAxis(g.scale);
+  const x0 = clampX(r.lower);
+  const x1 = clampX(r.upper);
+  return [
+    ...leftCells(input, g, r.left, top, false, true),
+    ...rightCells(g, r.right, top, false),
+    rect(x0, cy - 2.5, Math.max(1, x1 - x0), 5, {
+      fill: PALETTE.vermillion,
+      class: "prediction-interval",
+    }),
+  ];
+}
+
+/** Position (px) of a value on the axis, values beyond the axis at its ends. */
+function clampToAxis(scale: Scale): (v: number) => number {
+  const [d0, d1] = scale.domain;
+  return (v) => scale.map(Math.min(Math.max(v, d0), d1));
+}
+
+/** A heading's or a cluster's label across the left block, shortened to it (tooltip: all). */
+function spanningLabel(
+  g: ForestGeometry,
+  label: string,
+  top: number,
+  bold: boolean,
+  attrs: Record<string, string>,
+): string {
+  const t = truncate(label, g.leftBlock, g.f, bold);
+  return text(MARGIN, baseline(g, top), t.text, attrs, t.truncated ? label : undefined);
+}
+
+/**
+ * A row's left cells, each shortened to its column (the label indented by `indent`; spanning
+ * the whole left block when `spanning`), full text as a tooltip.
+ */
+function leftCells(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  cells: string[],
+  top: number,
+  isBold: boolean,
+  spanning: boolean,
+  indent = 0,
+): string[] {
+  const parts: string[] = [];
+  cells.forEach((cell, i) => {
+    if (!cell || i >= input.leftColumns.length) return;
+    const c = input.leftColumns[i];
+    const shift = i === 0 ? indent : 0;
+    const maxW = (i === 0 && spanning ? g.leftBlock : g.leftWidths[i]) - shift;
+    const t = truncate(cell, maxW, g.f, isBold);
+    parts.push(
+      text(
+        cellX(g, i, i === 0 ? "left" : c.align) + shift,
+        baseline(g, top),
+        t.text,
+        {
+          "text-anchor": anchor(i === 0 ? "left" : c.align),
+          "font-weight": isBold ? "bold" : undefined,
+          class: i === 0 ? "label" : "cell",
+        },
+        t.truncated ? cell : undefined,
+      ),
+    );
+  });
+  return parts;
+}
+
+/** A row's right cells, right-aligned, each shortened to its column (full text as a tooltip). */
+function rightCells(g: ForestGeometry, cells: string[], top: number, isBold: boolean): string[] {
+  const parts: string[] = [];
+  cells.forEach((cell, i) => {
+    if (!cell || i >= g.rightX.length) return;
+    const t = truncate(cell, g.rightWidths[i], g.f, isBold);
+    parts.push(
+      text(
+        g.rightX[i],
+        baseline(g, top),
+        t.text,
+        { "text-anchor": "end", "font-weight": isBold ? "bold" : undefined, class: "cell" },
+        t.truncated ? cell : undefined,
+      ),
+    );
+  });
+  return parts;
+}
+
+/** The null line and the guides, drawn under the markers through each run of rows. */
+function referenceLines(
+  input: ForestLayoutInput,
+  scale: Scale,
+  lineRuns: [number, number][],
+): string[] {
+  const [d0, d1] = scale.domain;
   const under: string[] = [];
   const nullX = scale.map(input.nullValue);
   if (input.nullValue >= d0 && input.nullValue <= d1) {
@@ -397,10 +582,20 @@ export function renderForestLayout(input: ForestLayoutInput): string {
       );
     }
   }
-  body.push(group(under, { class: "reference" }));
-  body.push(group(rowMarkup, { class: "rows" }));
+  return under;
+}
 
-  // Axis.
+/**
+ * The effect axis under the rows: its line and ticks, the favours labels and the axis title;
+ * `bottom` is the last baseline drawn, `width` the figure's width with the axis title in it.
+ */
+function drawAxis(
+  input: ForestLayoutInput,
+  g: ForestGeometry,
+  rowsBottom: number,
+  width: number,
+): { markup: string; bottom: number; width: number } {
+  const { f, scale } = g;
   const axisY = rowsBottom + 6;
   const axis: string[] = [
     line(scale.range[0], axisY, scale.range[1], axisY, {
@@ -422,12 +617,13 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     );
   }
   let by = axisY + 6 + f;
+  let figureWidth = width;
   if (input.favours) {
     // A label may run as wide as half the axis, or 160 px when the axis is narrow, before wrapping.
     const fav = favoursLabels(
       input.favours,
       scale.range,
-      nullX,
+      scale.map(input.nullValue),
       [MARGIN, width - MARGIN],
       FAVOURS_MIN_LINE,
       by + f * 1.5,
@@ -440,265 +636,19 @@ export function renderForestLayout(input: ForestLayoutInput): string {
     by += f * 1.5;
     const cx = (scale.range[0] + scale.range[1]) / 2;
     axis.push(text(cx, by, input.effectLabel, { "text-anchor": "middle", class: "axis-title" }));
-    width = Math.max(width, cx + textWidth(input.effectLabel, f) / 2 + MARGIN);
+    figureWidth = Math.max(width, cx + textWidth(input.effectLabel, f) / 2 + MARGIN);
   }
-  body.push(group(axis, { class: "axis" }));
-  if (rob) {
-    const used = new Set<Judgement>();
-    for (const r of input.rows) {
-      if (r.kind !== "interval") continue;
-      for (let i = 0; i < rob.items.length; i++) used.add(judgementOf(r.judgements?.[i]));
-    }
-    const key = robLegend(rob, used, MARGIN, by + f * 1.9, width - 2 * MARGIN, f);
-    body.push(key.markup);
-    by = key.lastBaseline;
+  return { markup: group(axis, { class: "axis" }), bottom: by, width: figureWidth };
+}
+
+/** The judgements drawn in the risk-of-bias column, for its key. */
+function usedJudgements(rows: LayoutRow[], items: number): Set<Judgement> {
+  const used = new Set<Judgement>();
+  for (const r of rows) {
+    if (r.kind !== "interval") continue;
+    for (let i = 0; i < items; i++) used.add(judgementOf(r.judgements?.[i]));
   }
-  for (const note of input.notes ?? []) {
-    by += f * 1.45;
-    body.push(text(MARGIN, by, note, { class: "note", "font-size": f * 0.9 }));
-    width = Math.max(width, MARGIN * 2 + textWidth(note, f * 0.9));
-  }
-  const height = by + MARGIN;
-  return svgDocument({
-    width,
-    height,
-    title: input.title,
-    desc: input.desc,
-    idPrefix: input.idPrefix,
-    fontSize: f,
-    body,
-  });
-}
-
-// Gap (px) between the null line and each favours label.
-const FAVOURS_GAP = 6;
-// Width (px) a favours label may take before wrapping, even on a short side of the axis.
-const FAVOURS_MIN_LINE = 160;
-// Most lines of one favours label; the last one ends with an ellipsis when the text goes on.
-const FAVOURS_LINES = 2;
-
-/**
- * The favours labels under the axis, either side of the null line: "← left" right-aligned
- * FAVOURS_GAP px before it, "right →" left-aligned after it, each label on its own side whatever
- * the axis' range (a null line near the axis' left end puts the left label under the empty band
- * below the table columns, never right of the null line). Each may fill its side of the axis, or
- * `minLine` px when that side is shorter, within the figure's margins (`bounds`); a longer label
- * wraps to FAVOURS_LINES lines, the last shortened with an ellipsis and the full text kept as a
- * tooltip.
- */
-function favoursLabels(
-  favours: FavoursLabels,
-  range: [number, number],
-  nullX: number,
-  bounds: [number, number],
-  minLine: number,
-  firstBaseline: number,
-  f: number,
-): { markup: string[]; lastBaseline: number } {
-  const axisLeft = Math.min(range[0], range[1]);
-  const axisRight = Math.max(range[0], range[1]);
-  const at = Math.min(Math.max(nullX, axisLeft), axisRight);
-  // Each label may fill its side of the axis, or `minLine` px past the axis' end when that side
-  // is short; never past the figure's margins.
-  const leftMax = Math.min(
-    Math.max(at - axisLeft - FAVOURS_GAP, minLine),
-    at - FAVOURS_GAP - bounds[0],
-  );
-  const rightMax = Math.min(
-    Math.max(axisRight - at - FAVOURS_GAP, minLine),
-    bounds[1] - at - FAVOURS_GAP,
-  );
-  const left = favoursLines(favours.left, "left", leftMax, f);
-  const right = favoursLines(favours.right, "right", rightMax, f);
-  const markup: string[] = [];
-  const lineH = f * 1.2;
-  const draw = (lines: ReturnType<typeof favoursLines>, side: "left" | "right", full: string) => {
-    lines.lines.forEach((content, i) => {
-      markup.push(
-        text(
-          side === "left" ? at - FAVOURS_GAP : at + FAVOURS_GAP,
-          firstBaseline + i * lineH,
-          content,
-          {
-            "text-anchor": side === "left" ? "end" : "start",
-            class: `favours favours-${side}`,
-            "font-style": "italic",
-          },
-          lines.truncated ? full : undefined,
-        ),
-      );
-    });
-  };
-  draw(left, "left", favours.left);
-  draw(right, "right", favours.right);
-  const n = Math.max(left.lines.length, right.lines.length);
-  return { markup, lastBaseline: firstBaseline + (n - 1) * lineH };
-}
-
-/**
- * One favours label as lines no wider than `maxWidth`, the arrow on the first line pointing away
- * from the null line; whether text was left out, and the widest line.
- */
-function favoursLines(
-  label: string,
-  side: "left" | "right",
-  maxWidth: number,
-  f: number,
-): { lines: string[]; truncated: boolean; width: number } {
-  const withArrow = (s: string) => (side === "left" ? `← ${s}` : `${s} →`);
-  const budget = Math.max(0, maxWidth - textWidth(withArrow(""), f));
-  const words = label.split(/\s+/).filter((w) => w !== "");
-  let lines = wrapText(label, budget, f);
-  let truncated = lines.join(" ") !== words.join(" ");
-  if (lines.length > FAVOURS_LINES) {
-    const rest = lines.slice(FAVOURS_LINES - 1).join(" ");
-    lines = [...lines.slice(0, FAVOURS_LINES - 1), truncate(rest, budget, f).text];
-    truncated = true;
-  }
-  lines[0] = withArrow(lines[0] ?? "");
-  return { lines, truncated, width: Math.max(...lines.map((l) => textWidth(l, f))) };
-}
-
-interface RobGeometry {
-  items: string[];
-  label: string;
-  /** Left edge of the first dot's column. */
-  x0: number;
-  /** Width of one item's column. */
-  col: number;
-  width: number;
-  r: number;
-  /** Font size of the glyphs in the dots. */
-  glyph: number;
-  f: number;
-}
-
-function robGeometry(
-  rob: { items: string[]; label: string },
-  x0: number,
-  rowH: number,
-  f: number,
-): RobGeometry {
-  const col = Math.max(Math.round(f * 1.45), textWidth(String(rob.items.length), f, true) + 4);
-  // The dot fills its row but leaves 2 px above and below, and 3 px between neighbours.
-  const r = Math.min(rowH - 4, col - 3) / 2;
-  return { ...rob, x0, col, width: col * rob.items.length, r, glyph: f * 0.8, f };
-}
-
-function judgementOf(j: RiskOfBiasJudgement | undefined): Judgement {
-  return j === null || j === undefined ? "missing" : j;
-}
-
-/**
- * The tool's name over the dots: centred on them, or ending at their right edge when wider (the
- * line above the headers is otherwise empty), shortened only past the figure's left margin.
- */
-function robTitle(rob: RobGeometry, baselineY: number, f: number, margin: number): string {
-  const right = rob.x0 + rob.width;
-  const t = truncate(rob.label, right - margin, f, true);
-  const centred = textWidth(t.text, f, true) <= rob.width;
-  return text(
-    centred ? rob.x0 + rob.width / 2 : right,
-    baselineY,
-    t.text,
-    { "text-anchor": centred ? "middle" : "end", "font-weight": "bold", class: "rob-title" },
-    t.truncated ? rob.label : undefined,
-  );
-}
-
-/** Item numbers 1..n over the dots, each with the item's name as a tooltip. */
-function robHeader(rob: RobGeometry, baselineY: number, f: number): string {
-  return group(
-    rob.items.map((item, i) =>
-      text(
-        rob.x0 + rob.col * (i + 0.5),
-        baselineY,
-        String(i + 1),
-        { "text-anchor": "middle", "font-weight": "bold", class: "rob-item", "font-size": f * 0.9 },
-        item,
-      ),
-    ),
-    { class: "rob-header" },
-  );
-}
-
-/** One study's dots, centred on its row. */
-function robDots(
-  rob: RobGeometry,
-  judgements: RiskOfBiasJudgement[],
-  study: string,
-  cy: number,
-): string {
-  return group(
-    rob.items.map((item, i) => {
-      const j = judgementOf(judgements[i]);
-      return lamp(
-        rob.x0 + rob.col * (i + 0.5),
-        cy,
-        rob.r,
-        j,
-        rob.glyph,
-        `${study}: ${item}: ${JUDGEMENT_STYLE[j].name}`,
-      );
-    }),
-    { class: "rob-dots" },
-  );
-}
-
-/**
- * The key under the plot: the judgements drawn (a dot and its name each), then the items by
- * number, flowing over lines no wider than `maxWidth`.
- */
-function robLegend(
-  rob: RobGeometry,
-  used: Set<Judgement>,
-  x: number,
-  firstBaseline: number,
-  maxWidth: number,
-  f: number,
-): { markup: string; lastBaseline: number } {
-  const parts: string[] = [];
-  const small = f * 0.9;
-  const lineH = f * 1.5;
-  let y = firstBaseline;
-  let cx = x;
-  const heading = `${rob.label}:`;
-  parts.push(text(cx, y, heading, { "font-weight": "bold", class: "rob-legend-heading" }));
-  cx += textWidth(heading, f, true) + 10;
-  for (const j of JUDGEMENT_ORDER) {
-    if (j === "missing" && !used.has("missing")) continue;
-    const name = JUDGEMENT_STYLE[j].name;
-    const w = 2 * 7 + 5 + textWidth(name, f);
-    if (cx > x && cx + w > x + maxWidth) {
-      cx = x;
-      y += lineH;
-    }
-    parts.push(lamp(cx + 7, y - f * 0.35, 7, j, rob.glyph));
-    parts.push(text(cx + 19, y, name, { class: "rob-legend-label" }));
-    cx += w + 14;
-  }
-  // Item key: "1 Sequence generation", "2 Baseline characteristics", ... flowing.
-  y += lineH;
-  cx = x;
-  rob.items.forEach((item, i) => {
-    const entry = truncate(`${i + 1} ${item}`, maxWidth, small);
-    const w = textWidth(entry.text, small);
-    if (cx > x && cx + w > x + maxWidth) {
-      cx = x;
-      y += f * 1.3;
-    }
-    parts.push(
-      text(
-        cx,
-        y,
-        entry.text,
-        { "font-size": small, class: "rob-item-key" },
-        entry.truncated ? item : undefined,
-      ),
-    );
-    cx += w + 14;
-  });
-  return { markup: group(parts, { class: "rob-legend" }), lastBaseline: y };
+  return used;
 }
 
 /** A horizontal confidence interval, clipped to the axis with arrowheads where it runs off. */

@@ -19,6 +19,8 @@ import {
   scalePhrase,
 } from "./format.js";
 import type {
+  EffectScaleKind,
+  ForestColumn,
   ForestInput,
   ForestOptions,
   ForestSort,
@@ -60,21 +62,7 @@ export function sortStudies(
  *   pooled: [{ label: "Random-effects model", estimate: 3.1, ciLower: 2.4, ciUpper: 3.8 }], measure: "MD" })
  */
 export function forestPlot(input: ForestInput, options: ForestOptions = {}): string {
-  const digits = options.digits ?? 2;
-  const scale = input.scale ?? "linear";
-  const level = input.level ?? 95;
-  const blocks = input.subgroups?.length
-    ? input.subgroups.map((g) => ({
-        ...g,
-        studies: sortStudies(g.studies, options.sort, options.descending),
-      }))
-    : [
-        {
-          label: "",
-          studies: sortStudies(input.studies ?? [], options.sort, options.descending),
-          pooled: undefined,
-        },
-      ];
+  const blocks = forestBlocks(input, options);
   const all = blocks.flatMap((b) => b.studies);
   if (all.length === 0) throw new Error("forestPlot: no studies to draw");
   // The rows drawn: the first maxRows studies in the order drawn (a block beyond keeps its heading
@@ -83,149 +71,23 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     blocks.map((b) => b.studies),
     options.maxRows,
   );
-  const hasWeights = all.some((s) => s.weight !== undefined && s.weight !== null);
-  const weights = hasWeights
-    ? percentagesToTotal(
-        all.map((s) => Math.max(0, s.weight ?? 0)),
-        1,
-      )
-    : [];
-  const weightOf = new Map<ForestStudy, number>();
-  for (const [i, s] of all.entries()) weightOf.set(s, weights[i] ?? 0);
-  const maxWeight = all.reduce((m, s) => Math.max(m, s.weight ?? 0), 0);
-
-  const extra = input.columns ?? [];
-  const leftColumns: LayoutColumn[] = [
-    { header: input.studyHeader ?? "Study", align: "left" },
-    ...extra.map((c) => ({ header: c.header, align: c.align ?? columnAlign(all, c.key) })),
-  ];
-  const measure = input.measure ?? "Effect";
-  const rightColumns: LayoutColumn[] = [{ header: `${measure} [${level}% CI]`, align: "right" }];
-  if (hasWeights) rightColumns.push({ header: "Weight (%)", align: "right" });
-
-  const rows: LayoutRow[] = [];
-  const studyRow = (s: ForestStudy, indent = false): LayoutRow => ({
-    kind: "interval",
-    ...(indent ? { indent } : {}),
-    marker: hasWeights ? "square" : "point",
-    relativeArea: hasWeights && maxWeight > 0 ? (s.weight ?? 0) / maxWeight : 1,
-    left: [s.label, ...extra.map((c) => cellText(s.columns?.[c.key]))],
-    right: [
-      fmtEstimateCi(s.yi, s.ciLower, s.ciUpper, digits, scale),
-      ...(hasWeights ? [fmtWeight(weightOf.get(s) ?? 0)] : []),
-    ],
-    estimate: s.yi,
-    lower: s.ciLower,
-    upper: s.ciUpper,
-    className: "study-row",
-    ...(input.riskOfBias ? { judgements: s.riskOfBias ?? [] } : {}),
-  });
-  const pooledRows = (
-    p: PooledEstimate,
-    weightText: string | null,
-    className: string,
-    withNotes: boolean,
-  ) => {
-    rows.push({
-      kind: "diamond",
-      left: [p.label],
-      right: [
-        fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, scale),
-        ...(weightText !== null ? [weightText] : []),
-      ],
-      estimate: p.estimate,
-      lower: p.ciLower,
-      upper: p.ciUpper,
-      className,
-    });
-    if (isNum(p.piLower) && isNum(p.piUpper)) {
-      rows.push({
-        kind: "prediction",
-        left: ["Prediction interval"],
-        right: [`[${fmtEffect(p.piLower, digits, scale)}, ${fmtEffect(p.piUpper, digits, scale)}]`],
-        lower: p.piLower,
-        upper: p.piUpper,
-      });
-    }
-    if (withNotes && p.heterogeneity) {
-      const h = fmtHeterogeneity(p.heterogeneity, digits);
-      if (h) rows.push({ kind: "note", text: `Heterogeneity: ${h}` });
-    }
-    if (withNotes && p.test)
-      rows.push({ kind: "note", text: `Test for overall effect: ${fmtTest(p.test)}` });
-  };
-
-  const grouped = Boolean(input.subgroups?.length);
-  for (const [j, b] of blocks.entries()) {
-    const shown = drawn.rows[j]!;
-    if (grouped) rows.push({ kind: "heading", text: b.label });
-    if (input.groupByCluster) {
-      for (const run of clusterRuns(shown)) {
-        const together = run.label !== null && run.studies.length >= 2;
-        if (together) rows.push({ kind: "subheading", text: run.label! });
-        for (const s of run.studies) rows.push(studyRow(s, together));
-      }
-    } else for (const s of shown) rows.push(studyRow(s));
-    if (grouped && b.pooled) {
-      const subtotal = hasWeights
-        ? b.studies.reduce((a, s) => a + (weightOf.get(s) ?? 0), 0)
-        : null;
-      pooledRows(b.pooled, subtotal === null ? null : fmtWeight(subtotal), "subgroup-pooled", true);
-    }
-    if (grouped) rows.push({ kind: "spacer" });
-  }
-  if (!grouped && input.pooled?.length) rows.push({ kind: "spacer" });
-  for (const [i, p] of (input.pooled ?? []).entries()) {
-    pooledRows(
-      p,
-      hasWeights ? fmtWeight(100) : null,
-      i === 0 ? "overall-pooled" : "overall-pooled secondary-pooled",
-      false,
-    );
-  }
-  const withNotes = (input.pooled ?? []).filter((p) => p.heterogeneity || p.test);
-  for (const p of withNotes) {
-    const h = p.heterogeneity ? fmtHeterogeneity(p.heterogeneity, digits) : "";
-    const prefix = withNotes.length > 1 ? `${p.label}: ` : "";
-    if (h) rows.push({ kind: "note", text: `${prefix}Heterogeneity: ${h}` });
-    if (p.test)
-      rows.push({ kind: "note", text: `${prefix}Test for overall effect: ${fmtTest(p.test)}` });
-  }
-  for (const t of input.subgroupTests ?? []) {
-    rows.push({ kind: "note", text: `${t.label}: ${fmtGroupTest(t.Q, t.df, t.df2, t.p)}` });
-  }
-
+  const ctx = forestContext(input, options, all);
   const k = all.length;
-  const title = input.title ?? `Forest plot (${measure}, ${plural(k, "study")})`;
-  const robItems = input.riskOfBias?.items.length ?? 0;
-  const descParts = [
-    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${measure} with ${level}% confidence intervals${scalePhrase(scale)}.`,
-  ];
-  if (robItems > 0)
-    descParts.push(
-      `${input.riskOfBias?.label ?? "Risk of bias"} of each study on ${plural(robItems, "item")} (low, high or unclear risk) beside its row.`,
-    );
   const notes = [...(input.notes ?? [])];
-  if (drawn.shown < k) {
-    const cut = `${drawn.shown} of ${k} studies shown (the first in the order drawn); the pooled estimates and weights include all ${k}.`;
-    notes.unshift(cut);
-    descParts.push(cut);
-  }
-  for (const p of input.pooled ?? []) {
-    descParts.push(
-      `${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, scale)}.`,
-    );
-  }
+  const cut =
+    drawn.shown < k
+      ? `${drawn.shown} of ${k} studies shown (the first in the order drawn); the pooled estimates and weights include all ${k}.`
+      : null;
+  if (cut !== null) notes.unshift(cut);
   return renderForestLayout({
-    title,
+    title: input.title ?? `Forest plot (${ctx.measure}, ${plural(k, "study")})`,
     showTitle: Boolean(input.title),
-    desc: descParts.join(" "),
+    desc: forestDescription(input, ctx, blocks, all, cut),
     idPrefix: options.idPrefix ?? "pooled-forest",
     fontSize: options.fontSize ?? 12,
-    leftColumns,
-    rightColumns,
-    rows,
-    scale,
+    ...forestColumns(input, ctx, all),
+    rows: forestRows(input, ctx, blocks, drawn.rows),
+    scale: ctx.scale,
     xlim: input.xlim,
     nullValue: input.nullValue ?? 0,
     effectLabel: input.effectLabel,
@@ -242,6 +104,243 @@ export function forestPlot(input: ForestInput, options: ForestOptions = {}): str
     maxLabelWidth: options.maxLabelWidth ?? 220,
     notes,
   });
+}
+
+/** A block of studies: a subgroup (heading, studies, diamond) or, without subgroups, all. */
+interface ForestBlock {
+  label: string;
+  studies: ForestStudy[];
+  pooled?: PooledEstimate;
+}
+
+/** What every row of a forest plot is written with: scale, digits, weights in percent. */
+interface ForestContext {
+  digits: number;
+  scale: EffectScaleKind;
+  level: number;
+  measure: string;
+  /** Descriptor columns left of the intervals (dose, sex, n...). */
+  extra: ForestColumn[];
+  hasWeights: boolean;
+  /** Each study's weight in percent, rounded so that the column adds to 100.0. */
+  weightOf: Map<ForestStudy, number>;
+  maxWeight: number;
+}
+
+/** The blocks drawn, each block's studies in the order asked for. */
+function forestBlocks(input: ForestInput, options: ForestOptions): ForestBlock[] {
+  if (input.subgroups?.length)
+    return input.subgroups.map((g) => ({
+      ...g,
+      studies: sortStudies(g.studies, options.sort, options.descending),
+    }));
+  return [
+    {
+      label: "",
+      studies: sortStudies(input.studies ?? [], options.sort, options.descending),
+      pooled: undefined,
+    },
+  ];
+}
+
+function forestContext(
+  input: ForestInput,
+  options: ForestOptions,
+  all: ForestStudy[],
+): ForestContext {
+  const hasWeights = all.some((s) => s.weight !== undefined && s.weight !== null);
+  const weights = hasWeights
+    ? percentagesToTotal(
+        all.map((s) => Math.max(0, s.weight ?? 0)),
+        1,
+      )
+    : [];
+  const weightOf = new Map<ForestStudy, number>();
+  for (const [i, s] of all.entries()) weightOf.set(s, weights[i] ?? 0);
+  return {
+    digits: options.digits ?? 2,
+    scale: input.scale ?? "linear",
+    level: input.level ?? 95,
+    measure: input.measure ?? "Effect",
+    extra: input.columns ?? [],
+    hasWeights,
+    weightOf,
+    maxWeight: all.reduce((m, s) => Math.max(m, s.weight ?? 0), 0),
+  };
+}
+
+/** Study label and descriptor columns at the left; effect [CI] and weight at the right. */
+function forestColumns(
+  input: ForestInput,
+  ctx: ForestContext,
+  all: ForestStudy[],
+): { leftColumns: LayoutColumn[]; rightColumns: LayoutColumn[] } {
+  const leftColumns: LayoutColumn[] = [
+    { header: input.studyHeader ?? "Study", align: "left" },
+    ...ctx.extra.map((c) => ({ header: c.header, align: c.align ?? columnAlign(all, c.key) })),
+  ];
+  const rightColumns: LayoutColumn[] = [
+    { header: `${ctx.measure} [${ctx.level}% CI]`, align: "right" },
+  ];
+  if (ctx.hasWeights) rightColumns.push({ header: "Weight (%)", align: "right" });
+  return { leftColumns, rightColumns };
+}
+
+/**
+ * The rows, top to bottom: each block's heading, studies (gathered by cluster when asked), its
+ * diamond with subtotal weight and notes; the overall diamonds; their heterogeneity and tests;
+ * the tests for subgroup differences.
+ */
+function forestRows(
+  input: ForestInput,
+  ctx: ForestContext,
+  blocks: ForestBlock[],
+  shownRows: ForestStudy[][],
+): LayoutRow[] {
+  const rows: LayoutRow[] = [];
+  const grouped = Boolean(input.subgroups?.length);
+  for (const [j, b] of blocks.entries()) {
+    const shown = shownRows[j]!;
+    if (grouped) rows.push({ kind: "heading", text: b.label });
+    if (input.groupByCluster) {
+      for (const run of clusterRuns(shown)) {
+        const together = run.label !== null && run.studies.length >= 2;
+        if (together) rows.push({ kind: "subheading", text: run.label! });
+        for (const s of run.studies) rows.push(studyRow(input, ctx, s, together));
+      }
+    } else for (const s of shown) rows.push(studyRow(input, ctx, s));
+    if (grouped && b.pooled) {
+      const subtotal = ctx.hasWeights
+        ? b.studies.reduce((a, s) => a + (ctx.weightOf.get(s) ?? 0), 0)
+        : null;
+      const weightText = subtotal === null ? null : fmtWeight(subtotal);
+      rows.push(...pooledRows(ctx, b.pooled, weightText, "subgroup-pooled", true));
+    }
+    if (grouped) rows.push({ kind: "spacer" });
+  }
+  if (!grouped && input.pooled?.length) rows.push({ kind: "spacer" });
+  for (const [i, p] of (input.pooled ?? []).entries()) {
+    const className = i === 0 ? "overall-pooled" : "overall-pooled secondary-pooled";
+    rows.push(...pooledRows(ctx, p, ctx.hasWeights ? fmtWeight(100) : null, className, false));
+  }
+  rows.push(...overallNotes(input, ctx));
+  return rows;
+}
+
+/** A study's row: label, descriptor cells, effect [CI], weight, risk-of-bias judgements. */
+function studyRow(
+  input: ForestInput,
+  ctx: ForestContext,
+  s: ForestStudy,
+  indent = false,
+): LayoutRow {
+  return {
+    kind: "interval",
+    ...(indent ? { indent } : {}),
+    marker: ctx.hasWeights ? "square" : "point",
+    relativeArea: ctx.hasWeights && ctx.maxWeight > 0 ? (s.weight ?? 0) / ctx.maxWeight : 1,
+    left: [s.label, ...ctx.extra.map((c) => cellText(s.columns?.[c.key]))],
+    right: [
+      fmtEstimateCi(s.yi, s.ciLower, s.ciUpper, ctx.digits, ctx.scale),
+      ...(ctx.hasWeights ? [fmtWeight(ctx.weightOf.get(s) ?? 0)] : []),
+    ],
+    estimate: s.yi,
+    lower: s.ciLower,
+    upper: s.ciUpper,
+    className: "study-row",
+    ...(input.riskOfBias ? { judgements: s.riskOfBias ?? [] } : {}),
+  };
+}
+
+/**
+ * A pooled estimate's diamond, its prediction interval when given and, `withNotes` (a subgroup's),
+ * its heterogeneity and test under it.
+ */
+function pooledRows(
+  ctx: ForestContext,
+  p: PooledEstimate,
+  weightText: string | null,
+  className: string,
+  withNotes: boolean,
+): LayoutRow[] {
+  const { digits, scale } = ctx;
+  const rows: LayoutRow[] = [
+    {
+      kind: "diamond",
+      left: [p.label],
+      right: [
+        fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, digits, scale),
+        ...(weightText !== null ? [weightText] : []),
+      ],
+      estimate: p.estimate,
+      lower: p.ciLower,
+      upper: p.ciUpper,
+      className,
+    },
+  ];
+  if (isNum(p.piLower) && isNum(p.piUpper)) {
+    rows.push({
+      kind: "prediction",
+      left: ["Prediction interval"],
+      right: [`[${fmtEffect(p.piLower, digits, scale)}, ${fmtEffect(p.piUpper, digits, scale)}]`],
+      lower: p.piLower,
+      upper: p.piUpper,
+    });
+  }
+  if (withNotes && p.heterogeneity) {
+    const h = fmtHeterogeneity(p.heterogeneity, digits);
+    if (h) rows.push({ kind: "note", text: `Heterogeneity: ${h}` });
+  }
+  if (withNotes && p.test)
+    rows.push({ kind: "note", text: `Test for overall effect: ${fmtTest(p.test)}` });
+  return rows;
+}
+
+/**
+ * Under the overall diamonds: each model's heterogeneity and test (named when there are several),
+ * then the tests for subgroup differences.
+ */
+function overallNotes(input: ForestInput, ctx: ForestContext): LayoutRow[] {
+  const rows: LayoutRow[] = [];
+  const withNotes = (input.pooled ?? []).filter((p) => p.heterogeneity || p.test);
+  for (const p of withNotes) {
+    const h = p.heterogeneity ? fmtHeterogeneity(p.heterogeneity, ctx.digits) : "";
+    const prefix = withNotes.length > 1 ? `${p.label}: ` : "";
+    if (h) rows.push({ kind: "note", text: `${prefix}Heterogeneity: ${h}` });
+    if (p.test)
+      rows.push({ kind: "note", text: `${prefix}Test for overall effect: ${fmtTest(p.test)}` });
+  }
+  for (const t of input.subgroupTests ?? []) {
+    rows.push({ kind: "note", text: `${t.label}: ${fmtGroupTest(t.Q, t.df, t.df2, t.p)}` });
+  }
+  return rows;
+}
+
+/** The SVG's description: studies, subgroups, clusters, risk of bias, the cut, the estimates. */
+function forestDescription(
+  input: ForestInput,
+  ctx: ForestContext,
+  blocks: ForestBlock[],
+  all: ForestStudy[],
+  cut: string | null,
+): string {
+  const k = all.length;
+  const grouped = Boolean(input.subgroups?.length);
+  const robItems = input.riskOfBias?.items.length ?? 0;
+  const descParts = [
+    `Forest plot of ${plural(k, "study")}${grouped ? ` in ${plural(blocks.length, "subgroup")}` : ""}${input.groupByCluster ? `, grouped by ${plural(new Set(all.map((s) => s.cluster ?? s.label)).size, "cluster")}` : ""}, ${ctx.measure} with ${ctx.level}% confidence intervals${scalePhrase(ctx.scale)}.`,
+  ];
+  if (robItems > 0)
+    descParts.push(
+      `${input.riskOfBias?.label ?? "Risk of bias"} of each study on ${plural(robItems, "item")} (low, high or unclear risk) beside its row.`,
+    );
+  if (cut !== null) descParts.push(cut);
+  for (const p of input.pooled ?? []) {
+    descParts.push(
+      `${p.label}: ${fmtEstimateCi(p.estimate, p.ciLower, p.ciUpper, ctx.digits, ctx.scale)}.`,
+    );
+  }
+  return descParts.join(" ");
 }
 
 /**

@@ -5,20 +5,16 @@
  * more than `maxPoints` subsets the points become a density: the frame is cut into cells and each
  * cell is shaded by the logarithm of the number of subsets in it.
  */
-import {
-  clipPath,
-  type Frame,
-  fitFrameToXTicks,
-  frameBorder,
-  plotTitle,
-  xAxis,
-  xScale,
-  yAxis,
-  yAxisWidth,
-  yScale,
-} from "./chart.js";
+import { type Frame, xScale, yScale } from "./chart.js";
 import { plural } from "./format.js";
-import { el, group, PALETTE, svgDocument } from "./svg.js";
+import {
+  SCATTER_MARGIN,
+  scatterDocument,
+  scatterFrame,
+  scatterSize,
+  xAxisSpace,
+} from "./scatter-frame.js";
+import { el, group, PALETTE } from "./svg.js";
 import type { EffectScaleKind, ScatterOptions } from "./types.js";
 
 /** The subsets to draw: estimate and I² (percent) of each, in any order. */
@@ -42,16 +38,13 @@ export interface GoshOptions extends ScatterOptions {
   cells?: number;
 }
 
-const MARGIN = 14;
 const POINT_ROOM = 4;
 
 export function goshPlot(input: GoshInput, options: GoshOptions = {}): string {
   const n = input.estimate.length;
   if (n === 0 || input.I2.length !== n) throw new Error("goshPlot: no subsets, or unequal lengths");
-  const f = options.fontSize ?? 12;
-  const width = options.width ?? 600;
-  const height = options.height ?? 460;
-  const idPrefix = options.idPrefix ?? "pooled-gosh";
+  const size = scatterSize(options, "pooled-gosh");
+  const { f } = size;
   const xs0: number[] = new Array(n);
   const ys0: number[] = new Array(n);
   let xmin = Infinity;
@@ -62,42 +55,31 @@ export function goshPlot(input: GoshInput, options: GoshOptions = {}): string {
     if (xs0[i]! < xmin) xmin = xs0[i]!;
     if (xs0[i]! > xmax) xmax = xs0[i]!;
   }
-  const top = MARGIN + (input.title ? f * 1.25 + 12 : 0);
-  const frameHeight = height - top - (6 + f + f * 1.6 + MARGIN);
-  const yFor = (fr: Frame) => yScale([0, 100], fr, f, { inset: POINT_ROOM });
-  const left = MARGIN + yAxisWidth(yFor({ left: 0, top, width: 1, height: frameHeight }), f);
-  const { frame, scale: xs } = fitFrameToXTicks(
-    { left, top, width: width - left - MARGIN - 6, height: frameHeight },
-    (fr) =>
+  const sc = scatterFrame(size, {
+    title: input.title,
+    bottomSpace: xAxisSpace(f) + SCATTER_MARGIN,
+    y: (fr) => yScale([0, 100], fr, f, { inset: POINT_ROOM }),
+    x: (fr) =>
       xScale([xmin, xmax], fr, f, {
         inset: POINT_ROOM,
         ...(input.scale === undefined ? {} : { scale: input.scale }),
       }),
-    f,
-    width,
-    6,
-  );
-  const ys = yFor(frame);
-  const body: string[] = [clipPath(`${idPrefix}-clip`, frame)];
-  if (input.title) body.push(plotTitle(input.title, width, MARGIN, f));
-  body.push(frameBorder(frame));
+  });
+  const { xs, ys, frame } = sc;
   const density = n > (options.maxPoints ?? 5000);
-  body.push(
-    density ? densityCells(xs0, ys0, xs, ys, frame, options.cells ?? 90) : points(xs0, ys0, xs, ys),
-  );
-  body.push(xAxis(xs, frame, f, input.xLabel ?? "Pooled estimate of the subset"));
-  body.push(yAxis(ys, frame, f, "I² of the subset (%)"));
   const what = input.exhaustive
     ? `every one of the ${n.toLocaleString("en-US")} subsets of ${plural(input.k, "study")}`
     : `${n.toLocaleString("en-US")} random subsets of ${plural(input.k, "study")}`;
-  return svgDocument({
-    width,
-    height,
+  return scatterDocument(sc, {
+    points: [
+      density
+        ? densityCells(xs0, ys0, xs, ys, frame, options.cells ?? 90)
+        : points(xs0, ys0, xs, ys),
+    ],
+    xTitle: input.xLabel ?? "Pooled estimate of the subset",
+    yTitle: "I² of the subset (%)",
     title: input.title ?? `GOSH plot (${what})`,
     desc: `GOSH plot: the pooled estimate against I² for ${what}${density ? ", drawn as a density (darker cells hold more subsets, on a log scale)" : ""}.`,
-    idPrefix,
-    fontSize: f,
-    body,
   });
 }
 

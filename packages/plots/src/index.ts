@@ -5,7 +5,7 @@
 
 export { baujatPlot } from "./baujat.js";
 export { bubblePlot } from "./bubble.js";
-export { normalQuantile } from "./chart.js";
+export { normalQuantile } from "./distributions.js";
 export { forestPlot, sortStudies } from "./forest.js";
 export { fmt, fmtHeterogeneity, fmtP, percentagesToTotal, plural } from "./format.js";
 export { funnelPlot } from "./funnel.js";
@@ -13,7 +13,8 @@ export { galbraithPlot } from "./galbraith.js";
 export { type GoshInput, type GoshOptions, goshPlot } from "./gosh.js";
 export { influencePlot } from "./influence.js";
 export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
-export { checkPrismaCounts, prismaPlot } from "./prisma.js";
+export { prismaPlot } from "./prisma.js";
+export { checkPrismaCounts } from "./prisma-counts.js";
 export {
   JUDGEMENT_STYLE,
   type Judgement,

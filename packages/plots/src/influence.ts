@@ -3,16 +3,8 @@
  * (plot.infl.rma.uni): eight panels, two per row, each diagnostic against the study number, the
  * studies metafor flags as influential filled red, and metafor's reference lines.
  */
-import {
-  clipPath,
-  type Frame,
-  frameBorder,
-  legend,
-  normalQuantile,
-  yAxis,
-  yScale,
-} from "./chart.js";
-import { chiSquareQuantile } from "./distributions.js";
+import { clipPath, type Frame, frameBorder, legend, plotTitle, yAxis, yScale } from "./chart.js";
+import { chiSquareQuantile, normalQuantile } from "./distributions.js";
 import { fmt, plural } from "./format.js";
 import { linearMap, type Scale, type Tick } from "./scale.js";
 import { el, group, line, PALETTE, svgDocument, text, tooltip } from "./svg.js";
@@ -309,6 +301,25 @@ function panel(
   );
   parts.push(group(under, { "clip-path": `url(#${clipId})`, class: "lines" }));
 
+  parts.push(
+    group(
+      panelPoints(spec, input, xs, (v) => ys.map(toAxis(v)), usable),
+      { class: "points" },
+    ),
+  );
+  parts.push(yAxisSmall(ys, frame, f));
+  parts.push(studyAxis(xs, frame, f));
+  return group(parts, { class: `panel panel-${spec.key}`, "data-panel": spec.key });
+}
+
+/** A panel's points, one per study with a usable value; influential studies red and larger. */
+function panelPoints(
+  spec: PanelSpec,
+  input: InfluenceInput,
+  xs: Scale,
+  yOf: (v: number) => number,
+  usable: (v: number | null) => v is number,
+): string[] {
   const points: string[] = [];
   spec.values.forEach((v, i) => {
     if (!usable(v)) return;
@@ -318,7 +329,7 @@ function panel(
         "circle",
         {
           cx: xs.map(i + 1),
-          cy: ys.map(toAxis(v)),
+          cy: yOf(v),
           r: infl ? INFLUENTIAL_RADIUS : POINT_RADIUS,
           fill: infl ? PALETTE.vermillion : PALETTE.text,
           stroke: infl ? PALETTE.text : "#FFFFFF",
@@ -334,10 +345,7 @@ function panel(
       ),
     );
   });
-  parts.push(group(points, { class: "points" }));
-  parts.push(yAxisSmall(ys, frame, f));
-  parts.push(studyAxis(xs, frame, f));
-  return group(parts, { class: `panel panel-${spec.key}`, "data-panel": spec.key });
+  return points;
 }
 
 /** The y axis of a panel, its tick labels a little smaller than the text. */
@@ -440,20 +448,10 @@ export function influencePlot(input: InfluenceInput, options: InfluenceOptions =
   const frameHeight = options.panelHeight ?? 120;
   const idPrefix = options.idPrefix ?? "pooled-influence";
   const k = input.studies.length;
-  const title = input.title ?? `Influence diagnostics (${plural(k, "study")})`;
   const body: string[] = [];
   let y = MARGIN;
   if (input.title) {
-    const t = truncate(input.title, width - 2 * MARGIN, f * 1.25, true);
-    body.push(
-      text(
-        MARGIN,
-        y + f * 1.2,
-        t.text,
-        { "font-size": f * 1.25, "font-weight": "bold", class: "plot-title" },
-        t.truncated ? input.title : undefined,
-      ),
-    );
+    body.push(plotTitle(input.title, width, MARGIN, f));
     y += f * 1.25 + 12;
   }
   const colWidth = (width - 2 * MARGIN - COLUMN_GAP) / 2;
@@ -468,8 +466,30 @@ export function influencePlot(input: InfluenceInput, options: InfluenceOptions =
     body.push(panel(spec, input, slot, i, idPrefix, f));
   });
   y += 4 * rowHeight;
+  const lg = influenceLegend(y + f, width, f);
+  body.push(lg.markup);
+  y += f + (lg.lines - 1) * f * 1.6;
+  const keys = studyKeys(input, y, width, f);
+  body.push(...keys.markup);
+  const names = input.studies.filter((_, i) => input.influential[i] === true);
+  return svgDocument({
+    width,
+    height: keys.lastBaseline + MARGIN,
+    title: input.title ?? `Influence diagnostics (${plural(k, "study")})`,
+    desc:
+      `Influence diagnostics of ${plural(k, "study")} as metafor's influence(): studentised residuals, DFFITS, Cook's distances, covariance ratios, τ² and QE with each study left out, hat values and weights, each against the study number, with metafor's reference lines. ` +
+      (names.length
+        ? `${plural(names.length, "study")} influential by metafor's criteria (drawn red): ${names.join(", ")}.`
+        : "No study is influential by metafor's criteria."),
+    idPrefix,
+    fontSize: f,
+    body,
+  });
+}
 
-  const lg = legend(
+/** The legend under the panels: a study, an influential study, a reference line, a cut-off. */
+function influenceLegend(baseline: number, width: number, f: number): ReturnType<typeof legend> {
+  return legend(
     [
       {
         label: "Study",
@@ -506,14 +526,24 @@ export function influencePlot(input: InfluenceInput, options: InfluenceOptions =
       },
     ],
     MARGIN,
-    y + f,
+    baseline,
     f,
     width - 2 * MARGIN,
   );
-  body.push(lg.markup);
-  y += f + (lg.lines - 1) * f * 1.6;
+}
 
+/**
+ * The keys under the legend, below `y`: the influential studies by number and name, then every
+ * study's number and name (or, beyond MAX_KEYED_STUDIES, how they are numbered).
+ */
+function studyKeys(
+  input: InfluenceInput,
+  y: number,
+  width: number,
+  f: number,
+): { markup: string[]; lastBaseline: number } {
   const small = f * 0.9;
+  const k = input.studies.length;
   const influential = input.studies
     .map((s, i) => ({ s, i }))
     .filter(({ i }) => input.influential[i] === true);
@@ -526,8 +556,6 @@ export function influencePlot(input: InfluenceInput, options: InfluenceOptions =
     ...influential.map(({ s, i }) => ({ text: `${i + 1} ${s}`, className: "key-influential" })),
   ];
   const inf = flowText(keyEntries, MARGIN, y + f * 1.6, width - 2 * MARGIN, small);
-  body.push(group(inf.markup, { class: "influential-key" }));
-  y = inf.lastBaseline;
   const studyEntries =
     k <= MAX_KEYED_STUDIES
       ? [
@@ -540,22 +568,12 @@ export function influencePlot(input: InfluenceInput, options: InfluenceOptions =
             className: "key-heading",
           },
         ];
-  const key = flowText(studyEntries, MARGIN, y + f * 1.5, width - 2 * MARGIN, small);
-  body.push(group(key.markup, { class: "study-key" }));
-  y = key.lastBaseline;
-
-  const names = influential.map(({ s }) => s);
-  return svgDocument({
-    width,
-    height: y + MARGIN,
-    title,
-    desc:
-      `Influence diagnostics of ${plural(k, "study")} as metafor's influence(): studentised residuals, DFFITS, Cook's distances, covariance ratios, τ² and QE with each study left out, hat values and weights, each against the study number, with metafor's reference lines. ` +
-      (names.length
-        ? `${plural(names.length, "study")} influential by metafor's criteria (drawn red): ${names.join(", ")}.`
-        : "No study is influential by metafor's criteria."),
-    idPrefix,
-    fontSize: f,
-    body,
-  });
+  const key = flowText(studyEntries, MARGIN, inf.lastBaseline + f * 1.5, width - 2 * MARGIN, small);
+  return {
+    markup: [
+      group(inf.markup, { class: "influential-key" }),
+      group(key.markup, { class: "study-key" }),
+    ],
+    lastBaseline: key.lastBaseline,
+  };
 }
