@@ -25,7 +25,7 @@ import { machineLine, markdownTable, num, table } from "./report.js";
 const benchDir = fileURLToPath(new URL("../", import.meta.url));
 const repoDir = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Goals of issue 11 (reported, never asserted): median whole-process time of a job. */
+/** Goals of the CLI (reported, never asserted): median whole-process time of a job. */
 const GOALS: Record<string, number> = { version: 80, analyze: 200 };
 
 function parseArgs(argv: string[]): { runs: number; metafor: boolean } {
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
         1,
       )}`,
     );
-    console.log(`\nGoals (issue 11; reported, not asserted):\n${goalLines(rows).join("\n")}`);
+    console.log(`\nGoals (reported, not asserted):\n${goalLines(rows).join("\n")}`);
     // Other work on the machine slows every figure; the load at the start is in the machine line.
     const load = loadavg().map((l) => l.toFixed(2));
     console.log(`load average at the end: ${load.join(" ")}`);

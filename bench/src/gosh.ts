@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gosh`: the speed goal of issue 13 for GOSH (Olkin, Dahabreh & Trikalinos 2012),
+ * `npm run bench:gosh`: the speed goal of GOSH (Olkin, Dahabreh & Trikalinos 2012),
  * measured on this machine and set beside R's metafor:
  *
  * - every subset of k = 20 studies (2^20 - 1 = 1,048,575 REML fits) in under 10 s on 2 cores.
@@ -32,7 +32,7 @@ import { machineLine, markdownTable, num, resultsMarkdown, resultsTable, table }
 
 const benchDir = fileURLToPath(new URL("../", import.meta.url));
 
-/** The plan of issue 13: every subset of 20 studies, REML, on 2 cores in under 10 s. */
+/** The plan: every subset of 20 studies, REML, on 2 cores in under 10 s. */
 const K = 20;
 const SUBSETS = 2 ** K - 1;
 const WORKERS = 2;
@@ -237,7 +237,7 @@ function comparisonRows(list: GoshComparison[]): string[][] {
 async function main(): Promise<void> {
   const started = performance.now();
   const withMetafor = !process.argv.includes("--no-metafor");
-  console.log("Pooled bench: GOSH (issue 13)");
+  console.log("Pooled bench: GOSH");
   console.log(`machine: ${machineLine()}`);
   console.log(
     `data: makeData(${K}) (seed ${DATA_SEED + K}), REML; every subset: ${SUBSETS} fits; wasm-workers: ${WORKERS} worker_threads\n`,
@@ -295,7 +295,7 @@ async function main(): Promise<void> {
     measured: pooled.map((r) => `${r.path} ${num(r.meanMs / 1000)} s`).join(", "),
   };
   console.log(
-    `\nGoal (issue 13; reported, not asserted):\n${table(
+    `\nGoal (reported, not asserted):\n${table(
       ["goal", "met", "measured (mean per call)"],
       [[goal.goal, goal.met === null ? "n/a" : goal.met ? "yes" : "NO", goal.measured]],
       3,

@@ -5,10 +5,10 @@
  */
 import { Bench } from "tinybench";
 
-/** Paths of results.json (issue 8): TS reference, WASM in-process, WASM on worker_threads. */
+/** Paths of results.json: TS reference, WASM in-process, WASM on worker_threads. */
 export type PathName = "ts" | "wasm" | "wasm-workers";
 
-/** One line of bench/results.json (the contract of issue 8). */
+/** One line of bench/results.json (a contract: other tools read it). */
 export interface ResultRow {
   kernel: string;
   path: PathName;

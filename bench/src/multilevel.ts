@@ -1,5 +1,5 @@
 /**
- * `npm run bench:multilevel`: the speed goals of issue 12 (three-level model, experiments nested in
+ * `npm run bench:multilevel`: the speed goals of the three-level model (, experiments nested in
  * publications), measured on this machine and set beside R's metafor:
  *
  * - one REML fit at k = 1000 experiments in 200 publications <= 25 ms;
@@ -48,7 +48,7 @@ function normal(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
-/** Seed of the three-level data sets (DATA_SEED + 12, for issue 12; plus k per data set). */
+/** Seed of the three-level data sets (DATA_SEED + 12, plus k per data set). */
 export const MULTILEVEL_SEED = DATA_SEED + 12;
 /** Variance between publications (level 3) and between experiments within one (level 2). */
 export const SIGMA2_BETWEEN = 0.05;
@@ -128,7 +128,7 @@ export function multilevelCsv(data: MultilevelBenchData): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The plan (issue 12, "Speed")
+// The plan: the sizes and goals of the three-level model's speed
 
 const FIT_SIZES = [
   { k: 1000, publications: 200 },
@@ -446,7 +446,7 @@ function goals(rows: ResultRow[], comparisons: MultilevelComparison[]): Goal[] {
 async function main(): Promise<void> {
   const started = performance.now();
   const withMetafor = !process.argv.includes("--no-metafor");
-  console.log("Pooled bench: the three-level model (issue 12)");
+  console.log("Pooled bench: the three-level model");
   console.log(`machine: ${machineLine()}`);
   for (const { k, publications } of [...FIT_SIZES]) {
     const d = makeMultilevelData(k, publications);
@@ -512,7 +512,7 @@ async function main(): Promise<void> {
   }
   const goalList = goals(pooled, comparisons);
   console.log(
-    `\nGoals (issue 12; reported, not asserted):\n${table(
+    `\nGoals (reported, not asserted):\n${table(
       ["goal", "met", "measured (mean per call)"],
       goalList.map((g) => [g.goal, g.met === null ? "n/a" : g.met ? "yes" : "NO", g.measured]),
       3,

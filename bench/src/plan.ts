@@ -1,5 +1,5 @@
 /**
- * What the suite times (issue 8): the sizes, replicate counts and seeds, in one place so the Node
+ * What the suite times: the sizes, replicate counts and seeds, in one place so the Node
  * suite, the Chromium worker and the metafor script run the same work.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Printing: the results table, the machine line and the goals of issue 8 (reported, never asserted).
+ * Printing: the results table, the machine line and the speed goals (reported, never asserted).
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import type { Measurement, ResultRow } from "./harness.js";
@@ -63,7 +63,7 @@ export interface Goal {
   met: boolean | null;
 }
 
-/** The goals of issue 8 against the rows measured (null = not measured in this run). */
+/** The speed goals against the rows measured (null = not measured in this run). */
 export function goals(plan: Plan, rows: ResultRow[]): Goal[] {
   const find = (kernel: string, path: string, k?: number) =>
     rows.find((r) => r.kernel === kernel && r.path === path && (k === undefined || r.k === k));

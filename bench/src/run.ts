@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   for (const n of notesShown) console.log(`note: ${n}`);
   if (plan.quick)
     console.log("\nGoals: not reported for the quick plan (they are about the full work).");
-  else console.log(`\nGoals (issue 8; reported, not asserted):\n${goalsTable(goals(plan, rows))}`);
+  else console.log(`\nGoals (reported, not asserted):\n${goalsTable(goals(plan, rows))}`);
 
   const results: ResultRow[] = rows.map(({ kernel, path, k, opsPerSec, meanMs, p99Ms }) => ({
     kernel,

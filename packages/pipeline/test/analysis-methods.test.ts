@@ -1,5 +1,5 @@
 /**
- * The methods of issue 13 in the analysis, against metafor 3.8.1 and 5.1.12
+ * The further methods in the analysis, against metafor 3.8.1 and 5.1.12
  * (fixtures/r/pipeline-methods.R on the bundled BBB example, MD, REML): influence diagnostics,
  * PET-PEESE, the fail-safe Ns, trim-and-fill's options, and the Q-profile CIs of the model, of each
  * subgroup and of a meta-regression's residual heterogeneity.
@@ -117,7 +117,7 @@ describe.each(["3.8.1", "5.1.12"])("against metafor %s", (version) => {
   });
 });
 
-describe("settings of issue 13", () => {
+describe("method settings", () => {
   const table = exampleTable();
 
   test("--bootstrap-type parametric reaches the bootstrap (the JSON says which)", async () => {

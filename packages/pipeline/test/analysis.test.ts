@@ -1,7 +1,7 @@
 /**
  * analyze() on the bundled (simulated) example against metafor (fixtures/pipeline.json, written by
  * fixtures/r/pipeline.R) and against the stats engine called directly; and the JSON contract of
- * issue 6: field names, nulls, round trip.
+ * the `--format json` contract: field names, nulls, round trip.
  */
 import {
   begg,
@@ -36,7 +36,7 @@ import {
 
 const bbb = exampleTable();
 
-describe("the JSON contract of issue 6", () => {
+describe("the JSON contract (--format json)", () => {
   const analysis = analyze(bbb, { by: "dose", mods: ["dose", "year"], prisma: examplePrisma() });
 
   test("top-level blocks and their field names", () => {

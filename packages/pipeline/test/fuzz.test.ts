@@ -1,5 +1,5 @@
 /**
- * Seeded fuzzing of the pipeline as the CLI drives it (issue 17, "A fuzzing suite that keeps it
+ * Seeded fuzzing of the pipeline as the CLI drives it ("A fuzzing suite that keeps it
  * so"): random and mutated CSV, TSV and JSON text, and study tables of 1 to 500 rows full of
  * numeric extremes, go through parseStudyFile -> analyzeAsync -> renderText. Every case ends in a
  * study table and an analysis, or in problems / a typed PooledError whose lines are one line each

@@ -1,7 +1,7 @@
 /**
  * Hostile and careless input files: each is refused at once with one problem that names the file,
  * the row or column and the limit (INPUT_LIMITS), never a stack overflow, an endless read or
- * gigabytes of memory. Each case reproduces a report of issue 17 (items 4, 5, 6, 10, 11).
+ * gigabytes of memory. Each case reproduces a reported failure.
  */
 import { deflateRawSync } from "node:zlib";
 import fc from "fast-check";

@@ -1,5 +1,5 @@
 /**
- * The report's side of careless and hostile input (issue 17): labels that Markdown would read as
+ * The report's side of careless and hostile input: labels that Markdown would read as
  * markup, labels that R cannot hold, tests Pooled skipped that analysis.R must not call, figures
  * of thousands of studies, lists as long as the data, values that overflow, and the wording of
  * what could not be computed or was run with too few replicates.

@@ -1,5 +1,5 @@
 /**
- * Arms reported as a median with quartiles and/or range (issue 13, "Input"): converted to mean
+ * Arms reported as a median with quartiles and/or range: converted to mean
  * and SD on reading, as metafor 5.1's conv.fivenum (fixtures/r/pipeline-median.R), and listed in
  * the notes with their rows.
  */

@@ -1,5 +1,5 @@
 /**
- * The report of the methods of issue 13, with the numbers of the analysis itself: PET-PEESE and
+ * The report of the further methods, with the numbers of the analysis itself: PET-PEESE and
  * fail-safe N (small-study effects), trim-and-fill's estimator, the influence diagnostics (section,
  * influence.csv, influence.svg), predictions (--predict: table and predictions.csv), se(tau²) and
  * the Q-profile CIs (summary, subgroups, meta-regression, model.csv, subgroups.csv), the bootstrap

@@ -252,7 +252,7 @@ describe("the script text", () => {
     expect(plain).not.toContain("rma.mv");
   });
 
-  test("issue 13's methods: Q-profile CIs, PET-PEESE, fail-safe N, influence, trim-and-fill's options", () => {
+  test("further methods: Q-profile CIs, PET-PEESE, fail-safe N, influence, trim-and-fill's options", () => {
     const a = analyze(bbb, {
       by: "dose",
       mods: ["year"],
@@ -576,7 +576,7 @@ function comparePredictions(a: Analysis, r: RJson): void {
     );
 }
 
-/** Issue 13's numbers: CIs, influence, PET-PEESE, the fail-safe Ns and the predictions. */
+/** The further methods' numbers: CIs, influence, PET-PEESE, the fail-safe Ns and the predictions. */
 function compareMethods(a: Analysis, r: RJson): void {
   compareIntervals(a.model, r.model.intervals, "model");
   a.subgroups?.groups.forEach((g, i) => {

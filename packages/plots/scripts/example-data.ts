@@ -715,7 +715,7 @@ export function oddsRatioForestExample(options: ExampleOptions = {}): ForestInpu
   };
 }
 
-// ---- issue 13's figures ---------------------------------------------------------------------
+// ---- the reporting options' figures ---------------------------------------------------------------------
 
 /**
  * The first `k` BBB studies as a reviewer's forest plot: favours labels, descriptor columns (dose,

@@ -1,6 +1,6 @@
 /**
  * analyze: a validated study table in, the whole analysis out as one plain JSON-able object
- * (issue 6's contract). Pure: no file system, no DOM, no process; the CLI and the web app call it
+ * (the `--format json` contract). Pure: no file system, no DOM, no process; the CLI and the web app call it
  * with the same table and options and get the same object.
  */
 import {
@@ -89,7 +89,7 @@ import {
   TABLE_METHODS,
 } from "./types.js";
 
-/** Bias tests and leave-one-out need at least this many studies (issue 6). */
+/** Bias tests and leave-one-out need at least this many studies. */
 export const MIN_STUDIES_SENSITIVITY = 3;
 /**
  * Leave-one-out, Baujat and the cumulative analysis refit the model once per study, so their cost

@@ -1,5 +1,5 @@
 /**
- * Adapters from the stats engine's result types to the Analysis contract of issue 6. They only
+ * Adapters from the stats engine's result types to the Analysis contract (`--format json`). They only
  * rename and select: every number comes from the engine unchanged, except that a non-finite value
  * becomes null (JSON has no NaN, and the contract says a missing statistic is null).
  */

@@ -1,7 +1,7 @@
 /**
  * The Analysis object: everything `pooled analyze` computes, as one plain JSON-able object.
  *
- * The field names marked "contract" are those of issue 6 (`--format json`): tools outside the
+ * The field names marked "contract" are those of `--format json`: tools outside the
  * project read them, so they are never renamed. Other fields may be added. A statistic that does
  * not exist for the model is null, never a string and never NaN.
  */

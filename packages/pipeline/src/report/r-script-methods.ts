@@ -1,5 +1,5 @@
 /**
- * The parts of analysis.R for the methods of issue 13: the Q-profile CIs of tau², I² and H² (the
+ * The parts of analysis.R for the further methods: the Q-profile CIs of tau², I² and H² (the
  * model's, each subgroup's and the meta-regression's residual heterogeneity, metafor's confint),
  * trim-and-fill's estimator and side, PET-PEESE as weighted least squares (Stanley & Doucouliagos
  * 2014), the fail-safe Ns (fsn), the influence diagnostics (influence), the predictions of the

@@ -1,4 +1,4 @@
-// Public exports of inference/: permutation tests and the bootstrap (issue 3), run in-process or on
+// Public exports of inference/: permutation tests and the bootstrap, run in-process or on
 // workers (Node worker_threads; Web Workers via comlink with inference/browser-worker.js).
 
 export { MAX_RESAMPLES, type ResampleTask } from "./blocks.js";
