@@ -17,7 +17,7 @@ import {
 } from "@pooled/stats";
 // The kernel-level fit is not in @pooled/stats' public barrel; the backend registry is read from
 // the built package (the same module instance that "@pooled/stats" loads).
-import { getBackend } from "../../packages/stats/dist/kernels/backend.js";
+import { getBackend } from "@pooled/stats/kernels";
 import { type BenchData, makeData } from "./data.js";
 import { type Measurement, measure, type PathName, type TaskSpec } from "./harness.js";
 import { kernelName, type Plan } from "./plan.js";

@@ -2,7 +2,7 @@
 // it, and in headless Chromium runs a permutation test and a bootstrap on the page's main thread and
 // on two Web Workers (comlink, inference/browser-worker.ts). Checks that both give the same result
 // (the seed decides, not the workers) and that nothing needs fs or fetch for the .wasm.
-// Usage: node packages/core-wasm/scripts/browser-smoke.mjs   (needs /usr/bin/chromium)
+// Usage: node packages/stats/scripts/browser-smoke.mjs   (needs /usr/bin/chromium)
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: [join(here, "../../stats/src/inference/browser-worker.ts")],
+  entryPoints: [join(here, "../src/inference/browser-worker.ts")],
   outfile: join(out, "worker.js"),
 });
 const files = {

@@ -1,7 +1,7 @@
 // Measures the resampling loops (permutation test and bootstrap) with tinybench (one core, in-process): k = 30 studies,
 // one categorical moderator with 4 levels, REML; 10^4 permutations and 10^5 bootstrap refits, on
 // the WASM and TS backends. Needs the built packages: npm run build, then
-//   node packages/core-wasm/scripts/bench-resampling.mjs
+//   node packages/stats/scripts/bench-resampling.mjs
 import { bootstrap, permutationTest, rma } from "@pooled/stats";
 import { Bench } from "tinybench";
 

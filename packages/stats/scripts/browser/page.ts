@@ -1,9 +1,9 @@
 // Page script of scripts/browser-smoke.mjs: runs a permutation test and a bootstrap in the page
 // (WASM compiled on the main thread) and on two Web Workers through comlink, and publishes both.
 import * as Comlink from "comlink";
-import { bootstrap, permutationTest, rma } from "../../../stats/src/index.js";
-import type { BrowserShardApi } from "../../../stats/src/inference/browser-worker.js";
-import type { ShardWorker } from "../../../stats/src/inference/parallel.js";
+import { bootstrap, permutationTest, rma } from "../../src/index.js";
+import type { BrowserShardApi } from "../../src/inference/browser-worker.js";
+import type { ShardWorker } from "../../src/inference/parallel.js";
 
 const workerFactory = (): ShardWorker => {
   const worker = new Worker("./worker.js", { type: "module" });
