@@ -1,5 +1,5 @@
 // Smoke test of the built module (both targets): instantiate without fs and fit one
-// intercept-only REML model. The numerical validation lives in packages/stats/test/wasm*.test.ts.
+// intercept-only REML model. The numerical validation lives in packages/stats/test/kernels/wasm.test.ts.
 import { instantiateSync } from "../dist/index.js";
 
 for (const target of ["debug", "release"]) {
