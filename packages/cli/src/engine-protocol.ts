@@ -3,75 +3,46 @@
  * engine-client.ts for why). Plain, structured-cloneable objects only: no classes, no functions.
  * Types only, so the main thread's modules that import it load nothing of the engine.
  */
-import type {
-  AnalysisMethod,
-  EggerPredictorOption,
-  InputMeasure,
-  ParseOptions,
-  PrismaCounts,
-} from "@pooled/pipeline";
+import type { ProjectAnalysisSettings, ProjectReportSettings } from "@pooled/pipeline";
 
-/** The options of `pooled analyze`, as the pipeline's `analyze` takes them. */
-export interface AnalyzeSettings {
-  measure?: InputMeasure;
-  method: AnalysisMethod;
-  test: "z" | "knha";
-  /** 2×2 tables: --add, --to, --drop00 (zero-cell rules of the study effects). */
-  add?: number;
-  to?: "only0" | "all" | "if0all" | "none";
-  drop00?: boolean;
-  eggerPredictor?: EggerPredictorOption;
-  trimfillEstimator?: "L0" | "R0";
-  trimfillSide?: "left" | "right";
-  vtype?: "LS" | "UB" | "RevMan" | "LS2";
-  correctBias?: boolean;
-  /** --legacy-smdh-variance: metafor 3.8's SMDH sampling variance. */
-  legacySmdhVariance?: boolean;
-  bootstrapType?: "case" | "parametric";
-  predict?: Record<string, number | string>[];
-  /** --gosh: subsets asked of GOSH. */
-  gosh?: number;
-  /** --model: "standard" or "three-level" (experiments nested in publications). */
-  model?: "standard" | "three-level";
-  /** --cluster: the publication column. */
-  cluster?: string;
-  by?: string;
-  mods?: string[];
-  permutations?: number | "exact";
-  bootstrap?: number;
-  seed?: number;
-  prisma?: PrismaCounts;
-}
+/**
+ * The analysis flags of `pooled analyze`, under the pipeline's option names (a project file holds
+ * the same settings under the same names).
+ */
+export type AnalyzeSettings = ProjectAnalysisSettings;
+
+/** The report flags: --forest-sort, --forest-columns, --favours (left, right). */
+export type ReportSettings = ProjectReportSettings;
 
 export type Format = "text" | "json" | "markdown";
 
 /**
  * One run of the engine: the files to read and what to produce from them. The engine's thread
- * reads the files itself, so the command's main thread loads nothing of the engine.
+ * reads the files itself, so the command's main thread loads nothing of the engine. The file is a
+ * data file or a project file (engine.ts tells which); a project's settings give way to the flags
+ * typed, not to those that only hold commander's default (`defaulted`).
  */
 export interface EngineRequest {
-  /** The data file as named on the command line. */
+  /** The data or project file as named on the command line. */
   file: string;
   /** --map pairs, and the --config file. */
   map: string[];
   config?: string;
   /** --prisma: a JSON file, or the counts inline. */
   prisma?: string;
-  /** The reading options of the data file (the engine adds the columns of --map and --config). */
-  parse: Omit<ParseOptions, "columns">;
+  /** --sheet: the XLSX sheet to read (a project has none: refused). */
+  sheet?: string;
+  /** --decimal-comma was given. */
+  decimalComma: boolean;
+  /** The analysis flags (the engine fills in the measure the file implies). */
   settings: AnalyzeSettings;
-  /** --forest-sort year asked for: warn when the file has no year column. */
-  forestSortYear: boolean;
+  /** The report flags; --forest-columns must name columns of the data, with or without --out. */
+  labels: ReportSettings;
+  /** Names of the flags (settings and labels keys) that hold commander's default, not a value typed. */
+  defaulted: string[];
   format: Format;
   /** The report folder's files are rendered only with --out. */
-  report: {
-    forestSort?: "input" | "effect" | "year" | "weight";
-    /** --forest-columns: descriptor columns of the forest plot (headers as written). */
-    forestColumns?: string[];
-    /** --favours: the labels under the forest plot's axis. */
-    favours?: { left: string; right: string };
-    version: string;
-  } | null;
+  report: { version: string } | null;
   /** Worker threads for permutations and bootstrap. */
   workers: number;
 }

@@ -9,21 +9,30 @@ import {
   type Analysis,
   analyzeAsync,
   type DataProblem,
+  decodeText,
   formatProblem,
+  gridFromProjectData,
   inferMeasure,
+  isProjectFile,
   type ParseOptions,
+  type ParseResult,
   type PlotLabels,
+  type PooledProject,
   type PrismaCounts,
   parseColumnMap,
   parsePrisma,
   parsePrismaPairs,
+  parseProject,
   parseStudyFile,
+  parseStudyGrid,
+  projectAnalysisOptions,
+  projectParseOptions,
+  projectSourceName,
   renderMarkdown,
   renderReport,
   renderText,
 } from "@pooled/pipeline";
 import type {
-  AnalyzeSettings,
   EngineOutcome,
   EngineRequest,
   Format,
@@ -31,6 +40,7 @@ import type {
   ReportFile,
 } from "./engine-protocol.js";
 import { readInputFile, readSettingsFile } from "./io/read-input.js";
+import { type FlagInputs, NO_SETTINGS, runSettings } from "./run-settings.js";
 
 /** Runs one request; never throws (a failure is an outcome). */
 export async function runEngine(
@@ -51,6 +61,59 @@ async function run(
   // 1. Everything read from disk, every problem collected before stopping.
   const problems: DataProblem[] = [];
   const warnings: string[] = [];
+  const flags = await readFlagInputs(request, problems, warnings);
+  const input = await readStudyInput(request, problems, warnings);
+  if (input === null) return { kind: "problems", lines: problems.map(formatProblem) };
+  const project = input.kind === "project" ? input.project : null;
+  const settings = runSettings(project ?? NO_SETTINGS, request, flags, project !== null);
+  const parseOptions: ParseOptions = projectParseOptions(settings);
+  if (request.sheet !== undefined) parseOptions.sheet = request.sheet;
+  const parsed: ParseResult =
+    input.kind === "data"
+      ? await parseStudyFile(input.bytes, request.file, parseOptions)
+      : parseStudyGrid(gridFromProjectData(input.project.data), request.file, parseOptions);
+  append(problems, parsed.problems);
+  if (problems.length > 0 || parsed.table === undefined)
+    return { kind: "problems", lines: problems.map(formatProblem) };
+  const table = parsed.table;
+  if (settings.report.forestSort === "year" && table.columns.fields.year === undefined) {
+    const setting =
+      project !== null && request.labels.forestSort !== "year"
+        ? `${request.file}: the project's forestSort "year"`
+        : "--forest-sort year";
+    warnings.push(`${setting}: the file has no year column; the forest plot keeps its order.`);
+  }
+
+  // 2. The analysis, then what is printed and written.
+  const options = projectAnalysisOptions(settings);
+  options.measure ??= inferMeasure(table.columns.fields);
+  let analysis = await analyzeAsync(table, {
+    ...options,
+    // Permutations and bootstrap run on every core; results depend only on the seed.
+    workers: request.workers,
+    onProgress,
+  });
+  // A project analyses under the name of the file its data came from, as that file would.
+  if (project !== null)
+    analysis = { ...analysis, source: projectSourceName(project, request.file) };
+  const files =
+    request.report === null
+      ? null
+      : normaliseFiles(
+          renderReport(analysis, table, {
+            version: request.report.version,
+            plots: plotLabels(settings.report),
+          }),
+        );
+  return { kind: "done", summary: summaryText(analysis, request.format), files, warnings };
+}
+
+/** --config, --map and --prisma, read and checked (their problems and warnings collected). */
+async function readFlagInputs(
+  request: EngineRequest,
+  problems: DataProblem[],
+  warnings: string[],
+): Promise<FlagInputs> {
   let config: { text: string; file: string } | undefined;
   if (request.config !== undefined) {
     const read = await readSettingsFile(request.config);
@@ -73,54 +136,56 @@ async function run(
       prisma = parsed.counts ?? null;
     }
   }
-
-  const input = await readInputFile(request.file);
-  if ("problem" in input) {
-    problems.push(input.problem);
-    return { kind: "problems", lines: problems.map(formatProblem) };
-  }
-  const parseOptions: ParseOptions = { ...request.parse, columns: mapping.columns };
-  const parsed = await parseStudyFile(input.bytes, request.file, parseOptions);
-  append(problems, parsed.problems);
-  if (problems.length > 0 || parsed.table === undefined)
-    return { kind: "problems", lines: problems.map(formatProblem) };
-  const table = parsed.table;
-  if (request.forestSortYear && table.columns.fields.year === undefined) {
-    warnings.push(
-      "--forest-sort year: the file has no year column; the forest plot keeps its order.",
-    );
-  }
-
-  // 2. The analysis, then what is printed and written.
-  const settings: AnalyzeSettings & { measure: NonNullable<AnalyzeSettings["measure"]> } = {
-    ...request.settings,
-    measure: request.settings.measure ?? inferMeasure(table.columns.fields),
-  };
-  if (prisma !== null) settings.prisma = prisma;
-  const analysis = await analyzeAsync(table, {
-    ...settings,
-    // Permutations and bootstrap run on every core; results depend only on the seed.
-    workers: request.workers,
-    onProgress,
-  });
-  const files =
-    request.report === null
-      ? null
-      : normaliseFiles(
-          renderReport(analysis, table, {
-            version: request.report.version,
-            plots: plotLabels(request.report),
-          }),
-        );
-  return { kind: "done", summary: summaryText(analysis, request.format), files, warnings };
+  return { columns: mapping.columns, prisma };
 }
 
-/** The report's plot options of the flags (--forest-sort, --forest-columns, --favours). */
-function plotLabels(report: NonNullable<EngineRequest["report"]>): PlotLabels {
+/**
+ * The file named on the command line: a data file's bytes, or a project (a `.pooled.json` file,
+ * or a `.json` file whose object says `"format": "pooled-project"`); null when it cannot be read,
+ * with the problems collected.
+ */
+async function readStudyInput(
+  request: EngineRequest,
+  problems: DataProblem[],
+  warnings: string[],
+): Promise<
+  { kind: "data"; bytes: Uint8Array } | { kind: "project"; project: PooledProject } | null
+> {
+  const { file } = request;
+  const input = await readInputFile(file);
+  if ("problem" in input) {
+    problems.push(input.problem);
+    return null;
+  }
+  const data = { kind: "data", bytes: input.bytes } as const;
+  if (!/\.json$/i.test(file)) return data;
+  const decoded = decodeText(input.bytes, file);
+  if ("problem" in decoded) {
+    problems.push(decoded.problem);
+    return null;
+  }
+  if (!isProjectFile(file, decoded.text)) return data;
+  const read = parseProject(decoded.text, file);
+  append(problems, read.problems);
+  append(warnings, read.warnings);
+  if (request.sheet !== undefined)
+    problems.push({
+      file: "--sheet",
+      row: null,
+      column: null,
+      expected: `no --sheet with a project file (${file} holds one table, not sheets)`,
+      found: JSON.stringify(request.sheet),
+    });
+  return read.project === null ? null : { kind: "project", project: read.project };
+}
+
+/** The report's plot options (--forest-sort, --forest-columns, --favours, or the project's). */
+function plotLabels(report: PooledProject["report"]): PlotLabels {
   const labels: PlotLabels = {};
   if (report.forestSort !== undefined) labels.forestSort = report.forestSort;
   if (report.forestColumns !== undefined) labels.forestColumns = report.forestColumns;
-  if (report.favours !== undefined) labels.favours = report.favours;
+  if (report.favours !== undefined)
+    labels.favours = { left: report.favours[0], right: report.favours[1] };
   return labels;
 }
 

@@ -142,6 +142,13 @@ Examples:
   $ pooled analyze bbb.csv --by dose --forest-columns dose,sex --favours "Favours control,Favours treatment" --out report
   $ pooled analyze data.xlsx --sheet "BBB week 6" --map m1i="Mean T" --map sd1i="SD T"
   $ pooled analyze data.csv --decimal-comma --prisma prisma.json --out report
+  $ pooled analyze review.pooled.json --out report
+  $ pooled analyze review.pooled.json --method DL --bootstrap 2000 --out report
+
+Project files: review.pooled.json holds the data as typed, the column choices, the settings and the
+PRISMA counts, so the command runs the analysis the web page runs (the same analysis.json). Flags
+typed override the project's settings (--map and --config field by field, --prisma the counts,
+--decimal-comma turns decimal commas on); --sheet does not apply to a project.
 
 Exit codes: 0 success; 2 bad input (each problem printed as file:row:column: expected ..., found ...;
 no report written); 1 any other failure (e.g. the report folder cannot be written: what and why is
@@ -172,9 +179,12 @@ Examples:
   program
     .command("analyze")
     .description(
-      "Analyse a study file (CSV, TSV, XLSX or JSON; one row per comparison) and print or write the results.",
+      "Analyse a study file (CSV, TSV, XLSX or JSON; one row per comparison), or a project file (.pooled.json) saved by the web page, and print or write the results.",
     )
-    .argument("<file>", "the data file, e.g. studies.csv")
+    .argument(
+      "<file>",
+      "the data file, e.g. studies.csv, or a project file saved by the web page, e.g. review.pooled.json (its data, columns, settings and PRISMA counts; the flags given override its settings, --sheet does not apply)",
+    )
     .addOption(
       new Option(
         "--measure <measure>",
@@ -359,8 +369,12 @@ Examples:
       "no progress bar and no messages on stderr (problems are still printed), e.g. pooled analyze bbb.csv --bootstrap 2000 --quiet",
     )
     .addHelpText("after", ANALYZE_EXAMPLES)
-    .action(async (file: string, flags: AnalyzeFlags) => {
+    .action(async (file: string, flags: AnalyzeFlags, command: Command) => {
       const { runAnalyze } = await import("./commands/analyze.js");
+      // A project file's own settings give way to the flags typed, not to these defaults.
+      flags.defaulted = Object.keys(flags).filter(
+        (key) => command.getOptionValueSource(key) === "default",
+      );
       setExitCode(await runAnalyze(file, flags, io));
     });
 

@@ -1,13 +1,21 @@
 /**
  * `pooled analyze <file>`: have the engine thread read, validate and analyse the files and
- * render the report, print the summary and write the report folder. Exit codes: 0 ok, 2 bad
+ * render the report, print the summary and write the report folder. The file is a data file, or a
+ * project file (`.pooled.json`) holding the data with their settings, which the flags typed
+ * override. Exit codes: 0 ok, 2 bad
  * input (every problem on stderr, no report), 1 any other failure, 130 interrupted (Ctrl-C),
  * 143 terminated (SIGTERM).
  */
 import { availableParallelism } from "node:os";
 import type { PlotLabels } from "@pooled/pipeline";
 import { takeEngine } from "../engine-client.js";
-import type { AnalyzeSettings, EngineOutcome, EngineRequest, Format } from "../engine-protocol.js";
+import type {
+  AnalyzeSettings,
+  EngineOutcome,
+  EngineRequest,
+  Format,
+  ReportSettings,
+} from "../engine-protocol.js";
 import { EXIT } from "../exit-codes.js";
 import { onInterrupt, type StopSignal, stopExitCode, stopMessage } from "../interrupt.js";
 import { createProgressBar } from "../io/progress.js";
@@ -58,6 +66,11 @@ export interface AnalyzeFlags {
   /** --favours: the labels under the forest plot's axis. */
   favours?: { left: string; right: string };
   quiet?: boolean;
+  /**
+   * The flags that hold commander's default rather than a value typed (program.ts): a project
+   * file's own settings win over these. Absent: every flag counts as typed.
+   */
+  defaulted?: string[];
 }
 
 export interface Io {
@@ -93,21 +106,15 @@ async function analyzeWith(
   const request: EngineRequest = {
     file,
     map: flags.map,
-    parse: parseOptions(flags),
+    decimalComma: flags.decimalComma ?? false,
     settings: analyzeSettings(flags),
-    forestSortYear: flags.forestSort === "year",
+    labels: reportSettings(flags),
+    defaulted: flags.defaulted ?? [],
     format: flags.format,
-    report:
-      flags.out === undefined
-        ? null
-        : {
-            version: cliVersion(),
-            ...(flags.forestSort !== undefined ? { forestSort: flags.forestSort } : {}),
-            ...(flags.forestColumns !== undefined ? { forestColumns: flags.forestColumns } : {}),
-            ...(flags.favours !== undefined ? { favours: flags.favours } : {}),
-          },
+    report: flags.out === undefined ? null : { version: cliVersion() },
     workers: availableParallelism(),
   };
+  if (flags.sheet !== undefined) request.sheet = flags.sheet;
   if (flags.config !== undefined) request.config = flags.config;
   if (flags.prisma !== undefined) request.prisma = flags.prisma;
 
@@ -132,7 +139,9 @@ async function analyzeWith(
     ].filter((x) => x !== null);
     io.stderr.write(`Running ${what.join(" and ")}; Ctrl-C stops without writing a report.\n`);
   }
-  const bar = createProgressBar(io.stderr, flags.quiet !== true && resampling);
+  // A project file (JSON) may ask for resampling itself: its progress is shown too.
+  const mayBeProject = /\.json$/i.test(file);
+  const bar = createProgressBar(io.stderr, flags.quiet !== true && (resampling || mayBeProject));
   const stopped = () => {
     io.stderr.write(stopMessage(stoppedBy ?? "SIGINT", io.stderr));
     return stopExitCode(stoppedBy ?? "SIGINT");
@@ -173,28 +182,20 @@ async function analyzeWith(
   }
 }
 
-/** The reading options of the data file. */
-function parseOptions(flags: AnalyzeFlags): EngineRequest["parse"] {
-  const options: EngineRequest["parse"] = {
-    decimalComma: flags.decimalComma ?? false,
-    requireColumns: [
-      ...(flags.by === undefined ? [] : [flags.by]),
-      ...(flags.mods ?? []),
-      ...(flags.cluster === undefined ? [] : [flags.cluster]),
-      // The forest plot's columns must exist too: a typo is bad input, not a silently empty column.
-      ...(flags.forestColumns ?? []),
-    ],
-  };
-  if (flags.sheet !== undefined) options.sheet = flags.sheet;
-  if (flags.measure !== undefined) options.measure = flags.measure;
-  // --mods x,x is bad input (the pipeline names the duplicate)
-  options.moderators = flags.mods ?? [];
-  return options;
+/** The report flags given (--forest-sort, --forest-columns, --favours). */
+function reportSettings(flags: AnalyzeFlags): ReportSettings {
+  const settings: ReportSettings = {};
+  if (flags.forestSort !== undefined) settings.forestSort = flags.forestSort;
+  if (flags.forestColumns !== undefined) settings.forestColumns = flags.forestColumns;
+  if (flags.favours !== undefined) settings.favours = [flags.favours.left, flags.favours.right];
+  return settings;
 }
 
 /** The analysis options of the flags (the engine fills in the measure the file implies). */
 function analyzeSettings(flags: AnalyzeFlags): AnalyzeSettings {
-  const settings: AnalyzeSettings = { method: flags.method, test: flags.test };
+  const settings: AnalyzeSettings = {};
+  if (flags.method !== undefined) settings.method = flags.method;
+  if (flags.test !== undefined) settings.test = flags.test;
   if (flags.measure !== undefined) settings.measure = flags.measure;
   if (flags.add !== undefined) settings.add = flags.add;
   if (flags.to !== undefined) settings.to = flags.to;

@@ -9,9 +9,9 @@ export {
 } from "./aliases.js";
 export { parseColumnMap } from "./column-map.js";
 export { findHeader } from "./columns.js";
-export { decodeText } from "./grid.js";
+export { type Cell, decodeText, type Grid, type GridRow } from "./grid.js";
 export { formatMegabytes, INPUT_LIMITS } from "./limits.js";
-export { inferMeasure, parseStudyFile, parseStudyText } from "./parse.js";
+export { inferMeasure, parseStudyFile, parseStudyGrid, parseStudyText } from "./parse.js";
 export { parsePrisma, parsePrismaPairs } from "./prisma.js";
 export { formatProblem } from "./problems.js";
 export * from "./types.js";

@@ -10,7 +10,9 @@ import {
   decodeText,
   detectDelimiter,
   formatOf,
+  type Grid,
   type GridResult,
+  type GridRow,
   gridFromDelimited,
   gridFromJson,
   gridFromXlsx,
@@ -127,13 +129,7 @@ export async function parseStudyFile(
     if ("problem" in decoded) return { problems: [decoded.problem], headers: [] };
     read = parseText(decoded.text, fileName, format);
   }
-  if (read.grid === null) return { problems: read.problems, headers: [] };
-  const { grid } = read;
-  const problems = [...read.problems];
-  const result = validateGrid(grid.headers, grid.rows, fileName, options, problems);
-  if (problems.length > 0)
-    return { problems: sortProblems(problems, grid.headers), headers: grid.headers };
-  return { table: result, problems: [], headers: grid.headers };
+  return validateRead(read, fileName, options);
 }
 
 /** Text formats only, synchronously (CSV, TSV, JSON); the same rules as {@link parseStudyFile}. */
@@ -151,15 +147,130 @@ export function parseStudyText(
     fileName,
     format === "xlsx" ? "csv" : format,
   );
-  if (read.grid === null) return { problems: read.problems, headers: [] };
-  const problems = [...read.problems];
-  const table = validateGrid(read.grid.headers, read.grid.rows, fileName, options, problems);
-  if (problems.length > 0)
-    return { problems: sortProblems(problems, read.grid.headers), headers: read.grid.headers };
-  return { table, problems: [], headers: read.grid.headers };
+  return validateRead(read, fileName, options);
 }
 
-function tooLarge(file: string, size: number): DataProblem {
+/**
+ * A grid already in memory (a project file's data, a table typed in the web page), validated as
+ * {@link parseStudyFile} validates a file's grid: the same limits (columns, rows, cells, header
+ * length; checked before any cell is read), blank rows skipped as the readers skip them, the same
+ * checks and messages. Row numbers are the grid's own (header = 1).
+ *
+ * @example
+ * const { table, problems } = parseStudyGrid(gridFromProjectData(project.data), "review.pooled.json");
+ */
+export function parseStudyGrid(
+  grid: Grid,
+  fileName: string,
+  options: ParseOptions = {},
+): ParseResult {
+  return validateRead(readGrid(grid, fileName), fileName, options);
+}
+
+/** A reader's grid validated into a study table, or every problem found, sorted. */
+function validateRead(read: GridResult, fileName: string, options: ParseOptions): ParseResult {
+  if (read.grid === null) return { problems: read.problems, headers: [] };
+  const { grid } = read;
+  const problems = [...read.problems];
+  const table = validateGrid(grid.headers, grid.rows, fileName, options, problems);
+  if (problems.length > 0)
+    return { problems: sortProblems(problems, grid.headers), headers: grid.headers };
+  return { table, problems: [], headers: grid.headers };
+}
+
+/**
+ * An in-memory grid as a reader would give it: {@link INPUT_LIMITS} checked row by row in the
+ * order of the grid, the same way and with the same words as the file readers, then the header
+ * length; blank rows (every cell null or blank text) left out, their numbers skipped.
+ */
+function readGrid(grid: Grid, file: string): GridResult {
+  const { columns, rows: maxRows, records, cells: maxCells, labelChars } = INPUT_LIMITS;
+  const problem = (row: number | null, expected: string, found: string): GridResult => ({
+    grid: null,
+    problems: [{ file, row, column: null, expected: `${expected} (Pooled's limit)`, found }],
+  });
+  const width = grid.headers.length;
+  if (width === 0)
+    return {
+      grid: null,
+      problems: [
+        {
+          file,
+          row: null,
+          column: null,
+          expected: "a header row and at least one row of data",
+          found: "no column headers",
+        },
+      ],
+    };
+  if (width > columns)
+    return problem(1, `at most ${formatCount(columns)} columns`, `${formatCount(width)} fields`);
+  if (grid.rows.length > records)
+    return problem(
+      null,
+      `at most ${formatCount(records)} lines, blank ones included`,
+      `${formatCount(grid.rows.length)} rows`,
+    );
+  const kept: GridRow[] = [];
+  for (const gridRow of grid.rows) {
+    let used = gridRow.cells.length;
+    while (used > 0 && isBlankCell(gridRow.cells[used - 1]!)) used--;
+    if (used === 0) continue;
+    if (used > columns)
+      return problem(
+        gridRow.row,
+        `at most ${formatCount(columns)} columns`,
+        `${formatCount(used)} fields`,
+      );
+    kept.push(gridRow);
+    if (kept.length > maxRows)
+      return problem(
+        gridRow.row,
+        `at most ${formatCount(maxRows)} rows of data`,
+        "more rows (reading stopped here)",
+      );
+    if (kept.length * width > maxCells)
+      return problem(
+        gridRow.row,
+        `at most ${formatCount(maxCells)} cells, rows x columns`,
+        `${formatCount(kept.length)} rows of ${formatCount(width)} columns (reading stopped here)`,
+      );
+  }
+  const long = grid.headers.findIndex((h) => h.length > labelChars);
+  if (long >= 0)
+    return {
+      grid: null,
+      problems: [
+        {
+          file,
+          row: 1,
+          column: `column ${long + 1}`,
+          expected: `a column name of at most ${formatCount(labelChars)} characters (Pooled's limit)`,
+          found: `${formatCount(grid.headers[long]!.length)} characters`,
+        },
+      ],
+    };
+  const problems: DataProblem[] =
+    kept.length > 0
+      ? []
+      : [
+          {
+            file,
+            row: null,
+            column: null,
+            expected: "at least one row of data below the header",
+            found: "the header row only",
+          },
+        ];
+  return { grid: { headers: grid.headers, rows: kept }, problems };
+}
+
+/** A cell a reader counts as nothing: null, or text of nothing but spaces ("NA" is a value). */
+const isBlankCell = (cell: Cell) =>
+  cell === null || (typeof cell === "string" && cell.trim() === "");
+
+/** A file past {@link INPUT_LIMITS}.fileBytes (`size` in bytes, or characters of text). */
+export function tooLarge(file: string, size: number): DataProblem {
   return {
     file,
     row: null,
