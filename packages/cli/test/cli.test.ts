@@ -18,8 +18,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 // The pipeline's test helper that writes small .xlsx workbooks (no binary file committed).
 import { analyze, MAX_RESAMPLES as ENGINE_MAX_RESAMPLES, parseStudyText } from "@pooled/pipeline";
+import { buildXlsx } from "@pooled/test-utils/xlsx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
 import { MAX_RESAMPLES } from "../src/program.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));

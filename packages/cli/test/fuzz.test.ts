@@ -12,8 +12,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   exampleCells,
   generatedTable,
@@ -22,7 +20,9 @@ import {
   toCsv,
   toJson,
   toTsv,
-} from "../../pipeline/test/fuzz-arbitraries.js";
+} from "@pooled/test-utils/fuzz";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(root, "packages/cli/dist/bin.js");

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sheetOfSpaces, workbookWithSheet } from "@pooled/test-utils/xlsx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sheetOfSpaces, workbookWithSheet } from "../../pipeline/test/input-xlsx-fixture.js";
 import { EXIT } from "../src/exit-codes.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));

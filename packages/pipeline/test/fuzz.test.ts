@@ -8,17 +8,6 @@
  * The seed is fixed (test/fast-check-setup.ts); FC_SEED=random explores, FC_SEED=<n> replays.
  */
 import { PooledError } from "@pooled/stats";
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import {
-  type AnalysisOptions,
-  analyzeAsync,
-  formatProblem,
-  inferMeasure,
-  parseStudyFile,
-  renderText,
-} from "../src/index.js";
-
 import {
   EXAMPLE,
   exampleCells,
@@ -30,7 +19,17 @@ import {
   toCsv,
   toJson,
   toTsv,
-} from "./fuzz-arbitraries.js";
+} from "@pooled/test-utils/fuzz";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type AnalysisOptions,
+  analyzeAsync,
+  formatProblem,
+  inferMeasure,
+  parseStudyFile,
+  renderText,
+} from "../src/index.js";
 
 /** Slowest a single case may take (parse + analysis + text summary) before it counts as a hang. */
 const CASE_MS = 5_000;

@@ -4,6 +4,17 @@
  * gigabytes of memory. Each case reproduces a reported failure.
  */
 import { deflateRawSync } from "node:zlib";
+import {
+  crc32,
+  SHEET_HEAD,
+  SHEET_TAIL,
+  sheetOfSpaces,
+  workbookWithSheet,
+  xlsxParts,
+  type ZipEntry,
+  zipArchive,
+  zipStored,
+} from "@pooled/test-utils/xlsx";
 import fc from "fast-check";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
@@ -16,17 +27,6 @@ import {
   parseStudyFile,
 } from "../src/input/index.js";
 import { jsonPreview } from "../src/input/json-preview.js";
-import {
-  crc32,
-  SHEET_HEAD,
-  SHEET_TAIL,
-  sheetOfSpaces,
-  workbookWithSheet,
-  xlsxParts,
-  type ZipEntry,
-  zipArchive,
-  zipStored,
-} from "./input-xlsx-fixture.js";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildXlsx } from "@pooled/test-utils/xlsx";
 import { describe, expect, it } from "vitest";
 import {
   type DataProblem,
@@ -13,7 +14,6 @@ import {
   parseStudyFile,
   parseStudyText,
 } from "../src/input/index.js";
-import { buildXlsx } from "./input-xlsx-fixture.js";
 
 const examples = (name: string) =>
   fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));

@@ -6,8 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { backTransform, parseStudyFile } from "@pooled/pipeline";
+import { buildXlsx } from "@pooled/test-utils/xlsx";
 import { describe, expect, it } from "vitest";
-import { buildXlsx } from "../../pipeline/test/input-xlsx-fixture.js";
 import type { Progress, Settings } from "../src/api.js";
 import { createEngine, type ExampleBundle } from "../src/engine/engine.js";
 import { bindPipeline } from "../src/engine/pipeline-binding.js";

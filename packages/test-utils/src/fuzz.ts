@@ -1,6 +1,6 @@
 /**
- * fast-check arbitraries of hostile study files for the fuzz suites (pipeline/test/fuzz.test.ts
- * and cli/test/fuzz.test.ts): the bundled example mutated (cells replaced by numeric extremes,
+ * fast-check arbitraries of hostile study files for the fuzz suites (packages/pipeline/test/fuzz.test.ts
+ * and packages/cli/test/fuzz.test.ts): the bundled example mutated (cells replaced by numeric extremes,
  * characters deleted, duplicated, swapped or inserted) and generated tables of 1 to 500 studies.
  */
 import { readFileSync } from "node:fs";
