@@ -4,7 +4,7 @@
 import type { FitControl } from "../defaults.js";
 import { PooledError, PooledInputError } from "../errors.js";
 import { rma } from "../models/rma.js";
-import type { RmaResult } from "../models/types.js";
+import type { RmaOptions, RmaResult } from "../models/types.js";
 import { checkStudies } from "./data.js";
 import { ConstantPredictorError } from "./errors.js";
 
@@ -98,32 +98,13 @@ export function trimFill(model: RmaResult, options: TrimFillOptions = {}): TrimF
   const { yi: yiIn, vi: viIn, labels } = checkStudies(model, 3, "trim-and-fill");
   const k = yiIn.length;
   const estimator = options.estimator ?? "L0";
-  const maxIter = options.maxIter ?? 100;
-  const refitOptions = {
+  const refitOptions: RmaOptions = {
     method: model.method,
     level: model.level,
     control: options.control,
     backend: model.backend,
   };
-
-  let side = options.side;
-  if (side === undefined) {
-    const sei = viIn.map(Math.sqrt);
-    // metafor estimates the side from the sign of the slope on sei (a regression Egger test);
-    // with equal SEs that regression is singular, so say what to do instead.
-    if (sei.every((s) => s === sei[0])) {
-      throw new ConstantPredictorError(
-        "sei",
-        "The side of trim-and-fill",
-        'so the side cannot be estimated: give it (side "left" or "right")',
-      );
-    }
-    const reg = rma(
-      { yi: yiIn, vi: viIn },
-      { ...refitOptions, mods: [{ name: "sei", values: sei }] },
-    );
-    side = reg.beta[1]! < 0 ? "right" : "left";
-  }
+  const side = options.side !== undefined ? options.side : estimatedSide(yiIn, viIn, refitOptions);
   const flip = side === "right" ? -1 : 1;
 
   // Sort the (flipped) effects ascending; a stable sort, as R's sort(..., index.return = TRUE).
@@ -133,6 +114,85 @@ export function trimFill(model: RmaResult, options: TrimFillOptions = {}): TrimF
   const yi = order.map((i) => flipped[i]!);
   const vi = order.map((i) => viIn[i]!);
 
+  const trimmed = trimUntilStable(yi, vi, estimator, options.maxIter ?? 100, refitOptions);
+  const { k0 } = trimmed;
+  const settled = {
+    estimator,
+    side,
+    sideGiven: options.side !== undefined,
+    k0,
+    seK0: trimmed.seK0,
+    pK0: estimator === "R0" ? 0.5 ** (k0 + 1) : null,
+    iterations: trimmed.iterations,
+  };
+  if (k0 === 0) return trimFillResult(settled, k, model, [], []);
+
+  // Mirror the k0 most extreme studies about μ̂, back on the original scale.
+  const filled: FilledStudy[] = [];
+  for (let j = k - k0; j < k; j++) {
+    const mirrored = -(trimmed.centred[j]! - trimmed.mu);
+    filled.push({ study: `Filled ${filled.length + 1}`, yi: flip * mirrored, vi: vi[j]! });
+  }
+  const refit = rma(
+    { yi: [...yiIn, ...filled.map((f) => f.yi)], vi: [...viIn, ...filled.map((f) => f.vi)] },
+    { ...refitOptions, test: "z", labels: [...labels, ...filled.map((f) => f.study)] },
+  );
+  const notes: string[] = [];
+  if (model.test !== "z") {
+    notes.push(
+      "As metafor's trimfill, the model with the filled studies is fitted with the z test.",
+    );
+  }
+  return trimFillResult(settled, refit.k, refit, filled, notes);
+}
+
+/**
+ * The side on which studies are missing, as metafor estimates it: "right" when the slope of a
+ * regression of yi on sei (under the model's method) is negative, else "left".
+ *
+ * @throws ConstantPredictorError when every SE is the same (that regression is singular)
+ */
+function estimatedSide(yi: number[], vi: number[], refitOptions: RmaOptions): "left" | "right" {
+  const sei = vi.map(Math.sqrt);
+  // metafor estimates the side from the sign of the slope on sei (a regression Egger test);
+  // with equal SEs that regression is singular, so say what to do instead.
+  if (sei.every((s) => s === sei[0])) {
+    throw new ConstantPredictorError(
+      "sei",
+      "The side of trim-and-fill",
+      'so the side cannot be estimated: give it (side "left" or "right")',
+    );
+  }
+  const reg = rma({ yi, vi }, { ...refitOptions, mods: [{ name: "sei", values: sei }] });
+  return reg.beta[1]! < 0 ? "right" : "left";
+}
+
+/** Where the iteration of trim-and-fill settles. */
+interface TrimmedFit {
+  k0: number;
+  seK0: number;
+  iterations: number;
+  /** μ̂ of the model fitted to the k - k0 smallest effects. */
+  mu: number;
+  /** yᵢ - μ̂ over all k (flipped, sorted) studies. */
+  centred: number[];
+}
+
+/**
+ * Steps 1-3 of trim-and-fill on the flipped, sorted effects, from k0 = 0 until k0 no longer
+ * changes: fit the k - k0 smallest effects, rank |yᵢ - μ̂|, estimate k0 ({@link l0Estimate} or
+ * {@link r0Estimate}), k0 = max(0, round(·)).
+ *
+ * @throws PooledError ("NOT_CONVERGED") when k0 does not settle within maxIter iterations
+ */
+function trimUntilStable(
+  yi: number[],
+  vi: number[],
+  estimator: "L0" | "R0",
+  maxIter: number,
+  refitOptions: RmaOptions,
+): TrimmedFit {
+  const k = yi.length;
   let k0 = 0;
   let previous = -1;
   let seK0 = 0;
@@ -153,96 +213,79 @@ export function trimFill(model: RmaResult, options: TrimFillOptions = {}): TrimF
     mu = trimmed.beta[0]!;
     centred = yi.map((y) => y - mu);
     const signedRanks = signedRanksOfAbs(centred);
-    let raw: number;
-    if (estimator === "R0") {
-      let largestNegative = 0;
-      for (const r of signedRanks) if (r < 0) largestNegative = Math.max(largestNegative, -r);
-      raw = k - largestNegative - 1;
-      seK0 = Math.sqrt(2 * Math.max(0, raw) + 2);
-    } else {
-      let sr = 0;
-      for (const r of signedRanks) if (r > 0) sr += r;
-      raw = (4 * sr - k * (k + 1)) / (2 * k - 1);
-      const varSr =
-        (k * (k + 1) * (2 * k + 1) +
-          10 * raw ** 3 +
-          27 * raw ** 2 +
-          17 * raw -
-          18 * k * raw ** 2 -
-          18 * k * raw +
-          6 * k ** 2 * raw) /
-        24;
-      seK0 = (4 * Math.sqrt(varSr)) / (2 * k - 1);
-    }
-    k0 = Math.max(0, roundHalfEven(raw));
-    seK0 = Math.max(0, seK0);
+    const estimate = estimator === "R0" ? r0Estimate(signedRanks) : l0Estimate(signedRanks);
+    k0 = Math.max(0, roundHalfEven(estimate.raw));
+    seK0 = Math.max(0, estimate.se);
   }
+  return { k0, seK0, iterations, mu, centred };
+}
 
-  const notes: string[] = [];
-  const pK0 = estimator === "R0" ? 0.5 ** (k0 + 1) : null;
-  if (k0 === 0) {
-    const c = model.coefficients[0]!;
-    return {
-      kind: "trim-fill",
-      estimator,
-      side,
-      sideGiven: options.side !== undefined,
-      k0,
-      seK0,
-      pK0,
-      iterations,
-      k,
-      method: model.method,
-      test: model.test,
-      estimate: c.estimate,
-      se: c.se,
-      statistic: c.statistic,
-      p: c.p,
-      ciLower: c.ciLower,
-      ciUpper: c.ciUpper,
-      tau2: model.tau2,
-      I2: model.I2,
-      filled: [],
-      notes,
-    };
-  }
+/** An unrounded estimate of k0 with its standard error (Duval & Tweedie 2000). */
+interface K0Estimate {
+  raw: number;
+  se: number;
+}
 
-  // Mirror the k0 most extreme studies about μ̂, back on the original scale.
-  const filled: FilledStudy[] = [];
-  for (let j = k - k0; j < k; j++) {
-    const mirrored = -(centred[j]! - mu);
-    filled.push({ study: `Filled ${filled.length + 1}`, yi: flip * mirrored, vi: vi[j]! });
-  }
-  const refit = rma(
-    { yi: [...yiIn, ...filled.map((f) => f.yi)], vi: [...viIn, ...filled.map((f) => f.vi)] },
-    { ...refitOptions, test: "z", labels: [...labels, ...filled.map((f) => f.study)] },
-  );
-  if (model.test !== "z") {
-    notes.push(
-      "As metafor's trimfill, the model with the filled studies is fitted with the z test.",
-    );
-  }
-  const c = refit.coefficients[0]!;
+/**
+ * L0 = (4·Sᵣ - k(k + 1))/(2k - 1), Sᵣ the sum of the positive ranks, with
+ * var(L0) = 16·var(Sᵣ)/(2k - 1)², var(Sᵣ) = [k(k+1)(2k+1) + 10k0³ + 27k0² + 17k0 - 18k·k0²
+ * - 18k·k0 + 6k²·k0]/24 at k0 = L0.
+ */
+function l0Estimate(signedRanks: number[]): K0Estimate {
+  const k = signedRanks.length;
+  let sr = 0;
+  for (const r of signedRanks) if (r > 0) sr += r;
+  const raw = (4 * sr - k * (k + 1)) / (2 * k - 1);
+  const varSr =
+    (k * (k + 1) * (2 * k + 1) +
+      10 * raw ** 3 +
+      27 * raw ** 2 +
+      17 * raw -
+      18 * k * raw ** 2 -
+      18 * k * raw +
+      6 * k ** 2 * raw) /
+    24;
+  return { raw, se: (4 * Math.sqrt(varSr)) / (2 * k - 1) };
+}
+
+/**
+ * R0 = γ* - 1, γ* the length of the rightmost run of positive ranks (k minus the largest negative
+ * rank), with sd(R0) = √(2·max(0, R0) + 2).
+ */
+function r0Estimate(signedRanks: number[]): K0Estimate {
+  const k = signedRanks.length;
+  let largestNegative = 0;
+  for (const r of signedRanks) if (r < 0) largestNegative = Math.max(largestNegative, -r);
+  const raw = k - largestNegative - 1;
+  return { raw, se: Math.sqrt(2 * Math.max(0, raw) + 2) };
+}
+
+/** The result: the settled iteration, and the estimate of `fit` (the model, or its refit). */
+function trimFillResult(
+  settled: Pick<
+    TrimFillResult,
+    "estimator" | "side" | "sideGiven" | "k0" | "seK0" | "pK0" | "iterations"
+  >,
+  k: number,
+  fit: RmaResult,
+  filled: FilledStudy[],
+  notes: string[],
+): TrimFillResult {
+  const c = fit.coefficients[0]!;
   return {
     kind: "trim-fill",
-    estimator,
-    side,
-    sideGiven: options.side !== undefined,
-    k0,
-    seK0,
-    pK0,
-    iterations,
-    k: refit.k,
-    method: refit.method,
-    test: refit.test,
+    ...settled,
+    k,
+    method: fit.method,
+    test: fit.test,
     estimate: c.estimate,
     se: c.se,
     statistic: c.statistic,
     p: c.p,
     ciLower: c.ciLower,
     ciUpper: c.ciUpper,
-    tau2: refit.tau2,
-    I2: refit.I2,
+    tau2: fit.tau2,
+    I2: fit.I2,
     filled,
     notes,
   };

@@ -112,6 +112,33 @@ export function escalc(
   data: EscalcData,
   options: EscalcOptions = {},
 ): EscalcResult {
+  const settings = checkedOptions(measure, options);
+  if (measure === "GEN") return generic(data);
+  if (settings.zeroCells !== null) {
+    return escalcTwoByTwo(measure as BinaryMeasure, data, settings.zeroCells);
+  }
+  if (measure === "ZCOR" || measure === "COR") {
+    return escalcCorrelation(measure as CorrelationMeasure, data);
+  }
+  return escalcArms(measure, data, settings);
+}
+
+/** escalc's options with their defaults, checked against the measure. */
+interface EscalcSettings {
+  vtype: EscalcVarianceType;
+  correctBias: boolean;
+  legacySmdhVariance: boolean;
+  /** The zero-cell options of the 2×2 measures; null for the others. */
+  zeroCells: ZeroCellSettings | null;
+}
+
+/**
+ * The measure and options with their defaults; every option the measure does not offer is a
+ * problem, and all of them are thrown at once.
+ *
+ * @throws PooledInputErrors naming each bad option and what the measure accepts
+ */
+function checkedOptions(measure: Measure, options: EscalcOptions): EscalcSettings {
   const optionProblems = new InputProblems([]);
   if (!MEASURES.includes(measure)) {
     optionProblems.add(undefined, "measure", `one of ${MEASURES.join(", ")}`, measure);
@@ -158,16 +185,59 @@ export function escalc(
   }
   const zeroCells = zeroCellSettings(measure, options, optionProblems);
   optionProblems.throwIfAny();
+  return { vtype, correctBias, legacySmdhVariance, zeroCells };
+}
 
-  if (measure === "GEN") return generic(data);
-  if (zeroCells !== null) return escalcTwoByTwo(measure as BinaryMeasure, data, zeroCells);
-  if (measure === "ZCOR" || measure === "COR") {
-    return escalcCorrelation(measure as CorrelationMeasure, data);
-  }
+/** The per-arm summaries of the continuous measures, one value per study in each column. */
+interface ArmColumns {
+  m1: number[];
+  sd1: number[];
+  n1: number[];
+  m2: number[];
+  sd2: number[];
+  n2: number[];
+  /** NMD's sham means (empty for the other measures). */
+  ms: number[];
+}
 
+/** MD, SMD, SMDH, ROM and NMD: yi and vi from the arms' means, SDs and sizes. */
+function escalcArms(measure: Measure, data: EscalcData, settings: EscalcSettings): EscalcResult {
   const k = studyCount(data, ARM_FIELDS);
   const labels = resolveLabels(data.labels, k);
   const problems = new InputProblems(labels);
+  const arms = readArms(measure, data, k, problems);
+  problems.throwIfAny();
+
+  const yi = new Array<number>(k);
+  const vi = new Array<number>(k);
+  for (let i = 0; i < k; i++) {
+    const est = armEffect(measure, arms, i, settings);
+    yi[i] = est.yi;
+    vi[i] = est.vi;
+  }
+  checkOutputs(yi, vi, problems);
+
+  const { vtype, correctBias, legacySmdhVariance } = settings;
+  return {
+    measure,
+    yi,
+    vi,
+    labels,
+    indices: allIndices(k),
+    omitted: [],
+    options:
+      measure === "SMDH" ? { vtype, correctBias, legacySmdhVariance } : { vtype, correctBias },
+    notes: notesFor(measure, vtype, correctBias, legacySmdhVariance),
+  };
+}
+
+/** Reads and checks the arm columns the measure needs, recording every problem. */
+function readArms(
+  measure: Measure,
+  data: EscalcData,
+  k: number,
+  problems: InputProblems,
+): ArmColumns {
   const why = `needed for ${measure}`;
   // ROM needs means on a ratio scale; the other measures take any finite mean.
   const meanRule = measure === "ROM" ? "positive" : "finite";
@@ -190,70 +260,55 @@ export function escalc(
       }
     }
   }
-  problems.throwIfAny();
+  return { m1, sd1, n1, m2, sd2, n2, ms };
+}
 
-  const yi = new Array<number>(k);
-  const vi = new Array<number>(k);
-  for (let i = 0; i < k; i++) {
-    let est: EffectEstimate;
-    switch (measure) {
-      case "MD":
-        est = meanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
-        break;
-      case "SMD":
-        // vtype is one of SMD's (LS, UB, RevMan): checked against allowedVtypes above.
-        est = standardizedMeanDifference(
-          m1[i],
-          sd1[i],
-          n1[i],
-          m2[i],
-          sd2[i],
-          n2[i],
-          vtype as VarianceType,
-        );
-        break;
-      case "SMDH":
-        est = standardizedMeanDifferenceHetero(
-          m1[i],
-          sd1[i],
-          n1[i],
-          m2[i],
-          sd2[i],
-          n2[i],
-          legacySmdhVariance,
-        );
-        break;
-      case "ROM":
-        est = ratioOfMeans(
-          m1[i],
-          sd1[i],
-          n1[i],
-          m2[i],
-          sd2[i],
-          n2[i],
-          correctBias,
-          vtype === "LS2" ? "LS2" : "LS",
-        );
-        break;
-      default:
-        est = normalisedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], ms[i]);
-    }
-    yi[i] = est.yi;
-    vi[i] = est.vi;
+/** The effect size of study i under a continuous measure (formulas in the per-measure files). */
+function armEffect(
+  measure: Measure,
+  arms: ArmColumns,
+  i: number,
+  settings: EscalcSettings,
+): EffectEstimate {
+  const { m1, sd1, n1, m2, sd2, n2, ms } = arms;
+  switch (measure) {
+    case "MD":
+      return meanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i]);
+    case "SMD":
+      // vtype is one of SMD's (LS, UB, RevMan): checkedOptions checked it against allowedVtypes.
+      return standardizedMeanDifference(
+        m1[i],
+        sd1[i],
+        n1[i],
+        m2[i],
+        sd2[i],
+        n2[i],
+        settings.vtype as VarianceType,
+      );
+    case "SMDH":
+      return standardizedMeanDifferenceHetero(
+        m1[i],
+        sd1[i],
+        n1[i],
+        m2[i],
+        sd2[i],
+        n2[i],
+        settings.legacySmdhVariance,
+      );
+    case "ROM":
+      return ratioOfMeans(
+        m1[i],
+        sd1[i],
+        n1[i],
+        m2[i],
+        sd2[i],
+        n2[i],
+        settings.correctBias,
+        settings.vtype === "LS2" ? "LS2" : "LS",
+      );
+    default:
+      return normalisedMeanDifference(m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i], ms[i]);
   }
-  checkOutputs(yi, vi, problems);
-
-  return {
-    measure,
-    yi,
-    vi,
-    labels,
-    indices: allIndices(k),
-    omitted: [],
-    options:
-      measure === "SMDH" ? { vtype, correctBias, legacySmdhVariance } : { vtype, correctBias },
-    notes: notesFor(measure, vtype, correctBias, legacySmdhVariance),
-  };
 }
 
 function allIndices(k: number): number[] {

@@ -12,7 +12,12 @@
  */
 import { KernelStatus, PooledError } from "../errors.js";
 import { getBackend } from "../kernels/backend.js";
-import { BootstrapType, bootstrapRowSize, ResampleSlot } from "../kernels/resample-contract.js";
+import {
+  type BootstrapBlockInput,
+  BootstrapType,
+  bootstrapRowSize,
+  ResampleSlot,
+} from "../kernels/resample-contract.js";
 import type { BackendName, Method, TestType } from "../types.js";
 import {
   checkClusterResampling,
@@ -27,8 +32,13 @@ import {
   bcaInterval,
   percentileInterval,
 } from "./intervals.js";
-import { flattenModel, type ModelOptions, type ModelOrData } from "./model-input.js";
-import { type RunOptions, runTask } from "./parallel.js";
+import {
+  type FlatModel,
+  flattenModel,
+  type ModelOptions,
+  type ModelOrData,
+} from "./model-input.js";
+import { type BlockResult, type RunOptions, runTask } from "./parallel.js";
 import { checkSeed, randomSeed } from "./permutation.js";
 
 export interface BootstrapOptions extends RunOptions, ModelOptions {
@@ -129,102 +139,22 @@ export async function bootstrap(
 ): Promise<BootstrapResult> {
   const flat = flattenModel(modelOrData, options);
   const { k, p, model } = flat;
-  const replicates = options.replicates ?? 1000;
-  if (!Number.isInteger(replicates) || replicates < 1 || replicates > MAX_RESAMPLES) {
-    throw new PooledError(
-      "BAD_OPTION",
-      `replicates must be a whole number from 1 to ${MAX_RESAMPLES}; got ${replicates}`,
-    );
-  }
-  const type = options.type ?? "case";
-  if (type !== "case" && type !== "parametric") {
-    throw new PooledError("BAD_OPTION", `type must be "case" or "parametric"; got ${String(type)}`);
-  }
+  const { replicates, type } = checkBootstrapOptions(options);
   const seed = checkSeed(options.seed ?? randomSeed());
   const level = options.level ?? model.level;
   const clusters = clusterIndex(k, options.cluster);
-  const clusterNotes: string[] = [];
-  if (options.cluster !== undefined)
-    checkClusterResampling(clusters.groups, clusters.kMax, clusterNotes);
-  const fitted = new Float64Array(k);
-  const sdev = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let f = 0;
-    for (let j = 0; j < p; j++) f += flat.X[i * p + j]! * model.beta[j]!;
-    fitted[i] = f;
-    sdev[i] = Math.sqrt(flat.vi[i]! + model.tau2);
+  const notes: string[] = [];
+  if (options.cluster !== undefined) {
+    checkClusterResampling(clusters.groups, clusters.kMax, notes);
   }
-  const rctl = new Float64Array(ResampleSlot.size);
-  rctl[ResampleSlot.mode] = type === "case" ? BootstrapType.cases : BootstrapType.parametric;
-  rctl[ResampleSlot.seed] = seed;
-  rctl[ResampleSlot.groups] = clusters.groups;
+  const input = bootstrapInput(flat, type, seed, clusters);
   const backend = getBackend(options.backend).name;
-  const input = {
-    yi: flat.yi,
-    vi: flat.vi,
-    X: flat.X,
-    k,
-    p,
-    kMax: Math.max(k, clusters.kMax),
-    method: flat.methodCode,
-    control: flat.control,
-    rctl,
-    from: clusters.from,
-    members: clusters.members,
-    fitted,
-    sdev,
-  };
   const task: ResampleTask = { kind: "bootstrap", backend, input, blocks: makeBlocks(replicates) };
-  const results = await runTask(task, options);
+  const { values, failures, failed } = mergeReplicates(await runTask(task, options), replicates, p);
 
-  // Merge the blocks in block order: replicate r is row r whatever ran it.
-  const row = bootstrapRowSize(p);
-  const nstat = p + 2;
-  const values = Array.from({ length: nstat }, () => new Float64Array(replicates));
-  const failures: Record<string, number> = {};
-  let failed = 0;
-  let r = 0;
-  for (const { status, out } of results) {
-    if (status !== KernelStatus.OK) {
-      throw new PooledError("BAD_INPUT", `bootstrap kernel rejected its input (status ${status})`);
-    }
-    for (let t = 0; t < out.length / row; t++, r++) {
-      const s = out[t * row]!;
-      if (s !== KernelStatus.OK) {
-        failed++;
-        const name = KernelStatus[s] ?? `STATUS_${s}`; // a numeric enum maps codes back to names
-        failures[name] = (failures[name] ?? 0) + 1;
-      }
-      for (let j = 0; j < nstat; j++) values[j]![r] = out[t * row + 1 + j]!;
-    }
-  }
-
-  // Jackknife (leave one cluster out) for the BCa acceleration: case resampling only.
   let jack: Float64Array[] | null = null;
-  const notes: string[] = [...clusterNotes];
   if (type === "case") {
-    const jrctl = Float64Array.from(rctl);
-    jrctl[ResampleSlot.mode] = BootstrapType.jackknife;
-    const jtask: ResampleTask = {
-      kind: "bootstrap",
-      backend,
-      input: { ...input, rctl: jrctl },
-      blocks: rankBlocks(makeBlocks(clusters.groups)),
-    };
-    const jres = await runTask(jtask, {});
-    jack = Array.from({ length: nstat }, () => new Float64Array(clusters.groups));
-    let g = 0;
-    let jackFailed = 0;
-    for (const { out } of jres) {
-      for (let t = 0; t < out.length / row; t++, g++) {
-        if (out[t * row]! !== KernelStatus.OK) jackFailed++;
-        for (let j = 0; j < nstat; j++) jack[j]![g] = out[t * row + 1 + j]!;
-      }
-    }
-    if (jackFailed > 0) {
-      notes.push(`${jackFailed} leave-one-out refit(s) failed: no BCa intervals`);
-      jack = null;
-    }
+    jack = await jackknifeValues(backend, input, clusters.groups, notes);
   } else {
     notes.push("BCa intervals need case resampling (jackknife influence values); percentile only");
   }
@@ -257,6 +187,141 @@ export async function bootstrap(
     result.replicateValues = Array.from({ length: replicates }, (_, i) => values.map((v) => v[i]!));
   }
   return result;
+}
+
+/**
+ * The number of replicates and the type of bootstrap, with their defaults.
+ *
+ * @throws PooledError ("BAD_OPTION") naming the option, its value and what is expected
+ */
+function checkBootstrapOptions(options: BootstrapOptions): {
+  replicates: number;
+  type: "case" | "parametric";
+} {
+  const replicates = options.replicates ?? 1000;
+  if (!Number.isInteger(replicates) || replicates < 1 || replicates > MAX_RESAMPLES) {
+    throw new PooledError(
+      "BAD_OPTION",
+      `replicates must be a whole number from 1 to ${MAX_RESAMPLES}; got ${replicates}`,
+    );
+  }
+  const type = options.type ?? "case";
+  if (type !== "case" && type !== "parametric") {
+    throw new PooledError("BAD_OPTION", `type must be "case" or "parametric"; got ${String(type)}`);
+  }
+  return { replicates, type };
+}
+
+/**
+ * The kernel's input: the data, the resampling control (mode, seed, number of clusters), the
+ * clusters, and for the parametric bootstrap the means x_i'β̂ and SDs √(vi + τ̂²) of the simulated
+ * yi*.
+ */
+function bootstrapInput(
+  flat: FlatModel,
+  type: "case" | "parametric",
+  seed: number,
+  clusters: ReturnType<typeof clusterIndex>,
+): BootstrapBlockInput {
+  const { k, p, model } = flat;
+  const fitted = new Float64Array(k);
+  const sdev = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let f = 0;
+    for (let j = 0; j < p; j++) f += flat.X[i * p + j]! * model.beta[j]!;
+    fitted[i] = f;
+    sdev[i] = Math.sqrt(flat.vi[i]! + model.tau2);
+  }
+  const rctl = new Float64Array(ResampleSlot.size);
+  rctl[ResampleSlot.mode] = type === "case" ? BootstrapType.cases : BootstrapType.parametric;
+  rctl[ResampleSlot.seed] = seed;
+  rctl[ResampleSlot.groups] = clusters.groups;
+  return {
+    yi: flat.yi,
+    vi: flat.vi,
+    X: flat.X,
+    k,
+    p,
+    kMax: Math.max(k, clusters.kMax),
+    method: flat.methodCode,
+    control: flat.control,
+    rctl,
+    from: clusters.from,
+    members: clusters.members,
+    fitted,
+    sdev,
+  };
+}
+
+/**
+ * The blocks' rows merged in block order, so that replicate r is row r whatever ran it: one array
+ * per statistic (coefficients, tau2, I2; NaN where a refit failed) and the failures by cause.
+ *
+ * @throws PooledError ("BAD_INPUT") when the kernel rejected its input
+ */
+function mergeReplicates(
+  results: BlockResult[],
+  replicates: number,
+  p: number,
+): { values: Float64Array[]; failures: Record<string, number>; failed: number } {
+  const row = bootstrapRowSize(p);
+  const nstat = p + 2;
+  const values = Array.from({ length: nstat }, () => new Float64Array(replicates));
+  const failures: Record<string, number> = {};
+  let failed = 0;
+  let r = 0;
+  for (const { status, out } of results) {
+    if (status !== KernelStatus.OK) {
+      throw new PooledError("BAD_INPUT", `bootstrap kernel rejected its input (status ${status})`);
+    }
+    for (let t = 0; t < out.length / row; t++, r++) {
+      const s = out[t * row]!;
+      if (s !== KernelStatus.OK) {
+        failed++;
+        const name = KernelStatus[s] ?? `STATUS_${s}`; // a numeric enum maps codes back to names
+        failures[name] = (failures[name] ?? 0) + 1;
+      }
+      for (let j = 0; j < nstat; j++) values[j]![r] = out[t * row + 1 + j]!;
+    }
+  }
+  return { values, failures, failed };
+}
+
+/**
+ * Jackknife (leave one cluster out) values of every statistic, for the BCa acceleration (Efron
+ * 1987; case resampling only); null, with a note, when a leave-one-out refit fails.
+ */
+async function jackknifeValues(
+  backend: BackendName,
+  input: BootstrapBlockInput,
+  groups: number,
+  notes: string[],
+): Promise<Float64Array[] | null> {
+  const jrctl = Float64Array.from(input.rctl);
+  jrctl[ResampleSlot.mode] = BootstrapType.jackknife;
+  const jtask: ResampleTask = {
+    kind: "bootstrap",
+    backend,
+    input: { ...input, rctl: jrctl },
+    blocks: rankBlocks(makeBlocks(groups)),
+  };
+  const jres = await runTask(jtask, {});
+  const row = bootstrapRowSize(input.p);
+  const nstat = input.p + 2;
+  const jack = Array.from({ length: nstat }, () => new Float64Array(groups));
+  let g = 0;
+  let jackFailed = 0;
+  for (const { out } of jres) {
+    for (let t = 0; t < out.length / row; t++, g++) {
+      if (out[t * row]! !== KernelStatus.OK) jackFailed++;
+      for (let j = 0; j < nstat; j++) jack[j]![g] = out[t * row + 1 + j]!;
+    }
+  }
+  if (jackFailed > 0) {
+    notes.push(`${jackFailed} leave-one-out refit(s) failed: no BCa intervals`);
+    return null;
+  }
+  return jack;
 }
 
 /**

@@ -112,6 +112,13 @@ export function buildDesign(k: number, mods: Moderator[] = [], labels?: string[]
   return { X, k, p, termNames };
 }
 
+/** The rows of a row-major k×p design matrix, as results carry it. */
+export function designRows(X: Float64Array, k: number, p: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < k; i++) rows.push(Array.from(X.subarray(i * p, (i + 1) * p)));
+  return rows;
+}
+
 /** The error of a design matrix without full column rank (also used by the refit loop). */
 export function singularDesignError(termNames: string[]): SingularMatrixError {
   return new SingularMatrixError(

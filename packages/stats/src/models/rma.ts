@@ -17,13 +17,14 @@ import {
   TooFewStudiesError,
 } from "../errors.js";
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
-import type { FitInput } from "../kernels/contract.js";
-import type { BackendName, Method, TestType } from "../types.js";
-import { buildDesign, sortedLevels } from "./design.js";
+import type { FitInput, KernelFit } from "../kernels/contract.js";
+import type { BackendName, Coefficient, Method, TestType } from "../types.js";
+import { buildDesign, designRows, sortedLevels } from "./design.js";
 import { qProfileIntervals } from "./qprofile.js";
 import {
   coefficientTable,
   criticalValue,
+  type HeterogeneityStatistics,
   heterogeneityStatistics,
   knappHartungScale,
   omnibusTest,
@@ -32,7 +33,15 @@ import {
   studyCountError,
 } from "./statistics.js";
 import { tau2StandardError } from "./tau2-standard-error.js";
-import type { ModelModerator, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
+import type {
+  ChisqTest,
+  FTest,
+  ModelModerator,
+  Prediction,
+  RmaData,
+  RmaOptions,
+  RmaResult,
+} from "./types.js";
 
 const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 /** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
@@ -65,22 +74,10 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   checkControl(control);
   const backend = getBackend(options.backend);
   const { yi, vi, labels } = validateData(data, options.labels);
+  checkModelOptions(method, test, level);
   const k = yi.length;
-  if (!METHODS.includes(method)) {
-    throw new PooledInputError({ field: "method", value: method }, `one of ${METHODS.join(", ")}`);
-  }
-  if (test !== "z" && test !== "knha") {
-    throw new PooledInputError({ field: "test", value: test }, '"z" or "knha"');
-  }
-  if (!(level > 0 && level < 100)) {
-    throw new PooledInputError(
-      { field: "level", value: level },
-      "a confidence level in percent, in (0, 100)",
-    );
-  }
   if (k === 0) throw new TooFewStudiesError(0, 1, "a meta-analysis");
-  const design = buildDesign(k, options.mods, options.labels ? labels : undefined);
-  const { X, p, termNames } = design;
+  const { X, p, termNames } = buildDesign(k, options.mods, options.labels ? labels : undefined);
   const tau2Fixed = control.tau2Fixed !== undefined && method !== "FE";
   const countError = studyCountError(k, p, method, test, tau2Fixed);
   if (countError !== null) throw countError;
@@ -92,67 +89,13 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
   }
   const tau2 = fit.tau2;
   const seTau2 = tau2StandardError({ yi, vi, X, k, p, method, tau2, tau2Init: control.tau2Init });
+  const wald = waldInference(input, fit, method, test, level, termNames);
+  const { QE, typicalVariance, I2, H2 } = residualHeterogeneity(input, method, tau2);
   const dfResid = k - p;
-  const ws = new FitWorkspace(k, p);
-  const qOut = new Float64Array(4);
-
-  // Knapp-Hartung scale factor, from the weighted residuals at τ̂² (Knapp & Hartung 2003, eq. 7).
-  let s2w = 1;
-  if (test === "knha") {
-    checked(generalizedQ(ws, yi, vi, X, k, p, tau2, qOut), method, k, p);
-    s2w = knappHartungScale(qOut[0]!, dfResid);
-  }
-  const vb = scaledCovariance(fit.vb, 0, p, s2w);
-  const beta = Array.from(fit.beta);
-  const df = test === "knha" ? dfResid : null;
-  const crit = criticalValue(level, df);
-  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
-
-  // Omnibus test: all coefficients but the intercept, or the intercept alone.
-  const QMCoefficients = p > 1 ? range(1, p) : [0];
-  const QM = omnibusTest(beta, vb, QMCoefficients, df);
-
-  // Heterogeneity with fixed-effect weights 1/vᵢ.
-  let q0 = Number.NaN;
-  let trP0 = Number.NaN;
-  if (k > p) {
-    checked(generalizedQ(ws, yi, vi, X, k, p, 0, qOut), method, k, p);
-    q0 = qOut[0]!;
-    trP0 = qOut[2]!;
-  }
-  const { QE, typicalVariance, I2, H2 } = heterogeneityStatistics(method, tau2, q0, trP0, k, p);
-  const QEstat = QE.statistic;
-
-  const weightsRaw = vi.map((v) => 1 / (v + tau2));
-  const sumW = weightsRaw.reduce((a, b) => a + b, 0);
-  const weights = Array.from(weightsRaw, (w) => (100 * w) / sumW);
-  const fitted: number[] = [];
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += X[i * p + j]! * beta[j]!;
-    fitted.push(s);
-  }
-
-  let prediction: Prediction | null = null;
-  if (p === 1) {
-    const se = coefficients[0]!.se;
-    const critOk = Number.isFinite(crit);
-    // metafor's predict() gives no prediction interval for fixed-effect models
-    const piOk = critOk && method !== "FE";
-    const halfPi = crit * Math.sqrt(se * se + tau2);
-    prediction = {
-      estimate: beta[0]!,
-      se,
-      ciLower: critOk ? beta[0]! - crit * se : null,
-      ciUpper: critOk ? beta[0]! + crit * se : null,
-      piLower: piOk ? beta[0]! - halfPi : null,
-      piUpper: piOk ? beta[0]! + halfPi : null,
-    };
-  }
-
   const R2 =
-    p > 1 ? pseudoR2(backend, yi, vi, k, method, control, tau2, QEstat, dfResid) : { value: null };
-
+    p > 1
+      ? pseudoR2(backend, yi, vi, k, method, control, tau2, QE.statistic, dfResid)
+      : { value: null };
   const heterogeneityIntervals =
     options.heterogeneityIntervals !== false &&
     method !== "FE" &&
@@ -161,25 +104,6 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     dfResid > 0
       ? qProfileIntervals({ yi, vi, X, k, p, tau2, typicalVariance, I2, H2, level })
       : null;
-
-  const notes: string[] = [];
-  if (R2.unavailable !== undefined) notes.push(R2.unavailable);
-  if (test === "z" && method !== "FE" && k < FEW_STUDIES) {
-    notes.push(
-      `Only ${k} studies: the z test understates uncertainty; consider test "knha" (Knapp-Hartung).`,
-    );
-  }
-  if (test === "knha" && s2w === 0) {
-    notes.push(
-      "The Knapp-Hartung s² is 0 (the model fits the data exactly): SEs are 0 and tests undefined (NaN), as in metafor.",
-    );
-  }
-  if (test === "knha" && method === "FE") {
-    notes.push("The Knapp-Hartung method is not meant for fixed-effect models.");
-  }
-
-  const Xrows: number[][] = [];
-  for (let i = 0; i < k; i++) Xrows.push(Array.from(X.subarray(i * p, (i + 1) * p)));
 
   return {
     kind: "rma",
@@ -195,30 +119,185 @@ export function rma(data: RmaData, options: RmaOptions = {}): RmaResult {
     vi: Array.from(vi),
     termNames,
     moderators: codedModerators(options.mods),
-    X: Xrows,
-    coefficients,
-    beta,
-    vb,
+    X: designRows(X, k, p),
+    coefficients: wald.coefficients,
+    beta: wald.beta,
+    vb: wald.vb,
     tau2,
     tau: Math.sqrt(tau2),
     seTau2,
-    s2w,
-    df,
+    s2w: wald.s2w,
+    df: wald.df,
     QE,
-    QM,
-    QMCoefficients,
+    QM: wald.QM,
+    QMCoefficients: wald.QMCoefficients,
     I2,
     H2,
     typicalVariance,
     R2: R2.value,
-    prediction,
+    prediction: p === 1 ? averagePrediction(wald, method, tau2) : null,
     heterogeneityIntervals,
-    weights,
-    fitted,
+    weights: percentWeights(vi, tau2),
+    fitted: fittedValues(X, k, p, wald.beta),
     converged: true,
     iterations: fit.iterations,
-    notes,
+    notes: modelNotes(R2.unavailable, k, method, test, wald.s2w),
   };
+}
+
+/** Checks the model options that do not depend on the data: the estimator, the test, the level. */
+function checkModelOptions(method: Method, test: TestType, level: number): void {
+  if (!METHODS.includes(method)) {
+    throw new PooledInputError({ field: "method", value: method }, `one of ${METHODS.join(", ")}`);
+  }
+  if (test !== "z" && test !== "knha") {
+    throw new PooledInputError({ field: "test", value: test }, '"z" or "knha"');
+  }
+  if (!(level > 0 && level < 100)) {
+    throw new PooledInputError(
+      { field: "level", value: level },
+      "a confidence level in percent, in (0, 100)",
+    );
+  }
+}
+
+/** The coefficients' Wald inference: β̂, their covariance, the table of tests and CIs, and QM. */
+interface WaldInference {
+  /** Knapp-Hartung's s² (1 under the z test). */
+  s2w: number;
+  beta: number[];
+  /** s²·(X'WX)⁻¹ */
+  vb: number[][];
+  /** k - p under Knapp-Hartung, null under the z test. */
+  df: number | null;
+  /** Critical value of the CIs: z, or t(k - p). */
+  crit: number;
+  coefficients: Coefficient[];
+  QMCoefficients: number[];
+  QM: ChisqTest | FTest;
+}
+
+/**
+ * Tests and CIs of the coefficients at τ̂²: z, or Knapp & Hartung's (2003) t(k - p) with the
+ * covariance scaled by s² and the omnibus test QM/m against F(m, k - p).
+ */
+function waldInference(
+  input: FitInput,
+  fit: KernelFit,
+  method: Method,
+  test: TestType,
+  level: number,
+  termNames: string[],
+): WaldInference {
+  const { k, p } = input;
+  const dfResid = k - p;
+  // Knapp-Hartung scale factor, from the weighted residuals at τ̂² (Knapp & Hartung 2003, eq. 7).
+  const s2w =
+    test === "knha" ? knappHartungScale(generalizedQAt(input, fit.tau2, method)[0]!, dfResid) : 1;
+  const vb = scaledCovariance(fit.vb, 0, p, s2w);
+  const beta = Array.from(fit.beta);
+  const df = test === "knha" ? dfResid : null;
+  const crit = criticalValue(level, df);
+  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
+  // Omnibus test: all coefficients but the intercept, or the intercept alone.
+  const QMCoefficients = p > 1 ? range(1, p) : [0];
+  const QM = omnibusTest(beta, vb, QMCoefficients, df);
+  return { s2w, beta, vb, df, crit, coefficients, QMCoefficients, QM };
+}
+
+/** Heterogeneity with fixed-effect weights 1/vᵢ: Q and tr(P) at τ² = 0 (none when k = p). */
+function residualHeterogeneity(
+  input: FitInput,
+  method: Method,
+  tau2: number,
+): HeterogeneityStatistics {
+  const { k, p } = input;
+  let q0 = Number.NaN;
+  let trP0 = Number.NaN;
+  if (k > p) {
+    const q = generalizedQAt(input, 0, method);
+    q0 = q[0]!;
+    trP0 = q[2]!;
+  }
+  return heterogeneityStatistics(method, tau2, q0, trP0, k, p);
+}
+
+/**
+ * The kernel's generalised Q at τ²: [Q, y'PPy, tr(P), Σw].
+ *
+ * @throws the typed error of the kernel's status (SingularMatrixError...)
+ */
+function generalizedQAt(input: FitInput, tau2: number, method: Method): Float64Array {
+  const { yi, vi, X, k, p } = input;
+  const out = new Float64Array(4);
+  const status = generalizedQ(new FitWorkspace(k, p), yi, vi, X, k, p, tau2, out);
+  if (status !== KernelStatus.OK) throw errorFromStatus(status, { method, k, p });
+  return out;
+}
+
+/**
+ * The average effect of an intercept-only model with its CI and prediction interval
+ * μ̂ ± crit·√(SE² + τ²) (Riley et al. 2011); CIs are null when the critical value is not finite.
+ */
+function averagePrediction(wald: WaldInference, method: Method, tau2: number): Prediction {
+  const { beta, crit } = wald;
+  const se = wald.coefficients[0]!.se;
+  const critOk = Number.isFinite(crit);
+  // metafor's predict() gives no prediction interval for fixed-effect models
+  const piOk = critOk && method !== "FE";
+  const halfPi = crit * Math.sqrt(se * se + tau2);
+  return {
+    estimate: beta[0]!,
+    se,
+    ciLower: critOk ? beta[0]! - crit * se : null,
+    ciUpper: critOk ? beta[0]! + crit * se : null,
+    piLower: piOk ? beta[0]! - halfPi : null,
+    piUpper: piOk ? beta[0]! + halfPi : null,
+  };
+}
+
+/** Weights in percent, 100·wᵢ/Σw with wᵢ = 1/(vᵢ + τ²). */
+function percentWeights(vi: Float64Array, tau2: number): number[] {
+  const weightsRaw = vi.map((v) => 1 / (v + tau2));
+  const sumW = weightsRaw.reduce((a, b) => a + b, 0);
+  return Array.from(weightsRaw, (w) => (100 * w) / sumW);
+}
+
+/** Fitted values Xβ̂ (X row-major k×p). */
+function fittedValues(X: Float64Array, k: number, p: number, beta: number[]): number[] {
+  const fitted: number[] = [];
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += X[i * p + j]! * beta[j]!;
+    fitted.push(s);
+  }
+  return fitted;
+}
+
+/** What a reader of the fit should know: R² missing, few studies under z, Knapp-Hartung caveats. */
+function modelNotes(
+  R2unavailable: string | undefined,
+  k: number,
+  method: Method,
+  test: TestType,
+  s2w: number,
+): string[] {
+  const notes: string[] = [];
+  if (R2unavailable !== undefined) notes.push(R2unavailable);
+  if (test === "z" && method !== "FE" && k < FEW_STUDIES) {
+    notes.push(
+      `Only ${k} studies: the z test understates uncertainty; consider test "knha" (Knapp-Hartung).`,
+    );
+  }
+  if (test === "knha" && s2w === 0) {
+    notes.push(
+      "The Knapp-Hartung s² is 0 (the model fits the data exactly): SEs are 0 and tests undefined (NaN), as in metafor.",
+    );
+  }
+  if (test === "knha" && method === "FE") {
+    notes.push("The Knapp-Hartung method is not meant for fixed-effect models.");
+  }
+  return notes;
 }
 
 /** The moderators as buildDesign coded them (validated there): categorical levels sorted. */
@@ -324,10 +403,6 @@ function pseudoR2(
   if (fit0.status !== KernelStatus.OK) return unavailable(fit0.status, fit0.iterations);
   if (fit0.tau2 === 0) return { value: 0 };
   return { value: Math.max(0, (100 * (fit0.tau2 - tau2)) / fit0.tau2) };
-}
-
-function checked(status: number, method: string, k: number, p: number): void {
-  if (status !== KernelStatus.OK) throw errorFromStatus(status, { method, k, p });
 }
 
 /** Largest maxIter accepted: every iteration is a weighted least squares; this bounds a fit. */

@@ -20,7 +20,7 @@ import {
   TooFewStudiesError,
 } from "../errors.js";
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
-import { buildDesign } from "../models/design.js";
+import { buildDesign, designRows } from "../models/design.js";
 import { MAX_ITERATIONS, validateData } from "../models/rma.js";
 import {
   coefficientTable,
@@ -29,14 +29,15 @@ import {
   range,
   scaledCovariance,
 } from "../models/statistics.js";
-import type { Prediction } from "../models/types.js";
+import type { ChisqTest, FTest, Prediction } from "../models/types.js";
 import { robustCR2 } from "../robust/index.js";
-import type { RobustResult } from "../robust/types.js";
-import type { BackendName } from "../types.js";
-import { clusterLayout, permuteRows } from "./clusters.js";
+import type { RobustInput, RobustResult } from "../robust/types.js";
+import type { BackendName, Coefficient } from "../types.js";
+import { type ClusterLayout, clusterLayout, permuteRows } from "./clusters.js";
 import { fitThreeLevel, type GroupedData, type ThreeLevelFit } from "./fit.js";
 import { likelihoodRatioTest, type ProfileContext, profileInterval } from "./profile.js";
 import type {
+  LikelihoodRatioTest,
   MultilevelControl,
   MultilevelData,
   MultilevelMethod,
@@ -86,102 +87,18 @@ export function rmaMultilevel(
     throw new TooFewStudiesError(k, p + 1, `estimating variance components with ${p} coefficients`);
   }
   const layout = clusterLayout(cluster);
-  const grouped: GroupedData = {
-    yi: permuteRows(yi, layout.order),
-    vi: permuteRows(vi, layout.order),
-    X: permuteRows(X, layout.order, p),
-    k,
-    p,
-    starts: layout.starts,
-    m: layout.m,
-  };
+  const grouped = groupByCluster(yi, vi, X, k, p, layout);
 
-  // What the data can identify: with one row per cluster σ²_w and σ²_b enter V only as their sum;
-  // with one cluster σ²_b is a shift of every row, which the intercept absorbs.
   const notes: string[] = [];
   const withinIdentifiable = layout.m < k;
-  const fitControl: MultilevelControl = { ...control };
-  if (!withinIdentifiable && control.sigma2WithinFixed === undefined) {
-    fitControl.sigma2WithinFixed = 0;
-    notes.push(
-      "Every publication contributes one experiment, so the variance within publications cannot be told apart from the variance between them: sigma²_within is fixed at 0 and the model is the standard random-effects model.",
-    );
-  }
-  if (layout.m === 1 && control.sigma2BetweenFixed === undefined) {
-    fitControl.sigma2BetweenFixed = 0;
-    notes.push(
-      "All experiments come from one publication, so the variance between publications cannot be estimated: sigma²_between is fixed at 0.",
-    );
-  }
-
-  const estimatedB = fitControl.sigma2BetweenFixed === undefined;
-  const estimatedW = fitControl.sigma2WithinFixed === undefined;
-  let fit = fitThreeLevel(backend, grouped, method, fitControl);
-  if (fit.status !== KernelStatus.OK) {
-    throw errorFromStatus(fit.status, { method, iterations: fit.iterations, k, p });
-  }
-  if (estimatedB && estimatedW) {
-    const global = higherMaximumOnBoundary(backend, grouped, method, fitControl, fit);
-    if (global !== null) {
-      notes.push(
-        `The likelihood has more than one maximum: the estimates are those of the highest, at sigma² = (${global.sigma2Between.toPrecision(4)}, ${global.sigma2Within.toPrecision(4)}) (between, within), not those of the lower one at (${fit.sigma2Between.toPrecision(4)}, ${fit.sigma2Within.toPrecision(4)}), where a search from the default start stops (as rma.mv's may).`,
-      );
-      fit = global;
-    }
-  }
+  const fitControl = identifiableControl(control, withinIdentifiable, layout.m, notes);
+  const fit = fitHighestMaximum(backend, grouped, method, fitControl, notes);
   const sigma2b = fit.sigma2Between;
   const sigma2w = fit.sigma2Within;
-  const dfResid = k - p;
-  const df = test === "t" ? dfResid : null;
-  const crit = criticalValue(level, df);
-  const beta = Array.from(fit.beta);
-  const vb = scaledCovariance(fit.vb, 0, p, 1);
-  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
-  const QMCoefficients = p > 1 ? range(1, p) : [0];
-  const QM = omnibusTest(beta, vb, QMCoefficients, df);
-  const QEstat = Math.max(0, fit.QE);
-  const QE = {
-    distribution: "chisq" as const,
-    statistic: QEstat,
-    df: dfResid,
-    p: chisqUpperP(QEstat, dfResid),
-  };
-  const typicalVariance = dfResid / fit.trP0;
-  const total = sigma2b + sigma2w + typicalVariance;
-  const I2Between = (100 * sigma2b) / total;
-  const I2Within = (100 * sigma2w) / total;
-
-  let prediction: Prediction | null = null;
-  if (p === 1) {
-    const se = coefficients[0]!.se;
-    const half = crit * Math.sqrt(se * se + sigma2b + sigma2w);
-    prediction = {
-      estimate: beta[0]!,
-      se,
-      ciLower: coefficients[0]!.ciLower,
-      ciUpper: coefficients[0]!.ciUpper,
-      piLower: beta[0]! - half,
-      piUpper: beta[0]! + half,
-    };
-  }
-
-  // Profile CIs and LRTs for each estimated component.
-  const between: VarianceComponent = {
-    estimate: sigma2b,
-    ciLower: null,
-    ciUpper: null,
-    fixed: !estimatedB,
-  };
-  const within: VarianceComponent = {
-    estimate: sigma2w,
-    ciLower: null,
-    ciUpper: null,
-    fixed: !estimatedW,
-  };
-  let lrtBetween = null;
-  let lrtWithin = null;
-  if (options.intervals !== false) {
-    const ctx: ProfileContext = {
+  const wald = waldInference(fit, k, p, test, level, termNames);
+  const { QE, typicalVariance, I2Between, I2Within } = levelHeterogeneity(fit, k, p);
+  const components = varianceComponents(
+    {
       backend,
       data: grouped,
       method,
@@ -189,51 +106,33 @@ export function rmaMultilevel(
       logLik: fit.logLik,
       sigma2Between: sigma2b,
       sigma2Within: sigma2w,
-    };
-    const scale = Math.max(sigma2b + sigma2w, typicalVariance);
-    for (const [component, vc] of [
-      ["between", between],
-      ["within", within],
-    ] as const) {
-      if (vc.fixed) continue;
-      const ci = profileInterval(ctx, component, vc.estimate, level, scale);
-      vc.ciLower = ci.lower;
-      vc.ciUpper = ci.upper;
-      if (ci.note !== undefined) notes.push(ci.note);
-    }
-    if (estimatedB && estimatedW) {
-      lrtBetween = likelihoodRatioTest(ctx, "between");
-      lrtWithin = likelihoodRatioTest(ctx, "within");
-    }
-  }
+    },
+    Math.max(sigma2b + sigma2w, typicalVariance),
+    level,
+    options.intervals !== false,
+    notes,
+  );
+  const robust =
+    options.robust !== false
+      ? clusterRobustTests(
+          {
+            yi,
+            vi,
+            X,
+            k,
+            p,
+            cluster,
+            sigma2Between: sigma2b,
+            sigma2Within: sigma2w,
+            termNames,
+            level,
+            waldCoefficients: wald.QMCoefficients,
+          },
+          layout.m,
+          notes,
+        )
+      : null;
 
-  let robust: RobustResult | null = null;
-  if (options.robust !== false) {
-    if (layout.m < 2) {
-      notes.push("Cluster-robust (CR2) tests need at least 2 publications.");
-    } else {
-      try {
-        robust = robustCR2({
-          yi,
-          vi,
-          X,
-          k,
-          p,
-          cluster,
-          sigma2Between: sigma2b,
-          sigma2Within: sigma2w,
-          termNames,
-          level,
-          waldCoefficients: QMCoefficients,
-        });
-      } catch (error) {
-        notes.push(`Cluster-robust (CR2) tests are not available: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  const Xrows: number[][] = [];
-  for (let i = 0; i < k; i++) Xrows.push(Array.from(X.subarray(i * p, (i + 1) * p)));
   return {
     kind: "multilevel",
     method,
@@ -249,31 +148,258 @@ export function rmaMultilevel(
     vi: Array.from(vi),
     cluster: Array.from(cluster),
     termNames,
-    X: Xrows,
-    coefficients,
-    beta,
-    vb,
-    sigma2Between: between,
-    sigma2Within: within,
-    df,
+    X: designRows(X, k, p),
+    coefficients: wald.coefficients,
+    beta: wald.beta,
+    vb: wald.vb,
+    sigma2Between: components.between,
+    sigma2Within: components.within,
+    df: wald.df,
     logLik: fit.logLik + (method === "REML" ? 0.5 * logDetCrossProduct(X, k, p) : 0),
     QE,
-    QM,
-    QMCoefficients,
+    QM: wald.QM,
+    QMCoefficients: wald.QMCoefficients,
     I2Between,
     I2Within,
     I2Total: I2Between + I2Within,
     weights: marginalWeights(vi, cluster, sigma2b, sigma2w),
     typicalVariance,
-    prediction,
-    lrtBetween,
-    lrtWithin,
+    prediction: p === 1 ? averagePrediction(wald, sigma2b, sigma2w) : null,
+    lrtBetween: components.lrtBetween,
+    lrtWithin: components.lrtWithin,
     withinIdentifiable,
     robust,
     converged: true,
     iterations: fit.iterations,
     notes,
   };
+}
+
+/** The rows reordered so that each cluster's rows are contiguous, as the kernel takes them. */
+function groupByCluster(
+  yi: Float64Array,
+  vi: Float64Array,
+  X: Float64Array,
+  k: number,
+  p: number,
+  layout: ClusterLayout,
+): GroupedData {
+  return {
+    yi: permuteRows(yi, layout.order),
+    vi: permuteRows(vi, layout.order),
+    X: permuteRows(X, layout.order, p),
+    k,
+    p,
+    starts: layout.starts,
+    m: layout.m,
+  };
+}
+
+/**
+ * The control of the fit, with each component the data cannot identify fixed at 0 (unless the
+ * caller fixed it) and a note saying so. With one row per cluster σ²_w and σ²_b enter V only as
+ * their sum; with one cluster σ²_b is a shift of every row, which the intercept absorbs.
+ */
+function identifiableControl(
+  control: MultilevelControl,
+  withinIdentifiable: boolean,
+  clusters: number,
+  notes: string[],
+): MultilevelControl {
+  const fitControl: MultilevelControl = { ...control };
+  if (!withinIdentifiable && control.sigma2WithinFixed === undefined) {
+    fitControl.sigma2WithinFixed = 0;
+    notes.push(
+      "Every publication contributes one experiment, so the variance within publications cannot be told apart from the variance between them: sigma²_within is fixed at 0 and the model is the standard random-effects model.",
+    );
+  }
+  if (clusters === 1 && control.sigma2BetweenFixed === undefined) {
+    fitControl.sigma2BetweenFixed = 0;
+    notes.push(
+      "All experiments come from one publication, so the variance between publications cannot be estimated: sigma²_between is fixed at 0.",
+    );
+  }
+  return fitControl;
+}
+
+/**
+ * Fits the model; when both components are estimated, moves to a higher maximum on the boundary
+ * if there is one ({@link higherMaximumOnBoundary}), with a note.
+ *
+ * @throws the typed error of the kernel's status (NotConvergedError...)
+ */
+function fitHighestMaximum(
+  backend: StatsBackend,
+  grouped: GroupedData,
+  method: MultilevelMethod,
+  control: MultilevelControl,
+  notes: string[],
+): ThreeLevelFit {
+  const fit = fitThreeLevel(backend, grouped, method, control);
+  if (fit.status !== KernelStatus.OK) {
+    throw errorFromStatus(fit.status, {
+      method,
+      iterations: fit.iterations,
+      k: grouped.k,
+      p: grouped.p,
+    });
+  }
+  if (control.sigma2BetweenFixed !== undefined || control.sigma2WithinFixed !== undefined) {
+    return fit;
+  }
+  const global = higherMaximumOnBoundary(backend, grouped, method, control, fit);
+  if (global === null) return fit;
+  notes.push(
+    `The likelihood has more than one maximum: the estimates are those of the highest, at sigma² = (${global.sigma2Between.toPrecision(4)}, ${global.sigma2Within.toPrecision(4)}) (between, within), not those of the lower one at (${fit.sigma2Between.toPrecision(4)}, ${fit.sigma2Within.toPrecision(4)}), where a search from the default start stops (as rma.mv's may).`,
+  );
+  return global;
+}
+
+/** The coefficients' Wald inference: β̂, (X'V⁻¹X)⁻¹, the table of tests and CIs, and QM. */
+interface WaldInference {
+  beta: number[];
+  vb: number[][];
+  /** k - p under the t test (rma.mv's test = "t"), null under the z test. */
+  df: number | null;
+  crit: number;
+  coefficients: Coefficient[];
+  QMCoefficients: number[];
+  QM: ChisqTest | FTest;
+}
+
+/** Wald tests and CIs of the coefficients (z, or t with k - p df) and the omnibus test QM. */
+function waldInference(
+  fit: ThreeLevelFit,
+  k: number,
+  p: number,
+  test: MultilevelTest,
+  level: number,
+  termNames: string[],
+): WaldInference {
+  const df = test === "t" ? k - p : null;
+  const crit = criticalValue(level, df);
+  const beta = Array.from(fit.beta);
+  const vb = scaledCovariance(fit.vb, 0, p, 1);
+  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
+  // Omnibus test: all coefficients but the intercept, or the intercept alone.
+  const QMCoefficients = p > 1 ? range(1, p) : [0];
+  const QM = omnibusTest(beta, vb, QMCoefficients, df);
+  return { beta, vb, df, crit, coefficients, QMCoefficients, QM };
+}
+
+/**
+ * QE on k - p df, and the I² of each level (Cheung 2014, eq. 13-14):
+ * I²_l = 100·σ²_l/(σ²_b + σ²_w + ṽ), ṽ = (k - p)/tr(P) with W = diag(1/v).
+ */
+function levelHeterogeneity(
+  fit: ThreeLevelFit,
+  k: number,
+  p: number,
+): { QE: ChisqTest; typicalVariance: number; I2Between: number; I2Within: number } {
+  const dfResid = k - p;
+  const QEstat = Math.max(0, fit.QE);
+  const QE = {
+    distribution: "chisq" as const,
+    statistic: QEstat,
+    df: dfResid,
+    p: chisqUpperP(QEstat, dfResid),
+  };
+  const typicalVariance = dfResid / fit.trP0;
+  const total = fit.sigma2Between + fit.sigma2Within + typicalVariance;
+  return {
+    QE,
+    typicalVariance,
+    I2Between: (100 * fit.sigma2Between) / total,
+    I2Within: (100 * fit.sigma2Within) / total,
+  };
+}
+
+/** The average effect of a model without moderators, with its CI and prediction interval. */
+function averagePrediction(wald: WaldInference, sigma2b: number, sigma2w: number): Prediction {
+  const { beta, crit, coefficients } = wald;
+  const se = coefficients[0]!.se;
+  // A new experiment of a new publication: μ̂ ± crit·√(SE² + σ²_b + σ²_w).
+  const half = crit * Math.sqrt(se * se + sigma2b + sigma2w);
+  return {
+    estimate: beta[0]!,
+    se,
+    ciLower: coefficients[0]!.ciLower,
+    ciUpper: coefficients[0]!.ciUpper,
+    piLower: beta[0]! - half,
+    piUpper: beta[0]! + half,
+  };
+}
+
+/** Both variance components, and the LRT of each against the model without it. */
+interface ComponentInference {
+  between: VarianceComponent;
+  within: VarianceComponent;
+  lrtBetween: LikelihoodRatioTest | null;
+  lrtWithin: LikelihoodRatioTest | null;
+}
+
+/**
+ * The variance components at the fit, each estimated one with its profile-likelihood CI (as
+ * metafor's confint.rma.mv) and, when both are estimated, the LRT of each level (profile.ts);
+ * `scale` is the size of the search for the CI limits. Without `intervals`, the estimates alone.
+ */
+function varianceComponents(
+  ctx: ProfileContext,
+  scale: number,
+  level: number,
+  intervals: boolean,
+  notes: string[],
+): ComponentInference {
+  const estimatedB = ctx.control.sigma2BetweenFixed === undefined;
+  const estimatedW = ctx.control.sigma2WithinFixed === undefined;
+  const between: VarianceComponent = {
+    estimate: ctx.sigma2Between,
+    ciLower: null,
+    ciUpper: null,
+    fixed: !estimatedB,
+  };
+  const within: VarianceComponent = {
+    estimate: ctx.sigma2Within,
+    ciLower: null,
+    ciUpper: null,
+    fixed: !estimatedW,
+  };
+  if (!intervals) return { between, within, lrtBetween: null, lrtWithin: null };
+  for (const [component, vc] of [
+    ["between", between],
+    ["within", within],
+  ] as const) {
+    if (vc.fixed) continue;
+    const ci = profileInterval(ctx, component, vc.estimate, level, scale);
+    vc.ciLower = ci.lower;
+    vc.ciUpper = ci.upper;
+    if (ci.note !== undefined) notes.push(ci.note);
+  }
+  const both = estimatedB && estimatedW;
+  return {
+    between,
+    within,
+    lrtBetween: both ? likelihoodRatioTest(ctx, "between") : null,
+    lrtWithin: both ? likelihoodRatioTest(ctx, "within") : null,
+  };
+}
+
+/** CR2 cluster-robust tests (robust/), or null with a note saying why there are none. */
+function clusterRobustTests(
+  input: RobustInput,
+  clusters: number,
+  notes: string[],
+): RobustResult | null {
+  if (clusters < 2) {
+    notes.push("Cluster-robust (CR2) tests need at least 2 publications.");
+    return null;
+  }
+  try {
+    return robustCR2(input);
+  } catch (error) {
+    notes.push(`Cluster-robust (CR2) tests are not available: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 /**
