@@ -16,7 +16,6 @@ import {
   isProjectFile,
   type ParseOptions,
   type ParseResult,
-  type PlotLabels,
   type PooledProject,
   type PrismaCounts,
   parseColumnMap,
@@ -27,6 +26,7 @@ import {
   parseStudyGrid,
   projectAnalysisOptions,
   projectParseOptions,
+  projectPlotLabels,
   projectSourceName,
   renderMarkdown,
   renderReport,
@@ -102,7 +102,7 @@ async function run(
       : normaliseFiles(
           renderReport(analysis, table, {
             version: request.report.version,
-            plots: plotLabels(settings.report),
+            plots: projectPlotLabels(settings.report),
           }),
         );
   return { kind: "done", summary: summaryText(analysis, request.format), files, warnings };
@@ -177,16 +177,6 @@ async function readStudyInput(
       found: JSON.stringify(request.sheet),
     });
   return read.project === null ? null : { kind: "project", project: read.project };
-}
-
-/** The report's plot options (--forest-sort, --forest-columns, --favours, or the project's). */
-function plotLabels(report: PooledProject["report"]): PlotLabels {
-  const labels: PlotLabels = {};
-  if (report.forestSort !== undefined) labels.forestSort = report.forestSort;
-  if (report.forestColumns !== undefined) labels.forestColumns = report.forestColumns;
-  if (report.favours !== undefined)
-    labels.favours = { left: report.favours[0], right: report.favours[1] };
-  return labels;
 }
 
 /** What --format prints on stdout. */

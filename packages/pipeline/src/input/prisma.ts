@@ -44,39 +44,10 @@ export function parsePrisma(
   text: string,
   file: string,
 ): { counts?: PrismaCounts; problems: DataProblem[]; warnings: string[] } {
+  const read = prismaObject(text, file);
+  if ("problem" in read) return { problems: [read.problem], warnings: [] };
+  const record = read.record;
   const problems: DataProblem[] = [];
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    return {
-      problems: [
-        {
-          file,
-          row: null,
-          column: null,
-          expected: "valid JSON with PRISMA counts",
-          found: (error as Error).message,
-        },
-      ],
-      warnings: [],
-    };
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    return {
-      problems: [
-        {
-          file,
-          row: null,
-          column: null,
-          expected: "a JSON object with PRISMA counts",
-          found: jsonPreview(data),
-        },
-      ],
-      warnings: [],
-    };
-  }
-  const record = data as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!KNOWN_FIELDS.includes(key)) {
       problems.push({
@@ -88,8 +59,65 @@ export function parsePrisma(
       });
     }
   }
-  const isCount = (v: unknown): v is number =>
-    typeof v === "number" && Number.isInteger(v) && v >= 0;
+  const counts = prismaCounts(record, file, problems);
+  const excluded = fullTextExclusions(record["fullTextExcluded"], file, problems);
+  if (problems.length > 0) return { problems, warnings: [] };
+  const result: PrismaCounts = {
+    identified: counts["identified"]!,
+    duplicatesRemoved: counts["duplicatesRemoved"]!,
+    screened: counts["screened"]!,
+    excludedScreening: counts["excludedScreening"]!,
+    fullTextAssessed: counts["fullTextAssessed"]!,
+    fullTextExcluded: excluded,
+    included: counts["included"]!,
+  };
+  for (const key of OPTIONAL_COUNT_FIELDS) if (key in counts) result[key] = counts[key]!;
+  // One set of PRISMA arithmetic checks, shared with the diagram (which also shows them).
+  const warnings = checkPrismaCounts(result).map((problem) => `PRISMA: ${problem}`);
+  return { counts: result, problems: [], warnings };
+}
+
+/** The file's JSON object, or the one problem that it is not valid JSON or not an object. */
+function prismaObject(
+  text: string,
+  file: string,
+): { record: Record<string, unknown> } | { problem: DataProblem } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    return {
+      problem: {
+        file,
+        row: null,
+        column: null,
+        expected: "valid JSON with PRISMA counts",
+        found: (error as Error).message,
+      },
+    };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return {
+      problem: {
+        file,
+        row: null,
+        column: null,
+        expected: "a JSON object with PRISMA counts",
+        found: jsonPreview(data),
+      },
+    };
+  }
+  return { record: data as Record<string, unknown> };
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/** The required counts and those optional counts given, by name; each bad one is a problem. */
+function prismaCounts(
+  record: Record<string, unknown>,
+  file: string,
+  problems: DataProblem[],
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const key of COUNT_FIELDS) {
     const v = record[key];
@@ -116,8 +144,19 @@ export function parsePrisma(
       });
     else counts[key] = v;
   }
+  return counts;
+}
+
+/**
+ * The reports excluded at full text, with their reasons: an array of { reason, n } or an object
+ * reason -> count (absent: none); each bad entry is a problem.
+ */
+function fullTextExclusions(
+  raw: unknown,
+  file: string,
+  problems: DataProblem[],
+): { reason: string; n: number }[] {
   const excluded: { reason: string; n: number }[] = [];
-  const raw = record["fullTextExcluded"];
   if (Array.isArray(raw)) {
     raw.forEach((entry, i) => {
       const e = entry as { reason?: unknown; n?: unknown } | null;
@@ -152,20 +191,7 @@ export function parsePrisma(
       found: jsonPreview(raw),
     });
   }
-  if (problems.length > 0) return { problems, warnings: [] };
-  const result: PrismaCounts = {
-    identified: counts["identified"]!,
-    duplicatesRemoved: counts["duplicatesRemoved"]!,
-    screened: counts["screened"]!,
-    excludedScreening: counts["excludedScreening"]!,
-    fullTextAssessed: counts["fullTextAssessed"]!,
-    fullTextExcluded: excluded,
-    included: counts["included"]!,
-  };
-  for (const key of OPTIONAL_COUNT_FIELDS) if (key in counts) result[key] = counts[key]!;
-  // One set of PRISMA arithmetic checks, shared with the diagram (which also shows them).
-  const warnings = checkPrismaCounts(result).map((problem) => `PRISMA: ${problem}`);
-  return { counts: result, problems: [], warnings };
+  return excluded;
 }
 
 /**

@@ -5,6 +5,7 @@ export {
   isProjectFile,
   projectAnalysisOptions,
   projectParseOptions,
+  projectPlotLabels,
   projectSourceName,
 } from "./options.js";
 export { parseProject } from "./parse.js";

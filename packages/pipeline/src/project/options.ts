@@ -7,12 +7,14 @@
 import type { AnalysisOptions } from "../analysis/types.js";
 import type { Grid } from "../input/grid.js";
 import type { ParseOptions } from "../input/types.js";
+import type { PlotLabels } from "../report/plots.js";
 import { isObject, MAX_PROJECT_DEPTH, nestedTooDeep } from "./shape.js";
 import {
   type PooledProject,
   PROJECT_FORMAT,
   PROJECT_SUFFIX,
   type ProjectData,
+  type ProjectReportSettings,
   type ProjectSettings,
 } from "./types.js";
 
@@ -65,6 +67,20 @@ export function projectAnalysisOptions(settings: ProjectSettings): AnalysisOptio
  * file its data came from, so that a project analyses exactly as that file does, or the project
  * file's own name when the data were typed in. Folders are left out, as analyze() leaves them out.
  */
+/**
+ * The report's plot options from a project's report settings (or the CLI's --forest-sort,
+ * --forest-columns and --favours, which take the same shape): the one mapping the CLI and the web
+ * page both draw their forest plot with.
+ */
+export function projectPlotLabels(report: ProjectReportSettings): PlotLabels {
+  const labels: PlotLabels = {};
+  if (report.forestSort !== undefined) labels.forestSort = report.forestSort;
+  if (report.forestColumns !== undefined) labels.forestColumns = [...report.forestColumns];
+  if (report.favours !== undefined)
+    labels.favours = { left: report.favours[0], right: report.favours[1] };
+  return labels;
+}
+
 export function projectSourceName(project: PooledProject, fileName: string): string {
   const path = project.data.source ?? fileName;
   return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1) || path;

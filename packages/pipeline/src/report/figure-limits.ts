@@ -1,6 +1,7 @@
 /**
  * How large a figure may get: the row and point limits of the report's plots and the even
- * thinning of scatter plots, shared by every figure adapter (plots.ts, influence.ts).
+ * thinning of scatter plots, shared by every figure adapter (plots.ts, influence.ts,
+ * funnel-figures.ts, sensitivity-figures.ts).
  */
 
 /**
@@ -60,5 +61,12 @@ export function pointsTitle(p: ThinnedPoints<unknown>): string {
 export function pointsCaption(p: ThinnedPoints<unknown>): string {
   return p.points.length < p.total
     ? ` Of the ${p.total} studies, ${p.points.length} are drawn (an even thinning in file order, with those at the ends of each axis), to keep the figure legible and small; studies.csv lists every study.`
+    : "";
+}
+
+/** The caption's sentence on a forest-like plot whose rows were cut at the limit. */
+export function rowsCaption(rows: number, what: string, file = "studies.csv"): string {
+  return rows > FIGURE_LIMITS.rows
+    ? ` The first ${FIGURE_LIMITS.rows} of ${rows} ${what} are drawn, to keep the figure legible and small; ${file} lists them all.`
     : "";
 }

@@ -4,6 +4,7 @@
  */
 import type { Method } from "@pooled/stats";
 import { type Analysis, type BiasResult, TABLE_METHODS } from "../analysis/types.js";
+import { effectSizeSentences } from "./methods-effect-sizes.js";
 
 /** The reference list, keyed; each entry is cited as "(Author year)" in the text. */
 export const REFERENCES = {
@@ -211,72 +212,27 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
     for (const k of keys) if (!used.includes(k)) used.push(k);
     return `(${keys.map((k) => CITE[k]).join("; ")})`;
   };
+  // The sentences in the order a methods section tells them; a reference is numbered by the
+  // sentence that first cites it.
+  const sentences = [
+    ...effectSizeSentences(a, cite),
+    ...modelSentences(a, cite),
+    ...furtherAnalysisSentences(a, cite),
+    ...smallStudySentences(a, cite),
+    ...sensitivitySentences(a, cite),
+    ...reviewSentences(a, cite),
+    `Analyses were run with Pooled, whose statistics are tested against R's metafor package ${cite("viechtbauer2010")}; the script analysis.R reproduces the main analysis in metafor.`,
+  ];
+  return { text: sentences.join(" "), references: used.map((k) => REFERENCES[k]) };
+}
+
+/** An in-text citation of the keys, "(Author year; ...)", noting each as cited. */
+export type Cite = (...keys: ReferenceKey[]) => string;
+
+/** How the results were pooled and tested, heterogeneity, and experiments nested in publications. */
+function modelSentences(a: Analysis, cite: Cite): string[] {
   const s = a.settings;
   const sentences: string[] = [];
-
-  switch (s.measure) {
-    case "MD":
-      sentences.push(
-        "Effect sizes were mean differences (treatment minus control) with unpooled sampling variances.",
-      );
-      break;
-    case "SMD":
-      sentences.push(
-        s.vtype === "RevMan"
-          ? "Effect sizes were standardised mean differences (Hedges' g) with the Review Manager approximations of the bias correction and variance " +
-              cite("hedges1981") +
-              "."
-          : `Effect sizes were standardised mean differences (${s.correctBias ? "Hedges' g, exact small-sample correction" : "Cohen's d, without the small-sample correction"}; ${s.vtype === "UB" ? "unbiased" : "large-sample"} variance) ${cite("hedges1981")}.`,
-      );
-      break;
-    case "SMDH":
-      sentences.push(
-        s.legacySmdhVariance
-          ? `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 3.8 computed them (Bonett's large-sample variance at the corrected estimate, multiplied by the squared correction factor; --legacy-smdh-variance; metafor 4.6 and later, and Pooled by default, leave that factor out).`
-          : `Effect sizes were standardised mean differences not assuming equal variances ${cite("bonett2008")}, with sampling variances as metafor 4.6 and later compute them (Bonett's large-sample variance at the corrected estimate; metafor 3.8 multiplied it by the squared correction factor).`,
-      );
-      break;
-    case "ROM":
-      sentences.push(
-        (s.correctBias
-          ? `Effect sizes were log ratios of means ${cite("hedges1999")}, with the small-sample bias correction of the log ratio ${cite("lajeunesse2015")}${s.vtype === "LS2" ? "" : " and the variances of Hedges et al."} (the default of metafor 5 and of Pooled; --no-correct-bias gives metafor 3.8's uncorrected ratio).`
-          : `Effect sizes were log ratios of means ${cite("hedges1999")}, without the small-sample bias correction (--no-correct-bias, as metafor 3.8; metafor 5 and Pooled correct it by default).`) +
-          (s.vtype === "LS2"
-            ? ` Sampling variances were the second-order approximation ${cite("lajeunesse2015")} (--vtype LS2), as metafor 5's escalc computes them.`
-            : ""),
-      );
-      break;
-    case "NMD":
-      sentences.push(
-        `Effect sizes were normalised mean differences, the improvement as a percentage of the injury relative to sham-operated animals ${cite("vesterinen2014")}.`,
-      );
-      break;
-    case "GEN":
-      sentences.push("Effect sizes and their sampling variances were used as reported.");
-      break;
-    case "OR":
-    case "RR":
-    case "RD":
-    case "PETO":
-      sentences.push(binaryEffectSentence(a, cite), ...zeroCellSentences(a));
-      break;
-    case "ZCOR":
-      sentences.push(
-        `Effect sizes were correlation coefficients transformed to Fisher's z, with sampling variance 1/(n - 3) ${cite("fisher1921")}; pooled estimates and their intervals were transformed back to correlations for reporting.`,
-      );
-      break;
-    case "COR":
-      sentences.push(
-        "Effect sizes were the raw correlation coefficients, with the large-sample sampling variance (1 - r²)²/(n - 1).",
-      );
-      break;
-  }
-  sentences.push(...medianSentences(a, cite));
-  if (s.splitSharedControls) {
-    sentences.push(
-      `Where several treatment groups shared one control group, the control group's size was divided equally among the comparisons so that its animals were counted once ${cite("cochraneHandbook", "vesterinen2014")}.`,
-    );
-  }
   if (s.method === "FE") {
     sentences.push(
       "Results were pooled with a fixed (common) effect, inverse-variance weighted model.",
@@ -301,6 +257,13 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
         : `; a ${s.level}% prediction interval gives the range of effects expected in a new study ${cite("riley2011")}.`),
   );
   sentences.push(...dependenceSentences(a, cite));
+  return sentences;
+}
+
+/** Subgroups, meta-regression, permutation tests and the bootstrap, when run. */
+function furtherAnalysisSentences(a: Analysis, cite: Cite): string[] {
+  const s = a.settings;
+  const sentences: string[] = [];
   if (a.subgroups !== null && TABLE_METHODS.includes(s.method)) {
     sentences.push(
       `Subgroups defined by ${a.subgroups.by} were each pooled by the same method, and differences between subgroups tested with Cochran's Q of the subgroup estimates ${cite("borenstein2009")}.`,
@@ -331,6 +294,13 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
         : `As a sensitivity analysis, a case bootstrap${b.clusters === null ? " of studies" : " of publications"} (${b.iterations} replicates, seed ${b.seed}) gave percentile and BCa intervals ${cite("efron1993")}.`,
     );
   }
+  return sentences;
+}
+
+/** The small-study methods that gave results (funnel plots, regression and rank tests, ...). */
+function smallStudySentences(a: Analysis, cite: Cite): string[] {
+  const s = a.settings;
+  const sentences: string[] = [];
   if (a.bias !== null) {
     const parts: string[] = [];
     if (a.bias.egger !== null) parts.push(eggerText(a.bias.egger.predictor, cite));
@@ -353,6 +323,12 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
         `Small-study effects were examined with funnel plots, contour-enhanced ${cite("peters2008")}${a.bias.eggerSampleSize !== null ? ` and against sample size for standardised mean differences ${cite("zwetsloot2017")}` : ""}, radial plots ${cite("galbraith1988")}, ${andList(parts)}.`,
       );
   }
+  return sentences;
+}
+
+/** Leave-one-out, influence diagnostics, GOSH, predictions and the cumulative analysis. */
+function sensitivitySentences(a: Analysis, cite: Cite): string[] {
+  const sentences: string[] = [];
   if (a.leaveOneOut !== null) {
     sentences.push(
       `Influence was examined by leaving out one study at a time ${cite("viechtbauer2010b")}${a.baujat !== null ? ` and with a Baujat plot ${cite("baujat2002")}` : ""}.`,
@@ -378,6 +354,12 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       `A cumulative meta-analysis added the studies in order of publication year ${cite("lau1992")}.`,
     );
   }
+  return sentences;
+}
+
+/** Risk of bias and the PRISMA flow diagram, when the review gave them. */
+function reviewSentences(a: Analysis, cite: Cite): string[] {
+  const sentences: string[] = [];
   if (a.riskOfBias !== null) {
     sentences.push(
       `Risk of bias was judged with SYRCLE's tool for animal studies ${cite("hooijmans2014")}; judgements are shown per item and not summed into a score.`,
@@ -388,50 +370,7 @@ export function methodsParagraph(a: Analysis): { text: string; references: strin
       `The selection of studies is reported in a PRISMA 2020 flow diagram ${cite("page2021")}.`,
     );
   }
-  sentences.push(
-    `Analyses were run with Pooled, whose statistics are tested against R's metafor package ${cite("viechtbauer2010")}; the script analysis.R reproduces the main analysis in metafor.`,
-  );
-  return { text: sentences.join(" "), references: used.map((k) => REFERENCES[k]) };
-}
-
-type Cite = (...keys: ReferenceKey[]) => string;
-
-/** The effect size of 2×2 tables, and how it is reported. */
-function binaryEffectSentence(a: Analysis, cite: Cite): string {
-  switch (a.settings.measure) {
-    case "OR":
-      return `Effect sizes were log odds ratios computed from the 2×2 tables of events and group sizes, with Woolf's sampling variance ${cite("woolf1955")}; pooled estimates and their intervals were exponentiated to odds ratios for reporting.`;
-    case "RR":
-      return "Effect sizes were log risk ratios computed from the 2×2 tables of events and group sizes, with their large-sample sampling variance; pooled estimates and their intervals were exponentiated to risk ratios for reporting.";
-    case "PETO":
-      return `Effect sizes were Peto's log odds ratios, (O - E)/V from the 2×2 tables of events and group sizes ${cite("yusuf1985")}; pooled estimates and their intervals were exponentiated to odds ratios for reporting.`;
-    default:
-      return "Effect sizes were risk differences (treatment minus control) computed from the 2×2 tables of events and group sizes, with their large-sample sampling variance.";
-  }
-}
-
-/** The continuity correction and the tables without events, as applied (settings.add, to, drop00). */
-function zeroCellSentences(a: Analysis): string[] {
-  const s = a.settings;
-  if (s.to === null || s.add === null) return [];
-  const table = TABLE_METHODS.includes(s.method);
-  const add = String(s.add);
-  const where: Record<string, string> = {
-    only0: `As a continuity correction, ${add} was added to every cell of the tables with a zero cell`,
-    all: `As a continuity correction, ${add} was added to every cell of every table`,
-    if0all: `As a continuity correction, ${add} was added to every cell of every table when any table had a zero cell`,
-    none: "No continuity correction was added to tables with a zero cell",
-  };
-  const correction =
-    s.add === 0 && s.to !== "none"
-      ? "No continuity correction was added to tables with a zero cell"
-      : (where[s.to] ?? where.only0!);
-  const of = table ? " for the study effect sizes" : "";
-  const double =
-    s.drop00 === true
-      ? `tables with no events (or only events) in both groups were left out of the study effect sizes${table ? "" : " and the analyses"}`
-      : "tables with no events (or only events) in both groups were kept";
-  return [`${correction}${of}; ${double}.`];
+  return sentences;
 }
 
 /**
@@ -529,24 +468,6 @@ function failSafeNText(f: NonNullable<BiasResult["failSafeN"]>, cite: Cite): str
     ...(f.rosenberg !== null ? [`Rosenberg's ${cite("rosenberg2005")}`] : []),
   ];
   return `the fail-safe N by ${andList(who)}`;
-}
-
-/**
- * Arms reported as medians (input/parse.ts notes each conversion with its rows): means by Luo et
- * al. (2018), SDs by Wan et al. (2014) from quartiles or a range, by Shi et al. (2020) from all
- * five numbers. Only the estimators used are named.
- */
-function medianSentences(a: Analysis, cite: Cite): string[] {
-  const notes = a.notes.filter((n) => n.includes("mean and SD from the median"));
-  if (notes.length === 0) return [];
-  const text = notes.join(" ");
-  const sd = [
-    ...(text.includes("Wan et al. 2014") ? [`from quartiles or a range ${cite("wan2014")}`] : []),
-    ...(text.includes("Shi et al. 2020") ? [`from all five numbers ${cite("shi2020")}`] : []),
-  ];
-  return [
-    `Arms reported as a median with quartiles and/or a range were converted to a mean ${cite("luo2018")} and a standard deviation, ${sd.join(" or ")}; the notes list the rows.`,
-  ];
 }
 
 /** "a, b and c". */

@@ -1,21 +1,17 @@
 /**
  * The plots of a report: adapters from the Analysis to the input types of @pooled/plots, and the
- * list of SVGs (file name, title, markup) that the HTML inlines and the report folder holds.
+ * list of SVGs (file name, title, markup) that the HTML inlines and the report folder holds. The
+ * funnel plots are drawn in funnel-figures.ts, the sensitivity analyses' in sensitivity-figures.ts,
+ * influence and GOSH in influence.ts and gosh.ts; what they share is in plot-adapters.ts.
  */
 import {
-  baujatPlot,
   bubblePlot,
-  cumulativePlot,
   type EffectScale,
   type ForestInput,
   type ForestSort,
   type ForestStudy,
-  type FunnelGroup,
   forestPlot,
-  funnelPlot,
   galbraithPlot,
-  leaveOneOutPlot,
-  type PooledEstimate,
   prismaPlot,
   riskOfBiasPlot,
 } from "@pooled/plots";
@@ -23,25 +19,32 @@ import { qnorm, qt } from "@pooled/stats";
 import { backTransform, measureScale } from "../analysis/scale.js";
 import {
   type Analysis,
-  type LeaveOneOutResultRow,
   type MultilevelResultJson,
   type StudyResult,
   TABLE_METHODS,
 } from "../analysis/types.js";
 import type { StudyTable } from "../input/types.js";
-import { FIGURE_LIMITS, pointsCaption, pointsTitle, thinPoints } from "./figure-limits.js";
-import { forestExtras } from "./forest-columns.js";
-import { digitsFor, MEASURE_NAMES, METHOD_NAMES } from "./format.js";
 import {
-  funnelGroups,
-  funnelStudies,
-  groupsCaption,
-  type IndexedFunnelPoint,
-} from "./funnel-groups.js";
+  FIGURE_LIMITS,
+  pointsCaption,
+  pointsTitle,
+  rowsCaption,
+  thinPoints,
+} from "./figure-limits.js";
+import { forestExtras } from "./forest-columns.js";
+import { digitsFor, METHOD_NAMES } from "./format.js";
+import { contourFunnelFigure, funnelFigure, sampleSizeFunnelFigure } from "./funnel-figures.js";
 import { goshFigure } from "./gosh.js";
 import { influenceFigure } from "./influence.js";
-import { effectAxisLabel } from "./reading-scale.js";
-import { standardModelLabel } from "./summary-model.js";
+import {
+  effectScale,
+  galbraithLabel,
+  hasEvents,
+  hasGroupSizes,
+  pooled,
+  SHORT_MEASURE,
+} from "./plot-adapters.js";
+import { baujatFigure, cumulativeFigure, leaveOneOutFigure } from "./sensitivity-figures.js";
 
 // The limits lived here first: importers of plots.js keep finding them.
 export { FIGURE_LIMITS, thinPoints } from "./figure-limits.js";
@@ -72,98 +75,6 @@ export interface PlotLabels {
    * as written, matched as --by matches them), e.g. ["dose", "sex"] (--forest-columns dose,sex).
    */
   forestColumns?: string[];
-}
-
-/**
- * Short name of the measure in the plots' effect columns, whose numbers the plots print on the
- * axis's scale: ratios for the log-scale measures, correlations for Fisher's z.
- */
-const SHORT_MEASURE: Record<Analysis["settings"]["measure"], string> = {
-  MD: "MD",
-  SMD: "SMD",
-  SMDH: "SMDH",
-  ROM: "ROM",
-  NMD: "NMD",
-  GEN: "Effect",
-  OR: "OR",
-  RR: "RR",
-  RD: "RD",
-  PETO: "OR",
-  ZCOR: "r",
-  COR: "r",
-};
-
-/**
- * The effect axis: ratios (ROM, OR, RR, Peto's OR) on a log axis labelled with ratios, Fisher's
- * z on an axis labelled with correlations, everything else linear; the value of no effect is 0
- * on the analysis scale in each case (a ratio of 1, a correlation of 0).
- */
-function effectScale(a: Analysis, labels: PlotLabels): EffectScale {
-  const measure = a.settings.measure;
-  const scale = measureScale(measure);
-  return {
-    scale: scale === "identity" ? "linear" : scale,
-    effectLabel: labels.effectLabel ?? effectAxisLabel(measure),
-  };
-}
-
-/**
- * The Galbraith plot's slope is printed on the analysis scale (log ratio, Fisher's z), so it is
- * named by that scale's measure unless the caller named the effect.
- */
-function galbraithLabel(a: Analysis, labels: PlotLabels): string {
-  if (labels.effectLabel !== undefined) return labels.effectLabel;
-  const measure = a.settings.measure;
-  if (measureScale(measure) === "identity") return effectAxisLabel(measure);
-  return measure === "ZCOR" ? "Fisher's z" : MEASURE_NAMES[measure];
-}
-
-function pooled(a: Analysis): PooledEstimate {
-  const ml = a.multilevel;
-  if (a.settings.model === "three-level" && ml !== null) return multilevelPooled(ml);
-  const m = a.model;
-  return {
-    label: standardModelLabel(a),
-    estimate: m.estimate,
-    ciLower: m.ciLower ?? m.estimate,
-    ciUpper: m.ciUpper ?? m.estimate,
-    piLower: m.piLower,
-    piUpper: m.piUpper,
-    heterogeneity: { tau2: m.tau2, I2: m.I2, Q: m.Q, df: m.Qdf, p: m.Qp },
-    ...(m.statistic !== null && m.p !== null
-      ? {
-          test: {
-            statistic: m.statistic,
-            distribution: m.df === null ? "z" : "t",
-            df: m.df,
-            p: m.p,
-          },
-        }
-      : {}),
-  } as PooledEstimate;
-}
-
-/** The three-level model's diamond: its estimate, prediction interval, total I² and QE. */
-function multilevelPooled(ml: MultilevelResultJson): PooledEstimate {
-  return {
-    label: `Three-level model (${ml.method})`,
-    estimate: ml.estimate,
-    ciLower: ml.ciLower ?? ml.estimate,
-    ciUpper: ml.ciUpper ?? ml.estimate,
-    piLower: ml.piLower,
-    piUpper: ml.piUpper,
-    heterogeneity: { I2: ml.I2Total, Q: ml.QE, df: ml.QEdf, p: ml.QEp },
-    ...(ml.statistic !== null && ml.p !== null
-      ? {
-          test: {
-            statistic: ml.statistic,
-            distribution: ml.df === null ? "z" : "t",
-            df: ml.df,
-            p: ml.p,
-          },
-        }
-      : {}),
-  } as PooledEstimate;
 }
 
 /**
@@ -221,16 +132,6 @@ function forestStudy(
     },
     ...(extras.riskOfBias === null ? {} : { riskOfBias: extras.riskOfBias }),
   };
-}
-
-/** True for 2×2 tables: every study has its events and group sizes. */
-function hasEvents(a: Analysis): boolean {
-  return hasGroupSizes(a) && a.studies.every((s) => s.events1 !== null && s.events2 !== null);
-}
-
-/** True when every study has both group sizes (arm data), so n columns and n-based axes apply. */
-function hasGroupSizes(a: Analysis): boolean {
-  return a.studies.length > 0 && a.studies.every((s) => s.n1 !== null && s.n2 !== null);
 }
 
 /**
@@ -348,6 +249,9 @@ export function forestInput(a: Analysis, labels: PlotLabels = {}, table?: StudyT
   return input;
 }
 
+/** A figure to draw: run by {@link renderPlots}, which keeps the report when one fails. */
+export type Figure = () => RenderedPlot | RenderedPlot[];
+
 /**
  * Every plot the analysis supports, rendered to SVG. A plot that fails to draw is left out and the
  * reason is returned in `failures` (shown in the report), so one drawing bug cannot cost the whole
@@ -360,26 +264,43 @@ export function renderPlots(
 ): { plots: RenderedPlot[]; failures: string[] } {
   const plots: RenderedPlot[] = [];
   const failures: string[] = [];
-  const push = plots.push.bind(plots);
-  const collect = {
-    push(plot: () => RenderedPlot | RenderedPlot[]) {
-      try {
-        const out = plot();
-        for (const p of Array.isArray(out) ? out : [out]) push(p);
-      } catch (error) {
-        failures.push(`A plot could not be drawn: ${(error as Error).message}`);
-      }
-    },
+  const draw = (figure: Figure | null) => {
+    if (figure === null) return;
+    try {
+      const out = figure();
+      for (const p of Array.isArray(out) ? out : [out]) plots.push(p);
+    } catch (error) {
+      failures.push(`A plot could not be drawn: ${(error as Error).message}`);
+    }
   };
   const scale = effectScale(a, labels);
+  // In the order of the report; each figure's own data (e.g. thinned points) is prepared as it is
+  // reached, so a figure that fails costs only itself.
+  draw(forestFigure(a, labels, table));
+  draw(funnelFigure(a, scale));
+  draw(contourFunnelFigure(a, scale));
+  draw(sampleSizeFunnelFigure(a, scale));
+  draw(galbraithFigure(a, labels));
+  draw(bubbleFigure(a, scale));
+  draw(leaveOneOutFigure(a, scale));
+  draw(cumulativeFigure(a, scale));
+  draw(baujatFigure(a));
+  if (a.influence !== null) draw(() => influenceFigure(a, a.influence!));
+  if (a.gosh !== null) draw(() => goshFigure(a, a.gosh!, effectScale(a, labels)));
+  draw(riskOfBiasFigure(a));
+  draw(prismaFigure(a));
+  return { plots, failures };
+}
+
+/** The forest plot: each study, the subgroups' and the pooled diamonds (see {@link forestInput}). */
+function forestFigure(a: Analysis, labels: PlotLabels, table: StudyTable | undefined): Figure {
   const method =
     a.settings.method === "FE"
       ? "fixed-effect model"
       : a.settings.method === "MH" || a.settings.method === "PETO"
         ? `fixed-effect model, ${METHOD_NAMES[a.settings.method]} method`
         : `random-effects model, ${METHOD_NAMES[a.settings.method]}`;
-
-  collect.push(() => ({
+  return () => ({
     file: "forest.svg",
     title: "Forest plot",
     caption:
@@ -391,111 +312,18 @@ export function renderPlots(
       maxRows: FIGURE_LIMITS.rows,
       ...(labels.forestSort ? { sort: labels.forestSort } : {}),
     }),
-  }));
+  });
+}
 
-  const tf = a.bias?.trimFill ?? null;
-  const funnelPoints = thinPoints<IndexedFunnelPoint>(
-    [
-      ...a.studies.map((s, i) => ({ label: s.study, yi: s.yi, se: s.sei, study: i })),
-      ...(tf?.filled ?? []).map((f) => ({
-        label: f.study,
-        yi: f.yi,
-        se: Math.sqrt(f.vi),
-        filled: true,
-      })),
-    ],
-    [(p) => p.yi, (p) => p.se],
-  );
-  collect.push(() => ({
-    file: "funnel.svg",
-    title: "Funnel plot",
-    caption:
-      "Effects against their standard errors; without small-study effects the points scatter symmetrically inside the funnel." +
-      (tf !== null && tf.k0 > 0
-        ? ` Hollow points: ${tf.k0} ${tf.k0 === 1 ? "study" : "studies"} imputed by trim-and-fill; dashed line: the adjusted estimate.`
-        : "") +
-      groupsCaption(a) +
-      pointsCaption(funnelPoints),
-    svg: funnelPlot(
-      {
-        ...scale,
-        studies: funnelStudies(funnelPoints.points),
-        ...withGroups(funnelGroups(a, funnelPoints.points)),
-        estimate: a.model.estimate,
-        adjustedEstimate: tf !== null && tf.k0 > 0 ? tf.estimate : null,
-        title: `Funnel plot${pointsTitle(funnelPoints)}`,
-      },
-      { idPrefix: "funnel", level: a.settings.level },
-    ),
-  }));
-
-  // Contour-enhanced funnel (Peters et al. 2008, J Clin Epidemiol 61:991): shading marks where a
-  // study would be significant at 10%, 5% and 1% around the null, so missing studies in the
-  // non-significant region point to publication bias rather than other small-study effects.
-  const contourPoints = thinPoints<IndexedFunnelPoint>(
-    a.studies.map((s, i) => ({ label: s.study, yi: s.yi, se: s.sei, study: i })),
-    [(p) => p.yi, (p) => p.se],
-  );
-  collect.push(() => ({
-    file: "funnel-contour.svg",
-    title: "Contour-enhanced funnel plot",
-    caption:
-      "Effects against their standard errors, shaded where a study would be significant at the 10%, 5% and 1% levels; studies missing only from the unshaded region suggest publication bias." +
-      groupsCaption(a) +
-      pointsCaption(contourPoints),
-    svg: funnelPlot(
-      {
-        ...scale,
-        studies: funnelStudies(contourPoints.points),
-        ...withGroups(funnelGroups(a, contourPoints.points)),
-        estimate: a.model.estimate,
-        title: `Contour-enhanced funnel plot${pointsTitle(contourPoints)}`,
-      },
-      { idPrefix: "funnel-contour", contours: [90, 95, 99], pseudoRegion: false },
-    ),
-  }));
-
-  // For SMD the SE contains g itself, which bends the funnel; the sample-size precision
-  // √(1/n₁ + 1/n₂) does not (Zwetsloot et al. 2017, eLife 6:e24260; Pustejovsky & Rodgers 2019).
-  const smd = a.settings.measure === "SMD" || a.settings.measure === "SMDH";
-  if (smd && hasGroupSizes(a)) {
-    const sizePoints = thinPoints<IndexedFunnelPoint>(
-      a.studies.map((s, i) => ({
-        label: s.study,
-        yi: s.yi,
-        se: Math.sqrt(1 / s.n1! + 1 / s.n2!),
-        study: i,
-      })),
-      [(p) => p.yi, (p) => p.se],
-    );
-    collect.push(() => ({
-      file: "funnel-sample-size.svg",
-      title: "Funnel plot (sample-size precision)",
-      caption:
-        "Standardised mean differences against √(1/n₁ + 1/n₂), which, unlike the SE of an SMD, does not depend on the effect itself; the preferred funnel for SMDs." +
-        groupsCaption(a) +
-        pointsCaption(sizePoints),
-      svg: funnelPlot(
-        {
-          ...scale,
-          studies: funnelStudies(sizePoints.points),
-          ...withGroups(funnelGroups(a, sizePoints.points)),
-          estimate: a.model.estimate,
-          yAxis: "sample-size",
-          title: `Funnel plot (sample-size precision)${pointsTitle(sizePoints)}`,
-        },
-        { idPrefix: "funnel-n", level: a.settings.level },
-      ),
-    }));
-  }
-
+/** The Galbraith (radial) plot (Galbraith 1988). */
+function galbraithFigure(a: Analysis, labels: PlotLabels): Figure {
   const tau2 = a.model.tau2 ?? 0;
   const galbraithPoints = thinPoints(
     a.studies.map((s) => ({ label: s.study, yi: s.yi, vi: s.vi })),
     // The axes of the radial plot: precision 1/√(vi + tau²) and the standardised effect.
     [(p) => 1 / Math.sqrt(p.vi + tau2), (p) => p.yi / Math.sqrt(p.vi + tau2)],
   );
-  collect.push(() => ({
+  return () => ({
     file: "galbraith.svg",
     title: "Galbraith (radial) plot",
     caption:
@@ -511,121 +339,67 @@ export function renderPlots(
       },
       { idPrefix: "galbraith" },
     ),
-  }));
+  });
+}
 
+/** The bubble plot of the meta-regression, when it has a continuous moderator. */
+function bubbleFigure(a: Analysis, scale: EffectScale): Figure | null {
   const bubble = bubbleInput(a, scale);
-  if (bubble !== null) {
-    const bubblePoints = thinPoints(bubble.studies, [(p) => p.x, (p) => p.yi]);
-    collect.push(() => ({
-      file: "bubble.svg",
-      title: `Bubble plot: ${bubble.xLabel}`,
-      caption:
-        "Each study's effect against the moderator, bubbles sized by weight, with the meta-regression line and its confidence band." +
-        pointsCaption(bubblePoints),
-      svg: bubblePlot(
-        {
-          ...bubble,
-          studies: bubblePoints.points,
-          ...(bubble.title !== undefined
-            ? { title: `${bubble.title}${pointsTitle(bubblePoints)}` }
-            : {}),
-        },
-        { idPrefix: "bubble" },
-      ),
-    }));
-  }
+  if (bubble === null) return null;
+  const bubblePoints = thinPoints(bubble.studies, [(p) => p.x, (p) => p.yi]);
+  return () => ({
+    file: "bubble.svg",
+    title: `Bubble plot: ${bubble.xLabel}`,
+    caption:
+      "Each study's effect against the moderator, bubbles sized by weight, with the meta-regression line and its confidence band." +
+      pointsCaption(bubblePoints),
+    svg: bubblePlot(
+      {
+        ...bubble,
+        studies: bubblePoints.points,
+        ...(bubble.title !== undefined
+          ? { title: `${bubble.title}${pointsTitle(bubblePoints)}` }
+          : {}),
+      },
+      { idPrefix: "bubble" },
+    ),
+  });
+}
 
-  if (a.leaveOneOut !== null) {
-    const rows = a.leaveOneOut;
-    collect.push(() => ({
-      file: "leave-one-out.svg",
-      title: "Leave-one-out",
-      caption: `The pooled estimate recomputed without each study in turn.${inverseVarianceRefits(a)}${rowsCaption(rows.length, "rows", "leave-one-out.csv")}`,
-      svg: leaveOneOutPlot(
-        { ...sensitivityInput(a, scale, rows, (r) => r.study), title: "Leave-one-out analysis" },
-        { idPrefix: "loo", maxRows: FIGURE_LIMITS.rows },
-      ),
-    }));
-  }
-
-  if (a.cumulative !== null) {
-    const steps = a.cumulative;
-    collect.push(() => ({
-      file: "cumulative.svg",
-      title: "Cumulative meta-analysis",
-      caption: `The pooled estimate recomputed as the studies are added one at a time in order of publication year; a drifting estimate can reveal early studies that overstated the effect.${inverseVarianceRefits(a)}${rowsCaption(steps.length, "steps", "cumulative.csv")}`,
-      svg: cumulativePlot(
-        {
-          // "Kim 2018 (100 µg)" already says its year; other labels get it appended.
-          ...sensitivityInput(a, scale, steps, (r) =>
-            r.study.includes(String(r.year)) ? r.study : `${r.study} (${r.year})`,
-          ),
-          orderedBy: "publication year",
-          title: "Cumulative meta-analysis",
-        },
-        { idPrefix: "cumulative", maxRows: FIGURE_LIMITS.rows },
-      ),
-    }));
-  }
-
-  if (a.baujat !== null) {
-    const baujatPoints = thinPoints(
-      a.baujat
-        .filter((p) => p.influence !== null)
-        .map((p) => ({ label: p.study, x: p.heterogeneity, y: p.influence! })),
-      [(p) => p.x, (p) => p.y],
-    );
-    collect.push(() => ({
-      file: "baujat.svg",
-      title: "Baujat plot",
-      caption:
-        "Each study's contribution to heterogeneity (horizontal) against its influence on the pooled estimate (vertical)." +
-        pointsCaption(baujatPoints),
-      svg: baujatPlot(
-        {
-          studies: baujatPoints.points,
-          title: `Baujat plot${pointsTitle(baujatPoints)}`,
-        },
-        { idPrefix: "baujat" },
-      ),
-    }));
-  }
-
-  if (a.influence !== null) collect.push(() => influenceFigure(a, a.influence!));
-  if (a.gosh !== null) collect.push(() => goshFigure(a, a.gosh!, effectScale(a, labels)));
-
+/** SYRCLE's judgements per study and item, and their shares, when the file has them. */
+function riskOfBiasFigure(a: Analysis): Figure | null {
   const rob = a.riskOfBias;
-  if (rob !== null) {
-    // Above the row limit the per-study grid is left out; the summary bars count every study.
-    const gridShown = rob.studies.length <= FIGURE_LIMITS.rows;
-    collect.push(() => ({
-      file: "risk-of-bias.svg",
-      title: "Risk of bias (SYRCLE)",
-      caption: gridShown
-        ? "SYRCLE's ten items per study (green: low risk, red: high risk, yellow: unclear) and the share of judgements per item."
-        : `The share of judgements per SYRCLE item over all ${rob.studies.length} studies (green: low risk, red: high risk, yellow: unclear); the grid of judgements per study is left out above ${FIGURE_LIMITS.rows} studies, see the risk-of-bias table.`,
-      svg: riskOfBiasPlot(
-        {
-          studies: rob.studies,
-          title: gridShown
-            ? "Risk of bias (SYRCLE)"
-            : `Risk of bias (SYRCLE), all ${rob.studies.length} studies; per-study grid left out above ${FIGURE_LIMITS.rows}`,
-        },
-        { idPrefix: "rob", ...(gridShown ? {} : { panels: "summary" as const }) },
-      ),
-    }));
-  }
+  if (rob === null) return null;
+  // Above the row limit the per-study grid is left out; the summary bars count every study.
+  const gridShown = rob.studies.length <= FIGURE_LIMITS.rows;
+  return () => ({
+    file: "risk-of-bias.svg",
+    title: "Risk of bias (SYRCLE)",
+    caption: gridShown
+      ? "SYRCLE's ten items per study (green: low risk, red: high risk, yellow: unclear) and the share of judgements per item."
+      : `The share of judgements per SYRCLE item over all ${rob.studies.length} studies (green: low risk, red: high risk, yellow: unclear); the grid of judgements per study is left out above ${FIGURE_LIMITS.rows} studies, see the risk-of-bias table.`,
+    svg: riskOfBiasPlot(
+      {
+        studies: rob.studies,
+        title: gridShown
+          ? "Risk of bias (SYRCLE)"
+          : `Risk of bias (SYRCLE), all ${rob.studies.length} studies; per-study grid left out above ${FIGURE_LIMITS.rows}`,
+      },
+      { idPrefix: "rob", ...(gridShown ? {} : { panels: "summary" as const }) },
+    ),
+  });
+}
 
+/** The PRISMA 2020 flow diagram (Page et al. 2021), when the counts were given. */
+function prismaFigure(a: Analysis): Figure | null {
   const prisma = a.prisma;
-  if (prisma !== null) {
-    collect.push(() => ({
-      file: "prisma.svg",
-      title: "PRISMA 2020 flow diagram",
-      caption: "How the included studies were found and selected.",
-      svg: prismaPlot({ ...prisma, title: "PRISMA 2020 flow diagram" }, { idPrefix: "prisma" }),
-    }));
-  }
-  return { plots, failures };
+  if (prisma === null) return null;
+  return () => ({
+    file: "prisma.svg",
+    title: "PRISMA 2020 flow diagram",
+    caption: "How the included studies were found and selected.",
+    svg: prismaPlot({ ...prisma, title: "PRISMA 2020 flow diagram" }, { idPrefix: "prisma" }),
+  });
 }
 
 /**
@@ -722,44 +496,6 @@ function designMeans(reg: Regression): number[] | null {
   return means.length === reg.terms.length ? means : null;
 }
 
-/**
- * Input of a leave-one-out or cumulative forest plot: one row per refit that could be fitted
- * (a failed refit has no interval to draw), and the model with every study.
- */
-function sensitivityInput<Row extends LeaveOneOutResultRow>(
-  a: Analysis,
-  scale: EffectScale,
-  rows: readonly Row[],
-  label: (row: Row) => string,
-) {
-  return {
-    ...scale,
-    rows: rows
-      .filter((r) => r.estimate !== null && r.ciLower !== null && r.ciUpper !== null)
-      .map((r) => ({
-        label: label(r),
-        estimate: r.estimate!,
-        ciLower: r.ciLower!,
-        ciUpper: r.ciUpper!,
-        tau2: r.tau2,
-        I2: r.I2,
-      })),
-    full: { ...pooled(a), tau2: a.model.tau2, I2: a.model.I2 },
-    measure: SHORT_MEASURE[a.settings.measure],
-    level: a.settings.level,
-  };
-}
-
-/**
- * Under Mantel-Haenszel or Peto pooling the refits use the inverse-variance fixed-effect model of
- * the study effects (analysis notes), so their rows need not meet the pooled estimate at the foot.
- */
-function inverseVarianceRefits(a: Analysis): string {
-  const method = a.settings.method;
-  if (method !== "MH" && method !== "PETO") return "";
-  return ` The refits use the inverse-variance fixed-effect model of the study effects; the row at the foot is the ${METHOD_NAMES[method]} estimate with every study.`;
-}
-
 /** The forest caption's sentences on the columns from the data and the SYRCLE dots. */
 function forestColumnsCaption(a: Analysis, labels: PlotLabels): string {
   const columns = labels.forestColumns ?? [];
@@ -771,21 +507,9 @@ function forestColumnsCaption(a: Analysis, labels: PlotLabels): string {
   );
 }
 
-/** The caption's sentence on a forest-like plot whose rows were cut at the limit. */
-function rowsCaption(rows: number, what: string, file = "studies.csv"): string {
-  return rows > FIGURE_LIMITS.rows
-    ? ` The first ${FIGURE_LIMITS.rows} of ${rows} ${what} are drawn, to keep the figure legible and small; ${file} lists them all.`
-    : "";
-}
-
 /** The forest plot's note on where the studies it leaves out are listed. */
 function rowsLeftOut(k: number): string | null {
   return k > FIGURE_LIMITS.rows ? `All ${k} studies are listed in studies.csv.` : null;
-}
-
-/** `{ groups }` when there are subgroups, else nothing (the funnel's input leaves it out). */
-function withGroups(groups: FunnelGroup[] | undefined): { groups?: FunnelGroup[] } {
-  return groups === undefined ? {} : { groups };
 }
 
 function withNote(input: ForestInput, note: string | null): ForestInput {
