@@ -1080,7 +1080,7 @@ describe("event counts: --measure, --method MH|PETO, zero-cell flags, --egger-pr
   });
 });
 
-describe("issue 13 flags reach the analysis", () => {
+describe("the further methods' flags reach the analysis", () => {
   const example = join(root, "examples/sci-exosomes-bbb.simulated.csv");
   const table = () =>
     parseStudyText(readFileSync(example, "utf8"), "sci-exosomes-bbb.simulated.csv").table!;

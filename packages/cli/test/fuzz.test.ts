@@ -1,5 +1,5 @@
 /**
- * Seeded fuzzing of the BUILT command (dist/bin.js, issue 17, "A fuzzing suite that keeps it so"):
+ * Seeded fuzzing of the BUILT command (dist/bin.js):
  * mutated and generated CSV, TSV and JSON files through `pooled analyze --out`. Every run ends
  * within a time bound with exit 0, 1 or 2, no stack trace on stderr, and a report folder that is
  * either complete (analysis.json in it) or absent. The pipeline's own fuzz suite

@@ -1,6 +1,6 @@
 /**
- * The built command (dist/bin.js) against hostile and careless input files (issue 17, items 4,
- * 5, 6, 10 and 11): each ends at once with exit 2 and one line naming the file, the row or column
+ * The built command (dist/bin.js) against hostile and careless input files (oversized, zip
+ * bombs, endless lines, too many columns or cells): each ends at once with exit 2 and one line naming the file, the row or column
  * and the limit, never a stack trace, an endless read or gigabytes of memory.
  */
 import { execFile } from "node:child_process";

@@ -1,5 +1,5 @@
 /**
- * The built command (dist/bin.js) against careless and hostile runs (issue 17): signals at any
+ * The built command (dist/bin.js) against careless and hostile runs: signals at any
  * moment, report folders that cannot be written, what killed runs leave behind, resampling
  * counts, data whose values overflow, and the wording of what could not be computed.
  */

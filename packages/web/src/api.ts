@@ -1,7 +1,7 @@
 /**
  * What the page and the worker say to each other. The worker only forwards to @pooled/pipeline
  * (shared/STYLE.md §6, thin targets); these types are the structural subset of the pipeline's
- * Analysis JSON (issue 6's contract) that the page reads, so extra fields never break the page.
+ * Analysis JSON (the `--format json` contract) that the page reads, so extra fields never break the page.
  */
 import type {
   AnalysisMethod,
@@ -17,16 +17,20 @@ import type {
   PrecisionEffectJson,
   PredictionJson,
   PrismaCounts,
+  ProjectData,
   StudyTable,
+  SyrcleItem,
   TableChisqJson,
   TableTestsJson,
   TransformedInterval,
 } from "@pooled/pipeline";
 import type { ZeroCellRule } from "@pooled/stats";
+import type { ImportedProject, ProjectDraft } from "./view/project.js";
 
 export type {
   EffectScale,
   EggerPredictorOption,
+  ProjectData,
   TableChisqJson,
   TableTestsJson,
   TransformedInterval,
@@ -50,13 +54,13 @@ export type TrimfillEstimatorName = "L0" | "R0";
 /** The side trim-and-fill fills (--trimfill-side); null: estimated from the data, as metafor. */
 export type TrimfillSideName = "left" | "right";
 /** Sampling variance of the SMD (--vtype): large-sample, unbiased, or Review Manager 5's. */
-export type VarianceTypeName = "LS" | "UB" | "RevMan";
+export type VarianceTypeName = "LS" | "UB" | "RevMan" | "LS2";
 /** The bootstrap (--bootstrap-type): resample studies (case) or simulate from the model. */
 export type BootstrapTypeName = "case" | "parametric";
 /** One prediction point of the meta-regression (--predict): moderator name -> value. */
 export type PredictionPoint = Record<string, number | string>;
 
-/** The settings a reader chooses; the same names as the CLI flags (issue 6). */
+/** The settings a reader chooses; the same names as the CLI flags. */
 export interface Settings {
   measure: MeasureName;
   method: MethodName;
@@ -95,12 +99,18 @@ export interface Settings {
   /** Trim-and-fill's side (--trimfill-side), or null (default) for the side estimated from the data. */
   trimfillSide: TrimfillSideName | null;
   /**
-   * Sampling variance (--vtype), default "LS": SMD takes LS, UB or RevMan, MD LS or UB; sent to the
-   * pipeline only for those measures.
+   * Sampling variance (--vtype), default "LS": SMD takes LS, UB or RevMan, MD LS or UB, ROM LS or
+   * LS2; sent to the pipeline only for those measures.
    */
   vtype: VarianceTypeName;
-  /** ROM's small-sample bias correction (--correct-bias); sent only with ROM, only when true. */
+  /** ROM's small-sample bias correction (--correct-bias); sent only with ROM. */
   correctBias: boolean;
+  /** SMDH: metafor 3.8's sampling variance (--legacy-smdh-variance); sent only with SMDH. */
+  legacySmdhVariance?: boolean;
+  /** The forest plot's "favours" labels under the axis, left then right (--favours); null: none. */
+  favours?: [string, string] | null;
+  /** Data columns shown beside the studies in the forest plot (--forest-columns). */
+  forestColumns?: string[];
   /** The bootstrap (--bootstrap-type), default "case"; sent only with a bootstrap. */
   bootstrapType: BootstrapTypeName;
   /**
@@ -115,6 +125,11 @@ export interface Settings {
   predict: PredictionPoint[];
   /** PRISMA 2020 counts; undefined: the example's own counts when the example is loaded. */
   prisma?: PrismaCounts | null;
+  /**
+   * Analysis options of an opened project file that the page has no control for (e.g. `level`,
+   * `vtype: "LS2"`), sent as the file gives them so the page analyses it as the CLI does.
+   */
+  projectOptions?: Record<string, unknown>;
 }
 
 /**
@@ -122,7 +137,7 @@ export interface Settings {
  * input-only fields (SEM, CI bounds, exclude) are included: the pipeline turns them into SDs and
  * the excluded list.
  */
-export type ColumnOverrides = Partial<Record<InputField, string | null>>;
+export type ColumnOverrides = Partial<Record<InputField | SyrcleItem, string | null>>;
 
 /** How to read a file: column choices, number format, sheet, and the measure. */
 export interface ParseRequest {
@@ -465,6 +480,8 @@ export interface AnalysisView {
     eggerPredictor?: EggerPredictorOption;
     vtype?: VarianceTypeName;
     correctBias?: boolean;
+    /** SMDH: metafor 3.8's sampling variance (--legacy-smdh-variance). */
+    legacySmdhVariance?: boolean;
     trimfillEstimator?: TrimfillEstimatorName;
     /** null: the side estimated from the data. */
     trimfillSide?: TrimfillSideName | null;
@@ -512,6 +529,10 @@ export type ParseOutcome = (
       fileName: string;
       /** The measure the file implies (the pipeline's inferMeasure, as the CLI without --measure). */
       inferredMeasure: MeasureName;
+      /** A file's (or the example's) cells for the grid; absent when typed data were parsed. */
+      grid?: ProjectData | null;
+      /** The example's PRISMA counts, with the example. */
+      prisma?: PrismaCounts | null;
     }
   | {
       ok: false;
@@ -519,6 +540,9 @@ export type ParseOutcome = (
       fileName: string;
       /** Headers as written (empty when the file could not be read at all). */
       headers: string[];
+      /** The file's cells for the grid, to correct them there; null when it is no table at all. */
+      grid?: ProjectData | null;
+      prisma?: PrismaCounts | null;
     }
 ) & {
   /**
@@ -599,6 +623,30 @@ export interface Progress {
   task: string;
 }
 
+/** A typed table to validate: a project's data under the name its messages give. */
+export interface GridSource {
+  data: ProjectData;
+  /** The name in messages and analysis.json: the data's file, or the project file's. */
+  fileName: string;
+  /** The settings whose columns must exist (by, mods, publication), as the CLI requires them. */
+  settings: Settings | null;
+}
+
+export type ProjectExport =
+  | { ok: true; text: string; fileName: string }
+  | { ok: false; problems: DataProblem[] };
+
+export type ProjectImport =
+  | {
+      ok: true;
+      project: ImportedProject;
+      /** Whether the file names a measure (else the page infers it from the data, as the CLI). */
+      measureGiven: boolean;
+      /** About PRISMA counts that do not add up. */
+      warnings: string[];
+    }
+  | { ok: false; problems: DataProblem[] };
+
 /** The API the worker exposes through comlink. */
 export interface EngineApi {
   /** Parse a data file's bytes (CSV, TSV, XLSX, JSON; the name picks the format). */
@@ -607,6 +655,15 @@ export interface EngineApi {
   sheetNames(bytes: Uint8Array, fileName: string): Promise<string[]>;
   /** Parse the example bundled at build time. */
   loadExample(request?: ParseRequest): Promise<ParseOutcome>;
+  /**
+   * Parse a typed table as the CLI reads a project file's data (pipeline's parseStudyGrid with
+   * projectParseOptions): the same rules, the same messages, the same row numbers.
+   */
+  parseGrid(source: GridSource, request?: ParseRequest): Promise<ParseOutcome>;
+  /** A project file's text (`.pooled.json`) for a project. */
+  exportProject(draft: ProjectDraft): Promise<ProjectExport>;
+  /** Reads a project file; its problems name the JSON path, as the CLI reports them. */
+  importProject(text: string, fileName: string): Promise<ProjectImport>;
   /** Fast analysis for the current settings, without permutations, bootstrap and GOSH. */
   analyze(table: StudyTable, settings: Settings): Promise<AnalyzeOutcome>;
   /** Full analysis with resampling; reports progress; stops early when cancel(jobId) is called. */

@@ -15,6 +15,8 @@ import type {
   ParseOutcome,
   ParseRequest,
   Progress,
+  ProjectExport,
+  ProjectImport,
   ReadingScaleView,
   ReportFile,
   Settings,
@@ -32,6 +34,7 @@ import {
 import { dependenceView } from "./view/dependence.js";
 import { formatDuration, MEASURE_LABELS } from "./view/format.js";
 import { errorToProblems, problemList } from "./view/problems.js";
+import type { WorkspaceProject } from "./view/project.js";
 import {
   baseName,
   dataNotes,
@@ -69,7 +72,9 @@ import {
   modelControls,
   moderatorCandidates,
   needsResampling,
+  predictionsText,
   publicationOptions,
+  publicationValue,
   readPublication,
   readSettings,
   type SettingsContext,
@@ -96,9 +101,12 @@ import {
   resamplingJob,
 } from "./view/state.js";
 import { summaryView } from "./view/summary.js";
+import { Workspace } from "./workspace/workspace.js";
 
 type Source =
   | { kind: "example" }
+  /** The table in the grid (typed, corrected, or a project opened). */
+  | { kind: "grid" }
   | {
       kind: "bytes";
       bytes: Uint8Array;
@@ -109,14 +117,22 @@ type Source =
 
 // ---- the engine workers -------------------------------------------------------------------------
 
+/**
+ * A blob: URL of the engine's code, which ships inside this script so that the page works opened
+ * from disk (file://) as well as served: offline/engine-worker.ts, given to this file by
+ * build.mjs (esbuild's `inject`).
+ */
+declare function engineWorkerUrl(): string;
+
 function startWorker(): { worker: Worker; api: Comlink.Remote<EngineApi> } {
-  const url = new URL("./worker.js", import.meta.url);
-  // ?workers=N sets the number of resampling shard workers (tests check N does not change results).
+  // ?workers=N sets the number of resampling shard workers (tests check N does not change results);
+  // it travels in the worker's name, since a blob: URL carries no query.
   const workers = new URLSearchParams(location.search).get("workers");
-  if (workers !== null && /^[1-8]$/.test(workers)) url.searchParams.set("workers", workers);
-  const worker = new Worker(url, {
-    type: "module",
-    name: "pooled-engine",
+  const worker = new Worker(engineWorkerUrl(), {
+    name:
+      workers !== null && /^[1-8]$/.test(workers)
+        ? `pooled-engine workers=${workers}`
+        : "pooled-engine",
   });
   return { worker, api: Comlink.wrap<EngineApi>(worker) };
 }
@@ -229,6 +245,11 @@ const el = {
   vtypeHint: byId("vtype-hint"),
   correctBiasField: byId("correct-bias-field"),
   correctBias: byId<HTMLInputElement>("correct-bias"),
+  legacySmdhField: byId("legacy-smdh-field"),
+  legacySmdh: byId<HTMLInputElement>("legacy-smdh"),
+  forestColumns: byId<HTMLInputElement>("forest-columns"),
+  favoursLeft: byId<HTMLInputElement>("favours-left"),
+  favoursRight: byId<HTMLInputElement>("favours-right"),
   predictField: byId("predict-field"),
   predict: byId<HTMLInputElement>("predict"),
   predictErrors: byId("predict-errors"),
@@ -379,19 +400,26 @@ function adaptSettingsToTable(t: StudyTable, inferred: MeasureName): void {
     option.disabled = !available.has(option.value as Settings["measure"]);
   }
   el.measure.value = chooseMeasure(t, el.measure.value as Settings["measure"], inferred);
+  // An opened project's choices of columns, which have options only now that its table is read.
+  const wanted = pendingSettings;
+  pendingSettings = null;
 
   // The publication column: a choice the new table still has is kept, else the detected column.
-  fillSelect(el.cluster, publicationOptions(t), el.cluster.value);
+  fillSelect(
+    el.cluster,
+    publicationOptions(t),
+    wanted ? publicationValue(wanted.cluster) : el.cluster.value,
+  );
   updateModelControls();
 
-  const by = el.by.value;
+  const by = wanted ? (wanted.by ?? "") : el.by.value;
   fillSelect(
     el.by,
     [{ value: "", label: "(none)" }, ...subgroupCandidates(t).map((c) => ({ value: c, label: c }))],
     by,
   );
 
-  const checked = new Set(selectedMods());
+  const checked = new Set(wanted ? wanted.mods : selectedMods());
   const mods = moderatorCandidates(t);
   el.modsList.replaceChildren(
     ...(mods.length === 0
@@ -439,6 +467,7 @@ function updateEffectSizeControls(): void {
   // The hint says why the type changed, else what the choices are (the page's own text).
   el.vtypeHint.textContent = next.vtypeHint || VTYPE_HINT;
   el.correctBiasField.hidden = !next.correctBiasShown;
+  el.legacySmdhField.hidden = !next.legacySmdhShown;
 }
 
 /** The Predictions field shows once a moderator is chosen (the CLI's --predict needs --mods). */
@@ -523,6 +552,10 @@ function settingsForm(): SettingsForm {
     trimfillSide: el.trimfillSide.value,
     vtype: el.vtype.value,
     correctBias: el.correctBias.checked,
+    legacySmdhVariance: el.legacySmdh.checked,
+    forestColumns: el.forestColumns.value,
+    favoursLeft: el.favoursLeft.value,
+    favoursRight: el.favoursRight.value,
     bootstrapType: el.bootstrapType.value,
     predict: el.predict.value,
     by: el.by.value,
@@ -553,6 +586,9 @@ function showSettingsErrors(form: SettingsForm, options: { forRun: boolean }): v
     el.seed,
     el.add,
     el.predict,
+    el.forestColumns,
+    el.favoursLeft,
+    el.favoursRight,
   ]) {
     if (shown.invalid.includes(input.name as keyof SettingsForm))
       input.setAttribute("aria-invalid", "true");
@@ -571,7 +607,25 @@ function currentSettings(options: { forRun: boolean } = { forRun: false }): Sett
   showSettingsErrors(form, options);
   const read = readSettings(form, settingsContext());
   if (!read.ok) return null;
-  return userPrisma ? { ...read.settings, prisma: userPrisma } : read.settings;
+  return withProject(read.settings);
+}
+
+/**
+ * The settings with what the open project adds: its PRISMA counts (a typed table has no example
+ * to take them from) and the options of its project file that have no control here.
+ */
+function withProject(settings: Settings): Settings {
+  const kept = workspace.current.kept.analysis;
+  const out = Object.keys(kept).length > 0 ? { ...settings, projectOptions: kept } : settings;
+  if (source?.kind === "grid") return { ...out, prisma: workspace.prisma };
+  return userPrisma ? { ...out, prisma: userPrisma } : out;
+}
+
+/** The settings as the controls read now, without marking errors (for saving, validation). */
+function quietSettings(): Settings | null {
+  if (pendingSettings) return pendingSettings;
+  const read = readSettings(settingsForm(), settingsContext());
+  return read.ok ? withProject(read.settings) : null;
 }
 
 /**
@@ -627,9 +681,16 @@ function columnOverrides(): ColumnOverrides {
  * that one, since the measure decides which columns and values are required.
  */
 async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureName): Promise<void> {
+  // A file read replaces a read of the typed table still waiting for typing to pause.
+  if (next.kind !== "grid") clearTimeout(readTimer);
   source = next;
   const seq = ++loadSeq;
-  const name = next.kind === "example" ? "the example" : next.name;
+  const name =
+    next.kind === "example"
+      ? "the example"
+      : next.kind === "grid"
+        ? workspace.gridSource(null).fileName
+        : next.name;
   setState({ phase: { kind: "parsing", fileName: name } });
   // The reading options as the controls show them now (the CLI's --decimal-comma and --sheet).
   const decimalComma = el.decimalComma.checked;
@@ -642,6 +703,12 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
       ...(sheet !== "" ? { sheet } : {}),
     };
     try {
+      if (next.kind === "grid") {
+        // The reader's own column choices only: the rest is detected, as columns come and go.
+        const typed: ParseRequest = { ...request, columns: workspace.columns };
+        const grid = workspace.gridSource(quietSettings());
+        return await interactive<ParseOutcome>((api) => api.parseGrid(grid, typed));
+      }
       return next.kind === "example"
         ? await interactive<ParseOutcome>((api) => api.loadExample(request))
         : await interactive<ParseOutcome>((api) => api.parse(next.bytes, next.name, request));
@@ -662,6 +729,15 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
     if (wanted !== inferred) outcome = await read(wanted);
   }
   if (seq !== loadSeq) return; // a newer read (another file, option or column) replaced this one
+  // A file's cells go to the grid, where they can be corrected (a re-read replaces them).
+  if (next.kind !== "grid" && outcome.grid) {
+    workspace.showFile(outcome.grid, {
+      reread: next === shownSource,
+      prisma: outcome.prisma ?? userPrisma ?? null,
+      decimalComma,
+    });
+    shownSource = next;
+  }
   if (!outcome.ok) {
     table = null;
     const hint = next.kind === "bytes" ? sheetHint(next.sheets, sheet) : null;
@@ -671,6 +747,7 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
         fileName: outcome.fileName,
         problems: outcome.problems,
         ...(hint ? { hint } : {}),
+        ...(next.kind === "grid" ? { typed: true } : {}),
       },
       result: null,
     });
@@ -681,7 +758,8 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
     } else {
       el.columnsPanel.hidden = true;
     }
-    el.problems.focus();
+    // Typing in the grid keeps the keyboard there: the marked cell and the list say what is wrong.
+    if (next.kind !== "grid") el.problems.focus();
     return;
   }
   const fresh = table === null || table.source !== outcome.table.source;
@@ -690,7 +768,8 @@ async function load(next: Source, columns?: ColumnOverrides, measure?: MeasureNa
   renderColumns(outcome.detected);
   adaptSettingsToTable(outcome.table, outcome.inferredMeasure);
   // A load the reader asked for (not a re-read after a settings change) brings the results into view.
-  if (columns === undefined && measure === undefined) scrollToResults = true;
+  if (columns === undefined && measure === undefined && next.kind !== "grid")
+    scrollToResults = true;
   if (
     fresh &&
     next.kind === "example" &&
@@ -725,6 +804,11 @@ async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
 }
 
 async function loadFile(file: File): Promise<void> {
+  // A project file (dropped or chosen as data) opens as a project.
+  if (/\.pooled\.json$/i.test(file.name)) {
+    await workspace.importFile(file);
+    return;
+  }
   // Refused from its size, before reading: a file past the pipeline's limit is never parsed.
   const tooLarge = fileSizeProblem(file.name, file.size);
   if (tooLarge) {
@@ -743,7 +827,13 @@ async function loadFile(file: File): Promise<void> {
 }
 
 async function analyse(): Promise<void> {
+  // A typed table that did not read may read with the new settings (a --by column renamed back).
+  if (!table && source?.kind === "grid") {
+    readTableSoon();
+    return;
+  }
   if (!table) return;
+  workspace.scheduleSave();
   const settings = currentSettings();
   analysisBlocked = settings === null;
   if (!settings) return;
@@ -959,7 +1049,13 @@ function render(): void {
   el.progressLabel.textContent = view.progress.label;
 
   if (state.result && state.result !== renderedResult) renderResult(state.result);
+  // The grid marks the cells of the last read's problems; a read under way leaves them.
+  if (p.kind === "problems" || p.kind === "failed") workspace.markProblems(p.problems);
+  else if (p.kind === "ready" || p.kind === "empty") workspace.markProblems(NO_PROBLEMS);
 }
+
+/** No problems to mark (one array, so that unchanged marks are recognised). */
+const NO_PROBLEMS: never[] = [];
 
 let renderedResult: AppState["result"] = null;
 let plotFiles = new Map<string, ReportFile>();
@@ -1297,6 +1393,7 @@ function wireEvents(): void {
     const read = await interactive((api) => api.readPrisma(text, file.name));
     if (read.counts) {
       userPrisma = read.counts;
+      workspace.setPrisma(read.counts);
       status.replaceChildren(`Using the counts in ${file.name}.`);
       analyseSoon();
     } else {
@@ -1334,15 +1431,23 @@ function wireEvents(): void {
   el.vtype.addEventListener("change", () => {
     el.vtypeHint.textContent = VTYPE_HINT;
   });
-  el.correctBias.addEventListener("change", analyseSoon);
+  for (const control of [
+    el.correctBias,
+    el.legacySmdh,
+    el.forestColumns,
+    el.favoursLeft,
+    el.favoursRight,
+  ])
+    control.addEventListener("change", analyseSoon);
   el.add.addEventListener("change", analyseSoon);
   el.predict.addEventListener("change", analyseSoon);
-  // Enter in the Predictions field analyses with it (rather than submitting the form: Run resampling).
-  el.predict.addEventListener("keydown", (e) => {
-    if (e.key !== "Enter") return;
-    e.preventDefault();
-    analyseSoon();
-  });
+  // Enter in a text field analyses with it (rather than submitting the form: Run resampling).
+  for (const field of [el.predict, el.forestColumns, el.favoursLeft, el.favoursRight])
+    field.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter") return;
+      e.preventDefault();
+      analyseSoon();
+    });
   el.bootstrap.addEventListener("input", updateBootstrapTypeField);
   for (const select of [el.model, el.cluster, el.measure, el.method]) {
     select.addEventListener("change", () => {
@@ -1419,11 +1524,121 @@ function watchEngine(worker: Worker): void {
   });
 }
 
+// ---- the workspace: the grid, the project kept in the browser ----------------------------------
+
+/** An opened project's settings, waiting for its table (by, mods, publication need its columns). */
+let pendingSettings: Settings | null = null;
+/** The file whose cells the grid shows: a re-read of it (sheet, decimal comma) replaces them. */
+let shownSource: Source | null = null;
+let readTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Reads the typed table once typing pauses (each edit restarts the wait). */
+function readTableSoon(): void {
+  clearTimeout(readTimer);
+  readTimer = setTimeout(readTable, 250);
+}
+
+/** Reads and analyses the grid's table; an empty table empties the page instead. */
+function readTable(): void {
+  clearTimeout(readTimer);
+  if (!workspace.hasData()) {
+    loadSeq++;
+    analysisSeq++;
+    source = null;
+    table = null;
+    el.columnsPanel.hidden = true;
+    setState({ phase: { kind: "empty" }, result: null });
+    return;
+  }
+  source = { kind: "grid" };
+  el.sheetField.hidden = true;
+  const measure = el.measure.value === "" ? undefined : (el.measure.value as MeasureName);
+  void load(source, undefined, measure);
+}
+
+/** Puts an opened project's settings into the controls (its columns' ones once its table reads). */
+function showProjectSettings(project: WorkspaceProject, measureGiven: boolean): void {
+  const s = project.settings ?? DEFAULT_SETTINGS;
+  // No measure named: the one the table implies, as the CLI infers it.
+  el.measure.value = project.settings && measureGiven ? s.measure : "";
+  el.method.value = s.method;
+  el.test.value = s.test;
+  el.model.value = s.model;
+  el.forestSort.value = s.forestSort ?? "input";
+  el.add.value = String(s.add);
+  el.to.value = s.to;
+  el.drop00.value = drop00Value(s.drop00);
+  el.eggerPredictor.value = s.eggerPredictor;
+  el.trimfillEstimator.value = s.trimfillEstimator;
+  el.trimfillSide.value = s.trimfillSide ?? "";
+  el.vtype.value = s.vtype;
+  el.correctBias.checked = s.correctBias;
+  el.legacySmdh.checked = s.legacySmdhVariance === true;
+  el.forestColumns.value = (s.forestColumns ?? []).join(", ");
+  el.favoursLeft.value = s.favours?.[0] ?? "";
+  el.favoursRight.value = s.favours?.[1] ?? "";
+  el.bootstrapType.value = s.bootstrapType;
+  el.predict.value = predictionsText(s.predict);
+  el.permutations.value = s.permutations === null ? "" : String(s.permutations);
+  el.bootstrap.value = s.bootstrap === null ? "" : String(s.bootstrap);
+  el.gosh.checked = s.gosh !== null;
+  el.goshSubsets.value = (s.gosh ?? DEFAULT_GOSH_SUBSETS).toLocaleString("en");
+  el.seed.value = String(s.seed);
+  el.decimalComma.checked = project.decimalComma;
+  userPrisma = project.prisma ?? undefined;
+  byId("prisma-status").textContent = project.prisma ? "Using the project's PRISMA counts." : "";
+  pendingSettings = s;
+  shownSource = null;
+  updateBootstrapTypeField();
+  updateGoshField();
+}
+
+const workspace = new Workspace({
+  readSettings: quietSettings,
+  showSettings: showProjectSettings,
+  tableChanged: readTableSoon,
+  projectOpened: readTable,
+  untouchedPage: () => source === null,
+  showProblems(fileName, problems) {
+    loadSeq++;
+    setState({ phase: { kind: "problems", fileName, problems }, result: null });
+    el.problems.focus();
+  },
+  exportProject: (draft) => interactive<ProjectExport>((api) => api.exportProject(draft)),
+  importProject: (text, fileName) =>
+    interactive<ProjectImport>((api) => api.importProject(text, fileName)),
+});
+
+// The reader's own choices are the project's: captured before the re-read they start.
+el.columnsGrid.addEventListener(
+  "change",
+  (e) => {
+    const select = e.target as HTMLSelectElement;
+    const field = select.dataset["field"];
+    if (field) workspace.setColumn(field, select.value === "" ? null : select.value);
+  },
+  { capture: true },
+);
+el.decimalComma.addEventListener("change", () =>
+  workspace.setDecimalComma(el.decimalComma.checked),
+);
+// Every settings control saves the project (a count typed for a later run included).
+el.form.addEventListener("input", () => workspace.scheduleSave());
+el.form.addEventListener("change", () => workspace.scheduleSave());
+// A problem in the list takes the reader to its cell.
+el.problemsList.addEventListener("click", (e) => {
+  const item = (e.target as HTMLElement).closest<HTMLElement>("li[data-row]");
+  if (!item) return;
+  const row = item.dataset["row"] === "" ? null : Number(item.dataset["row"]);
+  workspace.goToProblem(row, item.dataset["column"] || null);
+});
+
 watchEngine(engine.worker);
 
 initSettingsControls();
 wireEvents();
 render();
+void workspace.start();
 // Compile the WASM core while the reader looks at the page.
 void engine.api.warmUp().then((ms) => {
   document.body.dataset["warmUpMs"] = String(Math.round(ms));

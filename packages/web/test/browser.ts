@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,6 +25,7 @@ const MIME: Record<string, string> = {
   ".csv": "text/csv; charset=utf-8",
   ".json": "application/json",
   ".svg": "image/svg+xml",
+  ".webmanifest": "application/manifest+json",
 };
 
 export interface StaticServer {
@@ -34,9 +35,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves dist/ read-only: GET and HEAD of files inside it, nothing else. */
-export async function serveDist(): Promise<StaticServer> {
-  if (!existsSync(join(distDir, "index.html"))) {
+/** dist/index.html as a file: URL, the page opened from disk. */
+export const distFileUrl = pathToFileURL(join(distDir, "index.html")).href;
+
+/**
+ * Serves dist/ (or a copy of it, `root`) read-only: GET and HEAD of files inside it, nothing else.
+ */
+export async function serveDist(root = distDir): Promise<StaticServer> {
+  if (!existsSync(join(root, "index.html"))) {
     throw new Error(`packages/web/dist is not built (run "npm run build -w @pooled/web" first)`);
   }
   const requests: string[] = [];
@@ -47,8 +53,8 @@ export async function serveDist(): Promise<StaticServer> {
       res.writeHead(405).end();
       return;
     }
-    const file = normalize(join(distDir, path === "/" ? "index.html" : path));
-    if (!file.startsWith(distDir)) {
+    const file = normalize(join(root, path === "/" ? "index.html" : path));
+    if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
@@ -80,10 +86,12 @@ export async function serveDist(): Promise<StaticServer> {
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
-  /** URLs requested that are not on the test server's origin (should stay empty). */
+  /** URLs requested outside `origin` (the test server's, or dist/'s file: URL): should stay empty. */
   foreignRequests: string[];
   /** Console errors and uncaught page errors. */
   errors: string[];
+  /** The URL of every worker the page started, its workers' workers included, in order. */
+  workerUrls: string[];
   close(): Promise<void>;
 }
 
@@ -126,16 +134,29 @@ export async function openBrowser(
     if (msg.type() === "error") errors.push(msg.text());
   });
   page.on("pageerror", (err) => errors.push(String(err)));
+  const workerUrls: string[] = [];
+  page.on("worker", (worker) => workerUrls.push(worker.url()));
   return {
     context,
     page,
     foreignRequests,
     errors,
+    workerUrls,
     close: async () => {
       await context.close().catch(() => undefined);
       await rm(profile, { recursive: true, force: true }).catch(() => undefined);
     },
   };
+}
+
+/**
+ * How many resampling shard workers the page's engines started. The page starts every engine
+ * from one blob: URL; an engine starts its shards from a blob: URL of its own code (src/worker.ts),
+ * so any other worker URL is a shard's.
+ */
+export function shardWorkersStarted(session: BrowserSession): number {
+  const [engineUrl] = session.workerUrls;
+  return session.workerUrls.filter((url) => url !== engineUrl).length;
 }
 
 export const screenshotDir = join(webRoot, "test-results");

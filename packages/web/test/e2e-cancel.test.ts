@@ -1,5 +1,5 @@
 /**
- * Cancel at any moment (issue 17): an analysis that keeps the engine worker busy in one long
+ * Cancel at any moment: an analysis that keeps the engine worker busy in one long
  * synchronous computation (8,000 studies: leave-one-out alone refits the model 8,000 times) is
  * stopped by Cancel, or by loading another file, and the page analyses the next file at once
  * rather than after the old computation.

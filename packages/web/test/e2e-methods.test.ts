@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of the methods issue 13 makes reachable from the page (dist/, headless
+ * End-to-end tests of the further methods reachable from the page (small-study options, influence, predictions, variances) (dist/, headless
  * Chromium): trim-and-fill's R0 estimator and side, the parametric bootstrap, predictions of the
  * meta-regression, the SMD's variance type and ROM's bias correction; and the results they bring
  * (PET-PEESE, fail-safe N, influence diagnostics with the influential studies marked, the Q-profile
@@ -28,6 +28,7 @@ import {
   referenceAnalysisAsync,
   referenceParse,
   referenceReading,
+  referenceReport,
 } from "./reference.js";
 
 let server: StaticServer;
@@ -134,7 +135,7 @@ async function loadDoseFile(): Promise<void> {
   await waitForFresh();
 }
 
-describe("the methods of issue 13 on the page", () => {
+describe("the further methods on the page", () => {
   it("runs R0, predictions and a parametric bootstrap with the pipeline's numbers, and marks the influential study", async () => {
     const bytes = new TextEncoder().encode(DOSE_FILE.text);
     const table = await referenceParse(bytes, DOSE_FILE.name, "MD");
@@ -343,17 +344,73 @@ describe("the methods of issue 13 on the page", () => {
     await expectFor({ measure: "MD", vtype: "UB" }, /unbiased sampling variances/);
     await page.selectOption("#measure", "SMD");
     await expectFor({ measure: "SMD", vtype: "UB" }, /unbiased sampling variances/);
-    // ROM: the bias correction, and no variance choice.
+    // ROM: the bias correction, and LS or its second-order LS2 (UB gives way to LS).
     await page.selectOption("#measure", "ROM");
-    expect(await page.isHidden("#vtype-field")).toBe(true);
+    expect(await page.isVisible("#vtype-field")).toBe(true);
+    expect(await page.isDisabled('#vtype option[value="UB"]')).toBe(true);
+    expect(await page.isDisabled('#vtype option[value="LS2"]')).toBe(false);
     expect(await page.isVisible("#correct-bias-field")).toBe(true);
+    expect(await page.isHidden("#legacy-smdh-field")).toBe(true);
     // Corrected by default (metafor 5); unticked gives metafor 3.8's uncorrected ratio.
     expect(await page.isChecked("#correct-bias")).toBe(true);
     await expectFor({ measure: "ROM", correctBias: true }, /bias-corrected/);
+    await page.selectOption("#vtype", "LS2");
+    await expectFor({ measure: "ROM", correctBias: true, vtype: "LS2" }, /second-order variances/);
     await page.screenshot({ path: join(screenshotDir, "methods-rom-1280.png") });
     await page.uncheck("#correct-bias");
+    // SMDH: metafor 3.8's variance behind a box (metafor 5's by default).
+    await page.selectOption("#measure", "SMDH");
+    expect(await page.isHidden("#vtype-field")).toBe(true);
+    expect(await page.isVisible("#legacy-smdh-field")).toBe(true);
+    await expectFor({ measure: "SMDH" }, /^Random-effects/);
+    await page.check("#legacy-smdh");
+    await expectFor(
+      { measure: "SMDH", legacySmdhVariance: true },
+      /metafor 3\.8's sampling variances/,
+    );
+    await page.uncheck("#legacy-smdh");
     await page.selectOption("#measure", "MD");
     await page.selectOption("#vtype", "LS");
+    expect(session.errors).toEqual([]);
+  });
+
+  it("draws the forest plot with descriptor columns and favours labels, as the CLI's report", async () => {
+    const example = await exampleFile();
+    await page.getByTestId("load-example").click();
+    await waitForFresh();
+    await page.fill("#forest-columns", "dose, sex");
+    await page.fill("#favours-left", "Favours vehicle");
+    await page.fill("#favours-right", "Favours exosomes");
+    await page.press("#favours-right", "Enter");
+    await waitForFresh();
+    const by = await page.inputValue("#by");
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      by: by === "" ? null : by,
+      forestColumns: ["dose", "sex"],
+      favours: ["Favours vehicle", "Favours exosomes"],
+    };
+    const table = await referenceParse(example.bytes, example.name, settings.measure);
+    const files = referenceReport(
+      table,
+      referenceAnalysis(table, settings, await examplePrisma()),
+      settings,
+    );
+    const forest = files.find((f) => /forest/i.test(f.name) && f.name.endsWith(".svg"));
+    expect(forest!.content).toContain("Favours exosomes");
+    expect(forest!.content).toContain(">Sex<");
+    await page.click('[role=tab][data-plot="forest"]');
+    expect(await download("#export-svg")).toBe(forest!.content);
+    // One label alone is refused, naming the other.
+    await page.fill("#favours-right", "");
+    await page.press("#favours-right", "Enter");
+    await page.waitForFunction(() =>
+      /both sides, or neither/.test(document.querySelector("#settings-errors")?.textContent ?? ""),
+    );
+    expect(await page.getAttribute("#favours-right", "aria-invalid")).toBe("true");
+    for (const id of ["#forest-columns", "#favours-left"]) await page.fill(id, "");
+    await page.press("#favours-left", "Enter");
+    await waitForFresh();
     expect(session.errors).toEqual([]);
   });
 });

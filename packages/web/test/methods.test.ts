@@ -1,5 +1,5 @@
 /**
- * The settings and result views of the methods issue 13 brings to the page: trim-and-fill's
+ * The settings and result views of the further methods on the page: trim-and-fill's
  * estimator and side, the SMD's variance type, ROM's bias correction, the bootstrap's kind and
  * predictions (read as the CLI reads its flags, refused where the pipeline refuses them), and the
  * PET-PEESE, fail-safe N, influence, prediction and Q-profile CI tables, from the pipeline's own
@@ -8,7 +8,7 @@
 import { parseStudyText, resolveSettings, type StudyTable } from "@pooled/pipeline";
 import { describe, expect, it } from "vitest";
 import type { AnalysisView, Settings } from "../src/api.js";
-import { readingScale, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import { projectReport, readingScale, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
 import { formatHeterogeneity, formatInterval, formatNumber } from "../src/view/format.js";
 import {
   bootstrapKind,
@@ -118,7 +118,18 @@ describe("the new settings, read as the CLI's flags", () => {
     expect(read({ measure: "MD", vtype: "UB" })).toMatchObject({ vtype: "UB" });
     expect(read({ measure: "MD", vtype: "RevMan" })).toEqual(["vtype"]);
     // Hidden for the other measures: whatever the control holds, LS stands.
-    expect(read({ measure: "ROM", vtype: "RevMan" })).toMatchObject({ vtype: "LS" });
+    expect(read({ measure: "OR", vtype: "RevMan" })).toMatchObject({ vtype: "LS" });
+    // ROM takes LS or LS2 (Lajeunesse 2015, eq. 9), and no other.
+    expect(read({ measure: "ROM", vtype: "LS2" })).toMatchObject({ vtype: "LS2" });
+    expect(read({ measure: "ROM", vtype: "RevMan" })).toEqual(["vtype"]);
+    expect(read({ measure: "SMD", vtype: "LS2" })).toEqual(["vtype"]);
+    // metafor 3.8's SMDH variance: read with SMDH only (hidden otherwise).
+    expect(read({ measure: "SMDH", legacySmdhVariance: true })).toMatchObject({
+      legacySmdhVariance: true,
+    });
+    expect(read({ measure: "SMD", legacySmdhVariance: true })).toMatchObject({
+      legacySmdhVariance: false,
+    });
     expect(read({ measure: "ROM", correctBias: true })).toMatchObject({ correctBias: true });
     expect(read({ measure: "MD", correctBias: false })).toMatchObject({ correctBias: false });
     expect(
@@ -153,6 +164,13 @@ describe("the new settings, read as the CLI's flags", () => {
       bootstrap: 200,
       bootstrapType: "parametric",
     });
+    expect(toAnalysisOptions(s({ measure: "ROM", vtype: "LS2" }))).toMatchObject({ vtype: "LS2" });
+    expect(toAnalysisOptions(s({ measure: "SMDH", legacySmdhVariance: true }))).toMatchObject({
+      legacySmdhVariance: true,
+    });
+    expect(toAnalysisOptions(s({ measure: "SMD", legacySmdhVariance: true }))).not.toHaveProperty(
+      "legacySmdhVariance",
+    );
     expect(toAnalysisOptions(s({ predict: [{ dose: 1 }] }))).not.toHaveProperty("predict");
     expect(toAnalysisOptions(s({ mods: ["dose"], predict: [{ dose: 1 }] }))).toMatchObject({
       mods: ["dose"],
@@ -166,37 +184,39 @@ describe("the new settings, read as the CLI's flags", () => {
     for (const measure of MEASURES)
       for (const vtype of VTYPES)
         for (const correctBias of [false, true])
-          for (const trimfillEstimator of TRIMFILL_ESTIMATORS)
-            for (const side of TRIMFILL_SIDE_CHOICES)
-              for (const bootstrapType of BOOTSTRAP_TYPES)
-                for (const mods of [[], ["dose"]]) {
-                  const read = readSettings(
-                    form({
-                      measure,
-                      vtype,
-                      correctBias,
-                      trimfillEstimator,
-                      trimfillSide: side.value,
-                      bootstrapType,
-                      bootstrap: "200",
-                      mods,
-                      predict: "dose=100;dose=200",
-                    }),
-                  );
-                  if (!read.ok) {
-                    // Only a variance the measure does not take, which the page's control prevents.
-                    expect(read.errors.map((e) => e.field)).toEqual(["vtype"]);
-                    expect(effectSizeControls({ measure, vtype, vtypeBefore: null }).vtype).toBe(
-                      "LS",
+          for (const legacySmdhVariance of [false, true])
+            for (const trimfillEstimator of TRIMFILL_ESTIMATORS)
+              for (const side of TRIMFILL_SIDE_CHOICES)
+                for (const bootstrapType of BOOTSTRAP_TYPES)
+                  for (const mods of [[], ["dose"]]) {
+                    const read = readSettings(
+                      form({
+                        measure,
+                        vtype,
+                        correctBias,
+                        legacySmdhVariance,
+                        trimfillEstimator,
+                        trimfillSide: side.value,
+                        bootstrapType,
+                        bootstrap: "200",
+                        mods,
+                        predict: "dose=100;dose=200",
+                      }),
                     );
-                    continue;
+                    if (!read.ok) {
+                      // Only a variance the measure does not take, which the page's control prevents.
+                      expect(read.errors.map((e) => e.field)).toEqual(["vtype"]);
+                      expect(effectSizeControls({ measure, vtype, vtypeBefore: null }).vtype).toBe(
+                        "LS",
+                      );
+                      continue;
+                    }
+                    try {
+                      resolveSettings(t, toAnalysisOptions(read.settings));
+                    } catch (error) {
+                      refused.push(`${JSON.stringify(read.settings)}: ${String(error)}`);
+                    }
                   }
-                  try {
-                    resolveSettings(t, toAnalysisOptions(read.settings));
-                  } catch (error) {
-                    refused.push(`${JSON.stringify(read.settings)}: ${String(error)}`);
-                  }
-                }
     expect(refused).toEqual([]);
   });
 
@@ -204,7 +224,7 @@ describe("the new settings, read as the CLI's flags", () => {
     const smd = effectSizeControls({ measure: "SMD", vtype: "RevMan", vtypeBefore: null });
     expect(smd).toMatchObject({
       vtypeShown: true,
-      disabledVtypes: [],
+      disabledVtypes: ["LS2"],
       vtype: "RevMan",
       correctBiasShown: false,
       vtypeHint: "",
@@ -212,7 +232,7 @@ describe("the new settings, read as the CLI's flags", () => {
     const md = effectSizeControls({ measure: "MD", vtype: "RevMan", vtypeBefore: null });
     expect(md).toMatchObject({
       vtypeShown: true,
-      disabledVtypes: ["RevMan"],
+      disabledVtypes: ["RevMan", "LS2"],
       vtype: "LS",
       vtypeBefore: "RevMan",
     });
@@ -224,13 +244,75 @@ describe("the new settings, read as the CLI's flags", () => {
     expect(
       effectSizeControls({ measure: "SMD", vtype: "UB", vtypeBefore: "RevMan" }),
     ).toMatchObject({ vtype: "UB", vtypeBefore: null });
+    // ROM takes LS or its second-order LS2 (Lajeunesse 2015, eq. 9), and the bias correction.
     expect(effectSizeControls({ measure: "ROM", vtype: "LS", vtypeBefore: null })).toMatchObject({
-      vtypeShown: false,
+      vtypeShown: true,
+      disabledVtypes: ["UB", "RevMan"],
       correctBiasShown: true,
+      legacySmdhShown: false,
+    });
+    // LS2 gives way to LS with the SMD, and comes back with ROM.
+    const smdFromRom = effectSizeControls({ measure: "SMD", vtype: "LS2", vtypeBefore: null });
+    expect(smdFromRom).toMatchObject({ vtype: "LS", vtypeBefore: "LS2", correctBiasShown: false });
+    expect(smdFromRom.vtypeHint).toMatch(/Second-order \(LS2\) is not a variance of SMD/);
+    expect(effectSizeControls({ measure: "ROM", vtype: "LS", vtypeBefore: "LS2" })).toMatchObject({
+      vtype: "LS2",
+      vtypeBefore: null,
+    });
+    // SMDH: no variance choice but metafor 3.8's variance (--legacy-smdh-variance).
+    expect(effectSizeControls({ measure: "SMDH", vtype: "LS", vtypeBefore: null })).toMatchObject({
+      vtypeShown: false,
+      correctBiasShown: false,
+      legacySmdhShown: true,
     });
     expect(effectSizeControls({ measure: "OR", vtype: "LS", vtypeBefore: null })).toMatchObject({
       vtypeShown: false,
       correctBiasShown: false,
+    });
+  });
+});
+
+describe("the forest plot's options, read as the CLI's --forest-columns and --favours", () => {
+  const columns = describeExtraColumns(table());
+  const read = (over: Partial<SettingsForm>) => {
+    const r = readSettings(form(over), { columns });
+    return r.ok ? r.settings : r.errors;
+  };
+
+  it("reads descriptor columns by name, as the data spells them, once each", () => {
+    expect(read({ forestColumns: " DOSE, route ,dose" })).toMatchObject({
+      forestColumns: ["dose", "route"],
+    });
+    expect(read({ forestColumns: "" })).toMatchObject({ forestColumns: [] });
+    expect(read({ forestColumns: "dose, weight" })).toEqual([
+      {
+        field: "forestColumns",
+        message: expect.stringMatching(
+          /^Forest plot columns: “weight” is not a column of the data \(“/,
+        ),
+      },
+    ]);
+  });
+
+  it("reads both favours labels or neither, and sends them to the report, not the analysis", () => {
+    const both = read({ favoursLeft: " Favours control", favoursRight: "Favours exosomes " });
+    expect(both).toMatchObject({ favours: ["Favours control", "Favours exosomes"] });
+    expect(read({})).toMatchObject({ favours: null });
+    expect(read({ favoursLeft: "Favours control" })).toEqual([
+      {
+        field: "favoursRight",
+        message: "Favours labels: both sides, or neither (the default labels)",
+      },
+    ]);
+    expect(toAnalysisOptions(both as Settings)).not.toHaveProperty("favours");
+    expect(projectReport(both as Settings)).toEqual({
+      favours: ["Favours control", "Favours exosomes"],
+    });
+    expect(
+      projectReport({ ...DEFAULT_SETTINGS, forestColumns: ["dose"], forestSort: "effect" }),
+    ).toEqual({
+      forestSort: "effect",
+      forestColumns: ["dose"],
     });
   });
 });

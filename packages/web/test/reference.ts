@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type { Analysis, DataProblem, PrismaCounts, StudyTable } from "@pooled/pipeline";
 import type {
@@ -14,12 +15,19 @@ import type {
   ReportFile,
   Settings,
 } from "../src/api.js";
-import { bindPipeline, readingScale, toAnalysisOptions } from "../src/engine/pipeline-binding.js";
+import {
+  bindPipeline,
+  type ForestOptions,
+  readingScale,
+  toAnalysisOptions,
+} from "../src/engine/pipeline-binding.js";
 import { webRoot } from "./browser.js";
 
 /** The version the CLI prints in reports (the build gives the worker the same one). */
 export const pooledVersion = (
-  JSON.parse(readFileSync(resolve(webRoot, "../cli/package.json"), "utf8")) as { version: string }
+  JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve("@pooled/cli/package.json"), "utf8"),
+  ) as { version: string }
 ).version;
 
 const pipeline = bindPipeline(pooledVersion);
@@ -87,8 +95,12 @@ export function referenceAnalysis(
   return pipeline.analyze(table, toAnalysisOptions(settings, prisma)) as AnalysisView;
 }
 
-export function referenceReport(table: StudyTable, analysis: AnalysisView): ReportFile[] {
-  return pipeline.renderReport(analysis, table);
+export function referenceReport(
+  table: StudyTable,
+  analysis: AnalysisView,
+  forest?: ForestOptions,
+): ReportFile[] {
+  return pipeline.renderReport(analysis, table, forest);
 }
 
 /** With resampling (bootstrap, permutations), in this thread, as the CLI with one worker. */

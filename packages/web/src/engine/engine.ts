@@ -3,12 +3,13 @@
  * cross postMessage (plain objects, no classes, errors as DataProblem lists). No DOM here, so the
  * same code runs in a Web Worker and in Node (tests).
  */
-import type { DataProblem, StudyTable } from "@pooled/pipeline";
+import type { DataProblem, ParseOptions, StudyTable } from "@pooled/pipeline";
 import type { ShardWorkerFactory } from "@pooled/stats";
 import type {
   AnalysisView,
   AnalyzeOutcome,
   EngineApi,
+  GridSource,
   ParseOutcome,
   ParseRequest,
   Progress,
@@ -16,9 +17,18 @@ import type {
   Settings,
 } from "../api.js";
 import { columnChoices, isWorkbook } from "../view/columns.js";
+import { normaliseGrid } from "../view/grid/model.js";
 import { errorToProblems } from "../view/problems.js";
+import { projectFileName } from "../view/project.js";
 import { tableHeaders } from "../view/settings.js";
-import { analysisTable, type PipelineBinding, toAnalysisOptions } from "./pipeline-binding.js";
+import {
+  analysisTable,
+  type PipelineBinding,
+  projectAnalysis,
+  projectReport,
+  settingsFromAnalysisOptions,
+  toAnalysisOptions,
+} from "./pipeline-binding.js";
 
 export interface ExampleBundle {
   name: string;
@@ -60,24 +70,10 @@ export function createEngine(
   ): Promise<ParseOutcome> => {
     try {
       const result = await pipeline.parse(bytes, fileName, request);
-      const byName = pipeline.detectColumns(result.headers);
-      if (!result.ok) {
-        return {
-          ok: false,
-          problems: result.problems,
-          fileName,
-          headers: result.headers,
-          detected: columnChoices(byName, request?.columns),
-        };
-      }
-      return {
-        ok: true,
-        table: result.table,
-        headers: result.headers ?? tableHeaders(result.table),
-        fileName,
-        inferredMeasure: pipeline.inferMeasure(result.table),
-        detected: columnChoices(byName, request?.columns, result.table.columns.fields),
-      };
+      // The cells for the page's grid, read apart from the validation: a file with problems is
+      // corrected there.
+      const grid = await pipeline.dataGrid(bytes, fileName, request?.sheet).catch(() => null);
+      return { ...outcome(result, fileName, request), grid };
     } catch (error) {
       return {
         ok: false,
@@ -89,13 +85,61 @@ export function createEngine(
     }
   };
 
+  /** A parse's result as the page takes it: the table or the problems, and the column choices. */
+  const outcome = (
+    result: Awaited<ReturnType<PipelineBinding["parse"]>>,
+    fileName: string,
+    request: ParseRequest | undefined,
+  ): ParseOutcome => {
+    const byName = pipeline.detectColumns(result.headers);
+    if (!result.ok) {
+      return {
+        ok: false,
+        problems: result.problems,
+        fileName,
+        headers: result.headers,
+        detected: columnChoices(byName, request?.columns),
+      };
+    }
+    return {
+      ok: true,
+      table: result.table,
+      headers: result.headers ?? tableHeaders(result.table),
+      fileName,
+      inferredMeasure: pipeline.inferMeasure(result.table),
+      detected: columnChoices(byName, request?.columns, result.table.columns.fields),
+    };
+  };
+
+  /**
+   * How the CLI reads a project's data with the page's settings (its column choices, decimal
+   * comma, the columns its settings name); the measure only when the page asks for one (else the
+   * pipeline infers it, as the CLI without a measure).
+   */
+  const gridOptions = (source: GridSource, request: ParseRequest | undefined): ParseOptions => {
+    const options = pipeline.projectParseOptions({
+      columns: request?.columns ?? {},
+      decimalComma: request?.decimalComma === true,
+      analysis: source.settings ? projectAnalysis(source.settings) : {},
+      report: projectReport(source.settings),
+      prisma: null,
+    });
+    delete options.measure;
+    if (request?.measure) options.measure = request.measure;
+    return options;
+  };
+
   const finish = (
     analysis: unknown,
     table: StudyTable,
     started: number,
     settings: Settings,
   ): AnalyzeOutcome => {
-    const files: ReportFile[] = pipeline.renderReport(analysis, table, settings.forestSort);
+    const files: ReportFile[] = pipeline.renderReport(analysis, table, {
+      ...(settings.forestSort !== undefined ? { forestSort: settings.forestSort } : {}),
+      ...(settings.forestColumns !== undefined ? { forestColumns: settings.forestColumns } : {}),
+      ...(settings.favours !== undefined ? { favours: settings.favours } : {}),
+    });
     return {
       ok: true,
       // Structured clone drops nothing JSON-able; the view reads the contract's subset.
@@ -146,7 +190,87 @@ export function createEngine(
           detected: {},
         };
       }
-      return parseBytes(new TextEncoder().encode(example.text), example.name, request);
+      const parsed = await parseBytes(
+        new TextEncoder().encode(example.text),
+        example.name,
+        request,
+      );
+      return { ...parsed, prisma: examplePrisma };
+    },
+
+    async parseGrid(source, request) {
+      try {
+        const result = pipeline.parseGrid(
+          source.data,
+          source.fileName,
+          gridOptions(source, request),
+        );
+        return outcome(result, source.fileName, request);
+      } catch (error) {
+        return {
+          ok: false,
+          problems: errorToProblems(error, source.fileName),
+          fileName: source.fileName,
+          headers: source.data.headers,
+          detected: {},
+        };
+      }
+    },
+
+    async exportProject(draft) {
+      const fileName = projectFileName(draft.name);
+      try {
+        const analysis = {
+          ...draft.kept.analysis,
+          ...(draft.settings ? projectAnalysis(draft.settings) : {}),
+        };
+        const report = { ...draft.kept.report, ...projectReport(draft.settings) };
+        const text = pipeline.writeProject({
+          name: draft.name,
+          savedAt: draft.savedAt,
+          data: { source: draft.source, headers: draft.data.headers, rows: draft.data.rows },
+          columns: draft.columns,
+          decimalComma: draft.decimalComma,
+          analysis,
+          report,
+          prisma: draft.prisma,
+        });
+        return { ok: true, text, fileName };
+      } catch (error) {
+        return { ok: false, problems: errorToProblems(error, fileName) };
+      }
+    },
+
+    async importProject(text, fileName) {
+      try {
+        const read = pipeline.readProject(text, fileName);
+        if (!read.project) return { ok: false, problems: read.problems };
+        const p = read.project;
+        const { forestSort, forestColumns, favours, ...report } = p.report;
+        const { settings, kept, measureGiven } = settingsFromAnalysisOptions(p.analysis, {
+          ...(forestSort !== undefined ? { forestSort } : {}),
+          ...(forestColumns !== undefined ? { forestColumns } : {}),
+          ...(favours !== undefined ? { favours } : {}),
+        });
+        return {
+          ok: true,
+          measureGiven,
+          warnings: read.warnings,
+          project: {
+            name: p.name,
+            savedAt: p.savedAt,
+            data: normaliseGrid(p.data.headers, p.data.rows),
+            source: p.data.source,
+            columns: p.columns,
+            decimalComma: p.decimalComma,
+            settings,
+            prisma: p.prisma,
+            kept: { analysis: kept, report: { ...report } },
+          },
+        };
+      } catch (error) {
+        return { ok: false, problems: errorToProblems(error, fileName) };
+      }
     },
 
     async analyze(read, settings) {

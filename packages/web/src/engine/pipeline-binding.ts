@@ -8,17 +8,30 @@ import {
   type AnalysisOptions,
   analyze,
   analyzeAsync,
+  createProject,
   type DataProblem,
+  decodeText,
+  gridFromProjectData,
   type InputField,
   inferMeasure,
   laySummary,
   matchHeader,
   type ParseOptions,
+  type PooledProject,
   type PrismaCounts,
+  type ProjectData,
+  type ProjectFields,
+  type ProjectReportSettings,
+  type ProjectSettings,
   parsePrisma,
+  parseProject,
   parseStudyFile,
+  parseStudyGrid,
+  projectParseOptions,
+  projectPlotLabels,
   renderReport,
   type StudyTable,
+  serializeProject,
   TABLE_MEASURES,
   transformedInterval,
 } from "@pooled/pipeline";
@@ -28,7 +41,6 @@ import type { ShardWorkerFactory } from "@pooled/stats";
 // The pipeline does not list sheet names itself yet.
 import readXlsxFile from "read-excel-file/universal";
 import type {
-  ForestSortName,
   GoshReadingView,
   MeasureName,
   ParseRequest,
@@ -38,6 +50,22 @@ import type {
   ReportFile,
   Settings,
 } from "../api.js";
+import { splitDelimited } from "../view/grid/clipboard.js";
+import type { GridCell } from "../view/grid/model.js";
+import {
+  BOOTSTRAP_TYPES,
+  DEFAULT_SETTINGS,
+  EGGER_PREDICTORS,
+  FOREST_SORTS,
+  MEASURE_VTYPES,
+  MEASURES,
+  METHODS,
+  MODELS,
+  TESTS,
+  TRIMFILL_ESTIMATORS,
+  VTYPES,
+  ZERO_CELL_RULES,
+} from "../view/settings.js";
 
 export interface PipelineBinding {
   parse(
@@ -50,6 +78,28 @@ export interface PipelineBinding {
   >;
   /** An XLSX workbook's sheet names, in order; [] when the bytes are not a readable workbook. */
   sheetNames(bytes: Uint8Array): Promise<string[]>;
+  /**
+   * A data file's cells, for the page's grid: headers and rows as read, each row at its number in
+   * the file (blank rows stand in for blank lines); null when the file cannot be read as a table.
+   */
+  dataGrid(bytes: Uint8Array, fileName: string, sheet?: string): Promise<ProjectData | null>;
+  /** A typed table (a project's data) validated as the CLI validates a project file's data. */
+  parseGrid(
+    data: ProjectData,
+    fileName: string,
+    options: ParseOptions,
+  ):
+    | { ok: true; table: StudyTable; headers: string[] }
+    | { ok: false; problems: DataProblem[]; headers: string[] };
+  /** How the CLI reads a project's data with these settings (its columns, measure, required columns). */
+  projectParseOptions(settings: ProjectSettings): ParseOptions;
+  /** A project file's text from its fields (the pipeline's createProject and serializeProject). */
+  writeProject(fields: ProjectFields): string;
+  /** A project file read, or every problem in it (each naming the JSON path). */
+  readProject(
+    text: string,
+    fileName: string,
+  ): { project: PooledProject | null; problems: DataProblem[]; warnings: string[] };
   /**
    * The field each header feeds by its name (the CLI's auto-detection), first header per field,
    * input-only fields (SEM, CI bounds, exclude) included.
@@ -74,17 +124,22 @@ export interface PipelineBinding {
     },
   ): Promise<unknown>;
   /** The report folder of `pooled analyze --out`, as the CLI renders it (same version string). */
-  renderReport(analysis: unknown, table: StudyTable, forestSort?: ForestSortName): ReportFile[];
+  renderReport(analysis: unknown, table: StudyTable, options?: ForestOptions): ReportFile[];
   /** The plain-language summary's paragraphs (the report's lay summary). */
   plainLanguage(analysis: unknown): { heading: string; text: string }[];
 }
 
-/** Settings -> the pipeline's analysis options (the CLI's flag names, issue 6). */
+/** How the report draws the forest plot (the CLI's --forest-sort, --forest-columns, --favours). */
+export type ForestOptions = Pick<Settings, "forestSort" | "forestColumns" | "favours">;
+
+/** Settings -> the pipeline's analysis options (the CLI's flag names). */
 export function toAnalysisOptions(
   s: Settings,
   prisma?: PrismaCounts | null,
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {
+    // A project's options the page has no control for (e.g. level) go first: a control wins.
+    ...(s.projectOptions ?? {}),
     measure: s.measure,
     method: s.method,
     test: s.test,
@@ -100,12 +155,13 @@ export function toAnalysisOptions(
   if (s.eggerPredictor !== "sei") options["eggerPredictor"] = s.eggerPredictor;
   if (s.trimfillEstimator !== "L0") options["trimfillEstimator"] = s.trimfillEstimator;
   if (s.trimfillSide !== null) options["trimfillSide"] = s.trimfillSide;
-  // --vtype with the measures that take it (SMD: LS, UB, RevMan; MD: LS, UB), --correct-bias with
-  // ROM: the pipeline refuses them elsewhere, as the CLI's flags.
-  if (s.vtype !== "LS" && (s.measure === "SMD" || (s.measure === "MD" && s.vtype === "UB")))
-    options["vtype"] = s.vtype;
+  // --vtype with the measures that take it (SMD: LS, UB, RevMan; MD: LS, UB; ROM: LS, LS2),
+  // --correct-bias with ROM, --legacy-smdh-variance with SMDH: the pipeline refuses them
+  // elsewhere, as the CLI's flags.
+  if (s.vtype !== "LS" && MEASURE_VTYPES[s.measure]?.includes(s.vtype)) options["vtype"] = s.vtype;
   // Sent for ROM only (the pipeline corrects it by default; SMD and SMDH have no switch).
   if (s.measure === "ROM") options["correctBias"] = s.correctBias;
+  if (s.measure === "SMDH" && s.legacySmdhVariance === true) options["legacySmdhVariance"] = true;
   if (s.model !== "standard") options["model"] = s.model;
   if (typeof s.cluster === "string") options["cluster"] = s.cluster;
   if (s.by !== null) options["by"] = s.by;
@@ -122,6 +178,103 @@ export function toAnalysisOptions(
     options["predict"] = s.predict.map((point) => ({ ...point }));
   if (prisma) options["prisma"] = prisma;
   return options;
+}
+
+/** A project's analysis settings read back into the page's settings (see settingsFromAnalysisOptions). */
+export interface SettingsFromOptions {
+  settings: Settings;
+  /**
+   * Options the page has no control for (e.g. `level`), or values its controls do not offer
+   * (e.g. `vtype: "LS2"`): kept as given and sent with the page's own (Settings.projectOptions),
+   * so a project analyses on the page as the CLI analyses it.
+   */
+  kept: Record<string, unknown>;
+  /** Whether a measure is named; else the page infers it from the data, as the CLI does. */
+  measureGiven: boolean;
+}
+
+/**
+ * The inverse of {@link toAnalysisOptions}: a project's `analysis` block (the CLI's option names)
+ * and its report's forest order as the page's settings, every option left unnamed at the CLI's
+ * default. Whatever the settings cannot say is kept, so that
+ * `toAnalysisOptions({ ...settings, projectOptions: kept })` gives every option back unchanged.
+ */
+export function settingsFromAnalysisOptions(
+  options: Readonly<Record<string, unknown>>,
+  report: Pick<ProjectReportSettings, "forestSort" | "forestColumns" | "favours"> = {},
+): SettingsFromOptions {
+  const d = DEFAULT_SETTINGS;
+  const pick = <T>(key: string, allowed: readonly T[], fallback: T): T =>
+    allowed.includes(options[key] as T) ? (options[key] as T) : fallback;
+  const count = (key: string): number | null =>
+    typeof options[key] === "number" ? (options[key] as number) : null;
+  const mods = Array.isArray(options["mods"])
+    ? (options["mods"] as unknown[]).filter((m): m is string => typeof m === "string")
+    : [];
+  const predict = Array.isArray(options["predict"])
+    ? (options["predict"] as Settings["predict"]).map((p) => ({ ...p }))
+    : [];
+  const settings: Settings = {
+    measure: pick("measure", MEASURES, d.measure),
+    method: pick("method", METHODS, d.method),
+    test: pick("test", TESTS, d.test),
+    model: pick("model", MODELS, d.model),
+    ...(typeof options["cluster"] === "string" ? { cluster: options["cluster"] } : {}),
+    by: typeof options["by"] === "string" ? options["by"] : null,
+    mods,
+    permutations: options["permutations"] === "exact" ? "exact" : count("permutations"),
+    bootstrap: count("bootstrap"),
+    seed: count("seed") ?? d.seed,
+    add: count("add") ?? d.add,
+    to: pick("to", ZERO_CELL_RULES, d.to),
+    drop00: typeof options["drop00"] === "boolean" ? options["drop00"] : d.drop00,
+    eggerPredictor: pick("eggerPredictor", EGGER_PREDICTORS, d.eggerPredictor),
+    trimfillEstimator: pick("trimfillEstimator", TRIMFILL_ESTIMATORS, d.trimfillEstimator),
+    trimfillSide:
+      options["trimfillSide"] === "left" || options["trimfillSide"] === "right"
+        ? options["trimfillSide"]
+        : null,
+    vtype: pick("vtype", VTYPES, d.vtype),
+    correctBias:
+      typeof options["correctBias"] === "boolean" ? options["correctBias"] : d.correctBias,
+    legacySmdhVariance: options["legacySmdhVariance"] === true,
+    bootstrapType: pick("bootstrapType", BOOTSTRAP_TYPES, d.bootstrapType),
+    predict,
+    gosh: count("gosh"),
+  };
+  settings.forestSort =
+    FOREST_SORTS.find((f) => f === report.forestSort) ?? d.forestSort ?? "input";
+  settings.forestColumns = report.forestColumns ? [...report.forestColumns] : [];
+  settings.favours = report.favours ? [report.favours[0], report.favours[1]] : null;
+  // Every option the settings do not give back as written is kept as written.
+  const back = toAnalysisOptions(settings);
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (key === "prisma" || value === undefined) continue;
+    if (JSON.stringify(back[key]) !== JSON.stringify(value)) kept[key] = value;
+  }
+  return { settings, kept, measureGiven: typeof options["measure"] === "string" };
+}
+
+/** The settings as a project's `analysis` block: the CLI's option names, PRISMA apart. */
+export function projectAnalysis(settings: Settings): Record<string, unknown> {
+  const { prisma: _prisma, ...analysis } = toAnalysisOptions(settings);
+  return analysis;
+}
+
+/**
+ * The settings' forest plot options as a project's `report` block (the CLI's --forest-sort,
+ * --forest-columns and --favours), only what differs from the defaults.
+ */
+export function projectReport(settings: Settings | null | undefined): ProjectReportSettings {
+  const report: ProjectReportSettings = {};
+  if (!settings) return report;
+  if (settings.forestSort !== undefined && settings.forestSort !== "input")
+    report.forestSort = settings.forestSort;
+  if (settings.forestColumns !== undefined && settings.forestColumns.length > 0)
+    report.forestColumns = [...settings.forestColumns];
+  if (settings.favours) report.favours = [settings.favours[0], settings.favours[1]];
+  return report;
 }
 
 /**
@@ -226,6 +379,25 @@ export function bindPipeline(version?: string): PipelineBinding {
         return []; // parse() reports an unreadable workbook with its reason
       }
     },
+    async dataGrid(bytes, fileName, sheet) {
+      return await readDataGrid(bytes, fileName, sheet);
+    },
+    parseGrid(data, fileName, options) {
+      const result = parseStudyGrid(gridFromProjectData(data), fileName, options);
+      if (result.problems.length > 0 || !result.table)
+        return { ok: false, problems: result.problems, headers: result.headers };
+      return { ok: true, table: result.table, headers: result.headers };
+    },
+    projectParseOptions(settings) {
+      return projectParseOptions(settings);
+    },
+    writeProject(fields) {
+      return serializeProject(createProject(fields));
+    },
+    readProject(text, fileName) {
+      const read = parseProject(text, fileName);
+      return { project: read.project, problems: read.problems, warnings: read.warnings };
+    },
     detectColumns(headers) {
       const out: Partial<Record<InputField, string>> = {};
       for (const header of headers) {
@@ -259,10 +431,17 @@ export function bindPipeline(version?: string): PipelineBinding {
         ...(control.workerFactory !== undefined ? { workerFactory: control.workerFactory } : {}),
       });
     },
-    renderReport(analysis, table, forestSort) {
+    renderReport(analysis, table, forest = {}) {
+      const plots = projectPlotLabels({
+        ...(forest.forestSort !== undefined ? { forestSort: forest.forestSort } : {}),
+        ...(forest.forestColumns !== undefined && forest.forestColumns.length > 0
+          ? { forestColumns: forest.forestColumns }
+          : {}),
+        ...(forest.favours ? { favours: forest.favours } : {}),
+      });
       const files = renderReport(analysis as Analysis, table, {
         ...(version !== undefined ? { version } : {}),
-        ...(forestSort !== undefined ? { plots: { forestSort } } : {}),
+        ...(Object.keys(plots).length > 0 ? { plots } : {}),
       });
       return normaliseFiles(files);
     },
@@ -270,6 +449,101 @@ export function bindPipeline(version?: string): PipelineBinding {
       return laySummary(analysis as Analysis).sections;
     },
   };
+}
+
+/**
+ * A data file's cells as the page's grid shows them, read the way the pipeline's readers read
+ * them: text decoded by the pipeline (UTF-8 or UTF-16), the delimiter that splits the first line
+ * into most fields, the first sheet of a workbook (or the chosen one), a JSON array of objects.
+ * Each row sits at its number in the file, so the grid's row numbers are the file's.
+ */
+async function readDataGrid(
+  bytes: Uint8Array,
+  fileName: string,
+  sheet?: string,
+): Promise<ProjectData | null> {
+  let lines: { row: number; cells: GridCell[] }[];
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? "";
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  if (ext === "xlsx" || ext === "xlsm" || zip) {
+    try {
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const sheets = await readXlsxFile(buffer as ArrayBuffer);
+      const chosen =
+        sheet === undefined || sheet === "" ? sheets[0] : sheets.find((s) => s.sheet === sheet);
+      if (!chosen) return null;
+      lines = chosen.data.map((cells, i) => ({ row: i + 1, cells: cells.map(workbookCell) }));
+    } catch {
+      return null;
+    }
+  } else {
+    const decoded = decodeText(bytes, fileName);
+    if ("problem" in decoded) return null;
+    const text = decoded.text;
+    if (ext === "json") {
+      try {
+        const items: unknown = JSON.parse(text);
+        if (!Array.isArray(items)) return null;
+        const headers: string[] = [];
+        for (const item of items)
+          if (item && typeof item === "object" && !Array.isArray(item))
+            for (const key of Object.keys(item)) if (!headers.includes(key)) headers.push(key);
+        const rows = items.map((item) =>
+          headers.map((key) => jsonCell((item as Record<string, unknown> | null)?.[key])),
+        );
+        return { source: fileName, headers, rows };
+      } catch {
+        return null;
+      }
+    }
+    const firstLine = text.split(/\r?\n/, 1)[0]!.replace(/"[^"]*"/g, "");
+    const delimiter =
+      ext === "tsv" || ext === "tab"
+        ? "\t"
+        : ([",", ";", "\t"] as const)
+            .map((d) => [d, firstLine.split(d).length] as const)
+            .sort((a, b) => b[1] - a[1])[0]![0];
+    lines = splitDelimited(text, delimiter).map((cells, i) => ({ row: i + 1, cells }));
+  }
+  const blank = (cells: readonly GridCell[]) =>
+    cells.every((c) => c === null || (typeof c === "string" && c.trim() === ""));
+  const headerAt = lines.findIndex((l) => !blank(l.cells));
+  if (headerAt < 0) return null;
+  const headerLine = lines[headerAt]!;
+  const width = headerLine.cells.length;
+  // Rows keep their numbers: with the header on row 1, row r of the file is rows[r - 2].
+  const offset = headerLine.row - 1;
+  const rows: GridCell[][] = [];
+  for (const line of lines.slice(headerAt + 1)) {
+    const at = line.row - offset - 2;
+    while (rows.length < at) rows.push(Array.from({ length: width }, () => null));
+    rows[at] = Array.from({ length: Math.max(width, line.cells.length) }, (_, i) => {
+      const cell = line.cells[i];
+      return cell === undefined || cell === "" ? null : cell;
+    });
+  }
+  while (rows.length > 0 && blank(rows[rows.length - 1]!)) rows.pop();
+  return {
+    source: fileName,
+    headers: headerLine.cells.map((h) => (h === null ? "" : String(h).trim())),
+    rows,
+  };
+}
+
+/** A workbook's value as a cell: dates as the pipeline reads them (YYYY-MM-DD). */
+function workbookCell(value: unknown): GridCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string")
+    return value;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value);
+}
+
+function jsonCell(value: unknown): GridCell {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean")
+    return value;
+  return JSON.stringify(value);
 }
 
 const MIME_BY_EXT: Record<string, string> = {

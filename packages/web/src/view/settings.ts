@@ -1,6 +1,6 @@
 /**
  * Settings logic: which choices make sense for the loaded table, and reading the form's raw
- * strings into a Settings object (the CLI's flags, issue 6). Pure functions, no DOM.
+ * strings into a Settings object (the CLI's flags). Pure functions, no DOM.
  */
 import type { StudyField, StudyRow, StudyTable, SyrcleItem } from "@pooled/pipeline";
 import type {
@@ -117,17 +117,22 @@ export const TRIMFILL_SIDE_CHOICES: readonly { value: "" | TrimfillSideName; lab
   { value: "right", label: "Right" },
 ];
 
-/** Sampling variances (--vtype): the SMD takes all three, MD LS or UB (the same formula). */
-export const VTYPES: VarianceTypeName[] = ["LS", "UB", "RevMan"];
+/**
+ * Sampling variances (--vtype): the SMD takes LS, UB and RevMan, MD LS or UB (the same formula),
+ * ROM LS or LS2 (the second-order variance of Lajeunesse 2015, eq. 9).
+ */
+export const VTYPES: VarianceTypeName[] = ["LS", "UB", "RevMan", "LS2"];
 export const VTYPE_LABELS: Record<VarianceTypeName, string> = {
   LS: "Large-sample (LS, default)",
   UB: "Unbiased (UB)",
   RevMan: "Review Manager 5 (RevMan)",
+  LS2: "Second-order (LS2)",
 };
 /** The variance types each measure takes, as the pipeline's resolveSettings allows them. */
 export const MEASURE_VTYPES: Readonly<Partial<Record<MeasureName, readonly VarianceTypeName[]>>> = {
   SMD: ["LS", "UB", "RevMan"],
   MD: ["LS", "UB"],
+  ROM: ["LS", "LS2"],
 };
 
 /** The bootstrap's kinds (--bootstrap-type). */
@@ -172,7 +177,7 @@ export const MODEL_LABELS: Record<ModelName, string> = {
 export const THREE_LEVEL_METHODS: readonly MethodName[] = ["REML", "ML"];
 
 /**
- * The CLI's defaults (issue 6): REML, z test, standard model, seed fixed so reruns agree; for 2×2
+ * The CLI's defaults: REML, z test, standard model, seed fixed so reruns agree; for 2×2
  * tables metafor's continuity correction (1/2 added to tables with a zero cell, double-zero
  * tables as the method does); Egger's test on the standard error.
  */
@@ -196,6 +201,9 @@ export const DEFAULT_SETTINGS: Settings = {
   vtype: "LS",
   // ROM's log ratio is bias-corrected by default, as metafor 5 (untick for metafor 3.8's).
   correctBias: true,
+  legacySmdhVariance: false,
+  forestColumns: [],
+  favours: null,
   bootstrapType: "case",
   predict: [],
   gosh: null,
@@ -547,6 +555,13 @@ export interface SettingsForm {
   vtype?: string;
   /** Optional (ROM): the bias-correction box is ticked. */
   correctBias?: boolean;
+  /** Optional (SMDH): metafor 3.8's variance box is ticked. */
+  legacySmdhVariance?: boolean;
+  /** Optional: the forest plot's descriptor columns, comma-separated (--forest-columns). */
+  forestColumns?: string;
+  /** Optional: the forest plot's "favours" labels, left and right (--favours); both or neither. */
+  favoursLeft?: string;
+  favoursRight?: string;
   /** Optional: case or parametric (read only with a bootstrap). */
   bootstrapType?: string;
   /** Optional (with moderators): the CLI's --predict text, e.g. "dose=100;dose=200". */
@@ -672,24 +687,10 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
     sideText === "" ? null : (TRIMFILL_SIDE_CHOICES.find((c) => c.value === sideText)?.value ?? "");
   if (trimfillSide === "")
     errors.push({ field: "trimfillSide", message: `unknown trim-and-fill side “${sideText}”` });
-  // The variance type and the bias correction apply to their measures only (hidden otherwise, and
-  // the defaults stand), as the pipeline takes them.
-  const vtypeText = form.vtype ?? DEFAULT_SETTINGS.vtype;
-  let vtype: VarianceTypeName = DEFAULT_SETTINGS.vtype;
-  const vtypes = measure ? MEASURE_VTYPES[measure] : undefined;
-  if (vtypes) {
-    const found = vtypes.find((v) => v === vtypeText);
-    if (found) vtype = found;
-    else
-      errors.push({
-        field: "vtype",
-        message: VTYPES.includes(vtypeText as VarianceTypeName)
-          ? `${VTYPE_LABELS[vtypeText as VarianceTypeName]} variances are for the SMD only, not ${measure}`
-          : `unknown variance type “${vtypeText}”`,
-      });
-  }
-  // The checkbox's state (ticked by default); toAnalysisOptions sends it for ROM only.
-  const correctBias = form.correctBias ?? DEFAULT_SETTINGS.correctBias;
+  const variance = readVariance(form, measure);
+  errors.push(...variance.errors);
+  const forest = readForestOptions(form, context);
+  errors.push(...forest.errors);
   const bootstrapType = BOOTSTRAP_TYPES.find(
     (t) => t === (form.bootstrapType ?? DEFAULT_SETTINGS.bootstrapType),
   );
@@ -741,13 +742,87 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
       eggerPredictor,
       trimfillEstimator,
       trimfillSide,
-      vtype,
-      correctBias,
+      vtype: variance.vtype,
+      correctBias: variance.correctBias,
+      legacySmdhVariance: variance.legacySmdhVariance,
+      forestColumns: forest.forestColumns,
+      favours: forest.favours,
       bootstrapType,
       predict,
       gosh,
     },
   };
+}
+
+type FieldErrors = { field: keyof SettingsForm; message: string }[];
+
+/**
+ * The sampling variance (--vtype), ROM's bias correction and SMDH's metafor 3.8 variance: each
+ * applies to its measures only (hidden otherwise, and the defaults stand), as the pipeline takes
+ * them.
+ */
+function readVariance(
+  form: SettingsForm,
+  measure: MeasureName | undefined,
+): Pick<Settings, "vtype" | "correctBias"> & { legacySmdhVariance: boolean; errors: FieldErrors } {
+  const errors: FieldErrors = [];
+  const vtypeText = form.vtype ?? DEFAULT_SETTINGS.vtype;
+  let vtype: VarianceTypeName = DEFAULT_SETTINGS.vtype;
+  const vtypes = measure ? MEASURE_VTYPES[measure] : undefined;
+  if (vtypes) {
+    const found = vtypes.find((v) => v === vtypeText);
+    if (found) vtype = found;
+    else
+      errors.push({
+        field: "vtype",
+        message: VTYPES.includes(vtypeText as VarianceTypeName)
+          ? `${VTYPE_LABELS[vtypeText as VarianceTypeName]} is not a variance of ${measure} (it takes ${vtypes.join(", ")})`
+          : `unknown variance type “${vtypeText}”`,
+      });
+  }
+  return {
+    vtype,
+    // The checkbox's state (ticked by default); toAnalysisOptions sends it for ROM only.
+    correctBias: form.correctBias ?? DEFAULT_SETTINGS.correctBias,
+    // Read with SMDH only: the box is hidden with the other measures.
+    legacySmdhVariance: measure === "SMDH" && form.legacySmdhVariance === true,
+    errors,
+  };
+}
+
+/**
+ * The forest plot's descriptor columns (--forest-columns: names separated by commas, each a
+ * column of the data when the page knows them) and its "favours" labels (--favours: both or
+ * neither, as the CLI takes them).
+ */
+function readForestOptions(
+  form: SettingsForm,
+  context: SettingsContext,
+): { forestColumns: string[]; favours: [string, string] | null; errors: FieldErrors } {
+  const errors: FieldErrors = [];
+  const names = (form.forestColumns ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
+  const known = context.columns?.map((c) => c.name);
+  const forestColumns: string[] = [];
+  for (const name of names) {
+    const match = known?.find((k) => k.toLowerCase() === name.toLowerCase());
+    if (known !== undefined && match === undefined)
+      errors.push({
+        field: "forestColumns",
+        message: `Forest plot columns: “${name}” is not a column of the data${known.length > 0 ? ` (${known.map((k) => `“${k}”`).join(", ")})` : ""}`,
+      });
+    else if (!forestColumns.includes(match ?? name)) forestColumns.push(match ?? name);
+  }
+  const left = (form.favoursLeft ?? "").trim();
+  const right = (form.favoursRight ?? "").trim();
+  if ((left === "") !== (right === ""))
+    errors.push({
+      field: left === "" ? "favoursLeft" : "favoursRight",
+      message: "Favours labels: both sides, or neither (the default labels)",
+    });
+  return { forestColumns, favours: left !== "" && right !== "" ? [left, right] : null, errors };
 }
 
 /** How a prediction is written, for the messages (the CLI's --predict syntax). */
@@ -841,6 +916,8 @@ export interface EffectSizeControls {
   vtypeHint: string;
   /** The bias-correction box shows (ROM). */
   correctBiasShown: boolean;
+  /** The metafor 3.8 variance box shows (SMDH). */
+  legacySmdhShown: boolean;
 }
 
 /**
@@ -860,7 +937,10 @@ export function effectSizeControls(current: {
   let vtypeBefore = current.vtypeBefore;
   let hint = "";
   if (shown && !takes.includes(vtype)) {
-    hint = `RevMan’s variance is the SMD’s only, so ${current.measure} uses the large-sample one (LS).`;
+    hint =
+      vtype === "RevMan"
+        ? `RevMan’s variance is the SMD’s only, so ${current.measure} uses the large-sample one (LS).`
+        : `${VTYPE_LABELS[vtype]} is not a variance of ${current.measure}, so it uses the large-sample one (LS).`;
     vtypeBefore = vtype;
     vtype = "LS";
   } else if (shown && vtypeBefore !== null && takes.includes(vtypeBefore)) {
@@ -874,6 +954,7 @@ export function effectSizeControls(current: {
     vtypeBefore,
     vtypeHint: hint,
     correctBiasShown: current.measure === "ROM",
+    legacySmdhShown: current.measure === "SMDH",
   };
 }
 

@@ -15,6 +15,8 @@ export type Phase =
       problems: DataProblem[];
       /** Advice about the reading options (e.g. another sheet), shown above the list. */
       hint?: string;
+      /** The problems are in the table typed on the page (fixed there, not by loading a file). */
+      typed?: boolean;
     }
   | { kind: "analysing"; fileName: string }
   | { kind: "ready"; fileName: string }
@@ -146,14 +148,18 @@ export function pageView(state: AppState): PageView {
   let status: string;
   switch (p.kind) {
     case "empty":
-      status = "Load a data file, paste a table or load the example to start.";
+      status =
+        "Load a data file, type or paste your studies into the table, or load the example to start.";
       break;
     case "parsing":
       status = `Reading ${p.fileName}…`;
       break;
-    case "problems":
-      status = `${p.fileName} has ${p.problems.length} ${p.problems.length === 1 ? "problem" : "problems"}; see the list under Results, fix ${p.problems.length === 1 ? "it" : "them"} and load the file again.`;
+    case "problems": {
+      const n = p.problems.length;
+      const it = n === 1 ? "it" : "them";
+      status = `${p.fileName} has ${n} ${n === 1 ? "problem" : "problems"}; ${p.typed ? `the cells are marked in the table: correct ${it} there` : `see the list under Results, fix ${it} and load the file again`}.`;
       break;
+    }
     case "analysing":
       status = `Analysing ${p.fileName}…`;
       break;

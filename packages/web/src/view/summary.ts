@@ -47,7 +47,8 @@ export function describeStandardModel(method: string, test: string | undefined):
 
 /**
  * The effect sizes' options as applied, when not the defaults: the SMD's (or MD's) sampling
- * variance (--vtype) and ROM's bias correction (--correct-bias); null otherwise.
+ * variance (--vtype), ROM's bias correction (--correct-bias) and second-order variance
+ * (--vtype LS2), SMDH's metafor 3.8 variance (--legacy-smdh-variance); null otherwise.
  */
 export function effectSizeNote(settings: AnalysisView["settings"]): string | null {
   if (!settings) return null;
@@ -56,8 +57,15 @@ export function effectSizeNote(settings: AnalysisView["settings"]): string | nul
     return "Hedges' g and its variance as Review Manager 5 computes them";
   if ((measure === "SMD" || measure === "MD") && vtype === "UB")
     return "unbiased sampling variances (UB)";
-  if (measure === "ROM" && settings.correctBias === true)
-    return "log ratios of means bias-corrected (Lajeunesse 2015)";
+  if (measure === "ROM") {
+    const notes = [
+      settings.correctBias === true ? "log ratios of means bias-corrected (Lajeunesse 2015)" : null,
+      vtype === "LS2" ? "second-order variances (LS2, Lajeunesse 2015)" : null,
+    ].filter((n) => n !== null);
+    return notes.length > 0 ? notes.join("; ") : null;
+  }
+  if (measure === "SMDH" && settings.legacySmdhVariance === true)
+    return "metafor 3.8's sampling variances of Bonett's SMD";
   return null;
 }
 
