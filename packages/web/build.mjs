@@ -282,8 +282,6 @@ export async function build() {
     entryPoints: { app: join(here, "src/main.ts") },
     outdir: dist,
     define: { "process.env.NODE_ENV": '"production"' },
-    // main.ts calls engineWorkerUrl() from here without importing it (see engine-worker.ts).
-    inject: [join(here, "src/offline/engine-worker.ts")],
     plugins: [packedWorkerPlugin(worker.code)],
   });
   await emit(page);

@@ -24,6 +24,9 @@ import type {
   VarianceTypeName,
 } from "./api.js";
 import { byId, downloadBlob, downloadText, h, parseSvg, svgToPng } from "./dom.js";
+// The engine worker starts from a blob: URL of code the page carries, so the same build works from
+// disk (file://) and served (offline/engine-worker.ts).
+import { engineWorkerUrl } from "./offline/engine-worker.js";
 import {
   fileSizeProblem,
   isWorkbook,
@@ -116,13 +119,6 @@ type Source =
     };
 
 // ---- the engine workers -------------------------------------------------------------------------
-
-/**
- * A blob: URL of the engine's code, which ships inside this script so that the page works opened
- * from disk (file://) as well as served: offline/engine-worker.ts, given to this file by
- * build.mjs (esbuild's `inject`).
- */
-declare function engineWorkerUrl(): string;
 
 function startWorker(): { worker: Worker; api: Comlink.Remote<EngineApi> } {
   // ?workers=N sets the number of resampling shard workers (tests check N does not change results);

@@ -6,8 +6,6 @@
  *
  * build.mjs embeds the bundle deflated and in base64 (about 45% of its size), which keeps the
  * shipped folder well under its 1 MB budget; inflating it takes a few milliseconds, once per page.
- * main.ts calls {@link engineWorkerUrl} without importing it: build.mjs gives it to the page
- * bundle with esbuild's `inject`.
  */
 
 import packedWorker from "virtual:engine-worker";
