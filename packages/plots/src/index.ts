@@ -3,6 +3,7 @@
  * SVG documents. Shared by the CLI report and the web app.
  */
 
+export { checkPrismaCounts } from "@pooled/contract";
 export { baujatPlot } from "./baujat.js";
 export { bubblePlot } from "./bubble.js";
 export { normalQuantile } from "./distributions.js";
@@ -14,7 +15,6 @@ export { type GoshInput, type GoshOptions, goshPlot } from "./gosh.js";
 export { influencePlot } from "./influence.js";
 export { cumulativePlot, leaveOneOutPlot } from "./leave-one-out.js";
 export { prismaPlot } from "./prisma.js";
-export { checkPrismaCounts } from "./prisma-counts.js";
 export {
   JUDGEMENT_STYLE,
   type Judgement,

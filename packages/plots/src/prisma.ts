@@ -1,6 +1,7 @@
 /** PRISMA 2020 flow diagram (Page et al. 2021, BMJ 372:n71) from counts. */
+
+import { checkPrismaCounts, fmtCount, type PrismaFlow, resolveFlow } from "@pooled/contract";
 import { plural } from "./format.js";
-import { checkPrismaCounts, fmtCount, type PrismaFlow, resolveFlow } from "./prisma-counts.js";
 import { group, line, PALETTE, polygon, rect, svgDocument, text } from "./svg.js";
 import { textWidth, wrapText } from "./text.js";
 import type { PlotOptions, PrismaInput } from "./types.js";

@@ -381,34 +381,9 @@ export interface LeaveOneOutInput extends EffectScale {
   orderedBy?: string;
 }
 
-/** SYRCLE risk-of-bias items (Hooijmans et al. 2014), in the tool's order. */
-export const SYRCLE_ITEMS = [
-  "sequence_generation",
-  "baseline_characteristics",
-  "allocation_concealment",
-  "random_housing",
-  "blinding_caregivers",
-  "random_outcome_assessment",
-  "blinding_assessor",
-  "incomplete_outcome_data",
-  "selective_reporting",
-  "other_bias",
-] as const;
-export type SyrcleItem = (typeof SYRCLE_ITEMS)[number];
+import type { SyrcleItem } from "@pooled/contract";
 
-/** Names of the SYRCLE items as printed. */
-export const SYRCLE_ITEM_NAMES: Record<SyrcleItem, string> = {
-  sequence_generation: "Sequence generation",
-  baseline_characteristics: "Baseline characteristics",
-  allocation_concealment: "Allocation concealment",
-  random_housing: "Random housing",
-  blinding_caregivers: "Blinding of caregivers/investigators",
-  random_outcome_assessment: "Random outcome assessment",
-  blinding_assessor: "Blinding of outcome assessor",
-  incomplete_outcome_data: "Incomplete outcome data",
-  selective_reporting: "Selective reporting",
-  other_bias: "Other bias",
-};
+export { SYRCLE_ITEM_NAMES, SYRCLE_ITEMS, type SyrcleItem } from "@pooled/contract";
 
 /**
  * A judgement as written by the reviewer: "yes"/"low" (low risk), "no"/"high" (high risk),
@@ -429,42 +404,7 @@ export interface RiskOfBiasOptions {
   maxLabelWidth?: number;
 }
 
-/**
- * PRISMA 2020 flow counts (Page et al. 2021, BMJ 372:n71, figure 1: new reviews, databases and
- * registers only). Optional counts draw their line when given; `checkPrismaCounts` says where
- * the counts do not add up, and `prismaPlot` prints those problems under the diagram.
- */
-export interface PrismaInput {
-  /** Records identified from databases and registers (in total). */
-  identified: number;
-  /** Optional split of `identified`: records from databases... */
-  identifiedDatabases?: number | null;
-  /** ...and from registers (e.g. trial or preclinical protocol registers). */
-  identifiedRegisters?: number | null;
-  /** Records removed before screening: duplicates. */
-  duplicatesRemoved: number;
-  /** Optional: records removed before screening, marked as ineligible by automation tools. */
-  automationRemoved?: number | null;
-  /** Optional: records removed before screening for other reasons. */
-  otherRemoved?: number | null;
-  /** Records screened (title and abstract). */
-  screened: number;
-  /** Records excluded at title/abstract screening. */
-  excludedScreening: number;
-  /** Reports sought for retrieval; default screened − excludedScreening. */
-  reportsSought?: number | null;
-  /** Reports not retrieved; default reports sought − fullTextAssessed (0 is a valid count). */
-  notRetrieved?: number | null;
-  /** Full-text reports assessed for eligibility. */
-  fullTextAssessed: number;
-  /** Full-text reports excluded, with reasons. */
-  fullTextExcluded: { reason: string; n: number }[];
-  /** Studies included in the review. */
-  included: number;
-  /** Optional: reports of included studies, when it differs from the number of studies. */
-  includedReports?: number | null;
-  title?: string;
-}
+export type { PrismaInput } from "@pooled/contract";
 
 export interface PlotOptions {
   idPrefix?: string;

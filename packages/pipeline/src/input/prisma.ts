@@ -10,7 +10,7 @@
  * (identifiedDatabases, identifiedRegisters, automationRemoved, otherRemoved, reportsSought,
  * notRetrieved, includedReports) add their boxes to the diagram.
  */
-import { checkPrismaCounts } from "@pooled/plots";
+import { checkPrismaCounts } from "@pooled/contract";
 import { jsonPreview } from "./json-preview.js";
 import type { DataProblem, PrismaCounts } from "./types.js";
 

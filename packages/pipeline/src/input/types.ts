@@ -31,21 +31,15 @@ export type StudyField =
   | "cluster"
   | "year";
 
-/** SYRCLE risk-of-bias items (Hooijmans et al. 2014), in the tool's order. */
-export const SYRCLE_ITEMS = [
-  "sequence_generation",
-  "baseline_characteristics",
-  "allocation_concealment",
-  "random_housing",
-  "blinding_caregivers",
-  "random_outcome_assessment",
-  "blinding_assessor",
-  "incomplete_outcome_data",
-  "selective_reporting",
-  "other_bias",
-] as const;
-export type SyrcleItem = (typeof SYRCLE_ITEMS)[number];
-export type RiskJudgement = "low" | "high" | "unclear";
+// The SYRCLE items and the PRISMA counts are shared with the plots and the web page.
+import type { RiskJudgement, SyrcleItem } from "@pooled/contract";
+
+export {
+  type PrismaCounts,
+  type RiskJudgement,
+  SYRCLE_ITEMS,
+  type SyrcleItem,
+} from "@pooled/contract";
 
 /** One comparison (treatment arm vs control arm) after validation. */
 export interface StudyRow {
@@ -108,28 +102,6 @@ export interface DataProblem {
   expected: string;
   /** The value found, as text, when there is one. */
   found?: string;
-}
-
-/** PRISMA 2020 flow counts (Page et al. 2021); the optional ones add their boxes when given. */
-export interface PrismaCounts {
-  identified: number;
-  /** Optional split of `identified` into databases and registers. */
-  identifiedDatabases?: number;
-  identifiedRegisters?: number;
-  duplicatesRemoved: number;
-  /** Optional: removed before screening as ineligible by automation tools, or for other reasons. */
-  automationRemoved?: number;
-  otherRemoved?: number;
-  screened: number;
-  excludedScreening: number;
-  /** Optional: reports sought for retrieval (default screened − excluded) and not retrieved. */
-  reportsSought?: number;
-  notRetrieved?: number;
-  fullTextAssessed: number;
-  fullTextExcluded: { reason: string; n: number }[];
-  included: number;
-  /** Optional: reports of included studies, when it differs from the number of studies. */
-  includedReports?: number;
 }
 
 /**

@@ -2,6 +2,8 @@
  * report.html: one self-contained page (inline CSS, every plot inline as SVG, no script, no
  * request to anything outside the file), readable on screen and printable.
  */
+
+import { SYRCLE_ITEM_NAMES } from "@pooled/contract";
 import type { Analysis } from "../analysis/types.js";
 import { SYRCLE_ITEMS, type SyrcleItem } from "../input/types.js";
 import { analysisDocument, type Block } from "./document.js";
@@ -93,18 +95,10 @@ function blockHtml(block: Block): string {
   }
 }
 
-const ITEM_NAMES: Record<SyrcleItem, string> = {
-  sequence_generation: "1 Sequence generation",
-  baseline_characteristics: "2 Baseline characteristics",
-  allocation_concealment: "3 Allocation concealment",
-  random_housing: "4 Random housing",
-  blinding_caregivers: "5 Blinding of caregivers/investigators",
-  random_outcome_assessment: "6 Random outcome assessment",
-  blinding_assessor: "7 Blinding of outcome assessor",
-  incomplete_outcome_data: "8 Incomplete outcome data",
-  selective_reporting: "9 Selective reporting",
-  other_bias: "10 Other bias",
-};
+/** The SYRCLE items numbered as in the tool (Hooijmans et al. 2014): "1 Sequence generation". */
+const ITEM_NAMES = Object.fromEntries(
+  SYRCLE_ITEMS.map((item, i) => [item, `${i + 1} ${SYRCLE_ITEM_NAMES[item]}`]),
+) as Record<SyrcleItem, string>;
 
 function riskOfBiasTable(a: Analysis): string {
   const rob = a.riskOfBias!;

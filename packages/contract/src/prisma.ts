@@ -1,8 +1,8 @@
 /**
- * The counts of a PRISMA 2020 flow (Page et al. 2021, BMJ 372:n71): what the flow implies when a
- * count is not given, and where the counts given do not add up. The diagram is drawn by prisma.ts.
+ * The counts of a PRISMA 2020 flow (Page et al. 2021, BMJ 372:n71): the counts a review reports,
+ * what the flow implies when a count is not given, and where the counts given do not add up. The
+ * pipeline checks a PRISMA file with these rules and the plots package draws the diagram from them.
  */
-import type { PrismaInput } from "./types.js";
 
 /** Thousands separators keep large counts readable; an unknown count prints as "?". */
 export function fmtCount(x: number | null): string {
@@ -208,4 +208,63 @@ export function checkPrismaCounts(input: PrismaInput): string[] {
       `Studies included (${fmtCount(flow.included)}) exceed reports of included studies (${fmtCount(flow.includedReports)}); every study has at least one report.`,
     );
   return problems;
+}
+
+/** PRISMA 2020 flow counts (Page et al. 2021); the optional ones add their boxes when given. */
+export interface PrismaCounts {
+  identified: number;
+  /** Optional split of `identified` into databases and registers. */
+  identifiedDatabases?: number;
+  identifiedRegisters?: number;
+  duplicatesRemoved: number;
+  /** Optional: removed before screening as ineligible by automation tools, or for other reasons. */
+  automationRemoved?: number;
+  otherRemoved?: number;
+  screened: number;
+  excludedScreening: number;
+  /** Optional: reports sought for retrieval (default screened − excluded) and not retrieved. */
+  reportsSought?: number;
+  notRetrieved?: number;
+  fullTextAssessed: number;
+  fullTextExcluded: { reason: string; n: number }[];
+  included: number;
+  /** Optional: reports of included studies, when it differs from the number of studies. */
+  includedReports?: number;
+}
+
+/**
+ * PRISMA 2020 flow counts (Page et al. 2021, BMJ 372:n71, figure 1: new reviews, databases and
+ * registers only). Optional counts draw their line when given; `checkPrismaCounts` says where
+ * the counts do not add up, and `prismaPlot` prints those problems under the diagram.
+ */
+export interface PrismaInput {
+  /** Records identified from databases and registers (in total). */
+  identified: number;
+  /** Optional split of `identified`: records from databases... */
+  identifiedDatabases?: number | null;
+  /** ...and from registers (e.g. trial or preclinical protocol registers). */
+  identifiedRegisters?: number | null;
+  /** Records removed before screening: duplicates. */
+  duplicatesRemoved: number;
+  /** Optional: records removed before screening, marked as ineligible by automation tools. */
+  automationRemoved?: number | null;
+  /** Optional: records removed before screening for other reasons. */
+  otherRemoved?: number | null;
+  /** Records screened (title and abstract). */
+  screened: number;
+  /** Records excluded at title/abstract screening. */
+  excludedScreening: number;
+  /** Reports sought for retrieval; default screened − excludedScreening. */
+  reportsSought?: number | null;
+  /** Reports not retrieved; default reports sought − fullTextAssessed (0 is a valid count). */
+  notRetrieved?: number | null;
+  /** Full-text reports assessed for eligibility. */
+  fullTextAssessed: number;
+  /** Full-text reports excluded, with reasons. */
+  fullTextExcluded: { reason: string; n: number }[];
+  /** Studies included in the review. */
+  included: number;
+  /** Optional: reports of included studies, when it differs from the number of studies. */
+  includedReports?: number | null;
+  title?: string;
 }
