@@ -1,13 +1,12 @@
 /** Number formatting shared by the plots: effects, intervals, p-values, heterogeneity lines. */
+import { formatFixed } from "@pooled/contract";
 import { toReportingScale, withMinus } from "./scale.js";
 import type { EffectScaleKind, EffectTest, Heterogeneity } from "./types.js";
 
 /** Fixed decimals with a typographic minus; never prints "−0.00". */
 export function fmt(x: number, digits = 2): string {
   if (!Number.isFinite(x)) return x > 0 ? "∞" : x < 0 ? "−∞" : "NA";
-  const s = x.toFixed(digits);
-  if (/^-0(\.0+)?$/.test(s)) return s.slice(1);
-  return withMinus(s);
+  return withMinus(formatFixed(x, digits, "NA"));
 }
 
 // Most decimals added to a back-transformed effect that would print as its bound.

@@ -4,6 +4,7 @@
  * variance split, the likelihood-ratio tests, the cluster-robust intervals), and the three-level
  * rows of the subgroup and meta-regression sections.
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis, MultilevelResultJson, RobustEstimate } from "../analysis/types.js";
 import { type Block, failedSection, failures, heading, list, paragraph, table } from "./blocks.js";
@@ -100,7 +101,8 @@ function robustRow(
   d: number,
 ): string[] {
   const label = `${model}, cluster-robust (CR2${robust === null ? "" : `, ${tDf(robust.df)}`})`;
-  if (robust === null) return [label, ...Array<string>(r.transformed ? 6 : 5).fill("—")];
+  if (robust === null)
+    return [label, ...Array<string>(r.transformed ? 6 : 5).fill(MISSING_IN_REPORT)];
   return modelRow(r, d, label, {
     estimate,
     se: robust.se,
@@ -113,7 +115,9 @@ function robustRow(
 }
 
 function lrtText(t: MultilevelResultJson["lrtBetween"]): string {
-  return t === null ? "—" : `LRT = ${fmt(t.statistic)} (df = ${t.df}), p ${pText(t.p)}`;
+  return t === null
+    ? MISSING_IN_REPORT
+    : `LRT = ${fmt(t.statistic)} (df = ${t.df}), p ${pText(t.p)}`;
 }
 
 /** The Dependence section, whenever the analysis has the three-level model. */
@@ -176,7 +180,13 @@ export function dependenceBlocks(a: Analysis, d: number): Block[] {
           fmtPercent(ml.I2Within),
           lrtText(ml.lrtWithin),
         ],
-        ["Total", fmt(ml.sigma2Between + ml.sigma2Within, 4), "—", fmtPercent(ml.I2Total), "—"],
+        [
+          "Total",
+          fmt(ml.sigma2Between + ml.sigma2Within, 4),
+          MISSING_IN_REPORT,
+          fmtPercent(ml.I2Total),
+          MISSING_IN_REPORT,
+        ],
       ],
     ),
   );

@@ -3,6 +3,7 @@
  * Analysis and rendered three ways: plain text (terminal), Markdown and HTML. The three formats
  * then always show the same numbers in the same order.
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import { type Analysis, TABLE_METHODS } from "../analysis/types.js";
 import { type Block, failedSection, failures, heading, list, paragraph, table } from "./blocks.js";
@@ -209,7 +210,8 @@ function studiesTable(a: Analysis): Block {
   const threeLevel = summaryModel(a).threeLevel ? a.multilevel : null;
   const events = a.studies.length > 0 && a.studies.every((s) => s.events1 !== null);
   const correlation = a.settings.measure === "ZCOR" || a.settings.measure === "COR";
-  const count = (e: number | null, n: number | null) => `${e ?? "—"}/${n ?? "—"}`;
+  const count = (e: number | null, n: number | null) =>
+    `${e ?? MISSING_IN_REPORT}/${n ?? MISSING_IN_REPORT}`;
   return table(
     [
       "Study",
@@ -224,7 +226,7 @@ function studiesTable(a: Analysis): Block {
       s.study,
       ...(threeLevel !== null ? [s.cluster ?? ""] : []),
       ...(events ? [count(s.events1, s.n1), count(s.events2, s.n2)] : []),
-      ...(correlation ? [s.n1 === null ? "—" : String(s.n1)] : []),
+      ...(correlation ? [s.n1 === null ? MISSING_IN_REPORT : String(s.n1)] : []),
       r.fmt(s.yi),
       r.fmtCi(s.ciLower, s.ciUpper),
       fmtPercent(threeLevel?.weights[i] ?? s.weight),
@@ -453,7 +455,7 @@ function bootstrapBlocks(a: Analysis, d: number): Block[] {
   const shown = [
     `Pooled ${r.name}`,
     r.fmt(b.estimate.estimate),
-    "—",
+    MISSING_IN_REPORT,
     r.fmtCi(b.estimate.percentileLower, b.estimate.percentileUpper),
     r.fmtCi(b.estimate.bcaLower, b.estimate.bcaUpper),
   ];

@@ -2,22 +2,18 @@
  * Number and label formatting shared by the text, Markdown and HTML renderers. Formatting lives
  * here, never in the fits (shared/STYLE.md §1).
  */
+import { formatFixed, formatPValue, MISSING_IN_REPORT } from "@pooled/contract";
 import type { Measure } from "@pooled/stats";
 import type { AnalysisMethod } from "../analysis/types.js";
 
 /** Fixed decimals; an em dash for a statistic that does not exist. */
 export function fmt(x: number | null | undefined, digits = 2): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "—";
-  const text = x.toFixed(digits);
-  // "-0.00" reads as a sign error
-  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+  return formatFixed(x, digits, MISSING_IN_REPORT);
 }
 
 /** p-values: "< 0.001" below a thousandth, three decimals otherwise. */
 export function fmtP(p: number | null | undefined): string {
-  if (p === null || p === undefined || !Number.isFinite(p)) return "—";
-  if (p < 0.001) return "< 0.001";
-  return p.toFixed(3);
+  return formatPValue(p, MISSING_IN_REPORT);
 }
 
 /** "= 0.012" or "< 0.001", to follow "p " in a sentence. */
@@ -32,12 +28,15 @@ export function fmtCi(
   upper: number | null | undefined,
   digits = 2,
 ): string {
-  if (lower === null || lower === undefined || upper === null || upper === undefined) return "—";
+  if (lower === null || lower === undefined || upper === null || upper === undefined)
+    return MISSING_IN_REPORT;
   return `[${fmt(lower, digits)}, ${fmt(upper, digits)}]`;
 }
 
 export function fmtPercent(x: number | null | undefined, digits = 1): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? "—" : `${fmt(x, digits)}%`;
+  return x === null || x === undefined || !Number.isFinite(x)
+    ? MISSING_IN_REPORT
+    : `${fmt(x, digits)}%`;
 }
 
 /** Full names of the effect-size measures. */

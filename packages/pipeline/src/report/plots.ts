@@ -4,6 +4,7 @@
  * funnel plots are drawn in funnel-figures.ts, the sensitivity analyses' in sensitivity-figures.ts,
  * influence and GOSH in influence.ts and gosh.ts; what they share is in plot-adapters.ts.
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import {
   bubblePlot,
   type EffectScale,
@@ -84,7 +85,7 @@ export interface PlotLabels {
 function multilevelNotes(ml: MultilevelResultJson, a: Analysis): string[] {
   const level = a.settings.level;
   const f = (x: number | null, d = digitsFor(a.settings.measure)) =>
-    x === null ? "—" : x.toFixed(d);
+    x === null ? MISSING_IN_REPORT : x.toFixed(d);
   const onAxis = (x: number) => f(backTransform(measureScale(a.settings.measure), x));
   const notes = [
     `Rows grouped by publication (${ml.k} experiments in ${ml.clusters} publications). σ² between publications = ${f(ml.sigma2Between, 3)}, within = ${f(ml.sigma2Within, 3)}; I² between = ${f(ml.I2Between, 1)}%, within = ${f(ml.I2Within, 1)}%.`,
@@ -459,7 +460,7 @@ export function bubbleInput(a: Analysis, scale: EffectScale) {
       };
     });
     const others = reg.moderators.length > 1 ? "; other moderators at their means" : "";
-    input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? "—" : `${reg.R2.toFixed(0)}%`}${others}`;
+    input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? MISSING_IN_REPORT : `${reg.R2.toFixed(0)}%`}${others}`;
   }
   return input;
 }

@@ -2,6 +2,7 @@
  * Predictions of the meta-regression at the moderator values of --predict (metafor's
  * predict(res, newmods = ...)): the table under the meta-regression and the moderators it names.
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis, PredictionJson } from "../analysis/types.js";
 import { type Block, failures, heading, list, paragraph, table } from "./blocks.js";
@@ -32,7 +33,8 @@ export function predictionBlocks(a: Analysis): Block[] {
   const d = digitsFor(a.settings.measure);
   const level = a.settings.level;
   const mods = predictionModerators(predictions);
-  const value = (v: number | string | undefined) => (v === undefined ? "—" : String(v));
+  const value = (v: number | string | undefined) =>
+    v === undefined ? MISSING_IN_REPORT : String(v);
   return [
     heading(3, "Predictions"),
     paragraph(

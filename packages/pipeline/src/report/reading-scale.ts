@@ -6,6 +6,7 @@
  * stay beside the pooled estimate and in the CSV tables and analysis.json for methodologists. The
  * ratio of means keeps its existing report (log ratio, with the ratio in the summary sentence).
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import type { Measure } from "@pooled/stats";
 import { backTransform, type EffectScale, measureScale } from "../analysis/scale.js";
 import type { Analysis } from "../analysis/types.js";
@@ -89,7 +90,7 @@ export function readingScale(a: Analysis): ReadingScale {
     fmt: format,
     fmtCi: (lower, upper) =>
       lower === null || lower === undefined || upper === null || upper === undefined
-        ? "—"
+        ? MISSING_IN_REPORT
         : `[${format(lower)}, ${format(upper)}]`,
   };
 }

@@ -4,6 +4,7 @@
  * N of Rosenthal (1979), Orwin (1983) and Rosenberg (2005). Estimates are on the reader's scale
  * (ratios, correlations), as everywhere in the report.
  */
+import { MISSING_IN_REPORT } from "@pooled/contract";
 import { SIDE_ANALYSIS } from "../analysis/failures.js";
 import type { Analysis, FailSafeNJson, PetPeeseJson } from "../analysis/types.js";
 import { type Block, failures, heading, list } from "./blocks.js";
@@ -83,7 +84,7 @@ function petPeeseText(pp: PetPeeseJson, r: ReadingScale): string {
  * analysis scale (a log ratio for ratios), where it was averaged.
  */
 function failSafeNText(f: FailSafeNJson, a: Analysis, r: ReadingScale): string {
-  const n = (x: number | null) => (x === null ? "—" : String(x));
+  const n = (x: number | null) => (x === null ? MISSING_IN_REPORT : String(x));
   const parts: string[] = [];
   if (f.rosenthal !== null) {
     const alpha = f.rosenthal.alpha ?? 0.05;
