@@ -4,31 +4,20 @@
  * headless Chromium driven by playwright-core. Returns the worker's measurements, or null with a
  * reason when Chromium is not installed.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  chromiumMissing,
+  launchChromiumProfile,
+  type StaticServer,
+  serveFolder,
+} from "@pooled/test-utils/chromium";
 import * as esbuild from "esbuild";
-import { chromium } from "playwright-core";
 import type { WorkerReply, WorkerRequest } from "./browser/worker.js";
 import type { Measurement } from "./harness.js";
 import type { Plan } from "./plan.js";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Node built-ins are unreachable in the worker (stats only loads worker_threads for workers > 1). */
 const nodeStub: esbuild.Plugin = {
@@ -56,41 +45,15 @@ const PAGE = `<!doctype html>
 </script>
 `;
 
-function serve(dir: string): Promise<Server> {
-  const types: Record<string, string> = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-  };
-  const server = createServer((req, res) => {
-    const name = (req.url ?? "/").split("?")[0] === "/" ? "index.html" : (req.url ?? "").slice(1);
-    if (!/^[\w.-]+$/.test(name)) {
-      res.writeHead(404).end();
-      return;
-    }
-    readFile(join(dir, name)).then(
-      (body) => {
-        const ext = name.slice(name.lastIndexOf("."));
-        res.writeHead(200, { "content-type": types[ext] ?? "application/octet-stream" }).end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 /** Times the permutation kernel in a Chromium Web Worker. */
 export async function browserSuite(
   plan: Plan,
   paths: ("ts" | "wasm")[],
 ): Promise<{ measurements: Measurement[]; userAgent: string } | { skipped: string }> {
-  if (!existsSync(CHROMIUM)) {
-    return {
-      skipped: `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-    };
-  }
+  const missing = chromiumMissing();
+  if (missing !== null) return { skipped: missing };
   const dir = await mkdtemp(join(tmpdir(), "pooled-bench-web-"));
-  const profile = await mkdtemp(join(tmpdir(), "pooled-bench-profile-"));
-  let server: Server | null = null;
+  let server: StaticServer | null = null;
   try {
     await esbuild.build({
       entryPoints: [fileURLToPath(new URL("./browser/worker.js", import.meta.url))],
@@ -103,16 +66,11 @@ export async function browserSuite(
       plugins: [nodeStub],
     });
     await writeFile(join(dir, "index.html"), PAGE);
-    server = await serve(dir);
-    const { port } = server.address() as AddressInfo;
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    server = await serveFolder(dir);
+    const { context, close } = await launchChromiumProfile();
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`${server.origin}/`);
       const request: WorkerRequest = { plan, paths };
       const reply = await page.evaluate(
         (req) =>
@@ -124,12 +82,10 @@ export async function browserSuite(
       if (!reply.ok) throw new Error(`browser worker failed: ${reply.error}`);
       return { measurements: reply.measurements, userAgent: reply.userAgent };
     } finally {
-      await context.close();
+      await close();
     }
   } finally {
-    const s = server;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    await server?.close();
     await rm(dir, { recursive: true, force: true });
-    await rm(profile, { recursive: true, force: true });
   }
 }

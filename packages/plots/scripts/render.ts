@@ -3,25 +3,10 @@
  * playwright-core) and measures the real text boxes: overlapping or clipped text is reported, and
  * so are shapes that stick out of the SVG.
  */
-import { type Browser, chromium } from "playwright-core";
+import { launchChromium } from "@pooled/test-utils/chromium";
+import type { Browser } from "playwright-core";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-}
+export { launchChromium };
 
 export interface TextBox {
   text: string;

@@ -3,14 +3,14 @@
 // on two Web Workers (comlink, inference/browser-worker.ts). Checks that both give the same result
 // (the seed decides, not the workers) and that nothing needs fs or fetch for the .wasm.
 // Usage: node packages/stats/scripts/browser-smoke.mjs   (needs /usr/bin/chromium)
-import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { launchChromium, serveFolder } from "@pooled/test-utils/chromium";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), "pooled-browser-"));
@@ -25,24 +25,13 @@ await build({
   entryPoints: [join(here, "../src/inference/browser-worker.ts")],
   outfile: join(out, "worker.js"),
 });
-const files = {
-  "/": ["text/html", '<!doctype html><script type="module" src="./page.js"></script>'],
-  "/page.js": ["text/javascript", readFileSync(join(out, "page.js"))],
-  "/worker.js": ["text/javascript", readFileSync(join(out, "worker.js"))],
-};
-const server = createServer((req, res) => {
-  const file = files[req.url];
-  if (!file) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { "content-type": file[0] }).end(file[1]);
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-});
+await writeFile(
+  join(out, "index.html"),
+  '<!doctype html><script type="module" src="./page.js"></script>',
+);
+const server = await serveFolder(out);
+const url = `${server.origin}/`;
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const errors = [];
@@ -63,5 +52,5 @@ try {
   );
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }
