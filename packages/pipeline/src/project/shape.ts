@@ -66,25 +66,4 @@ export class ShapeProblems {
  */
 export const MAX_PROJECT_DEPTH = 16;
 
-/**
- * The line on which JSON text first nests deeper than `max` brackets (strings skipped), or null.
- * Checked before JSON.parse: V8 takes about a minute and gigabytes on a file of nothing but "[".
- */
-export function nestedTooDeep(text: string, max: number): number | null {
-  let depth = 0;
-  let line = 1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash escapes the next character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return line;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-    else if (c === 0x0a) line++;
-  }
-  return null;
-}
+export { nestedTooDeep } from "../input/grid.js";
