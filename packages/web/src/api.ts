@@ -2,9 +2,18 @@
  * What the page and the worker say to each other. The worker only forwards to @pooled/pipeline
  * (shared/STYLE.md §6, thin targets); these types are the structural subset of the pipeline's
  * Analysis JSON (the `--format json` contract) that the page reads, so extra fields never break the page.
+ *
+ * Where the page reads a contract type whole, it is the pipeline's own (names, choices, PET-PEESE,
+ * fail-safe N, influence, predictions, likelihood-ratio tests). The other views stay subsets: the
+ * fields the page does not read are left out, and those an older engine (a cached worker) may
+ * not send are optional, so a view is what the page can rely on rather than all the JSON holds.
  */
 import type {
+  Analysis,
   AnalysisMethod,
+  AnalysisModel,
+  AnalysisSettings,
+  AnalysisVarianceType,
   DataProblem,
   EffectScale,
   EggerPredictorOption,
@@ -13,18 +22,21 @@ import type {
   InfluenceJson,
   InputField,
   InputMeasure,
+  LikelihoodRatioTestJson,
+  MultilevelRegressionJson,
   PetPeeseJson,
   PrecisionEffectJson,
   PredictionJson,
   PrismaCounts,
   ProjectData,
+  ProjectReportSettings,
   StudyTable,
   SyrcleItem,
   TableChisqJson,
   TableTestsJson,
   TransformedInterval,
 } from "@pooled/pipeline";
-import type { ZeroCellRule } from "@pooled/stats";
+import type { TestType, ZeroCellRule } from "@pooled/stats";
 import type { ImportedProject, ProjectDraft } from "./view/project.js";
 
 export type {
@@ -41,24 +53,28 @@ export type {
 export type MeasureName = InputMeasure;
 /** FE, a τ² estimator, or for 2×2 tables MH (Mantel-Haenszel) or PETO (--method). */
 export type MethodName = AnalysisMethod;
-export type TestName = "z" | "knha";
+/** The test of the estimate (--test): z, or Knapp-Hartung's t. */
+export type TestName = TestType;
 /**
  * The model the summary leads with (the CLI's --model): the standard model of the chosen method,
  * or experiments nested in publications (REML or ML only).
  */
-export type ModelName = "standard" | "three-level";
+export type ModelName = AnalysisModel;
 /** Order of the forest plot's studies (the CLI's --forest-sort). */
-export type ForestSortName = "input" | "effect" | "year" | "weight";
+export type ForestSortName = NonNullable<ProjectReportSettings["forestSort"]>;
 /** Trim-and-fill's estimator of the number of missing studies (--trimfill-estimator). */
-export type TrimfillEstimatorName = "L0" | "R0";
+export type TrimfillEstimatorName = AnalysisSettings["trimfillEstimator"];
 /** The side trim-and-fill fills (--trimfill-side); null: estimated from the data, as metafor. */
-export type TrimfillSideName = "left" | "right";
-/** Sampling variance of the SMD (--vtype): large-sample, unbiased, or Review Manager 5's. */
-export type VarianceTypeName = "LS" | "UB" | "RevMan" | "LS2";
+export type TrimfillSideName = NonNullable<AnalysisSettings["trimfillSide"]>;
+/**
+ * Sampling variance (--vtype): large-sample, unbiased, or Review Manager 5's (SMD, MD), and ROM's
+ * second-order one (LS2).
+ */
+export type VarianceTypeName = AnalysisVarianceType;
 /** The bootstrap (--bootstrap-type): resample studies (case) or simulate from the model. */
-export type BootstrapTypeName = "case" | "parametric";
+export type BootstrapTypeName = AnalysisSettings["bootstrapType"];
 /** One prediction point of the meta-regression (--predict): moderator name -> value. */
-export type PredictionPoint = Record<string, number | string>;
+export type PredictionPoint = AnalysisSettings["predict"][number];
 
 /** The settings a reader chooses; the same names as the CLI flags. */
 export interface Settings {
@@ -195,11 +211,7 @@ export interface RobustView {
 }
 
 /** A likelihood-ratio test of dropping one variance component. */
-export interface LikelihoodRatioView {
-  statistic: number;
-  df: number;
-  p: number;
-}
+export type LikelihoodRatioView = LikelihoodRatioTestJson;
 
 /** The three-level model: experiments nested in publications (the contract's `multilevel`). */
 export interface MultilevelView {
@@ -256,7 +268,7 @@ export interface MultilevelRegressionView {
   QMdf: number;
   QMp: number | null;
   /** The HTZ Wald test of the moderators (an F with df1 and Satterthwaite-type df2). */
-  robustQM: { statistic: number; df1: number; df2: number; p: number } | null;
+  robustQM: MultilevelRegressionJson["robustQM"];
   /** "F" under the t test (then with QMdf2 denominator df), else "chisq". */
   QMdistribution?: "chisq" | "F";
   QMdf2?: number | null;
@@ -491,7 +503,7 @@ export interface AnalysisView {
     gosh?: number | null;
   };
   notes?: string[];
-  excluded?: { row: number; study: string; reason: string }[];
+  excluded?: Analysis["excluded"];
   studies: StudyResult[];
   model: ModelSummary;
   /**

@@ -1,4 +1,4 @@
-/** Small DOM helpers: element creation, downloads, SVG parsing and PNG rasterisation. */
+/** Small DOM helpers: element creation, select options, downloads, SVG parsing and PNG rasterisation. */
 
 type Attrs = Record<string, string | number | boolean | null | undefined>;
 
@@ -24,6 +24,16 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`page element #${id} is missing`);
   return el as T;
+}
+
+/** Fills a select with options and selects the value, or the first option when it is not one. */
+export function fillSelect(
+  select: HTMLSelectElement,
+  options: { value: string; label: string }[],
+  value: string,
+): void {
+  select.replaceChildren(...options.map((o) => h("option", { value: o.value }, o.label)));
+  select.value = options.some((o) => o.value === value) ? value : (options[0]?.value ?? "");
 }
 
 /** Offers a Blob as a download with the given file name. */

@@ -586,14 +586,112 @@ export type SettingsResult =
 
 /** Reads the form; every bad value is reported at once with the control it belongs to. */
 export function readSettings(form: SettingsForm, context: SettingsContext = {}): SettingsResult {
-  const errors: { field: keyof SettingsForm; message: string }[] = [];
+  const errors: FieldErrors = [];
+  const choices = readMethodChoices(form);
+  errors.push(...choices.errors);
+  const { measure, method, test } = choices;
+  const resampling = readResamplingCounts(form);
+  errors.push(...resampling.errors);
+
+  const forestSort = FOREST_SORTS.find((f) => f === (form.forestSort ?? "input"));
+  if (!forestSort)
+    errors.push({ field: "forestSort", message: `unknown forest plot order “${form.forestSort}”` });
+
+  const { model, cluster, ...modelRead } = readModel(form, method);
+  errors.push(...modelRead.errors);
+  const zeroCells = readTableMethods(form, measure, method, test);
+  errors.push(...zeroCells.errors);
+  const smallStudy = readSmallStudyOptions(form);
+  errors.push(...smallStudy.errors);
+  const { eggerPredictor, trimfillEstimator, trimfillSide } = smallStudy;
+  const variance = readVariance(form, measure);
+  errors.push(...variance.errors);
+  const forest = readForestOptions(form, context);
+  errors.push(...forest.errors);
+  const bootstrapType = BOOTSTRAP_TYPES.find(
+    (t) => t === (form.bootstrapType ?? DEFAULT_SETTINGS.bootstrapType),
+  );
+  if (!bootstrapType)
+    errors.push({
+      field: "bootstrapType",
+      message: `unknown bootstrap type “${form.bootstrapType}”`,
+    });
+  const moderators = readModerators(form, context);
+  errors.push(...moderators.errors);
+  const { by, mods, predict } = moderators;
+
+  if (
+    errors.length > 0 ||
+    !measure ||
+    !method ||
+    !test ||
+    !forestSort ||
+    !model ||
+    !eggerPredictor ||
+    !trimfillEstimator ||
+    trimfillSide === "" ||
+    !bootstrapType
+  )
+    return { ok: false, errors };
+  return {
+    ok: true,
+    settings: {
+      measure,
+      method,
+      test,
+      by,
+      mods,
+      permutations: resampling.permutations,
+      bootstrap: resampling.bootstrap,
+      seed: resampling.seed,
+      forestSort,
+      model,
+      ...(cluster !== undefined ? { cluster } : {}),
+      add: zeroCells.add,
+      to: zeroCells.to,
+      drop00: zeroCells.drop00,
+      eggerPredictor,
+      trimfillEstimator,
+      trimfillSide,
+      vtype: variance.vtype,
+      correctBias: variance.correctBias,
+      legacySmdhVariance: variance.legacySmdhVariance,
+      forestColumns: forest.forestColumns,
+      favours: forest.favours,
+      bootstrapType,
+      predict,
+      gosh: resampling.gosh,
+    },
+  };
+}
+
+type FieldErrors = { field: keyof SettingsForm; message: string }[];
+
+/** The effect measure, the method and the test: undefined (with an error) when unknown. */
+function readMethodChoices(form: SettingsForm): {
+  measure: MeasureName | undefined;
+  method: MethodName | undefined;
+  test: TestName | undefined;
+  errors: FieldErrors;
+} {
+  const errors: FieldErrors = [];
   const measure = MEASURES.find((m) => m === form.measure);
   if (!measure) errors.push({ field: "measure", message: `unknown measure “${form.measure}”` });
   const method = METHODS.find((m) => m === form.method);
   if (!method) errors.push({ field: "method", message: `unknown method “${form.method}”` });
   const test = TESTS.find((t) => t === form.test);
   if (!test) errors.push({ field: "test", message: `unknown test “${form.test}”` });
+  return { measure, method, test, errors };
+}
 
+/**
+ * The resampling counts (--permutations, --bootstrap, --gosh N) and the seed. An empty field or 0
+ * is no permutation test or bootstrap; GOSH's count is read only when its box is ticked.
+ */
+function readResamplingCounts(
+  form: SettingsForm,
+): Pick<Settings, "permutations" | "bootstrap" | "gosh" | "seed"> & { errors: FieldErrors } {
+  const errors: FieldErrors = [];
   let permutations: number | "exact" | null = null;
   const perm = form.permutations.trim().toLowerCase();
   if (perm === "exact") permutations = "exact";
@@ -633,11 +731,18 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
   const seed = seedText === "" ? DEFAULT_SETTINGS.seed : Number(seedText);
   if (!Number.isSafeInteger(seed) || seed < 0)
     errors.push({ field: "seed", message: "seed: a whole number of 0 or more" });
+  return { permutations, bootstrap, gosh, seed, errors };
+}
 
-  const forestSort = FOREST_SORTS.find((f) => f === (form.forestSort ?? "input"));
-  if (!forestSort)
-    errors.push({ field: "forestSort", message: `unknown forest plot order “${form.forestSort}”` });
-
+/**
+ * The summary's model (--model) and the publication column (--cluster): the three-level model
+ * takes REML or ML only and needs a publication column.
+ */
+function readModel(
+  form: SettingsForm,
+  method: MethodName | undefined,
+): { model: ModelName | undefined; cluster: string | null | undefined; errors: FieldErrors } {
+  const errors: FieldErrors = [];
   const model = MODELS.find((m) => m === (form.model ?? DEFAULT_SETTINGS.model));
   if (!model) errors.push({ field: "model", message: `unknown model “${form.model}”` });
   const cluster = readPublication(form.cluster ?? PUBLICATION_DETECTED);
@@ -651,7 +756,20 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
       field: "cluster",
       message: "the three-level model needs a publication column",
     });
-  // Mantel-Haenszel and Peto: their measures and the z test only (the pipeline's resolveSettings).
+  return { model, cluster, errors };
+}
+
+/**
+ * What 2×2 tables take: Mantel-Haenszel and Peto pool their own measures with the z test only
+ * (the pipeline's resolveSettings), and the zero-cell controls apply to table measures.
+ */
+function readTableMethods(
+  form: SettingsForm,
+  measure: MeasureName | undefined,
+  method: MethodName | undefined,
+  test: TestName | undefined,
+): Pick<Settings, "add" | "to" | "drop00"> & { errors: FieldErrors } {
+  const errors: FieldErrors = [];
   if (method && measure && !methodTakesMeasure(method, measure))
     errors.push({
       field: "method",
@@ -662,9 +780,22 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
       field: "test",
       message: `${METHOD_LABELS[method]} has a z test only, not Knapp-Hartung`,
     });
-
   const zeroCells = readZeroCells(form, measure !== undefined && isTableMeasure(measure));
   errors.push(...zeroCells.errors);
+  return { add: zeroCells.add, to: zeroCells.to, drop00: zeroCells.drop00, errors };
+}
+
+/**
+ * The small-study options: Egger's predictor (--egger-predictor) and trim-and-fill's estimator
+ * and side (--trimfill-estimator, --trimfill-side). An unknown side reads as "" (with an error).
+ */
+function readSmallStudyOptions(form: SettingsForm): {
+  eggerPredictor: EggerPredictorOption | undefined;
+  trimfillEstimator: TrimfillEstimatorName | undefined;
+  trimfillSide: TrimfillSideName | null | "";
+  errors: FieldErrors;
+} {
+  const errors: FieldErrors = [];
   const eggerPredictor = EGGER_PREDICTORS.find(
     (p) => p === (form.eggerPredictor ?? DEFAULT_SETTINGS.eggerPredictor),
   );
@@ -687,18 +818,18 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
     sideText === "" ? null : (TRIMFILL_SIDE_CHOICES.find((c) => c.value === sideText)?.value ?? "");
   if (trimfillSide === "")
     errors.push({ field: "trimfillSide", message: `unknown trim-and-fill side “${sideText}”` });
-  const variance = readVariance(form, measure);
-  errors.push(...variance.errors);
-  const forest = readForestOptions(form, context);
-  errors.push(...forest.errors);
-  const bootstrapType = BOOTSTRAP_TYPES.find(
-    (t) => t === (form.bootstrapType ?? DEFAULT_SETTINGS.bootstrapType),
-  );
-  if (!bootstrapType)
-    errors.push({
-      field: "bootstrapType",
-      message: `unknown bootstrap type “${form.bootstrapType}”`,
-    });
+  return { eggerPredictor, trimfillEstimator, trimfillSide, errors };
+}
+
+/**
+ * The subgroup column (--by), the moderators (--mods; the subgroup column is not one) and the
+ * predictions at chosen moderator values (--predict), read only with moderators.
+ */
+function readModerators(
+  form: SettingsForm,
+  context: SettingsContext,
+): Pick<Settings, "by" | "mods" | "predict"> & { errors: FieldErrors } {
+  const errors: FieldErrors = [];
   const by = form.by === "" ? null : form.by;
   const mods = form.mods.filter((m) => m !== "" && m !== by);
   // Predictions need moderators: without them the field is hidden and read as empty.
@@ -708,53 +839,8 @@ export function readSettings(form: SettingsForm, context: SettingsContext = {}):
     if (read.ok) predict = read.points;
     else errors.push({ field: "predict", message: read.message });
   }
-
-  if (
-    errors.length > 0 ||
-    !measure ||
-    !method ||
-    !test ||
-    !forestSort ||
-    !model ||
-    !eggerPredictor ||
-    !trimfillEstimator ||
-    trimfillSide === "" ||
-    !bootstrapType
-  )
-    return { ok: false, errors };
-  return {
-    ok: true,
-    settings: {
-      measure,
-      method,
-      test,
-      by,
-      mods,
-      permutations,
-      bootstrap,
-      seed,
-      forestSort,
-      model,
-      ...(cluster !== undefined ? { cluster } : {}),
-      add: zeroCells.add,
-      to: zeroCells.to,
-      drop00: zeroCells.drop00,
-      eggerPredictor,
-      trimfillEstimator,
-      trimfillSide,
-      vtype: variance.vtype,
-      correctBias: variance.correctBias,
-      legacySmdhVariance: variance.legacySmdhVariance,
-      forestColumns: forest.forestColumns,
-      favours: forest.favours,
-      bootstrapType,
-      predict,
-      gosh,
-    },
-  };
+  return { by, mods, predict, errors };
 }
-
-type FieldErrors = { field: keyof SettingsForm; message: string }[];
 
 /**
  * The sampling variance (--vtype), ROM's bias correction and SMDH's metafor 3.8 variance: each
