@@ -33,6 +33,25 @@ import {
 } from "../view/grid/model.js";
 import { cellKey, NO_PROBLEMS, type PlacedProblems } from "../view/grid/problems.js";
 
+/**
+ * Rows drawn at once, and then per task: about 300 rows of a study table draw and lay out in
+ * some tens of milliseconds, short enough for a click or a key to be answered in between.
+ */
+const ROWS_AT_ONCE = 300;
+const ROWS_PER_SLICE = 50;
+/** An idle period with less than this left (ms) is left to the browser. */
+const IDLE_MARGIN_MS = 8;
+
+/**
+ * Runs `work` when the page is idle (requestIdleCallback, at the latest after 500 ms), telling it
+ * how much of the idle period is left; a browser without idle callbacks runs it as a task.
+ */
+function whenIdle(work: (timeLeft: () => number) => void): void {
+  if (typeof requestIdleCallback === "function")
+    requestIdleCallback((deadline) => work(() => deadline.timeRemaining()), { timeout: 500 });
+  else setTimeout(() => work(() => 0), 0);
+}
+
 export interface GridViewOptions {
   /** The element the grid is drawn into (it scrolls; the header row and row numbers stay). */
   container: HTMLElement;
@@ -71,6 +90,8 @@ export class GridView {
   /** The rows (and headers) the DOM shows, by identity: an edit re-draws the rows it replaced. */
   private drawnRows: GridCell[][] = [];
   private drawnHeaders: string[] | null = null;
+  /** Counts renders: a slice of rows drawn late belongs to the render that scheduled it. */
+  private drawSlice = 0;
   /** Cells that carry a selection or problem mark, to clear them without a search. */
   private selected: HTMLElement[] = [];
   private marked: HTMLElement[] = [];
@@ -561,14 +582,13 @@ export class GridView {
       this.drawnRows = [];
     }
     const trs = this.body.rows;
-    for (let r = 0; r < rows.length; r++) {
-      if (this.drawnRows[r] === rows[r] && trs[r]) continue;
-      const tr = this.rowElement(r + 1, rows[r]!);
-      if (trs[r]) trs[r]!.replaceWith(tr);
-      else this.body.append(tr);
-    }
     while (trs.length > rows.length) trs[trs.length - 1]!.remove();
-    this.drawnRows = rows.slice();
+    this.drawnRows.length = Math.min(this.drawnRows.length, rows.length);
+    // A large table is drawn in slices, the first at once and the rest between other work, so
+    // the page keeps answering (Cancel, typing) while thousands of rows are drawn.
+    const slice = ++this.drawSlice;
+    const next = this.drawRows(0, ROWS_AT_ONCE);
+    if (next < rows.length) this.drawLater(next, slice);
     this.table.setAttribute("aria-rowcount", String(rows.length + 1));
     this.table.setAttribute("aria-colcount", String(headers.length + 1));
     this.drawProblems();
@@ -576,6 +596,46 @@ export class GridView {
     if (hadFocus && !this.table.contains(document.activeElement)) this.focusActive();
     this.lastRenderMs = performance.now() - started;
     this.options.container.dataset["renderMs"] = this.lastRenderMs.toFixed(1);
+  }
+
+  /**
+   * Draws the rows from `from` that changed since they were drawn, at most `budget` of them;
+   * returns where it stopped (the row count when every row is drawn).
+   */
+  private drawRows(from: number, budget: number): number {
+    const { rows } = this.data;
+    const trs = this.body.rows;
+    let drawn = 0;
+    let r = from;
+    for (; r < rows.length && drawn < budget; r++) {
+      if (this.drawnRows[r] === rows[r] && trs[r]) continue;
+      const tr = this.rowElement(r + 1, rows[r]!);
+      if (trs[r]) trs[r]!.replaceWith(tr);
+      else this.body.append(tr);
+      this.drawnRows[r] = rows[r]!;
+      drawn++;
+    }
+    return r;
+  }
+
+  /**
+   * The rest of a large table, drawn while the page is idle (a slice of rows at a time, as long as
+   * the idle period lasts), so that input and other work always come first; a newer render stops it.
+   */
+  private drawLater(from: number, slice: number): void {
+    whenIdle((timeLeft) => {
+      if (slice !== this.drawSlice) return;
+      let next = from;
+      do next = this.drawRows(next, ROWS_PER_SLICE);
+      while (next < this.data.rows.length && timeLeft() > IDLE_MARGIN_MS);
+      if (next < this.data.rows.length) {
+        this.drawLater(next, slice);
+        return;
+      }
+      // The marks and the selection of rows drawn late.
+      this.drawProblems();
+      this.select(this.clampPos(this.anchor), this.clampPos(this.focus));
+    });
   }
 
   private drawHead(): void {
