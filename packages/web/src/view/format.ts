@@ -1,4 +1,5 @@
 /** Number formatting for the page: the same rounding everywhere, and missing values said plainly. */
+import { formatFixed, formatPValue, MISSING_ON_PAGE } from "@pooled/contract";
 import type {
   EffectScale,
   MeasureName,
@@ -89,17 +90,12 @@ export function scaleNames(measure: string, scale: EffectScale | undefined): Sca
 
 /** A fixed number of decimals; "–" for null, undefined or non-finite values (never "NaN"). */
 export function formatNumber(x: number | null | undefined, digits = 2): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "–";
-  const s = x.toFixed(digits);
-  // Avoid "-0.00".
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+  return formatFixed(x, digits, MISSING_ON_PAGE);
 }
 
 /** p-values as reviewers write them: "< 0.001" below a thousandth, three decimals otherwise. */
 export function formatP(p: number | null | undefined): string {
-  if (p === null || p === undefined || !Number.isFinite(p)) return "–";
-  if (p < 0.001) return "< 0.001";
-  return p.toFixed(3);
+  return formatPValue(p, MISSING_ON_PAGE);
 }
 
 /** A percentage such as I²: one decimal and a percent sign. */

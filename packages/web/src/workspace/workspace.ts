@@ -4,6 +4,7 @@
  * a project file exported and imported. The page (main.ts) reads and analyses; this module keeps
  * the work and tells the page when the table changed.
  */
+import { SYRCLE_ITEMS } from "@pooled/contract";
 import type { DataProblem, PrismaCounts } from "@pooled/pipeline";
 import type {
   ColumnOverrides,
@@ -55,20 +56,6 @@ export interface WorkspaceHost {
   importProject(text: string, fileName: string): Promise<ProjectImport>;
 }
 
-/** SYRCLE's ten risk-of-bias items (Hooijmans et al. 2014), as the pipeline names the columns. */
-const SYRCLE_COLUMNS = [
-  "sequence_generation",
-  "baseline_characteristics",
-  "allocation_concealment",
-  "random_housing",
-  "blinding_caregivers",
-  "random_outcome_assessment",
-  "blinding_assessor",
-  "incomplete_outcome_data",
-  "selective_reporting",
-  "other_bias",
-];
-
 /** Names offered while a column's name is typed: the fields a column can feed, SYRCLE's items. */
 export const COLUMN_SUGGESTIONS: readonly string[] = [
   ...MAPPABLE_FIELDS.map((f) => f.field),
@@ -76,7 +63,7 @@ export const COLUMN_SUGGESTIONS: readonly string[] = [
   "species",
   "sex",
   "route",
-  ...SYRCLE_COLUMNS,
+  ...SYRCLE_ITEMS,
 ];
 
 /** Saving waits for this pause in the changes (ms); leaving the page saves at once. */
