@@ -1,4 +1,4 @@
-# Times in R's metafor the work that `npm run bench` times in Pooled (issue 8): one REML fit (rma),
+# Times in R's metafor the work that `npm run bench` times in Pooled: one REML fit (rma),
 # a random permutation test (permutest) and a case bootstrap (boot with rma), on the same CSV data
 # sets the Node suite generates (bench/src/data.ts, fixed seed).
 #

@@ -1,4 +1,4 @@
-# Times in R's metafor the GOSH work that `npm run bench:gosh` times in Pooled (issue 13):
+# Times in R's metafor the GOSH work that `npm run bench:gosh` times in Pooled:
 #   res <- rma(yi, vi, method = "REML"); gosh(res, subsets = ..., progbar = FALSE)
 # on the CSV data set the Node script writes (bench/src/gosh.ts: makeData(20), fixed seed).
 # Every subset of 20 studies (1,048,575 REML fits) would take metafor about an hour, so it runs two

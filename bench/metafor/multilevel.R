@@ -1,4 +1,4 @@
-# Times in R's metafor the three-level work that `npm run bench:multilevel` times in Pooled (issue 12):
+# Times in R's metafor the three-level work that `npm run bench:multilevel` times in Pooled:
 #   rma.mv(yi, vi, random = ~ 1 | cluster/experiment, method = "REML")
 # on the same CSV data sets the Node script generates (bench/src/multilevel.ts, fixed seed).
 #
