@@ -16,7 +16,7 @@ import {
   prismaPlot,
   riskOfBiasPlot,
 } from "@pooled/plots";
-import { qnorm, qt } from "@pooled/stats";
+import { linearPredictions } from "@pooled/stats";
 import { backTransform, measureScale } from "../analysis/scale.js";
 import {
   type Analysis,
@@ -435,30 +435,27 @@ export function bubbleInput(a: Analysis, scale: EffectScale) {
   const column = termIndex(reg, index);
   const slope = reg.terms[column];
   if (means !== null && slope !== undefined) {
-    const crit =
-      reg.df === null
-        ? qnorm((1 - a.settings.level / 100) / 2, false)
-        : qt((1 - a.settings.level / 100) / 2, reg.df, false);
-    const beta = reg.terms.map((t) => t.estimate);
-    const V = reg.vcov;
     // No Math.min(...x): an argument list as long as the data overflows the stack.
     const lo = x.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
     const hi = x.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
-    input.fit = Array.from({ length: 21 }, (_, j) => {
+    const rows = Array.from({ length: 21 }, (_, j) => {
       const row = [...means];
       row[column] = lo + ((hi - lo) * j) / 20;
-      const estimate = row.reduce((sum, r, c) => sum + r * beta[c]!, 0);
-      let variance = 0;
-      for (let r = 0; r < row.length; r++)
-        for (let c = 0; c < row.length; c++) variance += row[r]! * V[r]![c]! * row[c]!;
-      const se = Math.sqrt(variance);
-      return {
-        x: row[column]!,
-        estimate,
-        ciLower: estimate - crit * se,
-        ciUpper: estimate + crit * se,
-      };
+      return row;
     });
+    const fitted = linearPredictions(
+      reg.terms.map((t) => t.estimate),
+      reg.vcov,
+      rows,
+      a.settings.level,
+      reg.df,
+    );
+    input.fit = fitted.map((f, j) => ({
+      x: rows[j]![column]!,
+      estimate: f.estimate,
+      ciLower: f.ciLower,
+      ciUpper: f.ciUpper,
+    }));
     const others = reg.moderators.length > 1 ? "; other moderators at their means" : "";
     input.note = `slope ${slope.estimate.toFixed(3)} (p ${slope.p !== null && slope.p < 0.001 ? "< 0.001" : `= ${slope.p?.toFixed(3)}`}); R² = ${reg.R2 === null ? MISSING_IN_REPORT : `${reg.R2.toFixed(0)}%`}${others}`;
   }

@@ -1,6 +1,6 @@
 // Public exports of models/: rma (fixed/random effects, meta-regression), predict and subgroups.
 export { buildDesign, type DesignMatrix, sortedLevels } from "./design.js";
-export { predict } from "./predict.js";
+export { linearPredictions, predict } from "./predict.js";
 export { type QProfileInput, qProfileIntervals } from "./qprofile.js";
 export { rma } from "./rma.js";
 export { subgroups } from "./subgroups.js";

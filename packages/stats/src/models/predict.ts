@@ -56,12 +56,7 @@ export function predict(
   const crit = criticalValue(level, model.df);
   const withPi = model.method !== "FE";
   return rows.map(({ at, x }) => {
-    let estimate = 0;
-    let variance = 0;
-    for (let a = 0; a < x.length; a++) {
-      estimate += x[a]! * model.beta[a]!;
-      for (let b = 0; b < x.length; b++) variance += x[a]! * model.vb[a]![b]! * x[b]!;
-    }
+    const { estimate, variance } = linearPredictor(x, model.beta, model.vb);
     if (!(variance >= 0)) {
       return { at, estimate, se: null, ciLower: null, ciUpper: null, piLower: null, piUpper: null };
     }
@@ -76,6 +71,44 @@ export function predict(
       piLower: withPi ? estimate - halfPi : null,
       piUpper: withPi ? estimate + halfPi : null,
     };
+  });
+}
+
+/** x'β and its variance x'Vx (Raudenbush 2009), summed in the design's column order. */
+function linearPredictor(
+  x: readonly number[],
+  beta: readonly number[],
+  vb: readonly (readonly number[])[],
+): { estimate: number; variance: number } {
+  let estimate = 0;
+  let variance = 0;
+  for (let a = 0; a < x.length; a++) {
+    estimate += x[a]! * beta[a]!;
+    for (let b = 0; b < x.length; b++) variance += x[a]! * vb[a]![b]! * x[b]!;
+  }
+  return { estimate, variance };
+}
+
+/**
+ * The fitted values of a meta-regression at rows of its design (β and its covariance V as the
+ * model or its JSON gives them): x'β with the Wald interval x'β ± crit·√(x'Vx), crit from the
+ * confidence level and the test's df (normal when df is null), as {@link predict} without the
+ * prediction interval. The report's bubble plot draws its fitted line and band with it.
+ *
+ * @example linearPredictions([0.1, 0.02], [[0.01, 0], [0, 0.0001]], [[1, 10]], 95, null)
+ */
+export function linearPredictions(
+  beta: readonly number[],
+  vb: readonly (readonly number[])[],
+  rows: readonly (readonly number[])[],
+  level: number,
+  df: number | null,
+): { estimate: number; se: number; ciLower: number; ciUpper: number }[] {
+  const crit = criticalValue(level, df);
+  return rows.map((x) => {
+    const { estimate, variance } = linearPredictor(x, beta, vb);
+    const se = Math.sqrt(variance);
+    return { estimate, se, ciLower: estimate - crit * se, ciUpper: estimate + crit * se };
   });
 }
 

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { PooledInputError, PooledInputErrors } from "../../src/errors.js";
-import { predict, rma } from "../../src/models/index.js";
+import { linearPredictions, predict, rma } from "../../src/models/index.js";
 import type { ModeratorValues } from "../../src/models/types.js";
 import type { BackendName, Method, Moderator, TestType } from "../../src/types.js";
 import { testBackends } from "../support/backends.js";
@@ -140,6 +140,30 @@ describe("predict: agreement with the model itself", () => {
   it("defaults to the model's level", () => {
     const model = fitWith(["ablat"], { level: 80 });
     expect(predict(model, [{ ablat: 30 }])).toEqual(predict(model, [{ ablat: 30 }], { level: 80 }));
+  });
+
+  it("linearPredictions gives predict's values from β and its covariance alone (the report's bubble band)", () => {
+    for (const test of ["z", "knha"] as const) {
+      const model = fitWith(["ablat"], { method: "REML", test });
+      const at = [10, 25.5, 44];
+      const expected = predict(
+        model,
+        at.map((ablat) => ({ ablat })),
+        { level: 90 },
+      );
+      const rows = at.map((ablat) => [1, ablat]);
+      const fitted = linearPredictions(model.beta, model.vb, rows, 90, model.df);
+      fitted.forEach((f, i) => {
+        const p = expected[i]!;
+        // The same sums in the same order: bit for bit.
+        expect(f).toEqual({
+          estimate: p.estimate,
+          se: p.se,
+          ciLower: p.ciLower,
+          ciUpper: p.ciUpper,
+        });
+      });
+    }
   });
 });
 
