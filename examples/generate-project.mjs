@@ -9,7 +9,7 @@
 //
 // `pooled analyze examples/sci-exosomes-bbb.pooled.json` then gives the analysis.json of
 // `pooled analyze examples/sci-exosomes-bbb.simulated.csv --measure MD --by dose --prisma
-// examples/prisma.json`. packages/pipeline/test/project.test.ts rebuilds the file the same way
+// examples/prisma.json`. packages/pipeline/test/project/project.test.ts rebuilds the file the same way
 // and fails when it is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -3,7 +3,7 @@
  * mutated and generated CSV, TSV and JSON files through `pooled analyze --out`. Every run ends
  * within a time bound with exit 0, 1 or 2, no stack trace on stderr, and a report folder that is
  * either complete (analysis.json in it) or absent. The pipeline's own fuzz suite
- * (pipeline/test/fuzz.test.ts) covers many more cases in-process; this one is kept small.
+ * (pipeline/test/end-to-end/fuzz.test.ts) covers many more cases in-process; this one is kept small.
  *
  * FC_SEED=<n> replays or varies the seed (fixed by default), as the pipeline's suite.
  */

@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries of hostile study files for the fuzz suites (packages/pipeline/test/fuzz.test.ts
+ * fast-check arbitraries of hostile study files for the fuzz suites (packages/pipeline/test/end-to-end/fuzz.test.ts
  * and packages/cli/test/fuzz.test.ts): the bundled example mutated (cells replaced by numeric extremes,
  * characters deleted, duplicated, swapped or inserted) and generated tables of 1 to 500 studies.
  */
