@@ -24,6 +24,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomStream } from "../../../examples/random.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const argv = process.argv.slice(2);
@@ -61,17 +62,8 @@ const PRISMA = example("prisma.json");
 
 // ---------------------------------------------------------------- generated inputs
 
-/** A small deterministic generator (mulberry32), so the files are the same in every run. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The examples' seeded generator (mulberry32), so the files are the same in every run. */
+const generator = (seed) => randomStream(seed).random;
 const round = (x, d = 2) => Number(x.toFixed(d));
 
 function write(name, text) {
