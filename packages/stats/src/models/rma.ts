@@ -18,30 +18,20 @@ import {
 } from "../errors.js";
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import type { FitInput, KernelFit } from "../kernels/contract.js";
-import type { BackendName, Coefficient, Method, TestType } from "../types.js";
+import type { BackendName, Method, TestType } from "../types.js";
 import { buildDesign, designRows, sortedLevels } from "./design.js";
 import { qProfileIntervals } from "./qprofile.js";
 import {
-  coefficientTable,
-  criticalValue,
   type HeterogeneityStatistics,
   heterogeneityStatistics,
   knappHartungScale,
-  omnibusTest,
-  range,
   scaledCovariance,
   studyCountError,
+  type WaldTests,
+  waldTests,
 } from "./statistics.js";
 import { tau2StandardError } from "./tau2-standard-error.js";
-import type {
-  ChisqTest,
-  FTest,
-  ModelModerator,
-  Prediction,
-  RmaData,
-  RmaOptions,
-  RmaResult,
-} from "./types.js";
+import type { ModelModerator, Prediction, RmaData, RmaOptions, RmaResult } from "./types.js";
 
 const METHODS: readonly Method[] = ["FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"];
 /** Below this many studies a z-test fit gets a note recommending Knapp-Hartung (METHODS.md). */
@@ -162,7 +152,7 @@ function checkModelOptions(method: Method, test: TestType, level: number): void 
 }
 
 /** The coefficients' Wald inference: β̂, their covariance, the table of tests and CIs, and QM. */
-interface WaldInference {
+interface WaldInference extends WaldTests {
   /** Knapp-Hartung's s² (1 under the z test). */
   s2w: number;
   beta: number[];
@@ -170,11 +160,6 @@ interface WaldInference {
   vb: number[][];
   /** k - p under Knapp-Hartung, null under the z test. */
   df: number | null;
-  /** Critical value of the CIs: z, or t(k - p). */
-  crit: number;
-  coefficients: Coefficient[];
-  QMCoefficients: number[];
-  QM: ChisqTest | FTest;
 }
 
 /**
@@ -197,12 +182,7 @@ function waldInference(
   const vb = scaledCovariance(fit.vb, 0, p, s2w);
   const beta = Array.from(fit.beta);
   const df = test === "knha" ? dfResid : null;
-  const crit = criticalValue(level, df);
-  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
-  // Omnibus test: all coefficients but the intercept, or the intercept alone.
-  const QMCoefficients = p > 1 ? range(1, p) : [0];
-  const QM = omnibusTest(beta, vb, QMCoefficients, df);
-  return { s2w, beta, vb, df, crit, coefficients, QMCoefficients, QM };
+  return { s2w, beta, vb, df, ...waldTests(beta, vb, df, level, termNames) };
 }
 
 /** Heterogeneity with fixed-effect weights 1/vᵢ: Q and tr(P) at τ² = 0 (none when k = p). */

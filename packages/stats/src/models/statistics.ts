@@ -197,3 +197,33 @@ export function omnibusTest(
   const F = QM / m;
   return { distribution: "F", statistic: F, df: m, df2: df, p: df > 0 ? fUpperP(F, m, df) : null };
 }
+
+/** The coefficients' Wald tests: the critical value, the table of tests and CIs, and QM. */
+export interface WaldTests {
+  /** Critical value of the CIs: z, or t(df). */
+  crit: number;
+  coefficients: Coefficient[];
+  /** The coefficients QM tests: all but the intercept, or the intercept alone. */
+  QMCoefficients: number[];
+  QM: ChisqTest | FTest;
+}
+
+/**
+ * Wald tests and CIs of the coefficients β̂ with covariance `vb` (z when df is null, else t(df)),
+ * and the omnibus test QM of every coefficient but the intercept (the intercept alone when it is
+ * the only one), as metafor's rma.uni and rma.mv.
+ */
+export function waldTests(
+  beta: number[],
+  vb: number[][],
+  df: number | null,
+  level: number,
+  termNames: string[],
+): WaldTests {
+  const p = beta.length;
+  const crit = criticalValue(level, df);
+  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
+  const QMCoefficients = p > 1 ? range(1, p) : [0];
+  const QM = omnibusTest(beta, vb, QMCoefficients, df);
+  return { crit, coefficients, QMCoefficients, QM };
+}

@@ -22,17 +22,11 @@ import {
 import { getBackend, type StatsBackend } from "../kernels/backend.js";
 import { buildDesign, designRows } from "../models/design.js";
 import { MAX_ITERATIONS, validateData } from "../models/rma.js";
-import {
-  coefficientTable,
-  criticalValue,
-  omnibusTest,
-  range,
-  scaledCovariance,
-} from "../models/statistics.js";
-import type { ChisqTest, FTest, Prediction } from "../models/types.js";
+import { scaledCovariance, type WaldTests, waldTests } from "../models/statistics.js";
+import type { ChisqTest, Prediction } from "../models/types.js";
 import { robustCR2 } from "../robust/index.js";
 import type { RobustInput, RobustResult } from "../robust/types.js";
-import type { BackendName, Coefficient } from "../types.js";
+import type { BackendName } from "../types.js";
 import { type ClusterLayout, clusterLayout, permuteRows } from "./clusters.js";
 import { fitThreeLevel, type GroupedData, type ThreeLevelFit } from "./fit.js";
 import { likelihoodRatioTest, type ProfileContext, profileInterval } from "./profile.js";
@@ -256,15 +250,11 @@ function fitHighestMaximum(
 }
 
 /** The coefficients' Wald inference: β̂, (X'V⁻¹X)⁻¹, the table of tests and CIs, and QM. */
-interface WaldInference {
+interface WaldInference extends WaldTests {
   beta: number[];
   vb: number[][];
   /** k - p under the t test (rma.mv's test = "t"), null under the z test. */
   df: number | null;
-  crit: number;
-  coefficients: Coefficient[];
-  QMCoefficients: number[];
-  QM: ChisqTest | FTest;
 }
 
 /** Wald tests and CIs of the coefficients (z, or t with k - p df) and the omnibus test QM. */
@@ -277,14 +267,9 @@ function waldInference(
   termNames: string[],
 ): WaldInference {
   const df = test === "t" ? k - p : null;
-  const crit = criticalValue(level, df);
   const beta = Array.from(fit.beta);
   const vb = scaledCovariance(fit.vb, 0, p, 1);
-  const coefficients = coefficientTable(beta, vb, termNames, df, crit);
-  // Omnibus test: all coefficients but the intercept, or the intercept alone.
-  const QMCoefficients = p > 1 ? range(1, p) : [0];
-  const QM = omnibusTest(beta, vb, QMCoefficients, df);
-  return { beta, vb, df, crit, coefficients, QMCoefficients, QM };
+  return { beta, vb, df, ...waldTests(beta, vb, df, level, termNames) };
 }
 
 /**
