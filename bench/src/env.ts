@@ -1,4 +1,5 @@
 /** Settings of the bench scripts read from the environment. */
+import { spawnSync } from "node:child_process";
 
 /** The whole number >= 2 in environment variable `name`, or `fallback` when it is unset or empty. */
 export function intFromEnv(name: string, fallback: number): number {
@@ -7,4 +8,22 @@ export function intFromEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2) throw new Error(`${name} must be an integer >= 2; got ${raw}`);
   return n;
+}
+
+/**
+ * Why metafor cannot be timed, or null when Rscript finds it: the metafor that METAFOR_LIB=<dir>
+ * names when set (as bench/metafor/gosh.R and multilevel.R load it), else the installed one.
+ */
+export function metaforMissing(): string | null {
+  const r = spawnSync(
+    "Rscript",
+    [
+      "-e",
+      'lib <- Sys.getenv("METAFOR_LIB"); if (nzchar(lib)) .libPaths(c(lib, .libPaths())); quit(status = if (requireNamespace("metafor", quietly = TRUE)) 0 else 1)',
+    ],
+    { stdio: "ignore" },
+  );
+  if (r.error) return "Rscript was not found";
+  if (r.status !== 0) return "R's metafor package was not found";
+  return null;
 }

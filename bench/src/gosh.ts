@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type GoshResult, gosh, rma } from "@pooled/stats";
 import { DATA_SEED, makeData, toCsv } from "./data.js";
-import { intFromEnv } from "./env.js";
+import { intFromEnv, metaforMissing } from "./env.js";
 import { type Measurement, measure, type PathName, type ResultRow } from "./harness.js";
 import { machineLine, markdownTable, num, resultsMarkdown, resultsTable, table } from "./report.js";
 
@@ -130,20 +130,6 @@ export interface GoshComparison {
   scaledMs: number;
   /** scaledMs / Pooled's meanMs per path (how many times faster Pooled is) */
   ratios: Partial<Record<PathName, number>>;
-}
-
-function metaforMissing(): string | null {
-  const r = spawnSync(
-    "Rscript",
-    [
-      "-e",
-      'lib <- Sys.getenv("METAFOR_LIB"); if (nzchar(lib)) .libPaths(c(lib, .libPaths())); quit(status = if (requireNamespace("metafor", quietly = TRUE)) 0 else 1)',
-    ],
-    { stdio: "ignore" },
-  );
-  if (r.error) return "Rscript was not found";
-  if (r.status !== 0) return "R's metafor package was not found";
-  return null;
 }
 
 async function runMetafor(smallK: number, random: number): Promise<MetaforRun> {

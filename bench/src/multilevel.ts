@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MultilevelResult, multilevelBootstrap, rmaMultilevel } from "@pooled/stats";
 import { DATA_SEED, mulberry32 } from "./data.js";
-import { intFromEnv } from "./env.js";
+import { intFromEnv, metaforMissing } from "./env.js";
 import {
   type Measurement,
   measure,
@@ -282,21 +282,6 @@ export interface MultilevelComparison {
   measuredMeanMs: number;
   /** metaforMs / Pooled's meanMs, per path (how many times faster Pooled is). */
   ratios: Partial<Record<PathName, number>>;
-}
-
-/** Why metafor is not timed, or null when Rscript with metafor is there. */
-function metaforMissing(): string | null {
-  const r = spawnSync(
-    "Rscript",
-    [
-      "-e",
-      'lib <- Sys.getenv("METAFOR_LIB"); if (nzchar(lib)) .libPaths(c(lib, .libPaths())); quit(status = if (requireNamespace("metafor", quietly = TRUE)) 0 else 1)',
-    ],
-    { stdio: "ignore" },
-  );
-  if (r.error) return "Rscript was not found";
-  if (r.status !== 0) return "R's metafor package was not found";
-  return null;
 }
 
 async function runMetafor(refits: number): Promise<MetaforRun> {
