@@ -27,3 +27,31 @@ export function metaforMissing(): string | null {
   if (r.status !== 0) return "R's metafor package was not found";
   return null;
 }
+
+/**
+ * Runs the metafor side of a benchmark when asked for and possible: `run` after printing what it
+ * times, or the reason it is skipped (asked not to, R or metafor missing, or the run failing, which
+ * also sets a failing exit code). The Pooled side's figures stand either way.
+ */
+export async function optionalMetaforRun<T>(
+  withMetafor: boolean,
+  what: () => string,
+  run: () => Promise<T>,
+): Promise<{ result: T | null; skipped: string | null }> {
+  let skipped: string | null = withMetafor ? metaforMissing() : "--no-metafor";
+  if (skipped === null) {
+    console.log(`\nmetafor: ${what()}`);
+    try {
+      return { result: await run(), skipped: null };
+    } catch (error) {
+      skipped = String(error);
+      console.error(`metafor run failed: ${skipped}`);
+      process.exitCode = 1;
+    }
+  } else if (withMetafor) {
+    console.log(
+      `\nmetafor skipped: ${skipped}. On Debian or Ubuntu: sudo apt-get install -y r-base-core r-cran-metafor`,
+    );
+  }
+  return { result: null, skipped };
+}

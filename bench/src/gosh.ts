@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type GoshResult, gosh, rma } from "@pooled/stats";
 import { DATA_SEED, makeData, toCsv } from "./data.js";
-import { intFromEnv, metaforMissing } from "./env.js";
+import { intFromEnv, optionalMetaforRun } from "./env.js";
 import { type Measurement, measure, type PathName, type ResultRow } from "./harness.js";
 import { machineLine, markdownTable, num, resultsMarkdown, resultsTable, table } from "./report.js";
 
@@ -243,28 +243,19 @@ async function main(): Promise<void> {
     p99Ms,
   }));
 
-  let run: MetaforRun | null = null;
-  let agreementLine = "";
-  let skipped: string | null = withMetafor ? metaforMissing() : "--no-metafor";
   const smallK = intFromEnv("METAFOR_GOSH_K", 12);
   const random = intFromEnv("METAFOR_GOSH_RANDOM", 20_000);
-  if (skipped === null) {
-    console.log(
-      `\nmetafor: gosh(rma(yi, vi, method = "REML")), metafor's default control; every subset of the first ${smallK} studies, and ${random} random subsets of all ${K}`,
-    );
-    try {
-      run = await runMetafor(smallK, random);
-      agreementLine = await agreement(run, smallK);
-    } catch (error) {
-      skipped = String(error);
-      console.error(`metafor run failed: ${skipped}`);
-      process.exitCode = 1;
-    }
-  } else if (withMetafor) {
-    console.log(
-      `\nmetafor skipped: ${skipped}. On Debian or Ubuntu: sudo apt-get install -y r-base-core r-cran-metafor`,
-    );
-  }
+  const { result: timed, skipped } = await optionalMetaforRun(
+    withMetafor,
+    () =>
+      `gosh(rma(yi, vi, method = "REML")), metafor's default control; every subset of the first ${smallK} studies, and ${random} random subsets of all ${K}`,
+    async () => {
+      const metaforRun = await runMetafor(smallK, random);
+      return { run: metaforRun, agreementLine: await agreement(metaforRun, smallK) };
+    },
+  );
+  const run: MetaforRun | null = timed?.run ?? null;
+  const agreementLine = timed?.agreementLine ?? "";
   const comparisons = run ? compare(run, pooled) : [];
   if (run) {
     console.log(`\n${run.r}, metafor ${run.metafor}`);

@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MultilevelResult, multilevelBootstrap, rmaMultilevel } from "@pooled/stats";
 import { DATA_SEED, mulberry32 } from "./data.js";
-import { intFromEnv, metaforMissing } from "./env.js";
+import { intFromEnv, optionalMetaforRun } from "./env.js";
 import {
   type Measurement,
   measure,
@@ -459,25 +459,14 @@ async function main(): Promise<void> {
     p99Ms,
   }));
 
-  let run: MetaforRun | null = null;
-  let skipped: string | null = withMetafor ? metaforMissing() : "--no-metafor";
-  if (skipped === null) {
-    const refits = intFromEnv("METAFOR_REFITS", 50);
-    console.log(
-      `\nmetafor: rma.mv(yi, vi, random = ~ 1 | cluster/experiment, method = "REML"), metafor's default control; once at k = ${FIT_SIZES[0].k} (and once with sparse = TRUE), refitted for 3 s at k = ${BOOT.k}; ${refits} cluster-bootstrap refits at k = ${BOOT.k}, scaled to ${countName(BOOT.replicates)}`,
-    );
-    try {
-      run = await runMetafor(refits);
-    } catch (error) {
-      skipped = String(error);
-      console.error(`metafor run failed: ${skipped}`);
-      process.exitCode = 1;
-    }
-  } else if (withMetafor) {
-    console.log(
-      `\nmetafor skipped: ${skipped}. On Debian or Ubuntu: sudo apt-get install -y r-base-core r-cran-metafor`,
-    );
-  }
+  // Read only when metafor runs (an unset or bad value matters to that run alone).
+  const refits = () => intFromEnv("METAFOR_REFITS", 50);
+  const { result: run, skipped } = await optionalMetaforRun(
+    withMetafor,
+    () =>
+      `rma.mv(yi, vi, random = ~ 1 | cluster/experiment, method = "REML"), metafor's default control; once at k = ${FIT_SIZES[0].k} (and once with sparse = TRUE), refitted for 3 s at k = ${BOOT.k}; ${refits()} cluster-bootstrap refits at k = ${BOOT.k}, scaled to ${countName(BOOT.replicates)}`,
+    () => runMetafor(refits()),
+  );
 
   const comparisons = run ? compare(run, pooled) : [];
   if (run) {
