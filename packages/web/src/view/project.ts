@@ -42,21 +42,14 @@ export interface WorkspaceProject {
   kept: { analysis: Record<string, unknown>; report: Record<string, unknown> };
 }
 
-/** What the worker needs to write a project file. */
-export interface ProjectDraft {
-  name: string;
-  savedAt: string;
-  data: GridData;
-  source: string | null;
-  columns: ColumnOverrides;
-  decimalComma: boolean;
-  settings: Settings | null;
-  prisma: PrismaCounts | null;
-  kept: WorkspaceProject["kept"];
-}
+/**
+ * A project's content, everything but the page's own id and times: what the worker writes to a
+ * project file, and what it reads back from one.
+ */
+export type ProjectDraft = Omit<WorkspaceProject, "schema" | "id" | "createdAt">;
 
-/** A project file read back: everything but the page's own id and times. */
-export type ImportedProject = Omit<WorkspaceProject, "schema" | "id" | "createdAt">;
+/** A project file read back (the same fields as a draft). */
+export type ImportedProject = ProjectDraft;
 
 /** The name a new project takes. */
 export const UNTITLED = "Untitled project";
