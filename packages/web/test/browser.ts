@@ -78,6 +78,32 @@ export async function openBrowser(
   };
 }
 
+/** The app served from dist/ and open, ready, in a fresh browser; `close` ends both. */
+export interface OpenApp {
+  server: StaticServer;
+  session: BrowserSession;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Serves dist/, opens the page (with `query`, e.g. "?workers=3") and waits until it is ready. */
+export async function openApp(query = ""): Promise<OpenApp> {
+  const server = await serveDist();
+  const session = await openBrowser(server.origin);
+  const page = session.page;
+  await page.goto(`${server.origin}/${query}`);
+  await page.waitForSelector("body[data-ready=true]");
+  return {
+    server,
+    session,
+    page,
+    close: async () => {
+      await session.close();
+      await server.close();
+    },
+  };
+}
+
 /**
  * How many resampling shard workers the page's engines started. The page starts every engine
  * from one blob: URL; an engine starts its shards from a blob: URL of its own code (src/worker.ts),

@@ -12,30 +12,20 @@ import type { AnalysisView, Settings } from "../src/api.js";
 import { resultTables } from "../src/view/results.js";
 import { DEFAULT_SETTINGS } from "../src/view/settings.js";
 import { summaryView } from "../src/view/summary.js";
-import {
-  type BrowserSession,
-  openBrowser,
-  type StaticServer,
-  screenshotDir,
-  serveDist,
-} from "./browser.js";
+import { type BrowserSession, type OpenApp, openApp, screenshotDir } from "./browser.js";
 import { mortalityFile, referenceAnalysis, referenceParse, referenceReading } from "./reference.js";
 
-let server: StaticServer;
+let app: OpenApp;
 let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
-  server = await serveDist();
-  session = await openBrowser(server.origin);
-  page = session.page;
-  await page.goto(`${server.origin}/`);
-  await page.waitForSelector("body[data-ready=true]");
+  app = await openApp();
+  ({ session, page } = app);
 });
 
 afterAll(async () => {
-  await session?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /** The pipeline's analysis of the mortality example with the page's settings. */

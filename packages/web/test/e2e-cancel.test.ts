@@ -6,23 +6,19 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrowserSession, openBrowser, type StaticServer, serveDist } from "./browser.js";
+import { type BrowserSession, type OpenApp, openApp } from "./browser.js";
 
-let server: StaticServer;
+let app: OpenApp;
 let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
-  server = await serveDist();
-  session = await openBrowser(server.origin);
-  page = session.page;
-  await page.goto(server.origin);
-  await page.waitForSelector("body[data-ready=true]");
+  app = await openApp();
+  ({ session, page } = app);
 });
 
 afterAll(async () => {
-  await session?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /** k studies of given effect sizes. */

@@ -12,13 +12,7 @@ import type { AnalysisView, MultilevelView, Settings } from "../src/api.js";
 import { dependenceView, leadModel } from "../src/view/dependence.js";
 import { formatEstimate, formatRobust } from "../src/view/format.js";
 import { DEFAULT_SETTINGS, EXAMPLE_SUBGROUP } from "../src/view/settings.js";
-import {
-  type BrowserSession,
-  openBrowser,
-  type StaticServer,
-  screenshotDir,
-  serveDist,
-} from "./browser.js";
+import { type BrowserSession, type OpenApp, openApp, screenshotDir } from "./browser.js";
 import {
   exampleFile,
   examplePrisma,
@@ -28,21 +22,17 @@ import {
   referenceReading,
 } from "./reference.js";
 
-let server: StaticServer;
+let app: OpenApp;
 let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
-  server = await serveDist();
-  session = await openBrowser(server.origin);
-  page = session.page;
-  await page.goto(`${server.origin}/`);
-  await page.waitForSelector("body[data-ready=true]");
+  app = await openApp();
+  ({ session, page } = app);
 });
 
 afterAll(async () => {
-  await session?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /** The pipeline's analysis of the example as the page runs it (grouped by dose, its PRISMA counts). */

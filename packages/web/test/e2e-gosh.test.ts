@@ -15,10 +15,9 @@ import { goshTable } from "../src/view/results.js";
 import { DEFAULT_SETTINGS, EXAMPLE_SUBGROUP } from "../src/view/settings.js";
 import {
   type BrowserSession,
-  openBrowser,
-  type StaticServer,
+  type OpenApp,
+  openApp,
   screenshotDir,
-  serveDist,
   shardWorkersStarted,
 } from "./browser.js";
 import {
@@ -30,23 +29,19 @@ import {
   referenceReport,
 } from "./reference.js";
 
-let server: StaticServer;
+let app: OpenApp;
 let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
   await mkdir(screenshotDir, { recursive: true });
-  server = await serveDist();
-  session = await openBrowser(server.origin);
-  page = session.page;
   // Three shard workers whatever this machine's core count: GOSH's blocks run in Web Workers.
-  await page.goto(`${server.origin}/?workers=3`);
-  await page.waitForSelector("body[data-ready=true]");
+  app = await openApp("?workers=3");
+  ({ session, page } = app);
 });
 
 afterAll(async () => {
-  await session?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function waitForResult(): Promise<void> {

@@ -14,10 +14,9 @@ import { regressionTables, resamplingTables } from "../src/view/results.js";
 import { DEFAULT_SETTINGS, EXAMPLE_SUBGROUP } from "../src/view/settings.js";
 import {
   type BrowserSession,
-  openBrowser,
-  type StaticServer,
+  type OpenApp,
+  openApp,
   screenshotDir,
-  serveDist,
   shardWorkersStarted,
 } from "./browser.js";
 import {
@@ -30,22 +29,18 @@ import {
   referenceReport,
 } from "./reference.js";
 
-let server: StaticServer;
+let app: OpenApp;
 let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
-  server = await serveDist();
-  session = await openBrowser(server.origin);
-  page = session.page;
   // Three shard workers for resampling, whatever this machine's core count.
-  await page.goto(`${server.origin}/?workers=3`);
-  await page.waitForSelector("body[data-ready=true]");
+  app = await openApp("?workers=3");
+  ({ session, page } = app);
 });
 
 afterAll(async () => {
-  await session?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function shownEstimate(): Promise<number> {
