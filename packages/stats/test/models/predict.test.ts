@@ -143,27 +143,28 @@ describe("predict: agreement with the model itself", () => {
   });
 
   it("linearPredictions gives predict's values from β and its covariance alone (the report's bubble band)", () => {
-    for (const test of ["z", "knha"] as const) {
-      const model = fitWith(["ablat"], { method: "REML", test });
-      const at = [10, 25.5, 44];
-      const expected = predict(
-        model,
-        at.map((ablat) => ({ ablat })),
-        { level: 90 },
-      );
-      const rows = at.map((ablat) => [1, ablat]);
-      const fitted = linearPredictions(model.beta, model.vb, rows, 90, model.df);
-      fitted.forEach((f, i) => {
-        const p = expected[i]!;
-        // The same sums in the same order: bit for bit.
-        expect(f).toEqual({
-          estimate: p.estimate,
-          se: p.se,
-          ciLower: p.ciLower,
-          ciUpper: p.ciUpper,
+    for (const backend of testBackends)
+      for (const test of ["z", "knha"] as const) {
+        const model = fitWith(["ablat"], { method: "REML", test, backend });
+        const at = [10, 25.5, 44];
+        const expected = predict(
+          model,
+          at.map((ablat) => ({ ablat })),
+          { level: 90 },
+        );
+        const rows = at.map((ablat) => [1, ablat]);
+        const fitted = linearPredictions(model.beta, model.vb, rows, 90, model.df);
+        fitted.forEach((f, i) => {
+          const p = expected[i]!;
+          // The same sums in the same order: bit for bit.
+          expect(f).toEqual({
+            estimate: p.estimate,
+            se: p.se,
+            ciLower: p.ciLower,
+            ciUpper: p.ciUpper,
+          });
         });
-      });
-    }
+      }
   });
 });
 
